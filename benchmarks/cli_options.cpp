@@ -1,0 +1,219 @@
+#include "cli_options.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include "machine_info.hpp"
+#include "number_format.hpp"
+
+namespace concbench {
+namespace {
+
+const std::vector<std::string> known_suites{"quick", "default"};
+const std::vector<std::string> known_workloads{"cpu", "sleep"};
+
+// Google Benchmark 1.7.1's flags that concbench passes through.
+const std::set<std::string> passed_benchmark_flags{
+    "benchmark_filter",         "benchmark_min_time",   "benchmark_min_warmup_time",
+    "benchmark_repetitions",    "benchmark_enable_random_interleaving",
+    "benchmark_report_aggregates_only", "benchmark_display_aggregates_only",
+    "benchmark_color",          "benchmark_counters_tabular", "benchmark_context",
+    "benchmark_time_unit",      "benchmark_perf_counters", "v"};
+// Flags that would bypass or break concbench's report: refused with the alternative.
+const std::vector<std::pair<std::string, std::string>> refused_benchmark_flags{
+    {"benchmark_out", "concbench writes its report itself: use --out=PATH"},
+    {"benchmark_out_format", "concbench's report is always JSON: use --out=PATH"},
+    {"benchmark_format", "concbench's console output is its progress lines; the report is JSON (--out)"},
+    {"benchmark_list_tests", "use --list to see the entries a run would execute"},
+};
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t begin = 0;
+  while (true) {
+    const auto comma = text.find(',', begin);
+    parts.push_back(text.substr(begin, comma - begin));
+    if (comma == std::string::npos) break;
+    begin = comma + 1;
+  }
+  return parts;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+long long parse_whole(const std::string& flag, const std::string& text) {
+  long long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw cli_error(flag + ": '" + text + "' is not a whole number");
+  }
+  return value;
+}
+
+double parse_positive(const std::string& flag, const std::string& text, double maximum, const std::string& why) {
+  char* end = nullptr;
+  const double value = text.empty() ? NAN : std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
+    throw cli_error(flag + ": '" + text + "' is not a number");
+  }
+  if (value <= 0) throw cli_error(flag + ": " + text + " must be greater than 0");
+  if (value > maximum) throw cli_error(flag + ": " + text + " is above " + format_number(maximum) + " (" + why + ")");
+  return value;
+}
+
+worker_count parse_worker_count(const std::string& text) {
+  if (text == "py-default") return {python_default_workers(), "py-default"};
+  const auto value = parse_whole("--workers", text);
+  if (value < 1) throw cli_error("--workers: " + text + " must be at least 1");
+  if (value > max_workers) {
+    throw cli_error("--workers: " + text + " is above " + std::to_string(max_workers) +
+                    " (threads and processes are limited system-wide on this machine)");
+  }
+  return {static_cast<int>(value), std::to_string(value)};
+}
+
+std::string require_value(const std::string& flag, const std::optional<std::string>& value) {
+  if (!value || value->empty()) throw cli_error(flag + " needs a value, e.g. " + flag + "=...");
+  return *value;
+}
+
+template <typename T, typename Parse>
+std::vector<T> parse_list(const std::string& flag, const std::string& text, Parse parse) {
+  std::vector<T> items;
+  for (const auto& part : split(text)) {
+    if (part.empty()) throw cli_error(flag + ": empty item in '" + text + "'");
+    const T item = parse(part);
+    if (std::find(items.begin(), items.end(), item) != items.end()) {
+      throw cli_error(flag + ": '" + part + "' is given twice");
+    }
+    items.push_back(item);
+  }
+  return items;
+}
+
+}  // namespace
+
+cli_options parse_cli(const std::vector<std::string>& args) {
+  cli_options options;
+  for (const auto& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      options.help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0) throw cli_error("unexpected argument '" + arg + "' (flags start with --)");
+    const auto equals = arg.find('=');
+    const std::string flag = arg.substr(0, equals);
+    const std::optional<std::string> value =
+        equals == std::string::npos ? std::nullopt : std::optional<std::string>(arg.substr(equals + 1));
+    const std::string bare = flag.substr(2);
+
+    if (flag == "--suite") {
+      options.suite = require_value(flag, value);
+      if (std::find(known_suites.begin(), known_suites.end(), options.suite) == known_suites.end()) {
+        throw cli_error("--suite: unknown suite '" + options.suite + "' (known: " + join(known_suites) + ")");
+      }
+    } else if (flag == "--workloads") {
+      options.workloads = parse_list<std::string>(flag, require_value(flag, value), [](const std::string& name) {
+        if (std::find(known_workloads.begin(), known_workloads.end(), name) == known_workloads.end()) {
+          throw cli_error("--workloads: unknown workload '" + name + "' (known: " + join(known_workloads) + ")");
+        }
+        return name;
+      });
+    } else if (flag == "--models") {
+      options.models = parse_list<model_kind>(flag, require_value(flag, value), [](const std::string& name) {
+        const auto model = parse_model(name);
+        if (!model) {
+          std::vector<std::string> names;
+          for (const auto known : all_models()) names.emplace_back(to_string(known));
+          throw cli_error("--models: unknown model '" + name + "' (known: " + join(names) + ")");
+        }
+        return *model;
+      });
+    } else if (flag == "--workers") {
+      options.workers = parse_list<worker_count>(flag, require_value(flag, value), parse_worker_count);
+    } else if (flag == "--cpu-scale") {
+      options.cpu_scales = parse_list<double>(flag, require_value(flag, value), [&](const std::string& text) {
+        return parse_positive(flag, text, max_cpu_scale, "one batch would take minutes per model");
+      });
+    } else if (flag == "--time-scale") {
+      options.time_scale =
+          parse_positive(flag, require_value(flag, value), max_time_scale, "one batch would take minutes per model");
+    } else if (flag == "--out") {
+      options.out = require_value(flag, value);
+    } else if (flag == "--list") {
+      if (value) throw cli_error("--list takes no value");
+      options.list = true;
+    } else if (passed_benchmark_flags.count(bare)) {
+      if (bare == "benchmark_repetitions") {
+        const auto repetitions = parse_whole(flag, require_value(flag, value));
+        if (repetitions < 1) throw cli_error(flag + ": must be at least 1");
+        options.repetitions_given = true;
+      }
+      if (bare == "benchmark_time_unit") {
+        const auto unit = require_value(flag, value);
+        if (unit != "ns" && unit != "us" && unit != "ms" && unit != "s") {
+          throw cli_error(flag + ": '" + unit + "' is not one of ns, us, ms, s");
+        }
+      }
+      if (bare == "benchmark_color") {
+        const auto color = value.value_or("true");
+        static const std::set<std::string> colors{"auto", "true", "false", "yes", "no", "1", "0"};
+        if (!colors.count(color)) throw cli_error(flag + ": '" + color + "' is not one of auto, true, false");
+      }
+      options.benchmark_flags.push_back(arg);
+    } else {
+      for (const auto& [name, why] : refused_benchmark_flags) {
+        if (bare == name) throw cli_error(flag + " is not supported: " + why);
+      }
+      throw cli_error("unknown flag '" + flag + "' (see --help)");
+    }
+  }
+  return options;
+}
+
+std::string help_text() {
+  return R"(concbench: which concurrency model wins on this machine, by how much, and how far each
+is from the ideal. Runs the same workloads under every model, timed by Google Benchmark, and
+writes one JSON report (plus a timeline file) that plot/plot.py turns into charts.
+
+Usage: concbench [flags] [Google Benchmark flags]
+
+  --suite=quick|default   quick: small batches, about a minute; default (the default): the
+                          tutorial batch at cpu scale 1 and 100, sleep, every model, a few minutes
+  --workloads=LIST        cpu, sleep (replaces the suite's list)
+  --models=LIST           sequential, threads, thread-per-task, coroutines
+  --workers=LIST          W for the pools, e.g. 1,2,4,py-default (py-default: Python's
+                          ThreadPoolExecutor default, min(32, CPUs + 4))
+  --cpu-scale=LIST        each cpu task counts n x 1,000,000 x scale (0.01 ... 1000)
+  --time-scale=X          every sleep lasts its length x X (e.g. 0.1 for a faster run)
+  --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
+                          timeline file is written beside it as <name>.timelines.json
+  --list                  print the entries the run would execute, and its estimated time
+  --help                  this text
+
+Google Benchmark's own flags pass through, e.g. --benchmark_filter=REGEX,
+--benchmark_repetitions=N (default 5 per entry), --benchmark_enable_random_interleaving.
+--benchmark_out and --benchmark_format are refused: concbench writes its report itself.
+
+Test-only: the `fault` workload (a task that throws, returns a wrong result or kills its
+process on purpose) exists for concbench's own tests and is not selectable here.
+
+Examples:
+  concbench --suite=quick --out=r.json
+  concbench --workloads=cpu --models=sequential,threads --workers=1,2,4 --cpu-scale=100
+  concbench --workloads=sleep --time-scale=0.1 --benchmark_repetitions=10
+  /usr/bin/python3 plot/plot.py r.json --out charts
+
+Exit status: 0 all entries ran and verified; 1 some entry failed (its error is in the
+report); 2 bad command line or output path.
+)";
+}
+
+}  // namespace concbench

@@ -1,0 +1,49 @@
+#pragma once
+// concbench's command line. Parsed and validated completely before Google Benchmark sees
+// anything (its Initialize() exits 0 on --help and on some bad flags: PITFALLS.md).
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model.hpp"
+
+namespace concbench {
+
+struct cli_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A W as given: a number, or `py-default` (Python's ThreadPoolExecutor default).
+struct worker_count {
+  int value = 1;
+  std::string label;  // "2", "py-default"
+  bool operator==(const worker_count&) const = default;
+};
+
+struct cli_options {
+  std::string suite = "default";
+  // Each, when given, replaces the suite's own list.
+  std::optional<std::vector<std::string>> workloads;
+  std::optional<std::vector<model_kind>> models;
+  std::optional<std::vector<worker_count>> workers;
+  std::optional<std::vector<double>> cpu_scales;
+  double time_scale = 1.0;
+  std::optional<std::string> out;
+  bool help = false;
+  bool list = false;
+  std::vector<std::string> benchmark_flags;  // Google Benchmark's own, passed through
+  bool repetitions_given = false;            // --benchmark_repetitions was passed
+};
+
+// Throws cli_error with a one-line message naming the flag and what is wrong.
+cli_options parse_cli(const std::vector<std::string>& args);
+
+std::string help_text();
+
+inline constexpr int max_workers = 10'000;  // pid_max is system-wide here (PITFALLS.md)
+inline constexpr double max_cpu_scale = 1'000;
+inline constexpr double max_time_scale = 100;
+
+}  // namespace concbench

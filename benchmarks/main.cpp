@@ -1,0 +1,194 @@
+// concbench: parses and validates the command line, calibrates this machine, registers one
+// Google Benchmark entry per (workload, model, settings) of the suite, runs them with
+// concbench's collector and says where the report is.
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <regex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "atomic_file.hpp"
+#include "build_info.hpp"
+#include "calibration.hpp"
+#include "cli_options.hpp"
+#include "entry_measurement.hpp"
+#include "machine_info.hpp"
+#include "progress_display.hpp"
+#include "report_collector.hpp"
+#include "suite.hpp"
+
+namespace {
+
+using namespace concbench;
+
+constexpr int default_repetitions = 5;  // fewer than 4 per side can never give a 95 % verdict
+
+std::filesystem::path default_report_path() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  return std::filesystem::path("results") / ("concbench-" + std::string(stamp) + ".json");
+}
+
+// The value of --benchmark_filter among the passed-through flags, if any.
+std::string benchmark_filter(const cli_options& options) {
+  for (const auto& flag : options.benchmark_flags) {
+    if (flag.rfind("--benchmark_filter=", 0) == 0) return flag.substr(std::string("--benchmark_filter=").size());
+  }
+  return "";
+}
+
+// Whether Google Benchmark's filter would select `name` (a leading '-' negates it).
+bool selected_by(const std::string& filter, const std::string& name) {
+  if (filter.empty() || filter == "all" || filter == ".") return true;
+  const bool negated = filter.front() == '-';
+  const std::regex pattern(negated ? filter.substr(1) : filter);
+  return std::regex_search(name, pattern) != negated;
+}
+
+double estimated_seconds(const std::vector<measured_entry>& entries, int repetitions) {
+  double total_ns = 0;
+  for (const auto& entry : entries) {
+    total_ns += std::max(entry.metadata->ideal_ns, 1e5) * iterations_per_sample(*entry.plan.work) * repetitions;
+  }
+  return total_ns / 1e9;
+}
+
+// Nominal constants for --list, so that listing needs no calibration.
+machine_constants nominal_constants(int cpus) {
+  machine_constants constants;
+  constants.usable_cpus = cpus;
+  constants.ns_per_increment.assign(static_cast<std::size_t>(cpus), 0.3);
+  constants.sleep_overshoot_ns = 100e3;
+  constants.core_ghz = 3;
+  return constants;
+}
+
+std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, const machine_constants& constants,
+                                          entry_registry& registry, const std::string& filter) {
+  std::vector<measured_entry> entries;
+  for (const auto& plan : plans) {
+    if (!selected_by(filter, entry_name(plan))) continue;
+    auto batch = plan.work->make_batch();
+    auto metadata = registry.add(describe_entry(plan, batch, constants));
+    entries.push_back({plan, std::move(batch), std::move(metadata), constants});
+  }
+  return entries;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  cli_options options;
+  std::vector<entry_plan> plans;
+  std::string filter;
+  try {
+    options = parse_cli(args);
+    if (options.help) {
+      std::cout << help_text();
+      return 0;
+    }
+    plans = plan_suite(options);
+    filter = benchmark_filter(options);
+    std::regex check(filter.empty() || filter.front() != '-' ? filter : filter.substr(1));
+  } catch (const std::regex_error& e) {
+    std::cerr << "concbench: --benchmark_filter: '" << filter << "' is not a valid regular expression\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "concbench: " << e.what() << "\nRun 'concbench --help' for usage.\n";
+    return 2;
+  }
+  const int repetitions = default_repetitions;  // unless the user passed --benchmark_repetitions
+  const int cpus = usable_cpus();
+
+  if (options.list) {
+    entry_registry registry;
+    const auto entries = build_entries(plans, nominal_constants(cpus), registry, filter);
+    for (const auto& entry : entries) std::cout << entry.metadata->name << "\n";
+    std::cout << entries.size() << " entries; about " << static_cast<int>(estimated_seconds(entries, repetitions) + 1)
+              << " s with " << repetitions << " repetitions (nominal constants, P=" << cpus << ")\n";
+    return 0;
+  }
+
+  const std::filesystem::path report_path = options.out ? std::filesystem::path(*options.out) : default_report_path();
+  try {
+    if (!options.out) std::filesystem::create_directories(report_path.parent_path());
+    check_writable(report_path);
+  } catch (const std::exception& e) {
+    std::cerr << "concbench: --out: cannot write the report " << report_path << ": " << e.what() << "\n";
+    return 2;
+  }
+
+  std::cout << "concbench: calibrating (P=" << cpus << ") ..." << std::flush;
+  const machine_constants constants = calibrate(cpus);
+  std::cout << " c_1 = " << constants.increment_ns(1) << " ns/increment, c_" << cpus << " = "
+            << constants.increment_ns(cpus) << ", sleep overshoot " << format_duration_ns(constants.sleep_overshoot_ns)
+            << ", core clock " << constants.core_ghz << " GHz" << std::endl;
+  if (!is_optimised_build()) {
+    std::cout << "concbench: warning: this is a debug build; figures are not representative. Build with "
+                 "`cmake --preset release`.\n";
+  }
+
+  entry_registry registry;
+  auto entries = build_entries(plans, constants, registry, filter);
+  std::stop_source stop;  // time-outs and Ctrl-C will request it
+  for (auto& entry : entries) {
+    auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
+                                                    [&entry, token = stop.get_token()](benchmark::State& state) {
+                                                      measure_entry(state, entry, token);
+                                                    });
+    registered->Iterations(iterations_per_sample(*entry.plan.work))
+        ->UseManualTime()
+        ->MeasureProcessCPUTime()
+        ->Unit(benchmark::kMillisecond)
+        ->ReportAggregatesOnly(false);
+    if (!options.repetitions_given) registered->Repetitions(repetitions);
+  }
+
+  nlohmann::json context = machine_context();
+  context["build"] = build_context();
+  context["machine_constants"] = constants;
+  context["command_line"] = nlohmann::json(std::vector<std::string>(argv, argv + argc));
+  context["suite"] = options.suite;
+
+  std::cout << "concbench: " << entries.size() << " entries, about "
+            << static_cast<int>(estimated_seconds(entries, repetitions) + 1) << " s; report: " << report_path.string()
+            << std::endl;
+  progress_display progress(std::cout, entries.size());
+  report_collector collector(report_path, context, registry,
+                             [&progress](const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
+                               progress.entry_done(entry, rows);
+                             });
+
+  std::vector<std::string> benchmark_args{argv[0]};
+  benchmark_args.insert(benchmark_args.end(), options.benchmark_flags.begin(), options.benchmark_flags.end());
+  std::vector<char*> benchmark_argv;
+  for (auto& arg : benchmark_args) benchmark_argv.push_back(arg.data());
+  int benchmark_argc = static_cast<int>(benchmark_argv.size());
+  benchmark::Initialize(&benchmark_argc, benchmark_argv.data());
+  if (benchmark::ReportUnrecognizedArguments(benchmark_argc, benchmark_argv.data())) return 2;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  benchmark::Shutdown();
+
+  std::cout << "report:    " << collector.report_path().string() << "\n"
+            << "timelines: " << collector.timelines_path().string() << "\n"
+            << "charts:    /usr/bin/python3 plot/plot.py " << collector.report_path().string() << " --out charts\n";
+  if (!collector.write_error().empty()) {
+    std::cerr << "concbench: the report could not be written: " << collector.write_error() << "\n";
+    return 1;
+  }
+  if (collector.any_entry_failed()) {
+    std::cerr << "concbench: some entries failed; their errors are in the report\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,73 @@
+#include "progress_display.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "report_document.hpp"
+
+namespace concbench {
+
+std::string format_duration_ns(double ns) {
+  const char* unit = "ns";
+  double value = ns;
+  if (ns >= 1e9) {
+    value = ns / 1e9;
+    unit = "s";
+  } else if (ns >= 1e6) {
+    value = ns / 1e6;
+    unit = "ms";
+  } else if (ns >= 1e3) {
+    value = ns / 1e3;
+    unit = "us";
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g %s", value, unit);
+  return buffer;
+}
+
+std::string describe_entry_result(const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
+  for (const auto& row : rows) {
+    if (row.value("error_occurred", false)) return "FAILED: " + row.value("error_message", std::string("(no message)"));
+  }
+  // The median aggregate, or with one repetition the only iteration row.
+  const nlohmann::json* shown = nullptr;
+  const nlohmann::json* cv = nullptr;
+  for (const auto& row : rows) {
+    const auto aggregate = row.value("aggregate_name", "");
+    if (aggregate == "median") shown = &row;
+    if (aggregate == "cv") cv = &row;
+    if (!shown && row.value("run_type", "") == "iteration") shown = &row;
+  }
+  if (!shown) return "no measurement";
+  const double ns = shown->at("real_time").get<double>() * nanoseconds_per(shown->at("time_unit"));
+  std::string line = format_duration_ns(ns);
+  char buffer[96];
+  if (cv && cv->at("real_time").is_number()) {
+    std::snprintf(buffer, sizeof buffer, " ± %.1f %%", cv->at("real_time").get<double>() * 100);
+    line += buffer;
+  }
+  if (shown->contains("speedup")) {
+    std::snprintf(buffer, sizeof buffer, "  speedup %.2fx", shown->at("speedup").get<double>());
+    line += buffer;
+  }
+  if (shown->contains("efficiency")) {
+    std::snprintf(buffer, sizeof buffer, "  efficiency %.2f", shown->at("efficiency").get<double>());
+    line += buffer;
+  }
+  line += "  (ideal " + format_duration_ns(entry.ideal_ns) + ")";
+  return line;
+}
+
+progress_display::progress_display(std::ostream& out, std::size_t total_entries)
+    : out_(out), total_(total_entries) {}
+
+void progress_display::entry_done(const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
+  ++done_;
+  const auto width = std::to_string(total_).size();
+  std::string counter = std::to_string(done_);
+  counter.insert(0, width - std::min(width, counter.size()), ' ');
+  out_ << "[" << counter << "/" << total_ << "] " << entry.name << "  " << describe_entry_result(entry, rows)
+       << std::endl;
+}
+
+}  // namespace concbench

@@ -1,0 +1,117 @@
+#include "suite.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "cpu_workload.hpp"
+#include "machine_info.hpp"
+#include "sleep_workload.hpp"
+
+namespace concbench {
+namespace {
+
+struct suite_definition {
+  std::vector<std::string> workloads;
+  std::vector<double> cpu_scales;
+  int sleep_tasks;
+  double sleep_ms;
+  std::vector<worker_count> workers;
+  bool warm_pools_everywhere;  // else a warm pool only at W = 2
+};
+
+suite_definition definition_of(const std::string& suite) {
+  const worker_count py_default{python_default_workers(), "py-default"};
+  if (suite == "quick") {
+    return {{"cpu", "sleep"}, {1}, 20, 20, {{1, "1"}, {2, "2"}, {4, "4"}, py_default}, false};
+  }
+  return {{"cpu", "sleep"}, {1, 100}, 100, 10, {{1, "1"}, {2, "2"}, {4, "4"}, {8, "8"}, py_default}, true};
+}
+
+// Scale 100 costs seconds per batch: the default suite runs it only at W in {1, 2}.
+bool worth_running(const cli_options& options, double cpu_scale, int workers) {
+  if (options.workers || cpu_scale < 100) return true;
+  return workers <= 2;
+}
+
+std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const suite_definition& suite,
+                                    const cli_options& options, const std::vector<model_kind>& models,
+                                    double cpu_scale) {
+  std::vector<entry_plan> plans;
+  const auto& workers = options.workers ? *options.workers : suite.workers;
+  for (const auto model : models) {
+    run_settings settings;
+    settings.model = model;
+    if (model == model_kind::threads) {
+      for (const auto& w : workers) {
+        if (!worth_running(options, cpu_scale, w.value)) continue;
+        for (const auto pool : {pool_mode::cold, pool_mode::warm}) {
+          if (pool == pool_mode::warm && !suite.warm_pools_everywhere && w.value != 2) continue;
+          settings.workers = w.value;
+          settings.pool = pool;
+          plans.push_back({work, settings, w.label});
+        }
+      }
+    } else if (model == model_kind::coroutines) {
+      settings.form = task_form::awaitable;
+      plans.push_back({work, settings, ""});
+      // A blocking call inside a coroutine stalls the loop: shown where it differs (waits).
+      if (work->name() != "cpu") {
+        settings.form = task_form::blocking;
+        plans.push_back({work, settings, ""});
+      }
+    } else {
+      plans.push_back({work, settings, ""});
+    }
+  }
+  return plans;
+}
+
+}  // namespace
+
+std::vector<entry_plan> plan_suite(const cli_options& options) {
+  const auto suite = definition_of(options.suite);
+  const auto& workloads = options.workloads ? *options.workloads : suite.workloads;
+  auto models = options.models ? *options.models : all_models();
+  // Sequential first: the others' speedups need it.
+  std::stable_partition(models.begin(), models.end(), [](model_kind m) { return m == model_kind::sequential; });
+
+  std::vector<entry_plan> plans;
+  for (const auto& name : workloads) {
+    if (name == "cpu") {
+      for (const double scale : options.cpu_scales ? *options.cpu_scales : suite.cpu_scales) {
+        auto work = std::make_shared<const cpu_workload>(scale);
+        auto more = entries_for(work, suite, options, models, scale);
+        plans.insert(plans.end(), more.begin(), more.end());
+      }
+    } else if (name == "sleep") {
+      auto work = std::make_shared<const sleep_workload>(suite.sleep_tasks, suite.sleep_ms, options.time_scale);
+      auto more = entries_for(work, suite, options, models, 0);
+      plans.insert(plans.end(), more.begin(), more.end());
+    }
+  }
+  if (plans.empty()) throw cli_error("the selected workloads, models and workers leave no entry to run");
+  return plans;
+}
+
+std::string entry_name(const entry_plan& plan) {
+  const auto& s = plan.settings;
+  std::string name = plan.work->name() + "/" + std::string(to_string(s.model));
+  if (uses_workers(s.model)) name += "/W:" + plan.workers_label;
+  if (uses_event_loop(s.model)) {
+    name += "/loop_threads:" + std::to_string(s.loop_threads);
+    name += "/K:" + (s.inflight == 0 ? std::string("all") : std::to_string(s.inflight));
+  }
+  if (uses_pool(s.model)) name += "/pool:" + std::string(to_string(s.pool));
+  if (uses_event_loop(s.model)) name += "/form:" + std::string(to_string(s.form));
+  for (const auto& [key, value] : plan.work->name_keys()) name += "/" + key + ":" + value;
+  return name;
+}
+
+int iterations_per_sample(const workload& work) {
+  constexpr double sample_ns = 100e6;
+  const double batch_ns = work.nominal_sequential_ns();
+  if (batch_ns >= sample_ns || batch_ns <= 0) return 1;
+  return static_cast<int>(std::min(1000.0, std::ceil(sample_ns / batch_ns)));
+}
+
+}  // namespace concbench

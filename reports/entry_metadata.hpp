@@ -1,0 +1,37 @@
+#pragma once
+// What concbench knows about one benchmark entry beyond Google Benchmark's run: its
+// structured fields, its ideal and bound, and the timeline of its last batch. The benchmark
+// side fills it; the report writer reads it.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace concbench {
+
+struct entry_metadata {
+  std::string name;       // the grammar name, e.g. cpu/threads/W:2/pool:cold/scale:100
+  nlohmann::json fields;  // workload, model, workers, workers_label, loop_threads, inflight, pool,
+                          // task_form, tasks, params
+  double ideal_ns = 0;
+  double bound_ns = 0;
+  // Entries with the same key run the same batch: speedup compares to the sequential one.
+  std::string comparison_key;
+  bool is_sequential = false;
+  nlohmann::json timeline;  // columns of the last measured batch; null until it ran
+};
+
+// Entries by grammar name (Google Benchmark's function name).
+class entry_registry {
+ public:
+  std::shared_ptr<entry_metadata> add(entry_metadata entry);
+  std::shared_ptr<entry_metadata> find(const std::string& name) const;
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::map<std::string, std::shared_ptr<entry_metadata>> entries_;
+};
+
+}  // namespace concbench

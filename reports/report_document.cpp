@@ -1,0 +1,151 @@
+#include "report_document.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+namespace concbench {
+namespace {
+
+constexpr std::size_t max_timeline_tasks = 10'000;
+
+bool is_failed(const nlohmann::json& row) { return row.value("error_occurred", false); }
+
+// The statistic a row shows: "iteration" for a measured batch, else the aggregate's name.
+std::string statistic_of(const nlohmann::json& row) {
+  if (row.value("run_type", "iteration") == "iteration") return "iteration";
+  return row.value("aggregate_name", "");
+}
+
+double median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const auto n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// Keeps every k-th task so that a timeline stays under max_timeline_tasks entries.
+nlohmann::json downsampled(const nlohmann::json& timeline) {
+  const auto& tasks = timeline.at("task");
+  if (tasks.size() <= max_timeline_tasks) return timeline;
+  const std::size_t stride = (tasks.size() + max_timeline_tasks - 1) / max_timeline_tasks;
+  nlohmann::json kept = timeline;
+  for (const char* column : {"task", "worker", "start_ns", "end_ns"}) {
+    nlohmann::json thinned = nlohmann::json::array();
+    const auto& full = timeline.at(column);
+    for (std::size_t i = 0; i < full.size(); i += stride) thinned.push_back(full[i]);
+    kept[column] = std::move(thinned);
+  }
+  kept["downsampled"] = true;
+  kept["downsample_stride"] = stride;
+  return kept;
+}
+
+}  // namespace
+
+double nanoseconds_per(const std::string& time_unit) {
+  if (time_unit == "ns") return 1;
+  if (time_unit == "us") return 1e3;
+  if (time_unit == "ms") return 1e6;
+  if (time_unit == "s") return 1e9;
+  throw std::invalid_argument("unknown time unit '" + time_unit + "'");
+}
+
+void replace_non_finite(nlohmann::json& value) {
+  if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+    value = nullptr;
+  } else if (value.is_structured()) {
+    for (auto& element : value) replace_non_finite(element);
+  }
+}
+
+report_document::report_document(nlohmann::json context) : context_(std::move(context)) {}
+
+void report_document::add_row(nlohmann::json row, std::shared_ptr<const entry_metadata> entry) {
+  rows_.push_back({std::move(row), std::move(entry)});
+}
+
+std::optional<double> report_document::entry_statistic(const std::string& entry_name, const std::string& statistic,
+                                                       const std::string& unit) const {
+  std::vector<double> iterations;
+  for (const auto& r : rows_) {
+    if (r.entry->name != entry_name || is_failed(r.fields) || !r.fields.contains("time_unit")) continue;
+    const double time = r.fields.at("real_time").get<double>() * nanoseconds_per(r.fields.at("time_unit")) /
+                        nanoseconds_per(unit);
+    const auto kind = statistic_of(r.fields);
+    if (kind == statistic) return time;
+    if (kind == "iteration") iterations.push_back(time);
+  }
+  if (iterations.empty()) return std::nullopt;
+  if (statistic == "median") return median_of(iterations);
+  double sum = 0;
+  for (const double t : iterations) sum += t;
+  return sum / static_cast<double>(iterations.size());
+}
+
+nlohmann::json report_document::with_derived_fields(const row& r) const {
+  nlohmann::json out = r.fields;
+  const auto& entry = *r.entry;
+  out["name"] = r.fields.value("run_type", "iteration") == "aggregate"
+                    ? entry.name + "_" + r.fields.value("aggregate_name", "")
+                    : entry.name;
+  out["run_name"] = entry.name;
+  for (const auto& [key, value] : entry.fields.items()) out[key] = value;
+
+  // Rows without a time unit (cv, a fraction) carry no times to compare with.
+  if (!r.fields.contains("time_unit")) return out;
+  const std::string unit = r.fields.at("time_unit");
+  const double unit_ns = nanoseconds_per(unit);
+  out["ideal"] = entry.ideal_ns / unit_ns;
+  out["bound"] = entry.bound_ns / unit_ns;
+
+  const auto statistic = statistic_of(r.fields);
+  const bool is_time_row = statistic == "iteration" || statistic == "mean" || statistic == "median";
+  if (!is_time_row || is_failed(r.fields)) return out;
+  const double time = r.fields.at("real_time").get<double>();
+  if (time > 0 && entry.ideal_ns > 0) out["efficiency"] = out["ideal"].get<double>() / time;
+
+  // Speedup over the sequential entry that ran the same batch: an iteration row against
+  // its median, an aggregate against the same aggregate.
+  for (const auto& other : rows_) {
+    if (!other.entry->is_sequential || other.entry->comparison_key != entry.comparison_key) continue;
+    const auto sequential =
+        entry_statistic(other.entry->name, statistic == "iteration" ? "median" : statistic, unit);
+    if (sequential && time > 0) out["speedup"] = *sequential / time;
+    break;
+  }
+  return out;
+}
+
+std::vector<nlohmann::json> report_document::rows_of(const std::string& entry_name) const {
+  std::vector<nlohmann::json> rows;
+  for (const auto& r : rows_) {
+    if (r.entry->name == entry_name) rows.push_back(with_derived_fields(r));
+  }
+  return rows;
+}
+
+nlohmann::json report_document::report(bool complete, const std::string& timelines_file) const {
+  nlohmann::json benchmarks = nlohmann::json::array();
+  for (const auto& r : rows_) benchmarks.push_back(with_derived_fields(r));
+  nlohmann::json document = {{"context", context_},
+                             {"complete", complete},
+                             {"timelines_file", timelines_file},
+                             {"benchmarks", std::move(benchmarks)}};
+  replace_non_finite(document);
+  return document;
+}
+
+nlohmann::json report_document::timelines(const std::string& report_file) const {
+  nlohmann::json entries = nlohmann::json::object();
+  for (const auto& r : rows_) {
+    if (!r.entry->timeline.is_null() && !entries.contains(r.entry->name)) {
+      entries[r.entry->name] = downsampled(r.entry->timeline);
+    }
+  }
+  nlohmann::json document = {{"report", report_file}, {"entries", std::move(entries)}};
+  replace_non_finite(document);
+  return document;
+}
+
+}  // namespace concbench

@@ -1,0 +1,78 @@
+#include "model.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace concbench {
+namespace {
+constexpr std::pair<model_kind, std::string_view> model_names[] = {
+    {model_kind::sequential, "sequential"},
+    {model_kind::threads, "threads"},
+    {model_kind::thread_per_task, "thread-per-task"},
+    {model_kind::coroutines, "coroutines"},
+};
+}  // namespace
+
+std::string_view to_string(model_kind model) {
+  for (const auto& [kind, name] : model_names) {
+    if (kind == model) return name;
+  }
+  return "unknown";
+}
+
+std::string_view to_string(pool_mode pool) { return pool == pool_mode::cold ? "cold" : "warm"; }
+std::string_view to_string(task_form form) { return form == task_form::blocking ? "blocking" : "awaitable"; }
+
+std::optional<model_kind> parse_model(std::string_view text) {
+  for (const auto& [kind, name] : model_names) {
+    if (name == text) return kind;
+  }
+  return std::nullopt;
+}
+
+const std::vector<model_kind>& all_models() {
+  static const std::vector<model_kind> models = [] {
+    std::vector<model_kind> all;
+    for (const auto& entry : model_names) all.push_back(entry.first);
+    return all;
+  }();
+  return models;
+}
+
+bool uses_workers(model_kind model) { return model == model_kind::threads; }
+bool uses_pool(model_kind model) { return model == model_kind::threads; }
+bool uses_event_loop(model_kind model) { return model == model_kind::coroutines; }
+
+execution_shape shape_of(const run_settings& settings, std::size_t tasks) {
+  const int all = static_cast<int>(std::max<std::size_t>(tasks, 1));
+  switch (settings.model) {
+    case model_kind::sequential:
+      return {1, 1};
+    case model_kind::threads:
+      return {settings.workers, settings.workers};
+    case model_kind::thread_per_task:
+      return {all, all};
+    case model_kind::coroutines: {
+      const int inflight = settings.inflight == 0 ? all : static_cast<int>(std::min(settings.inflight, tasks));
+      // A blocking call stalls its loop thread: at most loop_threads tasks wait at once.
+      const int waiting = settings.form == task_form::awaitable ? inflight : std::min(inflight, settings.loop_threads);
+      return {std::min(settings.loop_threads, inflight), waiting};
+    }
+  }
+  return {1, 1};
+}
+
+int effective_workers(const run_settings& settings, std::size_t tasks) {
+  switch (settings.model) {
+    case model_kind::sequential:
+      return 1;
+    case model_kind::thread_per_task:
+      return static_cast<int>(tasks);
+    case model_kind::coroutines:
+      return settings.loop_threads;
+    default:
+      return settings.workers;
+  }
+}
+
+}  // namespace concbench

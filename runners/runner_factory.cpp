@@ -1,0 +1,27 @@
+#include <stdexcept>
+
+#include "coroutine_runner.hpp"
+#include "runner.hpp"
+#include "sequential_runner.hpp"
+#include "thread_per_task_runner.hpp"
+#include "thread_pool_runner.hpp"
+
+namespace concbench {
+
+std::unique_ptr<runner> make_runner(const run_settings& settings) {
+  if (settings.workers < 1) throw std::invalid_argument("workers must be at least 1");
+  if (settings.loop_threads < 1) throw std::invalid_argument("loop_threads must be at least 1");
+  switch (settings.model) {
+    case model_kind::sequential:
+      return std::make_unique<sequential_runner>();
+    case model_kind::threads:
+      return std::make_unique<thread_pool_runner>(settings.workers, settings.pool);
+    case model_kind::thread_per_task:
+      return std::make_unique<thread_per_task_runner>();
+    case model_kind::coroutines:
+      return std::make_unique<coroutine_runner>(settings.loop_threads, settings.inflight, settings.form);
+  }
+  throw std::invalid_argument("unknown model");
+}
+
+}  // namespace concbench

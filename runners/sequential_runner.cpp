@@ -1,0 +1,11 @@
+#include "sequential_runner.hpp"
+
+namespace concbench {
+
+batch_outcome sequential_runner::run(const workload& work, std::span<const task_spec> batch, std::stop_token stop) {
+  batch_recorder recorder(batch, work.name(), to_string(model_kind::sequential));
+  for (std::size_t i = 0; i < batch.size(); ++i) recorder.run_blocking(work, i, 0, stop);
+  return recorder.finish();
+}
+
+}  // namespace concbench

@@ -1,0 +1,31 @@
+#include "workload_factory.hpp"
+
+#include <stdexcept>
+
+#include "cpu_workload.hpp"
+#include "fault_workload.hpp"
+#include "sleep_workload.hpp"
+
+namespace concbench {
+
+std::unique_ptr<workload> make_workload(const std::string& name, const nlohmann::json& params) {
+  try {
+    if (name == "cpu") {
+      return std::make_unique<cpu_workload>(params.at("scale").get<double>(), params.at("nums").get<std::vector<int>>());
+    }
+    if (name == "sleep") {
+      return std::make_unique<sleep_workload>(params.at("tasks").get<int>(), params.at("sleep_ms").get<double>(),
+                                              params.at("time_scale").get<double>());
+    }
+    if (name == "fault") {
+      return std::make_unique<fault_workload>(params.at("tasks").get<int>(), params.at("faulty_index").get<int>(),
+                                              parse_fault_mode(params.at("mode").get<std::string>()),
+                                              params.at("increments").get<std::int64_t>());
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument("bad params for workload '" + name + "': " + e.what());
+  }
+  throw std::invalid_argument("unknown workload '" + name + "' (cpu, sleep)");
+}
+
+}  // namespace concbench

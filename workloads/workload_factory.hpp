@@ -1,0 +1,16 @@
+#pragma once
+// Rebuilds a workload from its name and params (a worker process receives them as JSON).
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "workload.hpp"
+
+namespace concbench {
+
+// Throws std::invalid_argument naming what is wrong (unknown name, missing or bad field).
+std::unique_ptr<workload> make_workload(const std::string& name, const nlohmann::json& params);
+
+}  // namespace concbench
