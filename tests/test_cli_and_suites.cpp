@@ -1,0 +1,133 @@
+// The command line: every bad flag is one clear error (exit 2 in main), the suites produce
+// entries named by the grammar, and the user's lists replace the suite's.
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "cli_options.hpp"
+#include "entry_measurement.hpp"
+#include "machine_info.hpp"
+#include "suite.hpp"
+
+namespace concbench {
+namespace {
+
+std::string error_of(const std::vector<std::string>& args) {
+  try {
+    parse_cli(args);
+  } catch (const cli_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Cli, BadInputIsNamed) {
+  EXPECT_EQ(error_of({"--workers=0"}), "--workers: 0 must be at least 1");
+  EXPECT_EQ(error_of({"--workers=-3"}), "--workers: -3 must be at least 1");
+  EXPECT_EQ(error_of({"--workers=two"}), "--workers: 'two' is not a whole number");
+  EXPECT_EQ(error_of({"--workers=1,1"}), "--workers: '1' is given twice");
+  EXPECT_NE(error_of({"--workers=100000"}).find("above 10000"), std::string::npos);
+  EXPECT_EQ(error_of({"--cpu-scale=abc"}), "--cpu-scale: 'abc' is not a number");
+  EXPECT_EQ(error_of({"--cpu-scale=0"}), "--cpu-scale: 0 must be greater than 0");
+  EXPECT_NE(error_of({"--cpu-scale=1e9"}).find("above 1000"), std::string::npos);
+  EXPECT_EQ(error_of({"--time-scale=nan"}), "--time-scale: 'nan' is not a number");
+  EXPECT_NE(error_of({"--suite=huge"}).find("unknown suite 'huge'"), std::string::npos);
+  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("unknown workload 'gpu'"), std::string::npos);
+  EXPECT_NE(error_of({"--models=fibers"}).find("unknown model 'fibers'"), std::string::npos);
+  EXPECT_EQ(error_of({"--out"}), "--out needs a value, e.g. --out=...");
+  EXPECT_EQ(error_of({"--frobnicate"}), "unknown flag '--frobnicate' (see --help)");
+  EXPECT_EQ(error_of({"stray"}), "unexpected argument 'stray' (flags start with --)");
+  EXPECT_NE(error_of({"--benchmark_out=x.json"}).find("use --out=PATH"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_format=csv"}).find("not supported"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_time_unit=days"}).find("'days'"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_repetitions=0"}).find("at least 1"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_nonsense=1"}).find("unknown flag"), std::string::npos);
+}
+
+TEST(Cli, GoodInputIsKept) {
+  const auto options = parse_cli({"--suite=quick", "--workers=1,py-default", "--cpu-scale=0.5,100",
+                                  "--time-scale=0.1", "--out=r.json", "--benchmark_repetitions=3",
+                                  "--benchmark_filter=cpu"});
+  EXPECT_EQ(options.suite, "quick");
+  ASSERT_TRUE(options.workers);
+  EXPECT_EQ(options.workers->at(1).label, "py-default");
+  EXPECT_EQ(options.workers->at(1).value, python_default_workers());
+  EXPECT_EQ(*options.cpu_scales, (std::vector<double>{0.5, 100}));
+  EXPECT_DOUBLE_EQ(options.time_scale, 0.1);
+  EXPECT_TRUE(options.repetitions_given);
+  EXPECT_EQ(options.benchmark_flags.size(), 2u);
+}
+
+TEST(Suites, QuickCoversEveryInProcessModelForBothWorkloads) {
+  const auto plans = plan_suite(parse_cli({"--suite=quick"}));
+  std::set<std::string> covered;
+  std::set<std::string> names;
+  for (const auto& plan : plans) {
+    covered.insert(plan.work->name() + " " + std::string(to_string(plan.settings.model)));
+    EXPECT_TRUE(names.insert(entry_name(plan)).second) << "duplicate " << entry_name(plan);
+  }
+  for (const auto* workload : {"cpu", "sleep"}) {
+    for (const auto model : all_models()) {
+      EXPECT_TRUE(covered.count(std::string(workload) + " " + std::string(to_string(model))))
+          << workload << " " << to_string(model);
+    }
+  }
+  EXPECT_EQ(plans.front().settings.model, model_kind::sequential);
+}
+
+TEST(Suites, NamesFollowTheGrammar) {
+  const auto plans = plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=100", "--workers=2"}));
+  std::set<std::string> names;
+  for (const auto& plan : plans) names.insert(entry_name(plan));
+  EXPECT_TRUE(names.count("cpu/sequential/scale:100"));
+  EXPECT_TRUE(names.count("cpu/threads/W:2/pool:cold/scale:100"));
+  EXPECT_TRUE(names.count("cpu/threads/W:2/pool:warm/scale:100"));
+  EXPECT_TRUE(names.count("cpu/thread-per-task/scale:100"));
+  EXPECT_TRUE(names.count("cpu/coroutines/loop_threads:1/K:all/form:awaitable/scale:100"));
+}
+
+TEST(Suites, DefaultRunsScale100OnlyAtOneAndTwoWorkers) {
+  for (const auto& plan : plan_suite(parse_cli({"--workloads=cpu"}))) {
+    if (plan.work->name_keys().at(0).second == "100" && plan.settings.model == model_kind::threads) {
+      EXPECT_LE(plan.settings.workers, 2) << entry_name(plan);
+    }
+  }
+}
+
+TEST(Suites, TheUsersListsReplaceTheSuites) {
+  const auto plans = plan_suite(parse_cli({"--workloads=sleep", "--models=threads", "--workers=3"}));
+  for (const auto& plan : plans) {
+    EXPECT_EQ(plan.work->name(), "sleep");
+    EXPECT_EQ(plan.settings.model, model_kind::threads);
+    EXPECT_EQ(plan.settings.workers, 3);
+  }
+  EXPECT_EQ(plans.size(), 2u);  // cold and warm
+}
+
+TEST(Suites, IterationsAreFixedByTheNominalBatchSize) {
+  EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=100"})).front().work), 1);
+  EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=1"})).front().work), 3);
+}
+
+TEST(EntryFields, SequentialHasOneWorkerAndNoPool) {
+  const auto plans = plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=1", "--models=sequential,coroutines"}));
+  machine_constants constants;
+  constants.usable_cpus = 2;
+  constants.ns_per_increment = {0.3, 0.3};
+  const auto batch = plans[0].work->make_batch();
+  const auto sequential = describe_entry(plans[0], batch, constants);
+  EXPECT_EQ(sequential.fields["workers"], 1);
+  EXPECT_EQ(sequential.fields["pool"], nullptr);
+  EXPECT_EQ(sequential.fields["tasks"], 17);
+  EXPECT_TRUE(sequential.is_sequential);
+  const auto coroutines = describe_entry(plans[1], batch, constants);
+  EXPECT_EQ(coroutines.fields["inflight"], 17);
+  EXPECT_EQ(coroutines.fields["loop_threads"], 1);
+  EXPECT_EQ(coroutines.fields["task_form"], "awaitable");
+  EXPECT_EQ(coroutines.comparison_key, sequential.comparison_key);
+  EXPECT_DOUBLE_EQ(coroutines.ideal_ns, sequential.ideal_ns);  // one loop thread: no parallelism
+}
+
+}  // namespace
+}  // namespace concbench

@@ -1,0 +1,183 @@
+// The report's fields: Google Benchmark's rows joined with concbench's entry fields, and the
+// derived figures only where DESIGN.md puts them.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "atomic_file.hpp"
+#include "report_collector.hpp"
+#include "report_document.hpp"
+
+namespace concbench {
+namespace {
+
+std::shared_ptr<entry_metadata> make_entry(const std::string& name, const std::string& model, double ideal_ns,
+                                           const std::string& key = "cpu {}") {
+  auto entry = std::make_shared<entry_metadata>();
+  entry->name = name;
+  entry->fields = {{"workload", "cpu"}, {"model", model}, {"workers", model == "sequential" ? 1 : 2}};
+  entry->ideal_ns = ideal_ns;
+  entry->bound_ns = ideal_ns / 2;
+  entry->comparison_key = key;
+  entry->is_sequential = model == "sequential";
+  return entry;
+}
+
+nlohmann::json iteration_row(double ms, int repetition) {
+  return {{"name", "ignored/iterations:1/manual_time"}, {"run_type", "iteration"}, {"repetition_index", repetition},
+          {"real_time", ms}, {"cpu_time", ms}, {"time_unit", "ms"}, {"iterations", 1}};
+}
+
+nlohmann::json aggregate_row(const std::string& aggregate, double value, bool percentage = false) {
+  nlohmann::json row = {{"run_type", "aggregate"}, {"aggregate_name", aggregate}, {"real_time", value},
+                        {"cpu_time", value}, {"iterations", 3}};
+  row["aggregate_unit"] = percentage ? "percentage" : "time";
+  if (!percentage) row["time_unit"] = "ms";
+  return row;
+}
+
+class ReportDocument : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sequential = make_entry("cpu/sequential/scale:1", "sequential", 40e6);
+    threads = make_entry("cpu/threads/W:2/pool:cold/scale:1", "threads", 20e6);
+    for (const auto& [entry, times] : {std::pair{sequential, std::vector<double>{40, 44, 42}},
+                                       std::pair{threads, std::vector<double>{20, 25, 21}}}) {
+      for (int i = 0; i < 3; ++i) document.add_row(iteration_row(times[static_cast<std::size_t>(i)], i), entry);
+      document.add_row(aggregate_row("mean", (times[0] + times[1] + times[2]) / 3), entry);
+      document.add_row(aggregate_row("median", times[2]), entry);
+      document.add_row(aggregate_row("stddev", 2), entry);
+      document.add_row(aggregate_row("cv", 0.05, true), entry);
+    }
+  }
+  report_document document{{{"cpu_model", "test"}, {"concbench_schema_version", concbench_schema_version}}};
+  std::shared_ptr<entry_metadata> sequential, threads;
+};
+
+TEST_F(ReportDocument, NamesAreTheGrammarWhateverGoogleBenchmarkCalledThem) {
+  const auto rows = document.rows_of(threads->name);
+  ASSERT_EQ(rows.size(), 7u);
+  EXPECT_EQ(rows[0]["name"], "cpu/threads/W:2/pool:cold/scale:1");
+  EXPECT_EQ(rows[0]["run_name"], "cpu/threads/W:2/pool:cold/scale:1");
+  EXPECT_EQ(rows[4]["name"], "cpu/threads/W:2/pool:cold/scale:1_median");
+  EXPECT_EQ(rows[0]["model"], "threads");
+  EXPECT_EQ(rows[0]["workers"], 2);
+}
+
+TEST_F(ReportDocument, IdealAndBoundAreInTheRowsTimeUnit) {
+  const auto rows = document.rows_of(threads->name);
+  EXPECT_DOUBLE_EQ(rows[0]["ideal"].get<double>(), 20.0);
+  EXPECT_DOUBLE_EQ(rows[0]["bound"].get<double>(), 10.0);
+}
+
+TEST_F(ReportDocument, EfficiencyAndSpeedupOnlyOnIterationMeanAndMedianRows) {
+  const auto rows = document.rows_of(threads->name);
+  // Iteration row 1 (25 ms): efficiency 20/25, speedup = sequential median 42 / 25.
+  EXPECT_DOUBLE_EQ(rows[1]["efficiency"].get<double>(), 0.8);
+  EXPECT_DOUBLE_EQ(rows[1]["speedup"].get<double>(), 42.0 / 25.0);
+  // Median against the sequential median, mean against the sequential mean.
+  EXPECT_DOUBLE_EQ(rows[4]["speedup"].get<double>(), 42.0 / 21.0);
+  EXPECT_DOUBLE_EQ(rows[3]["speedup"].get<double>(), 42.0 / 22.0);
+  EXPECT_FALSE(rows[5].contains("efficiency"));  // stddev
+  EXPECT_FALSE(rows[5].contains("speedup"));
+  EXPECT_FALSE(rows[6].contains("efficiency"));  // cv
+  EXPECT_FALSE(rows[6].contains("ideal"));       // a fraction has no time unit
+}
+
+TEST_F(ReportDocument, NoSpeedupWithoutASequentialEntryOfTheSameBatch) {
+  auto other = make_entry("cpu/threads/W:2/pool:cold/scale:100", "threads", 2e9, "cpu {scale:100}");
+  document.add_row(iteration_row(2100, 0), other);
+  const auto rows = document.rows_of(other->name);
+  EXPECT_FALSE(rows[0].contains("speedup"));
+  EXPECT_TRUE(rows[0].contains("efficiency"));
+}
+
+TEST_F(ReportDocument, SpeedupFallsBackToIterationRowsWithOneRepetitionEach) {
+  report_document single{{}};
+  auto seq = make_entry("sleep/sequential", "sequential", 1e6, "sleep");
+  auto thr = make_entry("sleep/threads", "threads", 1e6, "sleep");
+  single.add_row(iteration_row(30, 0), seq);
+  single.add_row(iteration_row(10, 0), thr);
+  EXPECT_DOUBLE_EQ(single.rows_of("sleep/threads")[0]["speedup"].get<double>(), 3.0);
+}
+
+TEST_F(ReportDocument, FailedRowsKeepTheErrorAndGetNoFigures) {
+  auto failed = make_entry("cpu/coroutines", "coroutines", 40e6);
+  auto row = iteration_row(0, 0);
+  row["error_occurred"] = true;
+  row["error_message"] = "task 3 of cpu under coroutines: boom";
+  document.add_row(row, failed);
+  const auto rows = document.rows_of("cpu/coroutines");
+  EXPECT_EQ(rows[0]["error_message"], "task 3 of cpu under coroutines: boom");
+  EXPECT_FALSE(rows[0].contains("efficiency"));
+  EXPECT_FALSE(rows[0].contains("speedup"));
+}
+
+TEST_F(ReportDocument, TheWholeReportHasNoNonFiniteNumbers) {
+  auto odd = make_entry("cpu/odd", "threads", 1e6);
+  auto row = iteration_row(1, 0);
+  row["some_counter"] = std::numeric_limits<double>::quiet_NaN();
+  row["other_counter"] = std::numeric_limits<double>::infinity();
+  document.add_row(row, odd);
+  const auto report = document.report(false, "x.timelines.json");
+  EXPECT_EQ(report["complete"], false);
+  EXPECT_EQ(report["timelines_file"], "x.timelines.json");
+  const auto text = report.dump();
+  EXPECT_EQ(text.find("NaN"), std::string::npos);
+  EXPECT_EQ(report["benchmarks"].back()["some_counter"], nullptr);
+  EXPECT_EQ(report["benchmarks"].size(), 15u);
+}
+
+TEST_F(ReportDocument, TimelinesAreDownsampledAboveTenThousandTasks) {
+  nlohmann::json columns = {{"tasks", 25000}, {"downsampled", false}};
+  for (const char* column : {"task", "worker", "start_ns", "end_ns"}) {
+    columns[column] = nlohmann::json::array();
+    for (int i = 0; i < 25000; ++i) columns[column].push_back(i);
+  }
+  threads->timeline = columns;
+  sequential->timeline = {{"tasks", 1}, {"downsampled", false}, {"task", {0}}, {"worker", {0}},
+                          {"start_ns", {0}}, {"end_ns", {5}}};
+  const auto timelines = document.timelines("r.json");
+  EXPECT_EQ(timelines["report"], "r.json");
+  const auto& big = timelines["entries"][threads->name];
+  EXPECT_TRUE(big["downsampled"].get<bool>());
+  EXPECT_LE(big["task"].size(), 10000u);
+  EXPECT_EQ(big["tasks"], 25000);
+  EXPECT_FALSE(timelines["entries"][sequential->name]["downsampled"].get<bool>());
+}
+
+TEST(TimelinesPath, SitsBesideTheReport) {
+  EXPECT_EQ(timelines_path_for("results/r.json"), std::filesystem::path("results/r.timelines.json"));
+  EXPECT_EQ(timelines_path_for("r"), std::filesystem::path("r.timelines.json"));
+}
+
+TEST(AtomicFile, ReplacesWholeAndLeavesNoTemporary) {
+  const auto dir = std::filesystem::temp_directory_path() / ("concbench-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "r.json";
+  write_file_atomically(path, "first");
+  write_file_atomically(path, "second");
+  std::ifstream in(path);
+  std::string content;
+  in >> content;
+  EXPECT_EQ(content, "second");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(AtomicFile, AMissingDirectoryIsAClearError) {
+  try {
+    check_writable("/nonexistent-concbench-dir/r.json");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos);
+  }
+  EXPECT_THROW(write_file_atomically("/nonexistent-concbench-dir/r.json", "x"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace concbench

@@ -1,0 +1,186 @@
+// Every in-process model against the runner contract: exact verified results in task order,
+// dynamic dispatch visible in the timeline, failures named by task and model.
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "batch_outcome.hpp"
+#include "cpu_workload.hpp"
+#include "fault_workload.hpp"
+#include "runner.hpp"
+#include "sleep_workload.hpp"
+
+namespace concbench {
+namespace {
+
+struct model_case {
+  std::string label;
+  run_settings settings;
+};
+
+// Test names and failure messages show the label, not the bytes of the settings.
+void PrintTo(const model_case& c, std::ostream* out) { *out << c.label; }
+
+std::vector<model_case> all_model_cases() {
+  std::vector<model_case> cases{{"sequential", {model_kind::sequential}}};
+  for (const int w : {1, 2, 5}) {
+    for (const auto pool : {pool_mode::cold, pool_mode::warm}) {
+      run_settings s{model_kind::threads};
+      s.workers = w;
+      s.pool = pool;
+      cases.push_back({"threads_W" + std::to_string(w) + "_" + std::string(to_string(pool)), s});
+    }
+  }
+  cases.push_back({"thread_per_task", {model_kind::thread_per_task}});
+  for (const auto form : {task_form::awaitable, task_form::blocking}) {
+    run_settings s{model_kind::coroutines};
+    s.form = form;
+    cases.push_back({"coroutines_" + std::string(to_string(form)), s});
+  }
+  run_settings two_loops{model_kind::coroutines};
+  two_loops.form = task_form::awaitable;
+  two_loops.loop_threads = 2;
+  cases.push_back({"coroutines_two_loop_threads", two_loops});
+  run_settings few_in_flight{model_kind::coroutines};
+  few_in_flight.form = task_form::awaitable;
+  few_in_flight.inflight = 2;
+  cases.push_back({"coroutines_K2", few_in_flight});
+  return cases;
+}
+
+class EveryModel : public ::testing::TestWithParam<model_case> {};
+
+void expect_exact(const workload& work, const std::vector<task_spec>& batch, const batch_outcome& outcome) {
+  ASSERT_TRUE(outcome.ok()) << outcome.errors().front();
+  ASSERT_EQ(outcome.tasks.size(), batch.size());
+  ASSERT_EQ(outcome.timeline.size(), batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    ASSERT_TRUE(outcome.tasks[i].result);
+    EXPECT_FALSE(work.verify(batch[i], *outcome.tasks[i].result)) << "task " << i;
+    EXPECT_GE(outcome.timeline[i].start_ns, 0);
+    EXPECT_GE(outcome.timeline[i].end_ns, outcome.timeline[i].start_ns);
+    EXPECT_LE(outcome.timeline[i].end_ns, outcome.interval.count());
+  }
+}
+
+TEST_P(EveryModel, CpuResultsAreExact) {
+  const cpu_workload work(0.002);
+  const auto batch = work.make_batch();
+  auto runner = make_runner(GetParam().settings);
+  expect_exact(work, batch, runner->run(work, batch, {}));
+  // A second batch on the same runner (a warm pool is reused) is just as right.
+  expect_exact(work, batch, runner->run(work, batch, {}));
+}
+
+TEST_P(EveryModel, SleepResultsAreExact) {
+  const sleep_workload work(7, 2);
+  const auto batch = work.make_batch();
+  expect_exact(work, batch, make_runner(GetParam().settings)->run(work, batch, {}));
+}
+
+TEST_P(EveryModel, PeakConcurrencyIsWhatTheModelAllows) {
+  // Sleeps of 20 ms overlap whenever the model lets them, whatever the machine's speed.
+  const sleep_workload work(6, 20);
+  const auto batch = work.make_batch();
+  const auto& s = GetParam().settings;
+  const auto outcome = make_runner(s)->run(work, batch, {});
+  ASSERT_TRUE(outcome.ok());
+  const int n = static_cast<int>(batch.size());
+  int expected = 1;
+  switch (s.model) {
+    case model_kind::sequential:
+      expected = 1;
+      break;
+    case model_kind::threads:
+      expected = std::min(s.workers, n);
+      break;
+    case model_kind::thread_per_task:
+      expected = n;
+      break;
+    case model_kind::coroutines:
+      // The blocking form stalls the loop: one task at a time per loop thread.
+      expected = s.form == task_form::blocking ? std::min(s.loop_threads, n)
+                                               : (s.inflight == 0 ? n : static_cast<int>(s.inflight));
+      break;
+  }
+  EXPECT_EQ(peak_concurrency(outcome.timeline), expected);
+}
+
+TEST_P(EveryModel, AThrowingTaskIsAnErrorNamingTaskAndModel) {
+  const fault_workload work(6, 3, fault_mode::throws);
+  const auto batch = work.make_batch();
+  const auto outcome = make_runner(GetParam().settings)->run(work, batch, {});
+  EXPECT_FALSE(outcome.ok());
+  const auto errors = outcome.errors();
+  ASSERT_EQ(errors.size(), 1u);
+  const std::string model(to_string(GetParam().settings.model));
+  EXPECT_EQ(errors[0], "task 3 of fault under " + model + ": injected failure in task 3");
+  // The other tasks still ran and are right: one failure hides nothing else.
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (i == 3) continue;
+    ASSERT_TRUE(outcome.tasks[i].result) << i;
+    EXPECT_FALSE(work.verify(batch[i], *outcome.tasks[i].result));
+  }
+}
+
+TEST_P(EveryModel, AWrongResultFailsVerification) {
+  const fault_workload work(4, 2, fault_mode::wrong_result);
+  const auto batch = work.make_batch();
+  const auto outcome = make_runner(GetParam().settings)->run(work, batch, {});
+  ASSERT_TRUE(outcome.ok());
+  ASSERT_TRUE(outcome.tasks[2].result);
+  EXPECT_TRUE(work.verify(batch[2], *outcome.tasks[2].result));
+}
+
+TEST_P(EveryModel, AStopRequestEndsAHangingTask) {
+  const fault_workload work(3, 1, fault_mode::hangs);
+  const auto batch = work.make_batch();
+  std::stop_source stop;
+  std::jthread requester([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    stop.request_stop();
+  });
+  const auto outcome = make_runner(GetParam().settings)->run(work, batch, stop.get_token());
+  ASSERT_TRUE(outcome.tasks[1].result);
+  EXPECT_TRUE(work.verify(batch[1], *outcome.tasks[1].result));  // it gave up: a wrong result
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, EveryModel, ::testing::ValuesIn(all_model_cases()),
+                         [](const auto& info) { return info.param.label; });
+
+TEST(PeakConcurrency, BackToBackTasksDoNotOverlap) {
+  EXPECT_EQ(peak_concurrency({{0, 10, 0}, {10, 20, 0}}), 1);
+  EXPECT_EQ(peak_concurrency({{0, 10, 0}, {5, 20, 1}, {6, 7, 2}}), 3);
+  EXPECT_EQ(peak_concurrency({{-1, -1, -1}}), 0);
+}
+
+TEST(ThreadPool, EveryWorkerTakesTasksDynamically) {
+  // Nine 5 ms sleeps on three workers: each worker runs about three, none is pre-assigned a
+  // fixed slice; all three take part.
+  const sleep_workload work(9, 5);
+  const auto batch = work.make_batch();
+  run_settings s{model_kind::threads};
+  s.workers = 3;
+  const auto outcome = make_runner(s)->run(work, batch, {});
+  std::set<int> workers;
+  for (const auto& entry : outcome.timeline) workers.insert(entry.worker);
+  EXPECT_EQ(workers, (std::set<int>{0, 1, 2}));
+}
+
+TEST(ModelShapes, MatchTheModels) {
+  run_settings coroutines{model_kind::coroutines};
+  coroutines.form = task_form::awaitable;
+  EXPECT_EQ(shape_of(coroutines, 100).wait_lanes, 100);
+  EXPECT_EQ(shape_of(coroutines, 100).cpu_lanes, 1);
+  coroutines.form = task_form::blocking;
+  EXPECT_EQ(shape_of(coroutines, 100).wait_lanes, 1);
+  EXPECT_EQ(shape_of({model_kind::thread_per_task}, 17).cpu_lanes, 17);
+  EXPECT_EQ(effective_workers({model_kind::sequential}, 17), 1);
+}
+
+}  // namespace
+}  // namespace concbench

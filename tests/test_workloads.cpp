@@ -1,0 +1,143 @@
+// The workloads on their own: exact counts, sleeps at least their length, stop tokens honoured,
+// batches rebuilt from their params.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "counting_loop.hpp"
+#include "cpu_workload.hpp"
+#include "fault_workload.hpp"
+#include "interruptible_sleep.hpp"
+#include "sleep_workload.hpp"
+#include "workload_factory.hpp"
+
+namespace concbench {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(CpuWorkload, TheTutorialBatchAtScaleOneIs122MillionIncrements) {
+  const cpu_workload work(1);
+  const auto batch = work.make_batch();
+  ASSERT_EQ(batch.size(), 17u);
+  std::int64_t total = 0;
+  for (const auto& task : batch) total += task.size;
+  EXPECT_EQ(total, 122'000'000);
+  EXPECT_EQ(batch[0].size, 8'000'000);
+}
+
+TEST(CpuWorkload, FractionalScalesRoundToWholeIncrements) {
+  const cpu_workload work(0.0015);
+  EXPECT_EQ(work.make_batch()[0].size, 12000);
+  EXPECT_EQ(work.name_keys().at(0).second, "0.0015");
+}
+
+TEST(CpuWorkload, CountsExactlyAndVerifies) {
+  const cpu_workload work(0.01);
+  for (const auto& task : work.make_batch()) {
+    const auto result = work.run_blocking(task, {});
+    EXPECT_EQ(result.value, task.size);
+    EXPECT_FALSE(work.verify(task, result));
+  }
+  EXPECT_TRUE(work.verify({0, 100}, {99}));
+}
+
+TEST(CpuWorkload, RejectsScalesThatLeaveNoWork) {
+  EXPECT_THROW(cpu_workload(0), std::invalid_argument);
+  EXPECT_THROW(cpu_workload(-1), std::invalid_argument);
+  EXPECT_THROW(cpu_workload(1e-9), std::invalid_argument);
+}
+
+TEST(CountingLoop, StopsSoonAfterAStopRequest) {
+  std::stop_source stop;
+  stop.request_stop();
+  // Already stopped: not one chunk is counted.
+  EXPECT_EQ(count_up_to(std::int64_t{1} << 40, stop.get_token()), 0);
+
+  std::stop_source later;
+  std::jthread requester([&] {
+    std::this_thread::sleep_for(20ms);
+    later.request_stop();
+  });
+  // 2^40 increments would take minutes; the stop ends it within one chunk.
+  const auto counted = count_up_to(std::int64_t{1} << 40, later.get_token());
+  EXPECT_LT(counted, std::int64_t{1} << 40);
+  EXPECT_EQ(counted % increments_per_stop_check, 0);
+}
+
+TEST(SleepWorkload, SleepsAtLeastItsLengthInBothForms) {
+  const sleep_workload work(2, 3);
+  const auto batch = work.make_batch();
+  const auto blocking = work.run_blocking(batch[0], {});
+  EXPECT_FALSE(work.verify(batch[0], blocking));
+  EXPECT_GE(blocking.value, 3'000'000);
+
+  boost::asio::io_context loop;
+  auto awaited = boost::asio::co_spawn(loop, work.run_awaitable(batch[1], {}), boost::asio::use_future);
+  loop.run();
+  const auto result = awaited.get();
+  EXPECT_FALSE(work.verify(batch[1], result));
+}
+
+TEST(SleepWorkload, TimeScaleShrinksEverySleep) {
+  const sleep_workload work(3, 20, 0.1);
+  EXPECT_EQ(work.make_batch()[2].size, 2'000'000);
+  EXPECT_EQ(work.name_keys().at(1).second, "2");
+}
+
+TEST(InterruptibleSleep, BlockingSleepEndsOnStop) {
+  std::stop_source stop;
+  std::jthread requester([&] {
+    std::this_thread::sleep_for(10ms);
+    stop.request_stop();
+  });
+  const auto slept = sleep_unless_stopped(10s, stop.get_token());
+  EXPECT_LT(slept, 5s);
+}
+
+TEST(InterruptibleSleep, AwaitableSleepEndsOnStopFromAnotherThread) {
+  std::stop_source stop;
+  boost::asio::io_context loop;
+  auto slept = boost::asio::co_spawn(loop, async_sleep_unless_stopped(10s, stop.get_token()), boost::asio::use_future);
+  std::jthread requester([&] {
+    std::this_thread::sleep_for(10ms);
+    stop.request_stop();
+  });
+  loop.run();
+  EXPECT_LT(slept.get(), 5s);
+}
+
+TEST(WorkloadFactory, RebuildsEachWorkloadFromItsParams) {
+  const cpu_workload cpu(0.5);
+  const sleep_workload sleep(4, 2, 0.5);
+  const fault_workload fault(3, 1, fault_mode::throws);
+  for (const workload* original : std::initializer_list<const workload*>{&cpu, &sleep, &fault}) {
+    const auto rebuilt = make_workload(original->name(), original->params());
+    EXPECT_EQ(rebuilt->params(), original->params());
+    EXPECT_EQ(rebuilt->make_batch().size(), original->make_batch().size());
+  }
+}
+
+TEST(WorkloadFactory, NamesWhatIsWrong) {
+  try {
+    make_workload("gpu", {});
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown workload 'gpu'"), std::string::npos);
+  }
+  try {
+    make_workload("cpu", {{"nums", {1}}});
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("bad params for workload 'cpu'"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace concbench
