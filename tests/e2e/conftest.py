@@ -1,0 +1,41 @@
+"""Fixtures for the end-to-end tests: the built concbench binary and one small real run."""
+
+import json
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def concbench_binary():
+    binary = os.environ.get("CONCBENCH_BINARY")
+    if not binary or not pathlib.Path(binary).is_file():
+        pytest.fail("CONCBENCH_BINARY must name the built concbench binary (ctest sets it)")
+    return binary
+
+
+# A full quick suite shrunk to a few seconds: tiny cpu scale, short sleeps, two repetitions.
+SMALL_RUN_FLAGS = [
+    "--suite=quick",
+    "--cpu-scale=0.01",
+    "--time-scale=0.05",
+    "--benchmark_repetitions=2",
+]
+
+
+@pytest.fixture(scope="session")
+def small_run(concbench_binary, tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("small-run")
+    report_path = out_dir / "r.json"
+    completed = subprocess.run(
+        [concbench_binary, *SMALL_RUN_FLAGS, f"--out={report_path}"],
+        capture_output=True, text=True, timeout=300)
+    return {
+        "completed": completed,
+        "report_path": report_path,
+        "report": json.loads(report_path.read_text()) if report_path.exists() else None,
+    }

@@ -1,0 +1,60 @@
+"""Google Benchmark's own compare.py (libbenchmark-tools) reads concbench's report unchanged.
+
+compare.py imports scipy, which cannot be installed beside Boost 1.81 (PITFALLS.md): the test
+unpacks Debian's scipy into a test-only folder with `apt-get download` + `dpkg -x` and points
+PYTHONPATH at it. Where that is impossible (no package lists, no network) it skips, saying so.
+"""
+
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+COMPARE = pathlib.Path("/usr/share/benchmark/compare.py")
+PACKAGES = ["python3-scipy", "python3-decorator", "liblbfgsb0"]
+
+
+@pytest.fixture(scope="session")
+def scipy_folder(tmp_path_factory):
+    cache = pathlib.Path(os.environ.get("CONCBENCH_SCIPY_CACHE", tmp_path_factory.mktemp("scipy")))
+    ready = cache / ".unpacked"
+    if not ready.exists():
+        debs = cache / "debs"
+        debs.mkdir(parents=True, exist_ok=True)
+        downloaded = subprocess.run(["apt-get", "download", *PACKAGES], cwd=debs,
+                                    capture_output=True, text=True, timeout=300)
+        if downloaded.returncode != 0:
+            reason = (downloaded.stderr.strip().splitlines() or ["no message"])[-1]
+            pytest.skip(f"cannot give compare.py its scipy: `apt-get download` failed: {reason}")
+        root = cache / "root"
+        for deb in debs.glob("*.deb"):
+            subprocess.run(["dpkg", "-x", str(deb), str(root)], check=True)
+        ready.touch()
+    return cache / "root"
+
+
+def compare_env(scipy_root):
+    multiarch = subprocess.run(["dpkg-architecture", "-qDEB_HOST_MULTIARCH"], capture_output=True,
+                               text=True).stdout.strip()
+    if not multiarch:
+        multiarch = subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True).stdout.strip()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(scipy_root / "usr/lib/python3/dist-packages")
+    env["LD_LIBRARY_PATH"] = str(scipy_root / "usr/lib" / multiarch)
+    return env
+
+
+def test_compare_py_reads_the_report_unchanged(small_run, scipy_folder):
+    if not COMPARE.exists():
+        pytest.skip("libbenchmark-tools is not installed (ci/install-deps.sh installs it)")
+    report = str(small_run["report_path"])
+    completed = subprocess.run(["/usr/bin/python3", str(COMPARE), "benchmarks", report, report],
+                               capture_output=True, text=True, timeout=120, env=compare_env(scipy_folder))
+    assert completed.returncode == 0, completed.stderr
+    # compare.py matches entries by name: every grammar name appears, compared with itself.
+    names = {row["run_name"] for row in small_run["report"]["benchmarks"]}
+    for name in names:
+        assert name in completed.stdout, name
+    assert "OVERALL_GEOMEAN" in completed.stdout

@@ -1,0 +1,134 @@
+"""concbench as a user runs it: a small quick suite, its report and timeline file, and the
+command line's answers to bad input."""
+
+import json
+import re
+import subprocess
+
+GRAMMAR = re.compile(r"^(cpu|sleep)/[a-z-]+(/[A-Za-z_]+:[^/]+)+$")
+IN_PROCESS_MODELS = {"sequential", "threads", "thread-per-task", "coroutines"}
+
+
+def run(binary, *args):
+    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_small_quick_run_succeeds_and_says_where_the_report_is(small_run):
+    completed = small_run["completed"]
+    assert completed.returncode == 0, completed.stderr
+    assert f"report:    {small_run['report_path']}" in completed.stdout
+    progress = [line for line in completed.stdout.splitlines() if line.startswith("[")]
+    assert progress, completed.stdout
+    total = len(progress)
+    assert progress[-1].startswith(f"[{total}/{total}]")
+    assert not any("FAILED" in line for line in progress)
+
+
+def test_report_covers_both_workloads_under_every_in_process_model(small_run):
+    report = small_run["report"]
+    assert report["complete"] is True
+    covered = {(b["workload"], b["model"]) for b in report["benchmarks"]}
+    for workload in ("cpu", "sleep"):
+        for model in IN_PROCESS_MODELS:
+            assert (workload, model) in covered
+
+
+def test_every_row_has_the_structured_fields(small_run):
+    report = small_run["report"]
+    for row in report["benchmarks"]:
+        assert "error_occurred" not in row, row.get("error_message")
+        assert GRAMMAR.match(row["run_name"]), row["run_name"]
+        for field in ("workload", "model", "workers", "loop_threads", "inflight", "pool", "task_form",
+                      "tasks", "params"):
+            assert field in row, (field, row["name"])
+        if row["run_type"] == "iteration" or row.get("aggregate_name") in ("mean", "median"):
+            assert row["ideal"] > 0 and row["bound"] > 0
+            assert row["ideal"] >= row["bound"] * (1 - 1e-9)
+            assert row["efficiency"] > 0
+            assert row["speedup"] > 0  # every batch here has its sequential entry
+        else:
+            assert "efficiency" not in row and "speedup" not in row
+        if row["model"] == "sequential":
+            assert row["workers"] == 1 and row["pool"] is None
+
+
+def test_context_names_the_machine_the_build_and_the_constants(small_run):
+    context = small_run["report"]["context"]
+    assert context["concbench_schema_version"] == 1
+    assert context["usable_cpus"] >= 1
+    for key in ("cpu_model", "physical_cores", "memory_bytes", "kernel", "num_cpus", "date", "command_line"):
+        assert key in context, key
+    assert context["build"]["build_type"]
+    constants = context["machine_constants"]
+    assert len(constants["ns_per_increment_by_busy_cores"]) == context["usable_cpus"]
+    assert constants["core_ghz"] > 0
+
+
+def test_cpu_entries_report_the_speed_of_the_loop(small_run):
+    for row in small_run["report"]["benchmarks"]:
+        if row["workload"] == "cpu" and row["run_type"] == "iteration":
+            assert row["ns_per_increment"] > 0
+            assert row["cycles_per_increment"] > 0
+
+
+def test_timeline_file_holds_one_timeline_per_entry(small_run):
+    report = small_run["report"]
+    timelines_path = small_run["report_path"].parent / report["timelines_file"]
+    timelines = json.loads(timelines_path.read_text())
+    names = {row["run_name"] for row in report["benchmarks"]}
+    assert set(timelines["entries"]) == names
+    for name, timeline in timelines["entries"].items():
+        assert len(timeline["task"]) == timeline["tasks"] == len(timeline["start_ns"])
+        assert all(0 <= s <= e <= timeline["interval_ns"]
+                   for s, e in zip(timeline["start_ns"], timeline["end_ns"])), name
+
+
+def test_blocking_coroutines_run_one_task_at_a_time(small_run):
+    for row in small_run["report"]["benchmarks"]:
+        if row["model"] == "coroutines" and row["task_form"] == "blocking" and row["run_type"] == "iteration":
+            assert row["peak_concurrency"] == 1
+        if row["model"] == "threads" and row["workload"] == "sleep" and row["run_type"] == "iteration":
+            assert row["peak_concurrency"] == min(row["workers"], row["tasks"])
+
+
+def test_help_and_list_exit_zero_without_running(concbench_binary):
+    helped = run(concbench_binary, "--help")
+    assert helped.returncode == 0 and "--suite=quick|default" in helped.stdout
+    listed = run(concbench_binary, "--suite=quick", "--list")
+    assert listed.returncode == 0
+    assert "cpu/sequential/scale:1" in listed.stdout
+    assert "entries; about" in listed.stdout
+
+
+def test_bad_input_is_one_line_and_exit_status_2(concbench_binary, tmp_path):
+    cases = [
+        ["--workers=0"],
+        ["--workers=abc"],
+        ["--models=fibers"],
+        ["--cpu-scale=-1"],
+        ["--nonsense"],
+        ["--benchmark_format=csv"],
+        ["--benchmark_filter=("],
+        [f"--out={tmp_path}/missing-dir/r.json"],
+    ]
+    for args in cases:
+        completed = run(concbench_binary, *args)
+        assert completed.returncode == 2, (args, completed.stdout, completed.stderr)
+        assert completed.stderr.startswith("concbench: "), (args, completed.stderr)
+        assert completed.stdout == "", (args, completed.stdout)
+    assert not (tmp_path / "missing-dir").exists()
+
+
+def test_a_read_only_directory_is_refused_before_anything_runs(concbench_binary, tmp_path):
+    import os
+    if os.geteuid() == 0:
+        # root writes anywhere; a file in place of the directory stands in for it.
+        blocker = tmp_path / "not-a-dir"
+        blocker.write_text("")
+        completed = run(concbench_binary, f"--out={blocker}/r.json")
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        completed = run(concbench_binary, f"--out={locked}/r.json")
+    assert completed.returncode == 2
+    assert "--out" in completed.stderr
