@@ -132,3 +132,15 @@ def test_a_read_only_directory_is_refused_before_anything_runs(concbench_binary,
         completed = run(concbench_binary, f"--out={locked}/r.json")
     assert completed.returncode == 2
     assert "--out" in completed.stderr
+
+
+def test_plot_draws_the_report_concbench_wrote(small_run, tmp_path):
+    repo = __import__("pathlib").Path(__file__).resolve().parents[2]
+    charts = tmp_path / "charts"
+    completed = subprocess.run(["/usr/bin/python3", str(repo / "plot" / "plot.py"), str(small_run["report_path"]),
+                                "--out", str(charts)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    pngs = sorted(p.name for p in charts.glob("*.png"))
+    assert any(name.startswith("tutorial-cpu") for name in pngs), pngs
+    assert any(name.startswith("tutorial-sleep") for name in pngs), pngs
+    assert len(list(charts.glob("*.svg"))) == len(pngs)

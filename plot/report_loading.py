@@ -1,0 +1,579 @@
+"""Reading concbench reports: validation, entries, medians, labels, grouping.
+
+A concbench report is a superset of Google Benchmark's JSON (DESIGN.md "The report").
+Everything here is plain data and numpy-free arithmetic, so the chart scripts and the
+later comparison tool share one reading of the format and tests can check it without
+drawing anything.
+
+All times are converted to seconds on the way in: every row carries its own `time_unit`.
+Display labels are built from the entry's fields, never by parsing its `name`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import re
+import statistics
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+# The order bars appear in (top to bottom); unknown models go after these, by name.
+MODEL_ORDER = [
+    "sequential",
+    "threads",
+    "threads-asio",
+    "thread-per-task",
+    "coroutines",
+    "processes-fork",
+    "processes-spawn",
+]
+POOL_ORDER = {"cold": 0, "warm": 1, "per-task": 2}
+FORM_ORDER = {"awaitable": 0, "blocking": 1}  # coroutines: the proper form, then the stalling variant
+
+# Fields every row (iteration and aggregate) must carry: Google Benchmark's, then concbench's.
+REQUIRED_FIELDS = {
+    "name": str,
+    "run_name": str,
+    "run_type": str,
+    "workload": str,
+    "model": str,
+    "workers": int,
+    "params": dict,
+}
+# Fields that may be absent (or null where noted); when present they must have this type.
+OPTIONAL_FIELDS = {
+    "real_time": (int, float),  # required unless the row failed
+    "aggregate_name": str,  # required on aggregate rows
+    "aggregate_unit": str,  # "percentage" (cv): a plain fraction, no time_unit (as Google Benchmark)
+    "time_unit": str,  # required on every row that holds a time
+    "error_occurred": bool,
+    "error_message": str,
+    "workers_label": str,
+    "loop_threads": (int, type(None)),
+    "inflight": (int, type(None)),
+    "pool": (str, type(None)),
+    "task_form": (str, type(None)),
+    "tasks": int,
+    "ideal": (int, float),
+    "bound": (int, float),
+    "efficiency": (int, float),
+    "speedup": (int, float),
+    "repetition_index": int,
+}
+# Rows of one entry must agree on these.
+ENTRY_FIELDS = ("workload", "model", "workers", "params")
+
+
+class ReportError(Exception):
+    """Bad input: the message names the file and what is wrong, on one line."""
+
+    def __init__(self, path: str, what: str):
+        self.path = path
+        self.what = " ".join(str(what).split())  # one line, whatever the cause said
+        super().__init__(f"{path}: {self.what}")
+
+
+# ---------------------------------------------------------------------------------------
+# Data
+
+
+@dataclasses.dataclass
+class Entry:
+    """One benchmark entry (one run_name): its rows and what the chart shows of it."""
+
+    run_name: str
+    workload: str
+    model: str
+    workers: int
+    workers_label: str
+    loop_threads: int | None
+    inflight: int | None
+    pool: str | None
+    task_form: str | None
+    tasks: int | None
+    params: dict
+    iterations: list = dataclasses.field(default_factory=list)  # iteration rows, in order
+    aggregates: dict = dataclasses.field(default_factory=dict)  # aggregate_name -> row
+    # Computed by finish_entry / compute_speedups:
+    failed: bool = False
+    error_message: str = ""
+    failed_repetitions: int = 0
+    times_s: list = dataclasses.field(default_factory=list)  # successful iteration times
+    median_s: float | None = None
+    median_source: str = ""  # "aggregate" or "iterations"
+    ideal_s: float | None = None
+    bound_s: float | None = None
+    efficiency: float | None = None
+    speedup: float | None = None
+    label: str = ""
+
+    @property
+    def repetitions(self) -> int:
+        return len(self.iterations)
+
+
+@dataclasses.dataclass
+class Group:
+    """Entries of one workload with the same params: one tutorial chart."""
+
+    workload: str
+    params: dict
+    entries: list  # sorted for display
+    slug: str = ""
+
+    @property
+    def tasks(self) -> int | None:
+        for e in self.entries:
+            if e.tasks is not None:
+                return e.tasks
+        return None
+
+
+@dataclasses.dataclass
+class Report:
+    path: str
+    context: dict
+    complete: bool
+    entries: list
+    groups: list
+
+    @property
+    def machine_label(self) -> str:
+        return machine_label(self.context)
+
+
+# ---------------------------------------------------------------------------------------
+# Loading and validation
+
+
+def _reject_constant(token: str):
+    raise ValueError(f"non-finite number {token} (reports hold finite numbers only)")
+
+
+def _type_name(types) -> str:
+    if not isinstance(types, tuple):
+        types = (types,)
+    names = {int: "an integer", float: "a number", str: "a string", dict: "an object",
+             bool: "true or false", type(None): "null", list: "a list"}
+    if int in types and float in types:
+        types = tuple(t for t in types if t not in (int, float)) + (float,)
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _has_type(value, types) -> bool:
+    if not isinstance(types, tuple):
+        types = (types,)
+    if isinstance(value, bool) and bool not in types:
+        return False  # JSON true is not a number here
+    return isinstance(value, types)
+
+
+def read_json(path: str) -> Any:
+    """The parsed file, or ReportError saying why it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise ReportError(path, "no such file") from None
+    except IsADirectoryError:
+        raise ReportError(path, "is a directory, not a report file") from None
+    except OSError as e:
+        raise ReportError(path, f"cannot read: {e.strerror or e}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ReportError(path, f"not JSON: not UTF-8 text (byte {e.start})") from None
+    if not text.strip():
+        raise ReportError(path, "not JSON: the file is empty (was the run interrupted before writing?)")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise ReportError(path, f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+    except ValueError as e:
+        raise ReportError(path, f"not a concbench report: {e}") from None
+
+
+def _row_id(index: int, row: dict) -> str:
+    name = row.get("name") if isinstance(row, dict) else None
+    return f"benchmarks[{index}]" + (f" ({name})" if isinstance(name, str) else "")
+
+
+def validate_row(path: str, index: int, row: Any) -> None:
+    where = _row_id(index, row)
+    if not isinstance(row, dict):
+        raise ReportError(path, f"{where} is {_type_name(type(row))}, not an object")
+    for key, types in REQUIRED_FIELDS.items():
+        if key not in row:
+            raise ReportError(path, f"{where}: missing required field '{key}'")
+        if not _has_type(row[key], types):
+            raise ReportError(path, f"{where}: field '{key}' should be {_type_name(types)}, "
+                                    f"not {json.dumps(row[key])[:40]}")
+    for key, types in OPTIONAL_FIELDS.items():
+        if key in row and not _has_type(row[key], types):
+            raise ReportError(path, f"{where}: field '{key}' should be {_type_name(types)}, "
+                                    f"not {json.dumps(row[key])[:40]}")
+    if row["run_type"] not in ("iteration", "aggregate"):
+        raise ReportError(path, f"{where}: run_type should be \"iteration\" or \"aggregate\", "
+                                f"not {json.dumps(row['run_type'])[:40]}")
+    if row["run_type"] == "aggregate" and "aggregate_name" not in row:
+        raise ReportError(path, f"{where}: missing required field 'aggregate_name' (an aggregate row)")
+    for key in ("workload", "model"):
+        if not row[key]:
+            raise ReportError(path, f"{where}: field '{key}' is empty")
+    if row.get("aggregate_unit") == "percentage":
+        return  # a fraction (cv): nothing here is a time
+    if "time_unit" not in row:
+        raise ReportError(path, f"{where}: missing required field 'time_unit'")
+    if row["time_unit"] not in TIME_UNITS:
+        raise ReportError(path, f"{where}: time_unit should be one of {', '.join(TIME_UNITS)}, "
+                                f"not {json.dumps(row['time_unit'])[:40]}")
+    if not row.get("error_occurred", False) and "real_time" not in row:
+        raise ReportError(path, f"{where}: missing required field 'real_time'")
+
+
+def load_report(path: str) -> Report:
+    """Read and validate one report; every problem is a ReportError naming the file."""
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise ReportError(path, f"not a concbench report: the top level is {_type_name(type(data))}, "
+                                "not an object")
+    benchmarks = data.get("benchmarks")
+    if not isinstance(benchmarks, list):
+        raise ReportError(path, "not a concbench report: no 'benchmarks' list")
+    context = data.get("context")
+    if not isinstance(context, dict) or "concbench_schema_version" not in context:
+        raise ReportError(path, "not a concbench report: no context.concbench_schema_version "
+                                "(a plain Google Benchmark report?)")
+    version = context["concbench_schema_version"]
+    if not _has_type(version, int):
+        raise ReportError(path, f"context.concbench_schema_version should be an integer, "
+                                f"not {json.dumps(version)[:40]}")
+    if version > SCHEMA_VERSION:
+        raise ReportError(path, f"schema version {version} is newer than this plot.py reads "
+                                f"({SCHEMA_VERSION}): update concbench's plot/")
+    complete = data.get("complete", True)
+    if not isinstance(complete, bool):
+        raise ReportError(path, f"field 'complete' should be true or false, not {json.dumps(complete)[:40]}")
+    if not benchmarks:
+        raise ReportError(path, "no benchmark entries at all (did the run stop before its first entry?)")
+    for i, row in enumerate(benchmarks):
+        validate_row(path, i, row)
+    entries = build_entries(path, benchmarks)
+    if not entries:
+        raise ReportError(path, "no benchmark entries at all")
+    groups = group_entries(entries)
+    return Report(path=path, context=context, complete=complete, entries=entries, groups=groups)
+
+
+def build_entries(path: str, rows: list) -> list:
+    by_name: dict[str, Entry] = {}
+    for i, row in enumerate(rows):
+        run_name = row["run_name"]
+        entry = by_name.get(run_name)
+        if entry is None:
+            entry = Entry(
+                run_name=run_name,
+                workload=row["workload"],
+                model=row["model"],
+                workers=row["workers"],
+                workers_label=row.get("workers_label") or str(row["workers"]),
+                loop_threads=row.get("loop_threads"),
+                inflight=row.get("inflight"),
+                pool=row.get("pool"),
+                task_form=row.get("task_form"),
+                tasks=row.get("tasks"),
+                params=row["params"],
+            )
+            by_name[run_name] = entry
+        else:
+            for key in ENTRY_FIELDS:
+                if row[key] != getattr(entry, key):
+                    raise ReportError(path, f"{_row_id(i, row)}: field '{key}' differs from the "
+                                            f"entry's earlier rows ({json.dumps(getattr(entry, key))[:40]})")
+        if row["run_type"] == "iteration":
+            entry.iterations.append(row)
+        else:
+            entry.aggregates[row["aggregate_name"]] = row
+    entries = list(by_name.values())
+    for entry in entries:
+        finish_entry(entry)
+    return entries
+
+
+def to_seconds(value: float, unit: str) -> float:
+    return float(value) * TIME_UNITS[unit]
+
+
+def _row_seconds(row: dict, key: str = "real_time") -> float | None:
+    if key not in row:
+        return None
+    return to_seconds(row[key], row["time_unit"])
+
+
+def finish_entry(entry: Entry) -> None:
+    """The median, spread, ideal and efficiency of one entry, from its rows.
+
+    The median is Google Benchmark's `median` aggregate row when there is one, else the
+    median of the successful iteration rows (a run of one repetition has no aggregates).
+    Efficiency is the median row's own field when it has one, else ideal / median.
+    """
+    ok = [r for r in entry.iterations if not r.get("error_occurred", False)]
+    bad = [r for r in entry.iterations if r.get("error_occurred", False)]
+    entry.failed_repetitions = len(bad)
+    entry.times_s = [_row_seconds(r) for r in ok]
+    if bad:
+        entry.error_message = bad[0].get("error_message", "") or "error (no message)"
+    median_row = entry.aggregates.get("median")
+    if median_row is not None and median_row.get("error_occurred", False):
+        median_row = None
+    if median_row is not None:
+        entry.median_s = _row_seconds(median_row)
+        entry.median_source = "aggregate"
+    elif entry.times_s:
+        entry.median_s = statistics.median(entry.times_s)
+        entry.median_source = "iterations"
+    else:
+        entry.failed = True
+        if not entry.error_message:
+            entry.error_message = "no successful repetition"
+    for source in ([median_row] if median_row else []) + ok + entry.iterations:
+        if "ideal" in source and entry.ideal_s is None:
+            entry.ideal_s = _row_seconds(source, "ideal")
+        if "bound" in source and entry.bound_s is None:
+            entry.bound_s = _row_seconds(source, "bound")
+    if entry.failed:
+        return
+    if median_row is not None and "efficiency" in median_row:
+        entry.efficiency = float(median_row["efficiency"])
+    elif entry.ideal_s is not None and entry.median_s > 0:
+        entry.efficiency = entry.ideal_s / entry.median_s
+    if median_row is not None and "speedup" in median_row:
+        entry.speedup = float(median_row["speedup"])
+
+
+def compute_speedups(entries: list) -> None:
+    """Speedup where the report gave none: the group's sequential median over this one's.
+
+    Only where a successful sequential entry of the same workload and params exists.
+    """
+    sequential = [e for e in entries if e.model == "sequential" and not e.failed and e.median_s]
+    if not sequential:
+        return
+    base = sequential[0].median_s
+    for e in entries:
+        if e.speedup is None and not e.failed and e.median_s:
+            e.speedup = base / e.median_s
+
+
+# ---------------------------------------------------------------------------------------
+# Grouping, order, labels
+
+
+def canonical_params(params: Any) -> str:
+    """Params as a canonical JSON string: equal objects give equal strings (1 == 1.0)."""
+
+    def norm(v):
+        if isinstance(v, dict):
+            return {k: norm(v[k]) for k in sorted(v)}
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        return v
+
+    return json.dumps(norm(params), sort_keys=True, separators=(",", ":"))
+
+
+def model_rank(model: str) -> tuple:
+    if model in MODEL_ORDER:
+        return (0, MODEL_ORDER.index(model), "")
+    if model.startswith("python-"):
+        rest = model[len("python-"):]
+        return (1, MODEL_ORDER.index(rest) if rest in MODEL_ORDER else len(MODEL_ORDER), rest)
+    return (2, 0, model)
+
+
+def sort_key(e: Entry) -> tuple:
+    return (
+        model_rank(e.model),
+        e.workers,
+        POOL_ORDER.get(e.pool, 9) if e.pool is not None else -1,
+        FORM_ORDER.get(e.task_form, 9) if e.task_form is not None else -1,
+        e.loop_threads if e.loop_threads is not None else 0,
+        e.inflight if e.inflight is not None else math.inf,  # null = all in flight: last
+        e.run_name,
+    )
+
+
+def display_label(e: Entry, full: bool = False) -> str:
+    """The bar label, from fields: `threads W=2 (cold pool)`, `coroutines (blocking, K=4)`.
+
+    W is shown for every model but sequential and coroutines (whose concurrency is its loop
+    threads and K). The task form is shown where it is not the model's usual one. `full`
+    shows every set field, to tell apart entries the short label would merge.
+    """
+    text = e.model
+    extras = []
+    event_loop = e.model == "coroutines" or e.model.endswith("asyncio")
+    if e.model != "sequential" and not event_loop or full:
+        text += f" W={e.workers_label}"
+    if e.pool is not None and (full or e.model not in ("sequential", "thread-per-task")):
+        extras.append(f"{e.pool} pool")
+    if e.task_form is not None and (full or event_loop or e.task_form != "blocking"):
+        extras.append(e.task_form)
+    if e.loop_threads is not None and (full or e.loop_threads != 1):
+        extras.append(f"{e.loop_threads} loop thread" + ("s" if e.loop_threads != 1 else ""))
+    if e.inflight is not None:
+        extras.append(f"K={e.inflight}")
+    if extras:
+        text += " (" + ", ".join(extras) + ")"
+    return text
+
+
+def group_entries(entries: list) -> list:
+    """Entries grouped by (workload, params), in order of first appearance; sorted inside."""
+    groups: dict[tuple, Group] = {}
+    for e in entries:
+        key = (e.workload, canonical_params(e.params))
+        if key not in groups:
+            groups[key] = Group(workload=e.workload, params=e.params, entries=[])
+        groups[key].entries.append(e)
+    result = list(groups.values())
+    for g in result:
+        g.entries.sort(key=sort_key)
+        compute_speedups(g.entries)
+        labels = [display_label(e) for e in g.entries]
+        for e, label in zip(g.entries, labels):
+            e.label = display_label(e, full=True) if labels.count(label) > 1 else label
+        seen: dict[str, int] = {}
+        for e in g.entries:  # still equal: number them rather than merge them
+            n = seen.get(e.label, 0) + 1
+            seen[e.label] = n
+            if n > 1:
+                e.label += f" #{n}"
+    assign_slugs(result)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Titles, slugs, units
+
+
+# The params that name a group in titles and file names; other workloads show all scalars.
+HEADLINE_PARAMS = {
+    "cpu": ["scale"],
+    "sleep": ["tasks", "sleep_ms", "time_scale"],
+}
+
+
+def _fmt_number(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _scalar_items(params: dict) -> list:
+    return [(k, v) for k, v in sorted(params.items())
+            if isinstance(v, (int, float, str, bool)) and v is not None]
+
+
+def params_title(workload: str, params: dict, tasks: int | None) -> str:
+    """`17 tasks, scale 100`; `20 tasks × 20 ms`; otherwise `N tasks, key value, …`."""
+    parts = []
+    if workload == "sleep" and "sleep_ms" in params:
+        n = params.get("tasks", tasks)
+        parts.append(f"{_fmt_number(n)} tasks × {_fmt_number(params['sleep_ms'])} ms"
+                     if n is not None else f"{_fmt_number(params['sleep_ms'])} ms each")
+        if params.get("time_scale", 1) != 1:
+            parts.append(f"time scale {_fmt_number(params['time_scale'])}")
+        return ", ".join(parts)
+    n = params.get("tasks", tasks)
+    if n is not None:
+        parts.append(f"{_fmt_number(n)} tasks")
+    headline = HEADLINE_PARAMS.get(workload)
+    items = [(k, params[k]) for k in headline if k in params] if headline else _scalar_items(params)
+    for k, v in items:
+        if k == "tasks":
+            continue
+        parts.append(f"{k.replace('_', ' ')} {_fmt_number(v)}")
+    return ", ".join(parts)
+
+
+def slugify(text: str) -> str:
+    text = re.sub(r"[^A-Za-z0-9.]+", "-", str(text)).strip("-.")
+    return text or "x"
+
+
+def params_slug(workload: str, params: dict) -> str:
+    headline = HEADLINE_PARAMS.get(workload)
+    items = [(k, params[k]) for k in headline if k in params] if headline else _scalar_items(params)
+    if workload == "sleep":
+        short = {"tasks": "n", "sleep_ms": "ms", "time_scale": "ts"}
+        return slugify("_".join(f"{short.get(k, k)}{_fmt_number(v)}" for k, v in items)) or "default"
+    return slugify("_".join(f"{k}-{_fmt_number(v)}" for k, v in items)) or "default"
+
+
+def assign_slugs(groups: list) -> None:
+    """A file-name slug per group, unique within the report (a params hash on collision)."""
+    for g in groups:
+        g.slug = f"{slugify(g.workload)}-{params_slug(g.workload, g.params)}"
+    counts: dict[str, int] = {}
+    for g in groups:
+        counts[g.slug] = counts.get(g.slug, 0) + 1
+    for g in groups:
+        if counts[g.slug] > 1:
+            digest = hashlib.sha1(canonical_params(g.params).encode()).hexdigest()[:8]
+            g.slug += f"-{digest}"
+
+
+def machine_label(context: dict) -> str:
+    cpu = context.get("cpu_model") or "unknown CPU"
+    p = context.get("usable_cpus")
+    host = context.get("host_name")
+    text = f"{cpu}, P={p}" if p is not None else str(cpu)
+    return f"{text} ({host})" if host else text
+
+
+def machine_slug(context: dict, fallback: str) -> str:
+    host = context.get("host_name")
+    p = context.get("usable_cpus")
+    base = slugify(host) if host else slugify(os.path.splitext(os.path.basename(fallback))[0])
+    return f"{base}-p{p}" if p is not None else base
+
+
+DISPLAY_UNITS = [("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)]
+
+
+def pick_unit(seconds: float) -> tuple:
+    """(unit name, seconds per unit) so the largest value reads as 1 … 999."""
+    for name, factor in DISPLAY_UNITS:
+        if seconds >= factor:
+            return name, factor
+    return DISPLAY_UNITS[-1]
+
+
+def format_time(seconds: float) -> str:
+    """A time with three significant figures in its own sensible unit: `17.8 ms`, `3.41 s`."""
+    name, factor = pick_unit(seconds)
+    v = seconds / factor
+    return f"{v:.3g} {name}" if v < 100 else f"{v:.0f} {name}"
+
+
+def format_speedup(speedup: float) -> str:
+    """`1.96×`; `19.2×`; two significant figures below 0.1× (`0.012×`)."""
+    if speedup >= 10:
+        return f"{speedup:.1f}×"
+    return f"{speedup:.2f}×" if speedup >= 0.1 else f"{speedup:.2g}×"
+
+
+def format_efficiency(efficiency: float) -> str:
+    """`98 % of ideal`; two significant figures below 10 % (`1.2 % of ideal`)."""
+    percent = efficiency * 100
+    return f"{percent:.0f} % of ideal" if percent >= 9.5 else f"{percent:.2g} % of ideal"

@@ -1,0 +1,349 @@
+"""Tests of plot/plot.py: the tutorial chart from tests/fixtures/report_small.json.
+
+Run with `/usr/bin/python3 -m pytest tests/plot` (the interpreter with Debian's matplotlib).
+"""
+
+import os
+import statistics
+import xml.etree.ElementTree
+
+import pytest
+from conftest import PLOT, REPORT, load_fixture, run_plot, write_report
+
+# The fixture's groups: (workload, params) -> the chart's file stem.
+EXPECTED_STEMS = {
+    "tutorial-cpu-scale-1",
+    "tutorial-cpu-scale-100",
+    "tutorial-sleep-n20-ms20-ts1",
+}
+
+
+def fixture_row(name):
+    """The fixture's row of that exact name (e.g. `…_median`), read without plot.py."""
+    rows = [b for b in load_fixture()["benchmarks"] if b["name"] == name]
+    assert len(rows) == 1, name
+    return rows[0]
+
+
+def one_group(data):
+    """The report cut down to its cpu scale-100 group (one chart: quicker to draw)."""
+    data["benchmarks"] = [b for b in data["benchmarks"] if b["params"].get("scale") == 100]
+    return data
+
+
+def files_in(directory):
+    return sorted(p.name for p in directory.rglob("*")) if directory.exists() else []
+
+
+def assert_bad_input(result, out_dir, mentions):
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("plot.py: "), lines[0]
+    assert mentions in lines[0], lines[0]
+    assert result.stdout == ""
+    assert files_in(out_dir) == [], "no output may be left behind on bad input"
+
+
+# --- drawing from the fixture ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    out = tmp_path_factory.mktemp("charts") / "new-dir"  # missing: plot.py creates it
+    result = run_plot(REPORT, "--out", out)
+    return result, out
+
+
+def test_draws_png_and_svg_per_group(drawn):
+    import matplotlib.image
+
+    result, out = drawn
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    printed = result.stdout.splitlines()
+    assert sorted(printed) == sorted(str(out / f"{s}.{e}") for s in EXPECTED_STEMS for e in ("png", "svg"))
+    assert files_in(out) == sorted(f"{s}.{e}" for s in EXPECTED_STEMS for e in ("png", "svg"))
+    for stem in EXPECTED_STEMS:
+        png = out / f"{stem}.png"
+        assert png.stat().st_size > 10_000
+        image = matplotlib.image.imread(png)
+        height, width = image.shape[:2]
+        assert 600 <= width <= 3000 and 200 <= height <= 3000, image.shape
+        assert image.shape[2] in (3, 4)
+        assert image.std() > 0.05, "the chart is not blank"
+        svg = xml.etree.ElementTree.parse(out / f"{stem}.svg").getroot()
+        assert svg.tag.endswith("svg")
+
+
+def test_script_is_executable_with_debian_python_shebang():
+    assert os.access(PLOT, os.X_OK)
+    first = PLOT.read_text().splitlines()[0]
+    assert first == "#!/usr/bin/python3"
+    text = PLOT.read_text()
+    assert text.index('matplotlib.use("Agg")') < text.index("import matplotlib.pyplot")
+
+
+def test_help():
+    result = run_plot("-h")
+    assert result.returncode == 0
+    assert "--out" in result.stdout and "REPORT.json" in result.stdout
+
+
+def test_missing_out_is_one_line_and_exit_2(tmp_path):
+    result = run_plot(REPORT)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("plot.py: ") and "--out" in result.stderr
+
+
+def draw_in_process(plot_module, capsys, *args):
+    """plot.py's main() in this process (faster than a subprocess); returns printed paths."""
+    assert plot_module.main([str(a) for a in args]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_timelines_file_may_be_missing(tmp_path, plot_module, capsys):
+    data = one_group(load_fixture())
+    assert data["timelines_file"]
+    alone = write_report(tmp_path / "alone.json", data)  # its timelines_file is not beside it
+    assert len(draw_in_process(plot_module, capsys, alone, "--out", tmp_path / "out")) == 2
+
+
+def test_several_reports_get_a_prefix_each(tmp_path):
+    data = one_group(load_fixture())
+    again = write_report(tmp_path / "again.json", data)  # the same machine twice
+    data["context"]["host_name"] = "laptop"
+    data["context"]["usable_cpus"] = 8
+    other = write_report(tmp_path / "other.json", data)
+    out = tmp_path / "out"
+    result = run_plot(REPORT, other, again, "--out", out)
+    assert result.returncode == 0, result.stderr
+    names = files_in(out)
+    assert len(names) == 10 and len(result.stdout.splitlines()) == 10
+    assert {n.split("_tutorial-")[0] for n in names} == {
+        "bench-vm-2-p2-report-small", "laptop-p8", "bench-vm-2-p2-again"}
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+
+def _without_model(data):
+    del data["benchmarks"][4]["model"]
+    return data
+
+
+BAD_REPORTS = {
+    "missing-file": (None, "no such file"),
+    "not-json": ("{\"context\": {", "not JSON"),
+    "empty-file": ("", "not JSON"),
+    "no-benchmarks": ({"context": {"concbench_schema_version": 1}}, "no 'benchmarks' list"),
+    "plain-google-benchmark": ({"context": {"num_cpus": 2}, "benchmarks": []},
+                               "concbench_schema_version"),
+    "top-level-list": ([1, 2], "not a concbench report"),
+    "entry-without-model": (_without_model, "missing required field 'model'"),
+    "empty-benchmarks": (lambda d: {**d, "benchmarks": []}, "no benchmark entries"),
+    "bad-time-unit": (lambda d: d["benchmarks"][0].update(time_unit="min") or d, "time_unit"),
+    "non-finite": ("BUILD", "non-finite"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_REPORTS))
+def test_bad_input_exit_2_one_line_no_output(case, tmp_path):
+    content, mentions = BAD_REPORTS[case]
+    path = tmp_path / f"{case}.json"
+    if content == "BUILD":
+        text = REPORT.read_text().replace('"real_time": 34.12,', '"real_time": NaN,', 1)
+        assert "NaN" in text
+        write_report(path, text)
+    elif callable(content):
+        write_report(path, content(load_fixture()))
+    elif content is not None:
+        write_report(path, content)
+    out = tmp_path / "out"
+    result = run_plot(path, "--out", out)
+    assert_bad_input(result, out, mentions)
+    assert str(path) in result.stderr
+    assert not out.exists(), "the out dir is created only after the input is validated"
+
+
+def test_bad_second_report_writes_nothing_for_the_first(tmp_path):
+    bad = write_report(tmp_path / "bad.json", "not json")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_plot(REPORT, bad, "--out", out)
+    assert_bad_input(result, out, "bad.json")
+
+
+def test_out_is_a_file(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    result = run_plot(REPORT, "--out", target)
+    assert result.returncode == 2
+    assert result.stderr.startswith("plot.py: ") and len(result.stderr.splitlines()) == 1
+
+
+# --- incomplete runs ---------------------------------------------------------------------
+
+
+def test_incomplete_report_is_drawn_with_a_warning(tmp_path, plot_module):
+    data = one_group(load_fixture())
+    data["complete"] = False
+    path = write_report(tmp_path / "partial.json", data)
+    out = tmp_path / "out"
+    result = run_plot(path, "--out", out)
+    assert result.returncode == 0, result.stderr
+    warning = result.stderr.splitlines()
+    assert len(warning) == 1
+    assert warning[0].startswith("plot.py: warning: ") and "incomplete" in warning[0]
+    assert len(files_in(out)) == 2
+    report = plot_module.load_report(str(path))
+    assert not report.complete
+    title = plot_module.chart_title(report, report.groups[0])
+    assert "(incomplete run)" in title.splitlines()[0]
+    complete = plot_module.load_report(str(REPORT))
+    assert "incomplete" not in plot_module.chart_title(complete, complete.groups[0])
+
+
+# --- the numbers and labels come from the report's fields ---------------------------------
+
+
+def entry(report, run_name):
+    found = [e for e in report.entries if e.run_name == run_name]
+    assert len(found) == 1, run_name
+    return found[0]
+
+
+def test_groups_by_workload_and_params(fixture_report):
+    groups = [(g.workload, g.params.get("scale"), g.params.get("sleep_ms"), len(g.entries))
+              for g in fixture_report.groups]
+    assert groups == [("cpu", 1, None, 7), ("cpu", 100, None, 2), ("sleep", None, 20, 7)]
+    assert {f"tutorial-{g.slug}" for g in fixture_report.groups} == EXPECTED_STEMS
+
+
+def test_params_compared_as_objects_not_text(report_data, plot_module, tmp_path):
+    # The same params with keys in another order and 1.0 for 1 is the same group.
+    for row in report_data["benchmarks"]:
+        if row["run_name"].startswith("cpu/threads/W:2/pool:cold/scale:1") and row["params"]["scale"] == 1:
+            row["params"] = {"increments_per_num": 1000000.0, "nums": row["params"]["nums"], "scale": 1.0}
+    report = plot_module.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    assert len(report.groups) == 3
+
+
+def test_median_speedup_efficiency_of_an_entry(fixture_report):
+    e = entry(fixture_report, "cpu/threads/W:2/pool:cold/scale:1")
+    median = fixture_row("cpu/threads/W:2/pool:cold/scale:1_median")
+    assert e.median_source == "aggregate"
+    assert e.median_s == pytest.approx(median["real_time"] * 1e-3)
+    assert e.speedup == pytest.approx(median["speedup"])
+    assert e.efficiency == pytest.approx(median["efficiency"])
+    assert e.ideal_s == pytest.approx(median["ideal"] * 1e-3)
+    assert len(e.times_s) == 3
+    assert e.label == "threads W=2 (cold pool)"
+
+
+def test_entry_reported_in_microseconds_is_converted(fixture_report):
+    e = entry(fixture_report, "cpu/thread-per-task/scale:1")
+    median = fixture_row("cpu/thread-per-task/scale:1_median")
+    assert median["time_unit"] == "us"
+    assert e.median_s == pytest.approx(median["real_time"] * 1e-6)
+    assert e.ideal_s == pytest.approx(median["ideal"] * 1e-6)
+    assert 0.017 < e.median_s < 0.019
+
+
+def test_texts_beside_the_bars(fixture_report, plot_module):
+    e = entry(fixture_report, "cpu/threads/W:2/pool:cold/scale:1")
+    median = fixture_row("cpu/threads/W:2/pool:cold/scale:1_median")
+    assert plot_module.format_speedup(e.speedup) == f"{median['speedup']:.2f}×"
+    assert plot_module.format_efficiency(e.efficiency) == f"{median['efficiency'] * 100:.0f} % of ideal"
+    assert plot_module.format_time(e.median_s) == "18.6 ms"
+    assert plot_module.format_time(3.4085) == "3.41 s"
+    assert plot_module.format_time(0.402) == "402 ms"
+    assert plot_module.format_time(20.5e-6) == "20.5 µs"
+    assert plot_module.format_speedup(19.24) == "19.2×"
+    assert plot_module.format_speedup(0.0123) == "0.012×"
+    assert plot_module.format_efficiency(1.03) == "103 % of ideal"
+    assert plot_module.format_efficiency(0.012) == "1.2 % of ideal"
+
+
+def test_labels_and_order_come_from_fields(fixture_report):
+    cpu1, _, sleep = fixture_report.groups
+    assert [e.label for e in cpu1.entries] == [
+        "sequential",
+        "threads W=1 (cold pool)",
+        "threads W=2 (cold pool)",
+        "threads W=4 (warm pool)",
+        "thread-per-task W=17",
+        "coroutines (awaitable)",
+        "coroutines (blocking)",
+    ]
+    assert [e.label for e in sleep.entries][-3:] == [
+        "coroutines (awaitable, K=4)",
+        "coroutines (awaitable)",
+        "coroutines (blocking)",
+    ]
+
+
+def test_labels_do_not_parse_the_name(report_data, plot_module, tmp_path):
+    for row in report_data["benchmarks"]:
+        if row["run_name"] == "cpu/threads/W:2/pool:cold/scale:1":
+            row["name"] = row["name"].replace("cpu/threads/W:2/pool:cold", "opaque-name")
+            row["run_name"] = "opaque-name"
+    report = plot_module.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    assert entry(report, "opaque-name").label == "threads W=2 (cold pool)"
+
+
+def test_failed_entry_is_kept(fixture_report):
+    e = entry(fixture_report, "cpu/threads/W:4/pool:warm/scale:1")
+    assert e.failed and e.median_s is None
+    rows = [b for b in load_fixture()["benchmarks"] if b["run_name"] == e.run_name]
+    assert all(b["error_occurred"] for b in rows) and e.failed_repetitions == len(rows) == 3
+    assert e.error_message == rows[0]["error_message"]
+    assert e in fixture_report.groups[0].entries
+
+
+def test_without_aggregates_the_median_of_iterations(report_data, plot_module, tmp_path):
+    report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["run_type"] == "iteration"]
+    for b in report_data["benchmarks"]:  # as if the report carried no derived fields
+        b.pop("speedup", None)
+        b.pop("efficiency", None)
+    report = plot_module.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    e = entry(report, "sleep/threads/W:2/pool:cold/N:20/ms:20")
+    rows = [b for b in report_data["benchmarks"] if b["run_name"] == e.run_name]
+    seq = [b["real_time"] for b in report_data["benchmarks"] if b["run_name"] == "sleep/sequential/N:20/ms:20"]
+    assert e.median_source == "iterations"
+    assert e.median_s == pytest.approx(statistics.median(b["real_time"] for b in rows) * 1e-3)
+    assert e.speedup == pytest.approx(statistics.median(seq) * 1e-3 / e.median_s)
+    assert e.efficiency == pytest.approx(rows[0]["ideal"] * 1e-3 / e.median_s)
+
+
+def test_no_sequential_no_speedup_still_drawn(report_data, plot_module, tmp_path, capsys):
+    report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["model"] != "sequential"]
+    for b in report_data["benchmarks"]:
+        b.pop("speedup", None)
+    path = write_report(tmp_path / "r.json", report_data)
+    report = plot_module.load_report(str(path))
+    assert all(e.speedup is None for e in report.entries)
+    report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["workload"] == "sleep"]
+    path = write_report(tmp_path / "sleep.json", report_data)
+    assert len(draw_in_process(plot_module, capsys, path, "--out", tmp_path / "out")) == 2
+
+
+def test_unknown_model_and_partial_failure_are_drawn(report_data, plot_module, tmp_path, capsys):
+    rows = [b for b in report_data["benchmarks"] if b["run_name"] == "cpu/threads/W:1/pool:cold/scale:1"]
+    for b in rows:
+        b["model"] = "threads-asio"
+    first = rows[0]
+    first.update(error_occurred=True, error_message="task 1 under threads-asio: time-out")
+    first.pop("efficiency")
+    first.pop("speedup")
+    path = write_report(tmp_path / "r.json", report_data)
+    report = plot_module.load_report(str(path))
+    e = entry(report, "cpu/threads/W:1/pool:cold/scale:1")
+    assert not e.failed and e.failed_repetitions == 1 and len(e.times_s) == 2
+    assert plot_module.model_colour("threads-asio") != plot_module.model_colour("threads")
+    assert plot_module.model_colour("some-new-model") == plot_module.model_colour("some-new-model")
+    report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["params"].get("scale") == 1]
+    path = write_report(tmp_path / "cpu1.json", report_data)
+    out = tmp_path / "out"
+    assert len(draw_in_process(plot_module, capsys, path, "--out", out)) == 2
