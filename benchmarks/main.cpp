@@ -18,10 +18,12 @@
 #include "calibration.hpp"
 #include "cli_options.hpp"
 #include "entry_measurement.hpp"
+#include "fork_server.hpp"
 #include "machine_info.hpp"
 #include "progress_display.hpp"
 #include "report_collector.hpp"
 #include "suite.hpp"
+#include "worker_main.hpp"
 
 namespace {
 
@@ -87,6 +89,16 @@ std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A spawned worker (processes-spawn) is this binary re-executed: hand it over at once.
+  if (is_worker_invocation(argc, argv)) return worker_main(argc, argv);
+  // Before anything starts a thread: every worker of processes-fork is forked from this
+  // single-threaded helper, never from the measuring process (DESIGN.md "Processes").
+  try {
+    start_fork_server();
+  } catch (const std::exception& e) {
+    std::cerr << "concbench: cannot start the fork server: " << e.what() << "\n";
+    return 1;
+  }
   const std::vector<std::string> args(argv + 1, argv + argc);
   cli_options options;
   std::vector<entry_plan> plans;

@@ -33,6 +33,14 @@ bool worth_running(const cli_options& options, double cpu_scale, int workers) {
   return workers <= 2;
 }
 
+// Warm pools show the cost of start-up by difference: everywhere in the default suite, but
+// only at W = 2 in the quick suite and for batches of seconds (cpu at scale 100).
+bool wants_warm_pool(const suite_definition& suite, const workload& work, int workers) {
+  constexpr double expensive_batch_ns = 2e9;
+  if (!suite.warm_pools_everywhere || work.nominal_sequential_ns() >= expensive_batch_ns) return workers == 2;
+  return true;
+}
+
 std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const suite_definition& suite,
                                     const cli_options& options, const std::vector<model_kind>& models,
                                     double cpu_scale) {
@@ -41,15 +49,22 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
   for (const auto model : models) {
     run_settings settings;
     settings.model = model;
-    if (model == model_kind::threads) {
+    if (uses_pool(model)) {
       for (const auto& w : workers) {
         if (!worth_running(options, cpu_scale, w.value)) continue;
-        for (const auto pool : {pool_mode::cold, pool_mode::warm}) {
-          if (pool == pool_mode::warm && !suite.warm_pools_everywhere && w.value != 2) continue;
-          settings.workers = w.value;
-          settings.pool = pool;
+        settings.workers = w.value;
+        settings.pool = pool_mode::cold;
+        plans.push_back({work, settings, w.label});
+        if (wants_warm_pool(suite, *work, w.value)) {
+          settings.pool = pool_mode::warm;
           plans.push_back({work, settings, w.label});
         }
+      }
+      if (is_process_model(model)) {
+        // The tutorials' Process per job: every task its own process, all started at once.
+        settings.workers = static_cast<int>(work->make_batch().size());
+        settings.pool = pool_mode::per_task;
+        plans.push_back({work, settings, "all"});
       }
     } else if (model == model_kind::coroutines) {
       settings.form = task_form::awaitable;

@@ -15,6 +15,10 @@ std::int64_t batch_recorder::since_start_ns() const {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start_).count();
 }
 
+std::int64_t batch_recorder::offset_ns(clock::time_point at) const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(at - start_).count();
+}
+
 void batch_recorder::task_started(std::size_t index, int worker) {
   auto& entry = outcome_.timeline[index];
   entry.worker = worker;
@@ -28,6 +32,20 @@ void batch_recorder::task_succeeded(std::size_t index, const task_result& result
 
 void batch_recorder::task_failed(std::size_t index, std::string_view cause) {
   if (outcome_.timeline[index].start_ns >= 0) outcome_.timeline[index].end_ns = since_start_ns();
+  outcome_.tasks[index].error = describe_task(index) + ": " + std::string(cause);
+}
+
+void batch_recorder::task_succeeded(std::size_t index, const task_result& result, clock::time_point start,
+                                    clock::time_point end) {
+  outcome_.timeline[index].start_ns = offset_ns(start);
+  outcome_.timeline[index].end_ns = offset_ns(end);
+  outcome_.tasks[index].result = result;
+}
+
+void batch_recorder::task_failed(std::size_t index, std::string_view cause, clock::time_point start,
+                                 clock::time_point end) {
+  outcome_.timeline[index].start_ns = offset_ns(start);
+  outcome_.timeline[index].end_ns = offset_ns(end);
   outcome_.tasks[index].error = describe_task(index) + ": " + std::string(cause);
 }
 

@@ -26,6 +26,11 @@ class batch_recorder {
   void task_succeeded(std::size_t index, const task_result& result);
   // Stamps the end and keeps the message (prefixed with the task and the model).
   void task_failed(std::size_t index, std::string_view cause);
+  // The same, for a task that ran in another process and was stamped there: `start` and `end`
+  // are that process's steady_clock readings (CLOCK_MONOTONIC is shared machine-wide), taken
+  // in place of this process's dispatch and arrival times. task_started() came first.
+  void task_succeeded(std::size_t index, const task_result& result, clock::time_point start, clock::time_point end);
+  void task_failed(std::size_t index, std::string_view cause, clock::time_point start, clock::time_point end);
   // The runner could not do its part (a thread or process it could not start).
   void batch_failed(std::string message);
 
@@ -41,6 +46,7 @@ class batch_recorder {
 
  private:
   std::int64_t since_start_ns() const;
+  std::int64_t offset_ns(clock::time_point at) const;
 
   std::span<const task_spec> batch_;
   std::string workload_name_;

@@ -10,6 +10,8 @@ constexpr std::pair<model_kind, std::string_view> model_names[] = {
     {model_kind::threads, "threads"},
     {model_kind::thread_per_task, "thread-per-task"},
     {model_kind::coroutines, "coroutines"},
+    {model_kind::processes_fork, "processes-fork"},
+    {model_kind::processes_spawn, "processes-spawn"},
 };
 }  // namespace
 
@@ -20,7 +22,17 @@ std::string_view to_string(model_kind model) {
   return "unknown";
 }
 
-std::string_view to_string(pool_mode pool) { return pool == pool_mode::cold ? "cold" : "warm"; }
+std::string_view to_string(pool_mode pool) {
+  switch (pool) {
+    case pool_mode::cold:
+      return "cold";
+    case pool_mode::warm:
+      return "warm";
+    case pool_mode::per_task:
+      return "per-task";
+  }
+  return "unknown";
+}
 std::string_view to_string(task_form form) { return form == task_form::blocking ? "blocking" : "awaitable"; }
 
 std::optional<model_kind> parse_model(std::string_view text) {
@@ -39,8 +51,11 @@ const std::vector<model_kind>& all_models() {
   return models;
 }
 
-bool uses_workers(model_kind model) { return model == model_kind::threads; }
-bool uses_pool(model_kind model) { return model == model_kind::threads; }
+bool is_process_model(model_kind model) {
+  return model == model_kind::processes_fork || model == model_kind::processes_spawn;
+}
+bool uses_workers(model_kind model) { return model == model_kind::threads || is_process_model(model); }
+bool uses_pool(model_kind model) { return model == model_kind::threads || is_process_model(model); }
 bool uses_event_loop(model_kind model) { return model == model_kind::coroutines; }
 
 execution_shape shape_of(const run_settings& settings, std::size_t tasks) {
@@ -49,6 +64,10 @@ execution_shape shape_of(const run_settings& settings, std::size_t tasks) {
     case model_kind::sequential:
       return {1, 1};
     case model_kind::threads:
+      return {settings.workers, settings.workers};
+    case model_kind::processes_fork:
+    case model_kind::processes_spawn:
+      // W processes run tasks at once in every pool mode (per-task: W alive at a time).
       return {settings.workers, settings.workers};
     case model_kind::thread_per_task:
       return {all, all};

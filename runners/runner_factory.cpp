@@ -1,6 +1,7 @@
 #include <stdexcept>
 
 #include "coroutine_runner.hpp"
+#include "process_pool_runner.hpp"
 #include "runner.hpp"
 #include "sequential_runner.hpp"
 #include "thread_per_task_runner.hpp"
@@ -11,6 +12,9 @@ namespace concbench {
 std::unique_ptr<runner> make_runner(const run_settings& settings) {
   if (settings.workers < 1) throw std::invalid_argument("workers must be at least 1");
   if (settings.loop_threads < 1) throw std::invalid_argument("loop_threads must be at least 1");
+  if (settings.pool == pool_mode::per_task && !is_process_model(settings.model)) {
+    throw std::invalid_argument("pool:per-task is for the process models; threads have thread-per-task");
+  }
   switch (settings.model) {
     case model_kind::sequential:
       return std::make_unique<sequential_runner>();
@@ -20,6 +24,9 @@ std::unique_ptr<runner> make_runner(const run_settings& settings) {
       return std::make_unique<thread_per_task_runner>();
     case model_kind::coroutines:
       return std::make_unique<coroutine_runner>(settings.loop_threads, settings.inflight, settings.form);
+    case model_kind::processes_fork:
+    case model_kind::processes_spawn:
+      return std::make_unique<process_pool_runner>(settings);
   }
   throw std::invalid_argument("unknown model");
 }

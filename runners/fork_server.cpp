@@ -1,0 +1,448 @@
+#include "fork_server.hpp"
+
+#include <dirent.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "worker_main.hpp"
+
+namespace concbench {
+namespace {
+
+// The wire format between the measuring process and the server: fixed-size structs over a
+// SOCK_SEQPACKET socket, one struct per message (the socket keeps the boundaries), the two
+// pipe ends of a new worker attached to its `forked` notice. Both ends are the same binary.
+enum class request_kind : std::uint32_t { fork_worker = 1, kill_worker = 2 };
+struct request {
+  request_kind kind;
+  std::int32_t pid;  // kill_worker
+  std::uint64_t id;  // fork_worker: echoed in the answer
+};
+
+enum class notice_kind : std::uint32_t { forked = 1, fork_failed = 2, exited = 3 };
+struct notice {
+  notice_kind kind;
+  std::int32_t pid;
+  std::uint64_t id;     // the fork_worker request answered
+  std::int32_t error;   // fork_failed: errno
+  std::int32_t status;  // exited: wait status
+  ::rusage usage;       // exited: wait4's usage
+};
+
+// How many fork requests the client keeps in flight: enough to overlap the round trips,
+// few enough that neither socket buffer can fill up while the other side waits.
+constexpr int request_window = 32;
+
+// ---------------------------------------------------------------------------------------------
+// The server process.
+
+class server {
+ public:
+  explicit server(unique_fd socket) : socket_(std::move(socket)) {}
+  [[noreturn]] void run();
+
+ private:
+  void handle(const request& req);
+  void fork_worker(std::uint64_t id);
+  void reap();
+  bool flush();  // false once the client has gone
+  [[noreturn]] void shut_down();
+
+  struct outgoing {
+    notice message{};
+    unique_fd fds[2];
+  };
+
+  unique_fd socket_;
+  unique_fd signals_;
+  sigset_t old_mask_{};
+  std::deque<outgoing> queue_;      // never block on the client: it may be busy sending to us
+  std::unordered_set<pid_t> live_;  // forked and not yet reaped: safe to signal
+};
+
+void server::run() {
+  // Its own process group: Ctrl-C at the terminal is for the measuring process, which stops
+  // its batches and exits; the server follows on end of file.
+  ::setpgid(0, 0);
+  ::prctl(PR_SET_NAME, "concbench-forks", 0, 0, 0);
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(sig, SIG_IGN);
+  // SIGCHLD through a signalfd, so one poll() watches requests and children alike.
+  sigset_t child_signal;
+  sigemptyset(&child_signal);
+  sigaddset(&child_signal, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &child_signal, &old_mask_);
+  signals_.reset(::signalfd(-1, &child_signal, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!signals_) ::_exit(70);
+  set_nonblocking(socket_.get());
+  for (;;) {
+    pollfd fds[2] = {
+        {socket_.get(), static_cast<short>(POLLIN | (queue_.empty() ? 0 : POLLOUT)), 0},
+        {signals_.get(), POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      shut_down();
+    }
+    if (fds[1].revents != 0) {
+      signalfd_siginfo info;
+      while (::read(signals_.get(), &info, sizeof info) == sizeof info) {
+      }
+      reap();
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      for (;;) {
+        request req{};
+        const ssize_t n = ::recv(socket_.get(), &req, sizeof req, 0);
+        if (n == 0) shut_down();  // the measuring process has gone
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+          shut_down();
+        }
+        if (n == sizeof req) handle(req);
+      }
+    }
+    if (!flush()) shut_down();
+  }
+}
+
+void server::handle(const request& req) {
+  switch (req.kind) {
+    case request_kind::fork_worker:
+      fork_worker(req.id);
+      break;
+    case request_kind::kill_worker:
+      if (live_.count(req.pid) != 0) {
+        ::kill(-req.pid, SIGKILL);
+        ::kill(req.pid, SIGKILL);  // in case it never made it into its own group
+      }
+      break;
+  }
+}
+
+void server::fork_worker(std::uint64_t id) {
+  outgoing out;
+  out.message.id = id;
+  try {
+    auto to_worker = make_pipe();
+    auto from_worker = make_pipe();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+      ::setpgid(0, 0);
+      run_worker_and_exit(to_worker.read_end.get(), from_worker.write_end.get());
+    }
+    if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+    // Set the group from this side too, so a kill that comes before the child runs still
+    // reaches the whole group (the usual shell idiom).
+    ::setpgid(pid, pid);
+    live_.insert(pid);
+    out.message.kind = notice_kind::forked;
+    out.message.pid = pid;
+    out.fds[0] = std::move(to_worker.write_end);
+    out.fds[1] = std::move(from_worker.read_end);
+  } catch (const std::system_error& e) {
+    out.message.kind = notice_kind::fork_failed;
+    out.message.error = e.code().value();
+  }
+  queue_.push_back(std::move(out));
+}
+
+void server::reap() {
+  for (;;) {
+    int status = 0;
+    ::rusage usage{};
+    const pid_t pid = ::wait4(-1, &status, WNOHANG, &usage);
+    if (pid <= 0) return;
+    live_.erase(pid);
+    outgoing out;
+    out.message.kind = notice_kind::exited;
+    out.message.pid = pid;
+    out.message.status = status;
+    out.message.usage = usage;
+    queue_.push_back(std::move(out));
+  }
+}
+
+bool server::flush() {
+  while (!queue_.empty()) {
+    auto& out = queue_.front();
+    msghdr header{};
+    iovec part{&out.message, sizeof out.message};
+    header.msg_iov = &part;
+    header.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+    if (out.fds[0]) {
+      header.msg_control = control;
+      header.msg_controllen = sizeof control;
+      cmsghdr* cmsg = CMSG_FIRSTHDR(&header);
+      cmsg->cmsg_level = SOL_SOCKET;
+      cmsg->cmsg_type = SCM_RIGHTS;
+      cmsg->cmsg_len = CMSG_LEN(2 * sizeof(int));
+      const int fds[2] = {out.fds[0].get(), out.fds[1].get()};
+      std::memcpy(CMSG_DATA(cmsg), fds, sizeof fds);
+    }
+    if (::sendmsg(socket_.get(), &header, MSG_NOSIGNAL) < 0) {
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK;
+    }
+    queue_.pop_front();  // the measuring process has its own copies of the pipe ends now
+  }
+  return true;
+}
+
+void server::shut_down() {
+  for (const pid_t pid : live_) {
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+  }
+  while (::wait4(-1, nullptr, 0, nullptr) > 0 || errno == EINTR) {
+  }
+  ::_exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The measuring process's end.
+
+class client {
+ public:
+  client(unique_fd socket, pid_t server) : socket_(std::move(socket)), server_(server) {}
+
+  std::vector<forked_worker> fork(int count);
+  void kill(pid_t pid);
+  std::optional<process_exit> wait(pid_t pid, std::chrono::milliseconds timeout);
+  pid_t pid() const { return server_; }
+
+ private:
+  struct received {
+    notice message{};
+    unique_fd fds[2];
+  };
+  void send(const request& req);
+  // One notice, waiting up to `timeout_ms` (-1: as long as it takes); false on time-out.
+  bool receive(int timeout_ms, received& out);
+  [[noreturn]] void server_gone(const std::string& how);
+  std::string server_name() const {
+    return "the fork server (pid " + std::to_string(server_) + ")";
+  }
+
+  std::mutex mutex_;
+  unique_fd socket_;
+  pid_t server_;
+  std::uint64_t next_id_ = 1;
+  std::unordered_map<pid_t, process_exit> exits_;  // reported, not yet asked for
+  bool gone_ = false;
+};
+
+void client::server_gone(const std::string& how) {
+  std::string state;
+  if (!gone_) {
+    gone_ = true;
+    int status = 0;
+    if (::waitpid(server_, &status, 0) == server_)
+      state = ": it " + process_exit{status, {}}.describe();
+  }
+  throw std::runtime_error(server_name() + " has gone (" + how + ")" + state);
+}
+
+void client::send(const request& req) {
+  if (gone_) server_gone("earlier");
+  while (::send(socket_.get(), &req, sizeof req, MSG_NOSIGNAL) < 0) {
+    if (errno != EINTR) server_gone(std::strerror(errno));
+  }
+}
+
+bool client::receive(int timeout_ms, received& out) {
+  if (gone_) server_gone("earlier");
+  pollfd ready{socket_.get(), POLLIN, 0};
+  int n;
+  while ((n = ::poll(&ready, 1, timeout_ms)) < 0 && errno == EINTR) {
+  }
+  if (n == 0) return false;
+  msghdr header{};
+  iovec part{&out.message, sizeof out.message};
+  header.msg_iov = &part;
+  header.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+  header.msg_control = control;
+  header.msg_controllen = sizeof control;
+  ssize_t got;
+  // MSG_CMSG_CLOEXEC: the pipe ends must not leak into anything this process spawns.
+  while ((got = ::recvmsg(socket_.get(), &header, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (got == 0) server_gone("end of file on its socket");
+  if (got < 0) server_gone(std::strerror(errno));
+  for (cmsghdr* cmsg = CMSG_FIRSTHDR(&header); cmsg != nullptr; cmsg = CMSG_NXTHDR(&header, cmsg)) {
+    if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) continue;
+    int fds[2] = {-1, -1};
+    std::memcpy(fds, CMSG_DATA(cmsg), std::min(sizeof fds, cmsg->cmsg_len - CMSG_LEN(0)));
+    out.fds[0].reset(fds[0]);
+    out.fds[1].reset(fds[1]);
+  }
+  if (got != sizeof out.message || (header.msg_flags & MSG_CTRUNC) != 0) {
+    throw std::runtime_error(server_name() + " sent a malformed message");
+  }
+  if (out.message.kind == notice_kind::exited)
+    exits_[out.message.pid] = {out.message.status, out.message.usage};
+  return true;
+}
+
+std::vector<forked_worker> client::fork(int count) {
+  std::lock_guard lock(mutex_);
+  std::vector<forked_worker> workers;
+  workers.reserve(static_cast<std::size_t>(std::max(count, 0)));
+  int failed_errno = 0;
+  int sent = 0;
+  int answered = 0;
+  const std::uint64_t first_id = next_id_;
+  try {
+    while (answered < count) {
+      while (sent < count && sent - answered < request_window) {
+        send({request_kind::fork_worker, 0, next_id_++});
+        ++sent;
+      }
+      received got;
+      if (!receive(30'000, got))
+        throw std::runtime_error(server_name() + " did not answer a fork request within 30 s");
+      if (got.message.kind == notice_kind::exited) continue;
+      if (got.message.id < first_id || got.message.id >= next_id_) continue;  // not ours
+      ++answered;
+      if (got.message.kind == notice_kind::fork_failed) {
+        failed_errno = got.message.error;
+      } else if (!got.fds[0] || !got.fds[1]) {
+        throw std::runtime_error(server_name() + " forked a worker but sent no pipe ends for it");
+      } else {
+        workers.push_back({got.message.pid, std::move(got.fds[0]), std::move(got.fds[1])});
+      }
+    }
+    if (failed_errno != 0) {
+      throw std::runtime_error(server_name() +
+                               " could not fork a worker: " + std::strerror(failed_errno));
+    }
+  } catch (...) {
+    // All or none: stop and reap the ones that did start before reporting.
+    for (const auto& worker : workers) {
+      if (!gone_) send({request_kind::kill_worker, worker.pid, 0});
+    }
+    for (const auto& worker : workers) {
+      while (!gone_ && exits_.count(worker.pid) == 0) {
+        received got;
+        receive(-1, got);
+      }
+      exits_.erase(worker.pid);
+    }
+    throw;
+  }
+  return workers;
+}
+
+void client::kill(pid_t pid) {
+  std::lock_guard lock(mutex_);
+  send({request_kind::kill_worker, pid, 0});
+}
+
+std::optional<process_exit> client::wait(pid_t pid, std::chrono::milliseconds timeout) {
+  std::lock_guard lock(mutex_);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (const auto it = exits_.find(pid); it != exits_.end()) {
+      const process_exit exit = it->second;
+      exits_.erase(it);
+      return exit;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    received got;
+    if (!receive(static_cast<int>(std::max<std::int64_t>(left.count(), 0)), got)) {
+      if (exits_.count(pid) != 0) continue;
+      return std::nullopt;
+    }
+  }
+}
+
+std::unique_ptr<client>& the_client() {
+  static std::unique_ptr<client> instance;
+  return instance;
+}
+
+client& running_client() {
+  auto& instance = the_client();
+  if (!instance) {
+    throw std::runtime_error(
+        "processes-fork needs the fork server: call concbench::start_fork_server() first thing in "
+        "main");
+  }
+  return *instance;
+}
+
+int thread_count() {
+  DIR* tasks = ::opendir("/proc/self/task");
+  if (tasks == nullptr) return 1;  // no /proc: cannot tell, assume the caller is right
+  int count = 0;
+  while (const dirent* entry = ::readdir(tasks)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  ::closedir(tasks);
+  return count;
+}
+
+}  // namespace
+
+void start_fork_server() {
+  auto& instance = the_client();
+  if (instance) return;
+  if (const int threads = thread_count(); threads > 1) {
+    throw std::logic_error("start_fork_server() must run before any thread starts, but " +
+                           std::to_string(threads) +
+                           " threads are running: call it first thing in main");
+  }
+  raise_fd_limit();
+  std::signal(SIGPIPE, SIG_IGN);
+  int ends[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) {
+    throw std::system_error(errno, std::generic_category(), "socketpair for the fork server");
+  }
+  unique_fd ours(ends[0]);
+  unique_fd theirs(ends[1]);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork of the fork server");
+  if (pid == 0) {
+    ours.reset();
+    // Keep stderr (a worker's last words stay visible) and the socket, nothing else.
+    const int keep[] = {theirs.get()};
+    close_fds_except(keep);
+    detach_stdin_stdout(keep);
+    server(std::move(theirs)).run();
+  }
+  instance = std::make_unique<client>(std::move(ours), pid);
+}
+
+bool fork_server_running() { return the_client() != nullptr; }
+
+int fork_server_pid() { return the_client() ? the_client()->pid() : -1; }
+
+std::vector<forked_worker> fork_workers(int count) { return running_client().fork(count); }
+
+void kill_forked_worker(int pid) { running_client().kill(pid); }
+
+std::optional<process_exit> wait_forked_worker(int pid, std::chrono::milliseconds timeout) {
+  return running_client().wait(pid, timeout);
+}
+
+}  // namespace concbench

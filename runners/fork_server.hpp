@@ -1,0 +1,49 @@
+#pragma once
+// The fork server (DESIGN.md "Processes"): a small single-threaded helper process, forked once
+// from main before any other thread exists, that forks every worker of processes-fork on
+// request. The measuring process never forks itself, so a worker never inherits its threads,
+// locks or heap. The workers are the server's children: it reaps them and reports each one's
+// wait status and wait4 usage back; their pipe ends reach the measuring process over the
+// server's Unix-domain socket (SCM_RIGHTS). When the measuring process ends, however it ends,
+// the server sees end of file on that socket, kills and reaps its workers, and exits.
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "file_descriptors.hpp"
+#include "process_exit.hpp"
+
+namespace concbench {
+
+// Starts the fork server. Call it first thing in main (after the worker-mode check,
+// worker_main.hpp), before Google Benchmark, Asio or anything else starts a thread: it throws
+// std::logic_error when other threads already run, since a fork of a threaded process can
+// inherit a lock held forever. Calling it again does nothing. It also raises RLIMIT_NOFILE to
+// its hard limit and makes this process ignore SIGPIPE (a dead worker must show up as EPIPE,
+// not kill the measuring process); the server and its workers inherit both. Throws
+// std::system_error when the socket or the fork fails.
+void start_fork_server();
+bool fork_server_running();
+int fork_server_pid();  // -1 before start_fork_server()
+
+struct forked_worker {
+  int pid = -1;
+  unique_fd to_worker;    // the parent writes tasks here
+  unique_fd from_worker;  // and reads replies here
+};
+
+// Forks `count` workers that run run_worker_and_exit() (worker_main.hpp), each in its own
+// process group. All or none: on failure it kills and reaps the ones that started and throws
+// std::runtime_error naming the cause (server not started or gone, fork's errno). Thread-safe.
+std::vector<forked_worker> fork_workers(int count);
+
+// SIGKILL to the worker's process group, sent by the server, which alone knows whether that
+// pid is still its unreaped child: a pid the system has reused is never hit.
+void kill_forked_worker(int pid);
+
+// How the worker ended, once the server has reaped it; nullopt when that has not happened
+// within `timeout` (zero: just look). Each worker's end is reported once.
+std::optional<process_exit> wait_forked_worker(int pid, std::chrono::milliseconds timeout);
+
+}  // namespace concbench
