@@ -188,9 +188,12 @@ Usage: concbench [flags] [Google Benchmark flags]
   --suite=quick|default   quick: small batches, about a minute; default (the default): the
                           tutorial batch at cpu scale 1 and 100, sleep, every model, a few minutes
   --workloads=LIST        cpu, sleep (replaces the suite's list)
-  --models=LIST           sequential, threads, thread-per-task, coroutines
+  --models=LIST           sequential, threads, thread-per-task, coroutines, processes-fork
+                          (workers forked by a fork server), processes-spawn (workers
+                          re-executed with Boost.Process)
   --workers=LIST          W for the pools, e.g. 1,2,4,py-default (py-default: Python's
-                          ThreadPoolExecutor default, min(32, CPUs + 4))
+                          ThreadPoolExecutor default, min(32, CPUs + 4)); the process models
+                          also run one process per task (pool:per-task, W:all)
   --cpu-scale=LIST        each cpu task counts n x 1,000,000 x scale (0.01 ... 1000)
   --time-scale=X          every sleep lasts its length x X (e.g. 0.1 for a faster run)
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the

@@ -27,23 +27,25 @@ suite_definition definition_of(const std::string& suite) {
   return {{"cpu", "sleep"}, {1, 100}, 100, 10, {{1, "1"}, {2, "2"}, {4, "4"}, {8, "8"}, py_default}, true};
 }
 
-// Scale 100 costs seconds per batch: the default suite runs it only at W in {1, 2}.
-bool worth_running(const cli_options& options, double cpu_scale, int workers) {
-  if (options.workers || cpu_scale < 100) return true;
-  return workers <= 2;
+constexpr double expensive_batch_ns = 2e9;  // cpu at scale 100: seconds per batch
+
+// An expensive batch runs its pools only at W = 2 (W = 1 is sequential plus overhead, shown
+// at the cheap scale already) unless the user chose the workers.
+bool worth_running(const cli_options& options, const workload& work, int workers) {
+  if (options.workers || work.nominal_sequential_ns() < expensive_batch_ns) return true;
+  return workers == 2;
 }
 
-// Warm pools show the cost of start-up by difference: everywhere in the default suite, but
-// only at W = 2 in the quick suite and for batches of seconds (cpu at scale 100).
+// Warm pools show the cost of start-up by difference: at every W >= 2 in the default suite,
+// only at W = 2 in the quick suite and for expensive batches (a warm pool of one shows nothing
+// a cold one does not).
 bool wants_warm_pool(const suite_definition& suite, const workload& work, int workers) {
-  constexpr double expensive_batch_ns = 2e9;
   if (!suite.warm_pools_everywhere || work.nominal_sequential_ns() >= expensive_batch_ns) return workers == 2;
-  return true;
+  return workers >= 2;
 }
 
 std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const suite_definition& suite,
-                                    const cli_options& options, const std::vector<model_kind>& models,
-                                    double cpu_scale) {
+                                    const cli_options& options, const std::vector<model_kind>& models) {
   std::vector<entry_plan> plans;
   const auto& workers = options.workers ? *options.workers : suite.workers;
   for (const auto model : models) {
@@ -51,7 +53,7 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
     settings.model = model;
     if (uses_pool(model)) {
       for (const auto& w : workers) {
-        if (!worth_running(options, cpu_scale, w.value)) continue;
+        if (!worth_running(options, *work, w.value)) continue;
         settings.workers = w.value;
         settings.pool = pool_mode::cold;
         plans.push_back({work, settings, w.label});
@@ -95,12 +97,12 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
     if (name == "cpu") {
       for (const double scale : options.cpu_scales ? *options.cpu_scales : suite.cpu_scales) {
         auto work = std::make_shared<const cpu_workload>(scale);
-        auto more = entries_for(work, suite, options, models, scale);
+        auto more = entries_for(work, suite, options, models);
         plans.insert(plans.end(), more.begin(), more.end());
       }
     } else if (name == "sleep") {
       auto work = std::make_shared<const sleep_workload>(suite.sleep_tasks, suite.sleep_ms, options.time_scale);
-      auto more = entries_for(work, suite, options, models, 0);
+      auto more = entries_for(work, suite, options, models);
       plans.insert(plans.end(), more.begin(), more.end());
     }
   }

@@ -87,10 +87,22 @@ TEST(Suites, NamesFollowTheGrammar) {
   EXPECT_TRUE(names.count("cpu/coroutines/loop_threads:1/K:all/form:awaitable/scale:100"));
 }
 
-TEST(Suites, DefaultRunsScale100OnlyAtOneAndTwoWorkers) {
+TEST(Suites, DefaultRunsScale100PoolsOnlyAtTwoWorkers) {
+  int pools_at_scale_100 = 0;
   for (const auto& plan : plan_suite(parse_cli({"--workloads=cpu"}))) {
-    if (plan.work->name_keys().at(0).second == "100" && plan.settings.model == model_kind::threads) {
-      EXPECT_LE(plan.settings.workers, 2) << entry_name(plan);
+    if (plan.work->name_keys().at(0).second == "100" && uses_pool(plan.settings.model) &&
+        plan.settings.pool != pool_mode::per_task) {
+      EXPECT_EQ(plan.settings.workers, 2) << entry_name(plan);
+      ++pools_at_scale_100;
+    }
+  }
+  EXPECT_EQ(pools_at_scale_100, 6);  // threads, processes-fork, processes-spawn; cold and warm
+}
+
+TEST(Suites, WarmPoolsOnlyWhereTheyShowSomething) {
+  for (const auto& plan : plan_suite(parse_cli({}))) {
+    if (plan.settings.pool == pool_mode::warm) {
+      EXPECT_GE(plan.settings.workers, 2) << entry_name(plan);
     }
   }
 }
