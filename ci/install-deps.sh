@@ -12,6 +12,8 @@ packages=(
   libbenchmark-dev libbenchmark-tools libgtest-dev
   # the charts and their tests run on Debian's interpreter, /usr/bin/python3
   python3 python3-matplotlib python3-numpy python3-pytest
+  # the report's JSON schema is checked against real reports in the tests
+  python3-jsonschema
 )
 
 missing=()

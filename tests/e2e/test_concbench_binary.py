@@ -144,3 +144,24 @@ def test_plot_draws_the_report_concbench_wrote(small_run, tmp_path):
     assert any(name.startswith("tutorial-cpu") for name in pngs), pngs
     assert any(name.startswith("tutorial-sleep") for name in pngs), pngs
     assert len(list(charts.glob("*.svg"))) == len(pngs)
+
+
+def test_the_report_follows_its_json_schema(small_run):
+    import jsonschema
+    repo = __import__("pathlib").Path(__file__).resolve().parents[2]
+    schema = json.loads((repo / "reports" / "report.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(small_run["report"]), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+
+
+def test_the_schema_catches_a_row_without_its_fields(small_run):
+    import copy
+    import jsonschema
+    repo = __import__("pathlib").Path(__file__).resolve().parents[2]
+    schema = json.loads((repo / "reports" / "report.schema.json").read_text())
+    broken = copy.deepcopy(small_run["report"])
+    del broken["benchmarks"][0]["model"]
+    broken["benchmarks"][1]["pool"] = "lukewarm"
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(broken))
+    assert len(errors) == 2
