@@ -7,8 +7,8 @@ PYTHONPATH at it. Where that is impossible (no package lists, no network) it ski
 
 import os
 import pathlib
-import shutil
 import subprocess
+import sysconfig
 
 import pytest
 
@@ -35,14 +35,26 @@ def scipy_folder(tmp_path_factory):
     return cache / "root"
 
 
+def multiarch_triplet() -> str:
+    """Debian's multiarch folder name (x86_64-linux-gnu, aarch64-linux-gnu, ...): from the
+    interpreter's own build, which needs no dpkg-dev (a minimal Debian lacks it)."""
+    triplet = sysconfig.get_config_var("MULTIARCH")
+    if triplet:
+        return triplet
+    for command in (["gcc", "-print-multiarch"], ["dpkg-architecture", "-qDEB_HOST_MULTIARCH"]):
+        try:
+            triplet = subprocess.run(command, capture_output=True, text=True).stdout.strip()
+        except FileNotFoundError:
+            continue
+        if triplet:
+            return triplet
+    pytest.skip("cannot tell this machine's multiarch folder for scipy's libraries")
+
+
 def compare_env(scipy_root):
-    multiarch = subprocess.run(["dpkg-architecture", "-qDEB_HOST_MULTIARCH"], capture_output=True,
-                               text=True).stdout.strip()
-    if not multiarch:
-        multiarch = subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True).stdout.strip()
     env = dict(os.environ)
     env["PYTHONPATH"] = str(scipy_root / "usr/lib/python3/dist-packages")
-    env["LD_LIBRARY_PATH"] = str(scipy_root / "usr/lib" / multiarch)
+    env["LD_LIBRARY_PATH"] = str(scipy_root / "usr/lib" / multiarch_triplet())
     return env
 
 
