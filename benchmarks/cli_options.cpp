@@ -13,7 +13,7 @@ namespace concbench {
 namespace {
 
 const std::vector<std::string> known_suites{"quick", "default"};
-const std::vector<std::string> known_workloads{"cpu", "sleep"};
+const std::vector<std::string> known_workloads{"cpu", "sleep", "startup"};
 
 // Google Benchmark 1.7.1's flags that concbench passes through.
 const std::set<std::string> passed_benchmark_flags{
@@ -186,14 +186,20 @@ writes one JSON report (plus a timeline file) that plot/plot.py turns into chart
 Usage: concbench [flags] [Google Benchmark flags]
 
   --suite=quick|default   quick: small batches, about a minute; default (the default): the
-                          tutorial batch at cpu scale 1 and 100, sleep, every model, a few minutes
-  --workloads=LIST        cpu, sleep (replaces the suite's list)
+                          tutorial batch at cpu scale 1 and 100, sleep, every model, and
+                          start-up at W=8 and 64 (quick: 8), a few minutes
+  --workloads=LIST        cpu, sleep, startup (replaces the suite's list). startup: the time
+                          for a process model to get W workers ready (each has said hello),
+                          next to its floor measured in the same run: a bare fork from the
+                          fork server (floor-fork-server), a bare posix_spawn of this binary
+                          (floor-posix-spawn); needs processes-fork or processes-spawn
   --models=LIST           sequential, threads, thread-per-task, coroutines, processes-fork
                           (workers forked by a fork server), processes-spawn (workers
                           re-executed with Boost.Process)
   --workers=LIST          W for the pools, e.g. 1,2,4,py-default (py-default: Python's
                           ThreadPoolExecutor default, min(32, CPUs + 4)); the process models
-                          also run one process per task (pool:per-task, W:all)
+                          also run one process per task (pool:per-task, W:all); also the W
+                          of the startup entries
   --cpu-scale=LIST        each cpu task counts n x 1,000,000 x scale (0.01 ... 1000)
   --time-scale=X          every sleep lasts its length x X (e.g. 0.1 for a faster run)
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
@@ -212,6 +218,7 @@ Examples:
   concbench --suite=quick --out=r.json
   concbench --workloads=cpu --models=sequential,threads --workers=1,2,4 --cpu-scale=100
   concbench --workloads=sleep --time-scale=0.1 --benchmark_repetitions=10
+  concbench --workloads=startup --models=processes-fork,processes-spawn --out=startup.json
   /usr/bin/python3 plot/plot.py r.json --out charts
 
 Exit status: 0 all entries ran and verified; 1 some entry failed (its error is in the

@@ -22,6 +22,7 @@
 #include "machine_info.hpp"
 #include "progress_display.hpp"
 #include "report_collector.hpp"
+#include "startup_measurement.hpp"
 #include "suite.hpp"
 #include "worker_main.hpp"
 
@@ -56,11 +57,15 @@ bool selected_by(const std::string& filter, const std::string& name) {
   return std::regex_search(name, pattern) != negated;
 }
 
-double estimated_seconds(const std::vector<measured_entry>& entries, int repetitions) {
+double estimated_seconds(const std::vector<measured_entry>& entries,
+                         const std::vector<measured_startup_entry>& startups, int repetitions) {
   double total_ns = 0;
   for (const auto& entry : entries) {
     total_ns += std::max(entry.metadata->ideal_ns, 1e5) * iterations_per_sample(*entry.plan.work) * repetitions;
   }
+  // A start-up's ideal is measured by the run itself; a sample lasts about 50 ms, and stopping
+  // the workers after each start about as long again.
+  total_ns += 2 * 50e6 * repetitions * static_cast<double>(startups.size());
   return total_ns / 1e9;
 }
 
@@ -86,6 +91,26 @@ std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, 
   return entries;
 }
 
+std::vector<measured_startup_entry> build_startup_entries(const std::vector<startup_plan>& plans,
+                                                          entry_registry& registry, const std::string& filter) {
+  std::vector<measured_startup_entry> entries;
+  for (const auto& plan : plans) {
+    if (!selected_by(filter, entry_name(plan))) continue;
+    entries.push_back({plan, registry.add(describe_entry(plan))});
+  }
+  return entries;
+}
+
+// Every entry is timed the same way (DESIGN.md "How a benchmark is timed").
+void configure(benchmark::internal::Benchmark* registered, int iterations, bool repetitions_given, int repetitions) {
+  registered->Iterations(iterations)
+      ->UseManualTime()
+      ->MeasureProcessCPUTime()
+      ->Unit(benchmark::kMillisecond)
+      ->ReportAggregatesOnly(false);
+  if (!repetitions_given) registered->Repetitions(repetitions);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,6 +127,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   cli_options options;
   std::vector<entry_plan> plans;
+  std::vector<startup_plan> startup_plans;
   std::string filter;
   try {
     options = parse_cli(args);
@@ -110,6 +136,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     plans = plan_suite(options);
+    startup_plans = plan_startup(options);
     filter = benchmark_filter(options);
     std::regex check(filter.empty() || filter.front() != '-' ? filter : filter.substr(1));
   } catch (const std::regex_error& e) {
@@ -125,9 +152,12 @@ int main(int argc, char** argv) {
   if (options.list) {
     entry_registry registry;
     const auto entries = build_entries(plans, nominal_constants(cpus), registry, filter);
+    const auto startups = build_startup_entries(startup_plans, registry, filter);
     for (const auto& entry : entries) std::cout << entry.metadata->name << "\n";
-    std::cout << entries.size() << " entries; about " << static_cast<int>(estimated_seconds(entries, repetitions) + 1)
-              << " s with " << repetitions << " repetitions (nominal constants, P=" << cpus << ")\n";
+    for (const auto& entry : startups) std::cout << entry.metadata->name << "\n";
+    std::cout << entries.size() + startups.size() << " entries; about "
+              << static_cast<int>(estimated_seconds(entries, startups, repetitions) + 1) << " s with " << repetitions
+              << " repetitions (nominal constants, P=" << cpus << ")\n";
     return 0;
   }
 
@@ -152,18 +182,21 @@ int main(int argc, char** argv) {
 
   entry_registry registry;
   auto entries = build_entries(plans, constants, registry, filter);
+  const auto startups = build_startup_entries(startup_plans, registry, filter);
   std::stop_source stop;  // time-outs and Ctrl-C will request it
   for (auto& entry : entries) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
                                                     [&entry, token = stop.get_token()](benchmark::State& state) {
                                                       measure_entry(state, entry, token);
                                                     });
-    registered->Iterations(iterations_per_sample(*entry.plan.work))
-        ->UseManualTime()
-        ->MeasureProcessCPUTime()
-        ->Unit(benchmark::kMillisecond)
-        ->ReportAggregatesOnly(false);
-    if (!options.repetitions_given) registered->Repetitions(repetitions);
+    configure(registered, iterations_per_sample(*entry.plan.work), options.repetitions_given, repetitions);
+  }
+  for (const auto& entry : startups) {
+    auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
+                                                    [&entry, token = stop.get_token()](benchmark::State& state) {
+                                                      measure_startup_entry(state, entry, token);
+                                                    });
+    configure(registered, iterations_per_sample(entry.plan), options.repetitions_given, repetitions);
   }
 
   nlohmann::json context = machine_context();
@@ -172,10 +205,11 @@ int main(int argc, char** argv) {
   context["command_line"] = nlohmann::json(std::vector<std::string>(argv, argv + argc));
   context["suite"] = options.suite;
 
-  std::cout << "concbench: " << entries.size() << " entries, about "
-            << static_cast<int>(estimated_seconds(entries, repetitions) + 1) << " s; report: " << report_path.string()
-            << std::endl;
-  progress_display progress(std::cout, entries.size());
+  const std::size_t entry_count = entries.size() + startups.size();
+  std::cout << "concbench: " << entry_count << " entries, about "
+            << static_cast<int>(estimated_seconds(entries, startups, repetitions) + 1)
+            << " s; report: " << report_path.string() << std::endl;
+  progress_display progress(std::cout, entry_count);
   report_collector collector(report_path, context, registry,
                              [&progress](const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
                                progress.entry_done(entry, rows);

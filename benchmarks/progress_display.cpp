@@ -25,7 +25,7 @@ std::string format_duration_ns(double ns) {
   return buffer;
 }
 
-std::string describe_entry_result(const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
+std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
   for (const auto& row : rows) {
     if (row.value("error_occurred", false)) return "FAILED: " + row.value("error_message", std::string("(no message)"));
   }
@@ -54,7 +54,11 @@ std::string describe_entry_result(const entry_metadata& entry, const std::vector
     std::snprintf(buffer, sizeof buffer, "  efficiency %.2f", shown->at("efficiency").get<double>());
     line += buffer;
   }
-  line += "  (ideal " + format_duration_ns(entry.ideal_ns) + ")";
+  // The row's ideal: for a start-up entry it is its floor, measured by this run.
+  if (shown->contains("ideal")) {
+    line += "  (ideal " + format_duration_ns(shown->at("ideal").get<double>() * nanoseconds_per(shown->at("time_unit"))) +
+            ")";
+  }
   return line;
 }
 
@@ -66,7 +70,7 @@ void progress_display::entry_done(const entry_metadata& entry, const std::vector
   const auto width = std::to_string(total_).size();
   std::string counter = std::to_string(done_);
   counter.insert(0, width - std::min(width, counter.size()), ' ');
-  out_ << "[" << counter << "/" << total_ << "] " << entry.name << "  " << describe_entry_result(entry, rows)
+  out_ << "[" << counter << "/" << total_ << "] " << entry.name << "  " << describe_entry_result(rows)
        << std::endl;
 }
 

@@ -25,7 +25,7 @@ class progress_display {
 };
 
 // The line for one entry (without the [k/n] prefix), from its report rows.
-std::string describe_entry_result(const entry_metadata& entry, const std::vector<nlohmann::json>& rows);
+std::string describe_entry_result(const std::vector<nlohmann::json>& rows);
 
 // "12.3 ms", "3.41 s", "870 us": a time in ns with three significant digits.
 std::string format_duration_ns(double ns);

@@ -17,15 +17,28 @@ struct suite_definition {
   double sleep_ms;
   std::vector<worker_count> workers;
   bool warm_pools_everywhere;  // else a warm pool only at W = 2
+  std::vector<worker_count> startup_workers;  // W of the start-up entries
 };
 
 suite_definition definition_of(const std::string& suite) {
   const worker_count py_default{python_default_workers(), "py-default"};
   if (suite == "quick") {
-    return {{"cpu", "sleep"}, {1}, 20, 20, {{1, "1"}, {2, "2"}, {4, "4"}, py_default}, false};
+    return {{"cpu", "sleep", "startup"}, {1}, 20, 20, {{1, "1"}, {2, "2"}, {4, "4"}, py_default}, false, {{8, "8"}}};
   }
-  return {{"cpu", "sleep"}, {1, 100}, 100, 10, {{1, "1"}, {2, "2"}, {4, "4"}, {8, "8"}, py_default}, true};
+  return {{"cpu", "sleep", "startup"},
+          {1, 100},
+          100,
+          10,
+          {{1, "1"}, {2, "2"}, {4, "4"}, {8, "8"}, py_default},
+          true,
+          {{8, "8"}, {64, "64"}}};
 }
+
+// Start-up of one worker costs about this much by fork (from the fork server) and by spawn (of
+// this binary), as measured on a 2-vCPU VM; it only fixes how many starts make a sample (the
+// same on every machine, and the same for a model and its floor), never a result.
+constexpr double nominal_fork_ns_per_worker = 200e3;
+constexpr double nominal_spawn_ns_per_worker = 750e3;
 
 constexpr double expensive_batch_ns = 2e9;  // cpu at scale 100: seconds per batch
 
@@ -106,8 +119,62 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
       plans.insert(plans.end(), more.begin(), more.end());
     }
   }
-  if (plans.empty()) throw cli_error("the selected workloads, models and workers leave no entry to run");
+  if (plans.empty() && plan_startup(options).empty()) {
+    const bool startup_only = workloads.size() == 1 && workloads.front() == "startup";
+    throw cli_error(startup_only ? "the startup workload measures the process models: add processes-fork or "
+                                   "processes-spawn to --models"
+                                 : "the selected workloads, models and workers leave no entry to run");
+  }
   return plans;
+}
+
+std::vector<startup_plan> plan_startup(const cli_options& options) {
+  const auto suite = definition_of(options.suite);
+  const auto& workloads = options.workloads ? *options.workloads : suite.workloads;
+  if (std::find(workloads.begin(), workloads.end(), "startup") == workloads.end()) return {};
+  const auto& models = options.models ? *options.models : all_models();
+  std::vector<startup_subject> models_selected;
+  for (const auto model : {model_kind::processes_fork, model_kind::processes_spawn}) {
+    if (std::find(models.begin(), models.end(), model) == models.end()) continue;
+    models_selected.push_back(model == model_kind::processes_fork ? startup_subject::processes_fork
+                                                                  : startup_subject::processes_spawn);
+  }
+  std::vector<startup_plan> plans;
+  for (const auto& w : options.workers ? *options.workers : suite.startup_workers) {
+    // Each model right after its floor: the pair runs as close in time as it can, so that
+    // the machine's drift (large on a small VM) touches both alike; and the floor's median is
+    // known when the model's progress line shows its efficiency.
+    for (const auto subject : models_selected) {
+      plans.push_back({floor_of(subject), w.value, w.label, ""});
+      plans.push_back({subject, w.value, w.label, ""});
+    }
+  }
+  return plans;
+}
+
+std::string_view to_string(startup_subject subject) {
+  switch (subject) {
+    case startup_subject::floor_fork_server:
+      return "floor-fork-server";
+    case startup_subject::floor_posix_spawn:
+      return "floor-posix-spawn";
+    case startup_subject::processes_fork:
+      return to_string(model_kind::processes_fork);
+    case startup_subject::processes_spawn:
+      return to_string(model_kind::processes_spawn);
+  }
+  return "?";
+}
+
+startup_subject floor_of(startup_subject subject) {
+  switch (subject) {
+    case startup_subject::processes_fork:
+      return startup_subject::floor_fork_server;
+    case startup_subject::processes_spawn:
+      return startup_subject::floor_posix_spawn;
+    default:
+      return subject;
+  }
 }
 
 std::string entry_name(const entry_plan& plan) {
@@ -122,6 +189,19 @@ std::string entry_name(const entry_plan& plan) {
   if (uses_event_loop(s.model)) name += "/form:" + std::string(to_string(s.form));
   for (const auto& [key, value] : plan.work->name_keys()) name += "/" + key + ":" + value;
   return name;
+}
+
+std::string entry_name(const startup_plan& plan) {
+  return "startup/" + std::string(to_string(plan.subject)) + "/W:" + plan.workers_label;
+}
+
+int iterations_per_sample(const startup_plan& plan) {
+  // 50 ms: long enough that one slow start (the VM's hiccups) barely moves a sample, short
+  // enough that the start-up entries of the default suite take seconds.
+  constexpr double sample_ns = 50e6;
+  const bool forks = floor_of(plan.subject) == startup_subject::floor_fork_server;
+  const double start_ns = (forks ? nominal_fork_ns_per_worker : nominal_spawn_ns_per_worker) * plan.workers;
+  return static_cast<int>(std::clamp(std::ceil(sample_ns / start_ns), 1.0, 1000.0));
 }
 
 int iterations_per_sample(const workload& work) {

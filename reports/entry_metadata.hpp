@@ -17,6 +17,10 @@ struct entry_metadata {
                           // task_form, tasks, params
   double ideal_ns = 0;
   double bound_ns = 0;
+  // When set, the ideal and the bound are not known in advance but measured by the same run:
+  // both are the median of the entry of this name (a start-up floor), as the report holds it.
+  // Until that entry has a median the rows carry no ideal, bound or efficiency.
+  std::string ideal_entry;
   // Entries with the same key run the same batch: speedup compares to the sequential one.
   std::string comparison_key;
   bool is_sequential = false;

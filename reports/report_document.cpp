@@ -96,14 +96,20 @@ nlohmann::json report_document::with_derived_fields(const row& r) const {
   if (!r.fields.contains("time_unit")) return out;
   const std::string unit = r.fields.at("time_unit");
   const double unit_ns = nanoseconds_per(unit);
-  out["ideal"] = entry.ideal_ns / unit_ns;
-  out["bound"] = entry.bound_ns / unit_ns;
+  std::optional<double> ideal_ns = entry.ideal_ns;
+  std::optional<double> bound_ns = entry.bound_ns;
+  if (!entry.ideal_entry.empty()) {
+    // Not measured (yet, or filtered out): the rows carry no ideal rather than a made-up one.
+    ideal_ns = bound_ns = entry_statistic(entry.ideal_entry, "median", "ns");
+  }
+  if (ideal_ns) out["ideal"] = *ideal_ns / unit_ns;
+  if (bound_ns) out["bound"] = *bound_ns / unit_ns;
 
   const auto statistic = statistic_of(r.fields);
   const bool is_time_row = statistic == "iteration" || statistic == "mean" || statistic == "median";
   if (!is_time_row || is_failed(r.fields)) return out;
   const double time = r.fields.at("real_time").get<double>();
-  if (time > 0 && entry.ideal_ns > 0) out["efficiency"] = out["ideal"].get<double>() / time;
+  if (time > 0 && ideal_ns && *ideal_ns > 0) out["efficiency"] = *ideal_ns / unit_ns / time;
 
   // Speedup over the sequential entry that ran the same batch: an iteration row against
   // its median, an aggregate against the same aggregate.

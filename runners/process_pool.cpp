@@ -100,6 +100,14 @@ void process_pool::await_ready() {
   }
 }
 
+std::vector<int> process_pool::idle_pids() const {
+  std::vector<int> pids;
+  for (const auto& worker : slots_) {
+    if (worker->current == state::idle) pids.push_back(worker->pid);
+  }
+  return pids;
+}
+
 void process_pool::ended(slot& worker) {
   worker.current = state::ended;
   worker.process.reset();  // reaped already: a per-task batch of many tasks keeps no handles
@@ -296,7 +304,8 @@ void process_pool::reap_retired(std::chrono::milliseconds grace) {
 void process_pool::worker_lost(slot& worker, const std::string& what, bool kill_it) {
   if (worker.current == state::retiring || worker.current == state::ended) return;
   const bool was_busy = worker.current == state::busy;
-  if (worker.current == state::starting) --starting_;
+  const bool was_starting = worker.current == state::starting;
+  if (was_starting) --starting_;
   --active_;
   unwatch(worker);
   if (kill_it) worker.process->kill();
@@ -306,6 +315,8 @@ void process_pool::worker_lost(slot& worker, const std::string& what, bool kill_
   std::string cause = describe(worker) + " ";
   if (what.empty()) {
     cause += exit ? exit->describe() : "closed its pipe and could not be reaped";
+    // Ending before the hello is what a binary that is no concbench worker does.
+    if (was_starting) cause += " before its hello (is the worker binary a concbench build?)";
   } else {
     cause += what + (kill_it ? "; it was killed" : "");
   }

@@ -58,6 +58,10 @@ class process_pool {
   void run(batch_recorder& recorder, const workload& work, std::stop_token stop,
            const batch_options& options);
 
+  // The pids of the workers that have said hello and hold no task: after await_ready(), every
+  // worker started. Lets a caller that times start-up (launch_floor.hpp) show what it got.
+  std::vector<int> idle_pids() const;
+
   // A worker died or a batch was stopped: the pool must not be used again.
   bool broken() const { return broken_; }
   // How each worker reaped so far ended, with its wait4 usage; handed over once.

@@ -33,10 +33,6 @@ namespace bp = boost::process;
 // the system call is used directly. -1 (no pidfd: wait() polls instead) on kernels before 5.3.
 int open_pidfd(int pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
-// The descriptor numbers a spawned worker finds its pipe ends under.
-constexpr int worker_in_fd = 3;
-constexpr int worker_out_fd = 4;
-
 class spawned_process final : public worker_process {
  public:
   spawned_process(int pid, unique_fd to_worker, unique_fd from_worker)
@@ -120,16 +116,16 @@ class spawn_launcher final : public worker_launcher {
     std::error_code error;
     bp::child child(
         bp::exe = executable_,
-        bp::args = {std::string(worker_flag), "--in-fd=" + std::to_string(worker_in_fd),
-                    "--out-fd=" + std::to_string(worker_out_fd)},
+        bp::args = {std::string(worker_flag), "--in-fd=" + std::to_string(spawned_worker_in_fd),
+                    "--out-fd=" + std::to_string(spawned_worker_out_fd)},
         bp::extend::on_exec_setup =
             [child_in, child_out](auto&) {
               // Move both ends above 4 first, so that placing one cannot clobber the other;
               // dup2 clears close-on-exec on the copies at 3 and 4, the originals close at exec.
               const int in = ::fcntl(child_in, F_DUPFD_CLOEXEC, 5);
               const int out = ::fcntl(child_out, F_DUPFD_CLOEXEC, 5);
-              if (in < 0 || out < 0 || ::dup2(in, worker_in_fd) < 0 ||
-                  ::dup2(out, worker_out_fd) < 0)
+              if (in < 0 || out < 0 || ::dup2(in, spawned_worker_in_fd) < 0 ||
+                  ::dup2(out, spawned_worker_out_fd) < 0)
                 ::_exit(127);
               ::setpgid(0, 0);
             },

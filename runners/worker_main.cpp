@@ -137,8 +137,8 @@ void run_worker_and_exit(int in_fd, int out_fd) {
 }
 
 int worker_main(int argc, char** argv) {
-  int in_fd = 3;
-  int out_fd = 4;
+  int in_fd = spawned_worker_in_fd;
+  int out_fd = spawned_worker_out_fd;
   for (int i = 2; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (parse_fd_flag(arg, "--in-fd=", in_fd) || parse_fd_flag(arg, "--out-fd=", out_fd)) continue;

@@ -19,6 +19,11 @@
 namespace concbench {
 
 inline constexpr const char* worker_flag = "--concbench-worker";
+// The descriptors a re-executed worker finds its pipe ends under unless told otherwise: every
+// launcher of a spawned worker (spawn_launcher.cpp, the posix_spawn floor in launch_floor.cpp)
+// places them there.
+inline constexpr int spawned_worker_in_fd = 3;
+inline constexpr int spawned_worker_out_fd = 4;
 
 // True when argv[1] is worker_flag.
 bool is_worker_invocation(int argc, char** argv);

@@ -3,11 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <set>
 
 #include "cli_options.hpp"
 #include "entry_measurement.hpp"
 #include "machine_info.hpp"
+#include "startup_measurement.hpp"
 #include "suite.hpp"
 
 namespace concbench {
@@ -34,6 +36,7 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_EQ(error_of({"--time-scale=nan"}), "--time-scale: 'nan' is not a number");
   EXPECT_NE(error_of({"--suite=huge"}).find("unknown suite 'huge'"), std::string::npos);
   EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("unknown workload 'gpu'"), std::string::npos);
+  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("(known: cpu, sleep, startup)"), std::string::npos);
   EXPECT_NE(error_of({"--models=fibers"}).find("unknown model 'fibers'"), std::string::npos);
   EXPECT_EQ(error_of({"--out"}), "--out needs a value, e.g. --out=...");
   EXPECT_EQ(error_of({"--frobnicate"}), "unknown flag '--frobnicate' (see --help)");
@@ -57,6 +60,7 @@ TEST(Cli, GoodInputIsKept) {
   EXPECT_DOUBLE_EQ(options.time_scale, 0.1);
   EXPECT_TRUE(options.repetitions_given);
   EXPECT_EQ(options.benchmark_flags.size(), 2u);
+  EXPECT_EQ(*parse_cli({"--workloads=startup,cpu"}).workloads, (std::vector<std::string>{"startup", "cpu"}));
 }
 
 TEST(Suites, QuickCoversEveryInProcessModelForBothWorkloads) {
@@ -120,6 +124,90 @@ TEST(Suites, TheUsersListsReplaceTheSuites) {
 TEST(Suites, IterationsAreFixedByTheNominalBatchSize) {
   EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=100"})).front().work), 1);
   EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=1"})).front().work), 3);
+}
+
+std::vector<std::string> startup_names(const std::vector<std::string>& args) {
+  std::vector<std::string> names;
+  for (const auto& plan : plan_startup(parse_cli(args))) names.push_back(entry_name(plan));
+  return names;
+}
+
+TEST(Suites, StartupEntriesExactlyWhenAProcessModelIsSelected) {
+  EXPECT_EQ(startup_names({"--suite=quick"}),
+            (std::vector<std::string>{"startup/floor-fork-server/W:8", "startup/processes-fork/W:8",
+                                      "startup/floor-posix-spawn/W:8", "startup/processes-spawn/W:8"}));
+  const auto full = startup_names({});
+  EXPECT_EQ(full.size(), 8u);
+  EXPECT_EQ(full.back(), "startup/processes-spawn/W:64");
+  EXPECT_EQ(startup_names({"--workloads=startup", "--models=processes-spawn"}),
+            (std::vector<std::string>{"startup/floor-posix-spawn/W:8", "startup/processes-spawn/W:8",
+                                      "startup/floor-posix-spawn/W:64", "startup/processes-spawn/W:64"}));
+  EXPECT_EQ(startup_names({"--suite=quick", "--models=processes-fork", "--workers=2,py-default"}),
+            (std::vector<std::string>{"startup/floor-fork-server/W:2", "startup/processes-fork/W:2",
+                                      "startup/floor-fork-server/W:py-default", "startup/processes-fork/W:py-default"}));
+  EXPECT_TRUE(startup_names({"--models=sequential,threads,thread-per-task,coroutines"}).empty());
+  EXPECT_TRUE(startup_names({"--workloads=cpu,sleep"}).empty());
+  // Start-up alone is a whole run; without a process model it is a clear error.
+  EXPECT_TRUE(plan_suite(parse_cli({"--workloads=startup"})).empty());
+  try {
+    plan_suite(parse_cli({"--workloads=startup", "--models=threads"}));
+    FAIL() << "no error";
+  } catch (const cli_error& e) {
+    EXPECT_NE(std::string(e.what()).find("add processes-fork or processes-spawn to --models"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Suites, StartupNamesFollowTheGrammarAndFloorsComeFirst) {
+  const std::regex grammar("^startup/(floor-fork-server|floor-posix-spawn|processes-fork|processes-spawn)/W:[0-9]+$");
+  std::set<std::string> seen;
+  for (const auto& plan : plan_startup(parse_cli({}))) {
+    EXPECT_TRUE(std::regex_match(entry_name(plan), grammar)) << entry_name(plan);
+    EXPECT_TRUE(seen.insert(entry_name(plan)).second) << "duplicate " << entry_name(plan);
+    auto floor = plan;
+    floor.subject = floor_of(plan.subject);
+    EXPECT_TRUE(seen.count(entry_name(floor))) << entry_name(plan) << " runs before its floor";
+  }
+}
+
+TEST(Suites, AStartupSampleIsFixedAndTheSameForAModelAndItsFloor) {
+  for (const int workers : {1, 8, 64, 1000}) {
+    for (const auto subject : {startup_subject::processes_fork, startup_subject::processes_spawn}) {
+      const startup_plan model{subject, workers, std::to_string(workers), ""};
+      const startup_plan floor{floor_of(subject), workers, std::to_string(workers), ""};
+      EXPECT_GE(iterations_per_sample(model), 1);
+      EXPECT_EQ(iterations_per_sample(model), iterations_per_sample(floor)) << entry_name(model);
+    }
+  }
+  // About 50 ms at the nominal 0.2 ms per fork and 0.75 ms per spawn.
+  EXPECT_EQ(iterations_per_sample(startup_plan{startup_subject::floor_fork_server, 8, "8", ""}), 32);
+  EXPECT_EQ(iterations_per_sample(startup_plan{startup_subject::processes_spawn, 8, "8", ""}), 9);
+  EXPECT_EQ(iterations_per_sample(startup_plan{startup_subject::processes_spawn, 64, "64", ""}), 2);
+}
+
+TEST(EntryFields, StartupEntriesAreMeasuredAgainstTheirFloor) {
+  const startup_plan spawn{startup_subject::processes_spawn, 8, "8", ""};
+  const auto model = describe_entry(spawn);
+  EXPECT_EQ(model.name, "startup/processes-spawn/W:8");
+  EXPECT_EQ(model.fields["workload"], "startup");
+  EXPECT_EQ(model.fields["model"], "processes-spawn");
+  EXPECT_EQ(model.fields["workers"], 8);
+  EXPECT_EQ(model.fields["workers_label"], "8");
+  EXPECT_EQ(model.fields["pool"], "cold");
+  EXPECT_EQ(model.fields["task_form"], "blocking");
+  EXPECT_EQ(model.fields["tasks"], 8);
+  EXPECT_EQ(model.fields["params"], (nlohmann::json{{"workers", 8}}));
+  EXPECT_EQ(model.fields["loop_threads"], nullptr);
+  EXPECT_EQ(model.fields["inflight"], nullptr);
+  EXPECT_EQ(model.ideal_entry, "startup/floor-posix-spawn/W:8");
+  EXPECT_EQ(model.fields["ideal_from"], "startup/floor-posix-spawn/W:8");
+  EXPECT_FALSE(model.is_sequential);
+  const auto floor = describe_entry(startup_plan{startup_subject::floor_posix_spawn, 8, "8", ""});
+  EXPECT_EQ(floor.fields["model"], "floor-posix-spawn");
+  EXPECT_EQ(floor.ideal_entry, floor.name);  // a floor is its own ideal
+  EXPECT_EQ(floor.comparison_key, model.comparison_key);
+  EXPECT_EQ(describe_entry(startup_plan{startup_subject::processes_fork, 64, "64", ""}).ideal_entry,
+            "startup/floor-fork-server/W:64");
 }
 
 TEST(EntryFields, SequentialHasOneWorkerAndNoPool) {

@@ -105,6 +105,37 @@ TEST_F(ReportDocument, SpeedupFallsBackToIterationRowsWithOneRepetitionEach) {
   EXPECT_DOUBLE_EQ(single.rows_of("sleep/threads")[0]["speedup"].get<double>(), 3.0);
 }
 
+TEST(ReportDocumentIdealEntry, AFloorMeasuredInTheSameRunIsTheIdealAndTheBound) {
+  report_document startup{{}};
+  const auto entry_for = [](const std::string& name, const std::string& floor) {
+    auto entry = std::make_shared<entry_metadata>();
+    entry->name = name;
+    entry->fields = {{"workload", "startup"}, {"workers", 8}};
+    entry->ideal_entry = floor;
+    entry->comparison_key = "startup {\"workers\":8}";
+    return entry;
+  };
+  const std::string floor_name = "startup/floor-posix-spawn/W:8";
+  auto floor = entry_for(floor_name, floor_name);
+  auto model = entry_for("startup/processes-spawn/W:8", floor_name);
+  // Before the floor has run the model's rows carry no ideal, bound or efficiency at all.
+  startup.add_row(iteration_row(4.2, 0), model);
+  EXPECT_FALSE(startup.rows_of(model->name)[0].contains("ideal"));
+  EXPECT_FALSE(startup.rows_of(model->name)[0].contains("bound"));
+  EXPECT_FALSE(startup.rows_of(model->name)[0].contains("efficiency"));
+  for (int i = 0; i < 3; ++i) startup.add_row(iteration_row(3.0 + i, i), floor);
+  startup.add_row(aggregate_row("median", 4.0), floor);
+  const auto rows = startup.rows_of(model->name);
+  EXPECT_DOUBLE_EQ(rows[0]["ideal"].get<double>(), 4.0);  // the floor's median
+  EXPECT_DOUBLE_EQ(rows[0]["bound"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(rows[0]["efficiency"].get<double>(), 4.0 / 4.2);
+  EXPECT_FALSE(rows[0].contains("speedup"));  // no sequential entry of this batch
+  // A floor is its own ideal: its median row is exactly 1.
+  const auto floor_rows = startup.rows_of(floor_name);
+  EXPECT_DOUBLE_EQ(floor_rows[3]["efficiency"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(floor_rows[0]["efficiency"].get<double>(), 4.0 / 3.0);
+}
+
 TEST_F(ReportDocument, FailedRowsKeepTheErrorAndGetNoFigures) {
   auto failed = make_entry("cpu/coroutines", "coroutines", 40e6);
   auto row = iteration_row(0, 0);

@@ -1,0 +1,96 @@
+#include "startup_measurement.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "launch_floor.hpp"
+
+namespace concbench {
+namespace {
+
+ready_workers start(const startup_plan& plan) {
+  switch (plan.subject) {
+    case startup_subject::floor_fork_server:
+      return floor_fork_server(plan.workers);
+    case startup_subject::floor_posix_spawn:
+      return floor_posix_spawn(plan.worker_executable, plan.workers);
+    case startup_subject::processes_fork:
+      return model_start(model_kind::processes_fork, plan.workers, plan.worker_executable);
+    case startup_subject::processes_spawn:
+      return model_start(model_kind::processes_spawn, plan.workers, plan.worker_executable);
+  }
+  throw std::logic_error("unknown start-up subject");
+}
+
+}  // namespace
+
+entry_metadata describe_entry(const startup_plan& plan) {
+  entry_metadata entry;
+  entry.name = entry_name(plan);
+  entry.fields = {
+      {"workload", "startup"},
+      {"model", std::string(to_string(plan.subject))},
+      {"workers", plan.workers},
+      {"workers_label", plan.workers_label.empty() ? std::to_string(plan.workers) : plan.workers_label},
+      {"loop_threads", nullptr},
+      {"inflight", nullptr},
+      {"pool", "cold"},  // workers started from nothing, as a cold pool does
+      {"task_form", "blocking"},
+      {"tasks", plan.workers},
+      {"params", {{"workers", plan.workers}}},
+  };
+  // Measured by the same run, so known only once the floor's entry has run.
+  startup_plan floor = plan;
+  floor.subject = floor_of(plan.subject);
+  entry.ideal_entry = entry_name(floor);
+  entry.fields["ideal_from"] = entry.ideal_entry;
+  entry.comparison_key = "startup " + entry.fields["params"].dump();
+  return entry;
+}
+
+void measure_startup_entry(benchmark::State& state, const measured_startup_entry& entry, std::stop_token stop) {
+  const auto& plan = entry.plan;
+  const auto what = [&] {
+    return "starting " + std::to_string(plan.workers) + " workers with " + std::string(to_string(plan.subject));
+  };
+  // One untimed start before each sample (Google Benchmark calls this once per repetition), as a
+  // warm pool runs one untimed batch: the first start after another entry's (a different
+  // mechanism's teardown, the binary's pages, the fork server's tables) is slower than the rest.
+  try {
+    start(plan).stop();
+  } catch (const std::exception& e) {
+    state.SkipWithError((what() + ": " + e.what()).c_str());
+    return;
+  }
+  std::chrono::nanoseconds total{0};
+  std::int64_t starts = 0;
+  for (auto _ : state) {
+    if (stop.stop_requested()) {
+      state.SkipWithError((what() + ": interrupted: a stop was requested").c_str());
+      break;
+    }
+    std::optional<ready_workers> ready;
+    try {
+      ready.emplace(start(plan));
+    } catch (const std::exception& e) {
+      state.SkipWithError((what() + ": " + e.what()).c_str());
+      break;
+    }
+    if (ready->pids().size() != static_cast<std::size_t>(plan.workers)) {
+      state.SkipWithError((what() + ": " + std::to_string(ready->pids().size()) + " were ready").c_str());
+      break;
+    }
+    state.SetIterationTime(std::chrono::duration<double>(ready->time_to_ready()).count());
+    total += ready->time_to_ready();
+    ++starts;
+    state.PauseTiming();  // stopping and reaping the workers is not start-up
+    ready.reset();
+    state.ResumeTiming();
+  }
+  if (starts == 0) return;
+  state.counters["start_ns_per_worker"] =
+      static_cast<double>(total.count()) / static_cast<double>(starts * plan.workers);
+}
+
+}  // namespace concbench
