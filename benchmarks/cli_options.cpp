@@ -13,7 +13,7 @@ namespace concbench {
 namespace {
 
 const std::vector<std::string> known_suites{"quick", "default"};
-const std::vector<std::string> known_workloads{"cpu", "sleep", "startup"};
+const std::vector<std::string> known_workloads{"cpu", "sleep", "http", "startup"};
 
 // Google Benchmark 1.7.1's flags that concbench passes through.
 const std::set<std::string> passed_benchmark_flags{
@@ -145,6 +145,19 @@ cli_options parse_cli(const std::vector<std::string>& args) {
     } else if (flag == "--time-scale") {
       options.time_scale =
           parse_positive(flag, require_value(flag, value), max_time_scale, "one batch would take minutes per model");
+    } else if (flag == "--http-url") {
+      const auto url = require_value(flag, value);
+      if (url.rfind("http://", 0) != 0) throw cli_error(flag + ": '" + url + "' is not an http:// URL");
+      options.http_url = url;
+    } else if (flag == "--http-inflight") {
+      options.http_inflight = parse_list<std::size_t>(flag, require_value(flag, value), [&](const std::string& text) {
+        const auto k = parse_whole(flag, text);
+        if (k < 1) throw cli_error(flag + ": " + text + " must be at least 1");
+        if (k > 100'000) throw cli_error(flag + ": " + text + " is above 100000");
+        return static_cast<std::size_t>(k);
+      });
+    } else if (flag == "--http-timeout-ms") {
+      options.http_timeout_ms = parse_positive(flag, require_value(flag, value), 3'600'000, "an hour per request");
     } else if (flag == "--out") {
       options.out = require_value(flag, value);
     } else if (flag == "--list") {
@@ -184,6 +197,8 @@ is from the ideal. Runs the same workloads under every model, timed by Google Be
 writes one JSON report (plus a timeline file) that plot/plot.py turns into charts.
 
 Usage: concbench [flags] [Google Benchmark flags]
+       concbench serve [--port P] [--delay-ms D] [--body-bytes B] [--bind ADDRESS] [--close]
+                       the http server alone: prints its URL, stops on Ctrl-C
 
   --suite=quick|default   quick: small batches, about a minute; default (the default): the
                           tutorial batch at cpu scale 1 and 100, sleep, every model, and
@@ -202,6 +217,10 @@ Usage: concbench [flags] [Google Benchmark flags]
                           of the startup entries
   --cpu-scale=LIST        each cpu task counts n x 1,000,000 x scale (0.01 ... 1000)
   --time-scale=X          every sleep lasts its length x X (e.g. 0.1 for a faster run)
+  --http-url=URL          fetch from this server instead of starting concbench's own on
+                          127.0.0.1 (e.g. one started with `concbench serve` on another machine)
+  --http-inflight=LIST    K, the requests a coroutine batch keeps in flight (default: all)
+  --http-timeout-ms=T     a request with no complete answer within T ms fails (default 10000)
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
                           timeline file is written beside it as <name>.timelines.json
   --list                  print the entries the run would execute, and its estimated time

@@ -30,6 +30,11 @@ struct cli_options {
   std::optional<std::vector<worker_count>> workers;
   std::optional<std::vector<double>> cpu_scales;
   double time_scale = 1.0;
+  // http: the server to fetch from (default: concbench starts its own on 127.0.0.1), the K
+  // values coroutines sweep, and how long one request may take before it fails.
+  std::optional<std::string> http_url;
+  std::optional<std::vector<std::size_t>> http_inflight;
+  double http_timeout_ms = 10'000;
   std::optional<std::string> out;
   bool help = false;
   bool list = false;

@@ -9,6 +9,8 @@
 #include <regex>
 #include <stop_token>
 #include <string>
+#include <string_view>
+#include <optional>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -19,6 +21,9 @@
 #include "cli_options.hpp"
 #include "entry_measurement.hpp"
 #include "fork_server.hpp"
+#include "http_calibration.hpp"
+#include "http_serve.hpp"
+#include "http_server_process.hpp"
 #include "machine_info.hpp"
 #include "progress_display.hpp"
 #include "report_collector.hpp"
@@ -116,6 +121,15 @@ void configure(benchmark::internal::Benchmark* registered, int iterations, bool 
 int main(int argc, char** argv) {
   // A spawned worker (processes-spawn) is this binary re-executed: hand it over at once.
   if (is_worker_invocation(argc, argv)) return worker_main(argc, argv);
+  // `concbench serve`: the http server alone, so client and server can be on two machines.
+  if (argc > 1 && std::string_view(argv[1]) == "serve") {
+    try {
+      return serve_main(parse_serve_arguments(std::vector<std::string>(argv + 2, argv + argc)));
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "concbench " << e.what() << "\n";  // the message starts with "serve: "
+      return 2;
+    }
+  }
   // Before anything starts a thread: every worker of processes-fork is forked from this
   // single-threaded helper, never from the measuring process (DESIGN.md "Processes").
   try {
@@ -171,13 +185,35 @@ int main(int argc, char** argv) {
   }
 
   std::cout << "concbench: calibrating (P=" << cpus << ") ..." << std::flush;
-  const machine_constants constants = calibrate(cpus);
+  machine_constants constants = calibrate(cpus);
   std::cout << " c_1 = " << constants.increment_ns(1) << " ns/increment, c_" << cpus << " = "
             << constants.increment_ns(cpus) << ", sleep overshoot " << format_duration_ns(constants.sleep_overshoot_ns)
             << ", core clock " << constants.core_ghz << " GHz" << std::endl;
   if (!is_optimised_build()) {
     std::cout << "concbench: warning: this is a debug build; figures are not representative. Build with "
                  "`cmake --preset release`.\n";
+  }
+
+  // The http entries fetch from a server in its own process (its threads are not in this
+  // one), started here unless --http-url names one; r and X are measured against it.
+  std::optional<http_server_process> http_server;
+  if (uses_http(plans)) {
+    try {
+      if (!options.http_url) {
+        const http_server_process_options server_options;  // this binary, `serve`, port 0
+        http_server.emplace(server_options);
+        options.http_url = http_server->url();
+        plans = plan_suite(options);
+      }
+      std::cout << "concbench: http server " << *options.http_url << " ..." << std::flush;
+      measure_http_constants(*options.http_url, constants);
+      std::cout << " round trip r = " << format_duration_ns(constants.loopback_round_trip_ns)
+                << ", saturated rate X = " << static_cast<long long>(constants.loopback_requests_per_second)
+                << " requests/s" << std::endl;
+    } catch (const std::exception& e) {
+      std::cerr << "\nconcbench: http: " << e.what() << "\n";
+      return 1;
+    }
   }
 
   entry_registry registry;

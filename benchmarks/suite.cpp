@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cpu_workload.hpp"
+#include "http_workload.hpp"
 #include "machine_info.hpp"
 #include "sleep_workload.hpp"
 
@@ -18,20 +19,39 @@ struct suite_definition {
   std::vector<worker_count> workers;
   bool warm_pools_everywhere;  // else a warm pool only at W = 2
   std::vector<worker_count> startup_workers;  // W of the start-up entries
+  int http_tasks;
+  double http_delay_ms;
+  std::int64_t http_body_bytes;
+  std::vector<std::size_t> http_inflight;  // K for coroutines; 0 = all
 };
 
 suite_definition definition_of(const std::string& suite) {
   const worker_count py_default{python_default_workers(), "py-default"};
   if (suite == "quick") {
-    return {{"cpu", "sleep", "startup"}, {1}, 20, 20, {{1, "1"}, {2, "2"}, {4, "4"}, py_default}, false, {{8, "8"}}};
+    return {{"cpu", "sleep", "http", "startup"},
+            {1},
+            20,
+            20,
+            {{1, "1"}, {2, "2"}, {4, "4"}, py_default},
+            false,
+            {{8, "8"}},
+            50,
+            5,
+            1024,
+            {0}};
   }
-  return {{"cpu", "sleep", "startup"},
+  // http: K sweeps where threads and coroutines part ways (K = W, then more in flight).
+  return {{"cpu", "sleep", "http", "startup"},
           {1, 100},
           100,
           10,
           {{1, "1"}, {2, "2"}, {4, "4"}, {8, "8"}, py_default},
           true,
-          {{8, "8"}, {64, "64"}}};
+          {{8, "8"}, {64, "64"}},
+          100,
+          5,
+          1024,
+          {8, 32, 0}};
 }
 
 // Start-up of one worker costs about this much by fork (from the fork server) and by spawn (of
@@ -83,7 +103,16 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
       }
     } else if (model == model_kind::coroutines) {
       settings.form = task_form::awaitable;
-      plans.push_back({work, settings, ""});
+      // K matters where tasks wait on something outside (http); elsewhere all are in flight.
+      const std::vector<std::size_t> all_in_flight{0};
+      const auto& inflight = work->name() != "http" ? all_in_flight
+                             : options.http_inflight ? *options.http_inflight
+                                                     : suite.http_inflight;
+      for (const auto k : inflight) {
+        settings.inflight = k;
+        plans.push_back({work, settings, ""});
+      }
+      settings.inflight = 0;
       // A blocking call inside a coroutine stalls the loop: shown where it differs (waits).
       if (work->name() != "cpu") {
         settings.form = task_form::blocking;
@@ -117,6 +146,14 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
       auto work = std::make_shared<const sleep_workload>(suite.sleep_tasks, suite.sleep_ms, options.time_scale);
       auto more = entries_for(work, suite, options, models);
       plans.insert(plans.end(), more.begin(), more.end());
+    } else if (name == "http") {
+      // Until main has started the server (or for --list) the URL is a placeholder; names and
+      // params do not depend on it.
+      auto work = std::make_shared<const http_workload>(options.http_url.value_or(http_placeholder_url),
+                                                        suite.http_tasks, suite.http_delay_ms * options.time_scale,
+                                                        suite.http_body_bytes, options.http_timeout_ms);
+      auto more = entries_for(work, suite, options, models);
+      plans.insert(plans.end(), more.begin(), more.end());
     }
   }
   if (plans.empty() && plan_startup(options).empty()) {
@@ -126,6 +163,10 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
                                  : "the selected workloads, models and workers leave no entry to run");
   }
   return plans;
+}
+
+bool uses_http(const std::vector<entry_plan>& plans) {
+  return std::any_of(plans.begin(), plans.end(), [](const entry_plan& p) { return p.work->name() == "http"; });
 }
 
 std::vector<startup_plan> plan_startup(const cli_options& options) {

@@ -30,6 +30,12 @@ struct startup_plan {
   std::string worker_executable;  // the spawned binary; empty means this one (/proc/self/exe)
 };
 
+// The URL http entries carry until main knows the server's (listing needs no server).
+inline constexpr const char* http_placeholder_url = "http://127.0.0.1:1/";
+
+// Whether any planned entry fetches over http (then a server must be running).
+bool uses_http(const std::vector<entry_plan>& plans);
+
 // Batch entries of the chosen suite with the command line's replacements applied. Sequential
 // entries come first within each batch, so speedups are known as soon as others finish.
 // Throws cli_error when the selection leaves nothing to run (counting start-up entries).

@@ -16,7 +16,8 @@ void to_json(nlohmann::json& j, const machine_constants& c) {
        {"ns_per_increment_by_busy_cores", c.ns_per_increment},
        {"sleep_overshoot_ns", c.sleep_overshoot_ns},
        {"core_ghz", c.core_ghz},
-       {"loopback_round_trip_ns", c.loopback_round_trip_ns}};
+       {"loopback_round_trip_ns", c.loopback_round_trip_ns},
+       {"loopback_requests_per_second", c.loopback_requests_per_second}};
 }
 
 void from_json(const nlohmann::json& j, machine_constants& c) {
@@ -25,6 +26,7 @@ void from_json(const nlohmann::json& j, machine_constants& c) {
   j.at("sleep_overshoot_ns").get_to(c.sleep_overshoot_ns);
   j.at("core_ghz").get_to(c.core_ghz);
   c.loopback_round_trip_ns = j.value("loopback_round_trip_ns", 0.0);
+  c.loopback_requests_per_second = j.value("loopback_requests_per_second", 0.0);
 }
 
 }  // namespace concbench

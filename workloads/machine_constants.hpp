@@ -14,6 +14,7 @@ struct machine_constants {
   double sleep_overshoot_ns = 0;                // epsilon: how much longer a sleep lasts than asked
   double core_ghz = 0;                          // core clock from a dependent add chain (not the TSC)
   double loopback_round_trip_ns = 0;            // r, measured by the http work (0 until then)
+  double loopback_requests_per_second = 0;      // X: saturated rate of the http server + client (0: unknown)
 
   // c_k, for k busy cores; k beyond what was measured uses the last measured value.
   double increment_ns(int busy_cores) const;

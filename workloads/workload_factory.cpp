@@ -4,6 +4,7 @@
 
 #include "cpu_workload.hpp"
 #include "fault_workload.hpp"
+#include "http_workload.hpp"
 #include "sleep_workload.hpp"
 
 namespace concbench {
@@ -17,6 +18,12 @@ std::unique_ptr<workload> make_workload(const std::string& name, const nlohmann:
       return std::make_unique<sleep_workload>(params.at("tasks").get<int>(), params.at("sleep_ms").get<double>(),
                                               params.at("time_scale").get<double>());
     }
+    if (name == "http") {
+      return std::make_unique<http_workload>(params.at("url").get<std::string>(), params.at("tasks").get<int>(),
+                                             params.at("delay_ms").get<double>(),
+                                             params.at("body_bytes").get<std::int64_t>(),
+                                             params.at("timeout_ms").get<double>(), params.at("keep_alive").get<bool>());
+    }
     if (name == "fault") {
       return std::make_unique<fault_workload>(params.at("tasks").get<int>(), params.at("faulty_index").get<int>(),
                                               parse_fault_mode(params.at("mode").get<std::string>()),
@@ -25,7 +32,7 @@ std::unique_ptr<workload> make_workload(const std::string& name, const nlohmann:
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument("bad params for workload '" + name + "': " + e.what());
   }
-  throw std::invalid_argument("unknown workload '" + name + "' (cpu, sleep)");
+  throw std::invalid_argument("unknown workload '" + name + "' (cpu, sleep, http)");
 }
 
 }  // namespace concbench

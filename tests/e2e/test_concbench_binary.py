@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-GRAMMAR = re.compile(r"^(cpu|sleep|startup)/[a-z-]+(/[A-Za-z_]+:[^/]+)+$")
+GRAMMAR = re.compile(r"^(cpu|sleep|http|startup)/[a-z-]+(/[A-Za-z_]+:[^/]+)+$")
 IN_PROCESS_MODELS = {"sequential", "threads", "thread-per-task", "coroutines"}
 # Start-up entries: each process model and the floor it is measured against.
 STARTUP_FLOORS = {"processes-fork": "floor-fork-server", "processes-spawn": "floor-posix-spawn"}
@@ -33,13 +33,19 @@ def test_small_quick_run_succeeds_and_says_where_the_report_is(small_run):
     assert not any("FAILED" in line for line in progress)
 
 
-def test_report_covers_both_workloads_under_every_in_process_model(small_run):
+def test_report_covers_every_workload_under_all_six_models(small_run):
     report = small_run["report"]
     assert report["complete"] is True
     covered = {(b["workload"], b["model"]) for b in report["benchmarks"]}
-    for workload in ("cpu", "sleep"):
-        for model in IN_PROCESS_MODELS:
-            assert (workload, model) in covered
+    for workload in ("cpu", "sleep", "http"):
+        for model in IN_PROCESS_MODELS | {"processes-fork", "processes-spawn"}:
+            assert (workload, model) in covered, (workload, model)
+
+
+def test_http_constants_are_measured_before_the_http_entries(small_run):
+    constants = small_run["report"]["context"]["machine_constants"]
+    assert constants["loopback_round_trip_ns"] > 0
+    assert constants["loopback_requests_per_second"] > 0
 
 
 def test_every_row_has_the_structured_fields(small_run):
@@ -207,3 +213,25 @@ def test_the_schema_catches_a_row_without_its_fields(small_run):
     broken["benchmarks"][1]["pool"] = "lukewarm"
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(broken))
     assert len(errors) == 2
+
+
+def test_serve_prints_its_url_answers_and_stops_on_sigint(concbench_binary):
+    import signal
+    import urllib.request
+    server = subprocess.Popen([concbench_binary, "serve", "--port", "0", "--body-bytes", "10"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        with urllib.request.urlopen(url + "3", timeout=10) as response:
+            assert response.status == 200
+            assert len(response.read()) == 10
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 0
+
+
+def test_serve_refuses_a_bad_flag(concbench_binary):
+    completed = run(concbench_binary, "serve", "--port=abc")
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("concbench serve: ")

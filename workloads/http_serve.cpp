@@ -1,0 +1,132 @@
+#include "http_serve.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <charconv>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <stdexcept>
+
+#include "open_file_limit.hpp"
+
+namespace concbench {
+namespace {
+
+template <typename number>
+number parse_value(const std::string& flag, const std::string& text) {
+  number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size()) {
+    throw std::invalid_argument("serve: " + flag + " wants a number, got '" + text + "'");
+  }
+  return value;
+}
+
+}  // namespace
+
+serve_options parse_serve_arguments(std::span<const std::string> arguments) {
+  serve_options options;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    std::string flag = arguments[i];
+    if (flag == "--close") {
+      options.keep_alive = false;
+      continue;
+    }
+    if (flag == "--stop-on-stdin-eof") {
+      options.stop_on_stdin_eof = true;
+      continue;
+    }
+    std::string value;
+    if (const auto equals = flag.find('='); equals != std::string::npos) {
+      value = flag.substr(equals + 1);
+      flag.resize(equals);
+    } else if (flag.starts_with("--") && i + 1 < arguments.size()) {
+      value = arguments[++i];
+    } else {
+      throw std::invalid_argument(flag.starts_with("--")
+                                      ? "serve: " + flag + " needs a value"
+                                      : "serve: unexpected argument '" + flag + "'");
+    }
+    if (flag == "--port") {
+      const auto port = parse_value<unsigned>(flag, value);
+      if (port > 65535) throw std::invalid_argument("serve: --port must be 0..65535, got " + value);
+      options.port = static_cast<std::uint16_t>(port);
+    } else if (flag == "--delay-ms") {
+      options.delay_ms = parse_value<double>(flag, value);
+    } else if (flag == "--body-bytes") {
+      options.body_bytes = parse_value<std::int64_t>(flag, value);
+    } else if (flag == "--bind") {
+      options.address = value;
+    } else if (flag == "--idle-timeout-ms") {
+      options.idle_timeout_ms = parse_value<std::int64_t>(flag, value);
+    } else if (flag == "--threads") {
+      options.threads = parse_value<int>(flag, value);
+    } else {
+      throw std::invalid_argument(
+          "serve: unknown option '" + flag +
+          "' (--port, --delay-ms, --body-bytes, --bind, --close, --idle-timeout-ms, "
+          "--threads, --stop-on-stdin-eof)");
+    }
+  }
+  return options;
+}
+
+std::vector<std::string> serve_arguments(const serve_options& options) {
+  char delay[32];
+  const auto written = std::to_chars(delay, delay + sizeof delay, options.delay_ms);  // exact
+  std::vector<std::string> out{"--port=" + std::to_string(options.port),
+                               "--delay-ms=" + std::string(delay, written.ptr),
+                               "--body-bytes=" + std::to_string(options.body_bytes),
+                               "--bind=" + options.address,
+                               "--idle-timeout-ms=" + std::to_string(options.idle_timeout_ms),
+                               "--threads=" + std::to_string(options.threads)};
+  if (!options.keep_alive) out.push_back("--close");
+  if (options.stop_on_stdin_eof) out.push_back("--stop-on-stdin-eof");
+  return out;
+}
+
+int serve_main(const serve_options& options) {
+  // A parent may have spawned us from a thread that blocks these (the mask survives exec):
+  // then SIGTERM would never reach the signal_set and the parent would have to SIGKILL.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
+  // A client that closes early must cost an error code on one connection, not the process
+  // (Asio sends with MSG_NOSIGNAL already; this also covers stdout to a parent that is gone).
+  ::signal(SIGPIPE, SIG_IGN);
+  raise_open_file_limit();  // one socket per client connection
+  try {
+    http_server server(options);
+    boost::asio::signal_set signals(server.get_executor(), SIGINT, SIGTERM);
+    signals.async_wait([&server](const boost::system::error_code& error, int) {
+      if (!error) server.stop();
+    });
+    char ignored_byte = 0;  // before the descriptor: it outlives the read into it
+    std::optional<boost::asio::posix::stream_descriptor> parent_pipe;
+    if (options.stop_on_stdin_eof) {
+      // The parent never writes: the read ends only when its end closes, i.e. when it is gone.
+      parent_pipe.emplace(server.get_executor(), ::dup(STDIN_FILENO));
+      parent_pipe->async_read_some(boost::asio::buffer(&ignored_byte, 1),
+                                   [&server](const boost::system::error_code& error, std::size_t) {
+                                     if (error != boost::asio::error::operation_aborted)
+                                       server.stop();
+                                   });
+    }
+    // The URL goes out only once the signals are caught: a parent that read it may SIGTERM at once.
+    std::printf("%s\n", server.url().c_str());
+    std::fflush(stdout);
+    server.run();
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "concbench serve: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace concbench
