@@ -470,6 +470,8 @@ def group_entries(entries: list) -> list:
 HEADLINE_PARAMS = {
     "cpu": ["scale"],
     "sleep": ["tasks", "sleep_ms", "time_scale"],
+    # The server's URL (an ephemeral port) is in params but names nothing a reader compares.
+    "http": ["delay_ms", "body_bytes", "keep_alive"],
 }
 
 
