@@ -14,6 +14,8 @@ packages=(
   python3 python3-matplotlib python3-numpy python3-pytest
   # the report's JSON schema is checked against real reports in the tests
   python3-jsonschema
+  # the http client's peer in ci/wrk-ratio.sh
+  wrk
 )
 
 missing=()
