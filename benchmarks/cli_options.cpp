@@ -12,7 +12,7 @@
 namespace concbench {
 namespace {
 
-const std::vector<std::string> known_suites{"quick", "default"};
+const std::vector<std::string> known_suites{"quick", "default", "full"};
 const std::vector<std::string> known_workloads{"cpu", "sleep", "http", "startup"};
 
 // Google Benchmark 1.7.1's flags that concbench passes through.
@@ -200,10 +200,14 @@ Usage: concbench [flags] [Google Benchmark flags]
        concbench serve [--port P] [--delay-ms D] [--body-bytes B] [--bind ADDRESS] [--close]
                        the http server alone: prints its URL, stops on Ctrl-C
 
-  --suite=quick|default   quick: small batches, about a minute; default (the default): the
-                          tutorial batch at cpu scale 1 and 100, sleep, every model, and
-                          start-up at W=8 and 64 (quick: 8), a few minutes
-  --workloads=LIST        cpu, sleep, startup (replaces the suite's list). startup: the time
+  --suite=quick|default|full
+                          quick: small batches, about a minute; default (the default): the
+                          tutorial batch at cpu scale 1 and 100, sleep, http, every model,
+                          about 5 minutes; full: the default suite with 10 repetitions and
+                          http also with a new connection per request
+  --workloads=LIST        cpu, sleep, http, startup (replaces the suite's list). http: GETs
+                          against concbench's own server (started in its own process) or
+                          --http-url; startup: the time
                           for a process model to get W workers ready (each has said hello),
                           next to its floor measured in the same run: a bare fork from the
                           fork server (floor-fork-server), a bare posix_spawn of this binary
@@ -216,7 +220,7 @@ Usage: concbench [flags] [Google Benchmark flags]
                           also run one process per task (pool:per-task, W:all); also the W
                           of the startup entries
   --cpu-scale=LIST        each cpu task counts n x 1,000,000 x scale (0.01 ... 1000)
-  --time-scale=X          every sleep lasts its length x X (e.g. 0.1 for a faster run)
+  --time-scale=X          every sleep and server delay lasts its length x X (e.g. 0.1)
   --http-url=URL          fetch from this server instead of starting concbench's own on
                           127.0.0.1 (e.g. one started with `concbench serve` on another machine)
   --http-inflight=LIST    K, the requests a coroutine batch keeps in flight (default: all)
@@ -227,7 +231,7 @@ Usage: concbench [flags] [Google Benchmark flags]
   --help                  this text
 
 Google Benchmark's own flags pass through, e.g. --benchmark_filter=REGEX,
---benchmark_repetitions=N (default 5 per entry), --benchmark_enable_random_interleaving.
+--benchmark_repetitions=N (default 5 per entry, 10 in full), --benchmark_enable_random_interleaving.
 --benchmark_out and --benchmark_format are refused: concbench writes its report itself.
 
 Test-only: the `fault` workload (a task that throws, returns a wrong result or kills its

@@ -36,6 +36,7 @@ namespace {
 using namespace concbench;
 
 constexpr int default_repetitions = 5;  // fewer than 4 per side can never give a 95 % verdict
+constexpr int full_repetitions = 10;
 
 std::filesystem::path default_report_path() {
   const std::time_t now = std::time(nullptr);
@@ -160,7 +161,8 @@ int main(int argc, char** argv) {
     std::cerr << "concbench: " << e.what() << "\nRun 'concbench --help' for usage.\n";
     return 2;
   }
-  const int repetitions = default_repetitions;  // unless the user passed --benchmark_repetitions
+  // Unless the user passed --benchmark_repetitions.
+  const int repetitions = options.suite == "full" ? full_repetitions : default_repetitions;
   const int cpus = usable_cpus();
 
   if (options.list) {

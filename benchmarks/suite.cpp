@@ -23,6 +23,7 @@ struct suite_definition {
   double http_delay_ms;
   std::int64_t http_body_bytes;
   std::vector<std::size_t> http_inflight;  // K for coroutines; 0 = all
+  bool http_new_connection_case = false;   // also a new connection per request
 };
 
 suite_definition definition_of(const std::string& suite) {
@@ -41,7 +42,7 @@ suite_definition definition_of(const std::string& suite) {
             {0}};
   }
   // http: K sweeps where threads and coroutines part ways (K = W, then more in flight).
-  return {{"cpu", "sleep", "http", "startup"},
+  suite_definition standard{{"cpu", "sleep", "http", "startup"},
           {1, 100},
           100,
           10,
@@ -52,6 +53,8 @@ suite_definition definition_of(const std::string& suite) {
           5,
           1024,
           {8, 32, 0}};
+  if (suite == "full") standard.http_new_connection_case = true;
+  return standard;
 }
 
 // Start-up of one worker costs about this much by fork (from the fork server) and by spawn (of
@@ -149,11 +152,14 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
     } else if (name == "http") {
       // Until main has started the server (or for --list) the URL is a placeholder; names and
       // params do not depend on it.
-      auto work = std::make_shared<const http_workload>(options.http_url.value_or(http_placeholder_url),
-                                                        suite.http_tasks, suite.http_delay_ms * options.time_scale,
-                                                        suite.http_body_bytes, options.http_timeout_ms);
-      auto more = entries_for(work, suite, options, models);
-      plans.insert(plans.end(), more.begin(), more.end());
+      for (const bool keep_alive : {true, false}) {
+        if (!keep_alive && !suite.http_new_connection_case) continue;
+        auto work = std::make_shared<const http_workload>(
+            options.http_url.value_or(http_placeholder_url), suite.http_tasks,
+            suite.http_delay_ms * options.time_scale, suite.http_body_bytes, options.http_timeout_ms, keep_alive);
+        auto more = entries_for(work, suite, options, models);
+        plans.insert(plans.end(), more.begin(), more.end());
+      }
     }
   }
   if (plans.empty() && plan_startup(options).empty()) {

@@ -80,6 +80,15 @@ TEST(Suites, QuickCoversEveryInProcessModelForBothWorkloads) {
   EXPECT_EQ(plans.front().settings.model, model_kind::sequential);
 }
 
+TEST(Suites, FullAddsANewConnectionPerRequestForHttp) {
+  std::set<std::string> full_names, default_names;
+  for (const auto& plan : plan_suite(parse_cli({"--suite=full", "--workloads=http"}))) full_names.insert(entry_name(plan));
+  for (const auto& plan : plan_suite(parse_cli({"--workloads=http"}))) default_names.insert(entry_name(plan));
+  EXPECT_TRUE(full_names.count("http/sequential/N:100/delay_ms:5/bytes:1024/conn:close"));
+  EXPECT_FALSE(default_names.count("http/sequential/N:100/delay_ms:5/bytes:1024/conn:close"));
+  EXPECT_EQ(full_names.size(), 2 * default_names.size());
+}
+
 TEST(Suites, NamesFollowTheGrammar) {
   const auto plans = plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=100", "--workers=2"}));
   std::set<std::string> names;
