@@ -38,6 +38,9 @@ from report_loading import (  # noqa: E402
 
 
 
+from throughput_chart import draw_throughput_chart, wants_throughput_chart
+
+
 def pyplot():
     """matplotlib's pyplot, headless. Imported only once the input is known to be good:
     importing it takes most of a second, and bad input should be answered at once."""
@@ -222,7 +225,8 @@ def parse_args(argv):
 
 
 def output_names(reports: list) -> list:
-    """[(report, group, base file name)]; with several reports a machine prefix per report."""
+    """[(report, group, chart kind, base file name)]; with several reports a machine prefix
+    per report."""
     prefixes = [""] * len(reports)
     if len(reports) > 1:
         machines = [machine_slug(r.context, r.path) for r in reports]
@@ -235,8 +239,13 @@ def output_names(reports: list) -> list:
             if prefixes[:i].count(p):
                 prefixes[i] = f"{p}-{i + 1}"
         prefixes = [p + "_" for p in prefixes]
-    return [(r, g, f"{prefix}tutorial-{g.slug}")
-            for r, prefix in zip(reports, prefixes) for g in r.groups]
+    charts = []
+    for r, prefix in zip(reports, prefixes):
+        for g in r.groups:
+            charts.append((r, g, "tutorial", f"{prefix}tutorial-{g.slug}"))
+            if wants_throughput_chart(g):
+                charts.append((r, g, "throughput", f"{prefix}throughput-{g.slug}"))
+    return charts
 
 
 def main(argv=None) -> int:
@@ -267,8 +276,11 @@ def main(argv=None) -> int:
     written = []
     try:
         staged = []
-        for report, group, base in output_names(reports):
-            fig = draw_tutorial_chart(report, group)
+        for report, group, kind, base in output_names(reports):
+            if kind == "throughput":
+                fig = draw_throughput_chart(plt, report, group, chart_title(report, group), model_colour)
+            else:
+                fig = draw_tutorial_chart(report, group)
             try:
                 for ext in ("png", "svg"):
                     name = f"{base}.{ext}"
