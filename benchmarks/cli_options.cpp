@@ -156,6 +156,14 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         if (k > 100'000) throw cli_error(flag + ": " + text + " is above 100000");
         return static_cast<std::size_t>(k);
       });
+    } else if (flag == "--http-tasks") {
+      const auto tasks = parse_whole(flag, require_value(flag, value));
+      if (tasks < 1) throw cli_error(flag + ": " + std::to_string(tasks) + " must be at least 1");
+      if (tasks > 100'000) throw cli_error(flag + ": " + std::to_string(tasks) + " is above 100000");
+      options.http_tasks = static_cast<int>(tasks);
+    } else if (flag == "--http-delay-ms") {
+      const auto text = require_value(flag, value);
+      options.http_delay_ms = text == "0" ? 0.0 : parse_positive(flag, text, 60'000, "a minute per request");
     } else if (flag == "--http-timeout-ms") {
       options.http_timeout_ms = parse_positive(flag, require_value(flag, value), 3'600'000, "an hour per request");
     } else if (flag == "--out") {
@@ -224,6 +232,8 @@ Usage: concbench [flags] [Google Benchmark flags]
   --http-url=URL          fetch from this server instead of starting concbench's own on
                           127.0.0.1 (e.g. one started with `concbench serve` on another machine)
   --http-inflight=LIST    K, the requests a coroutine batch keeps in flight (default: all)
+  --http-tasks=N          requests per batch (default: the suite's, 50 quick, 100 default)
+  --http-delay-ms=L       the server's delay before it answers (default 5)
   --http-timeout-ms=T     a request with no complete answer within T ms fails (default 10000)
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
                           timeline file is written beside it as <name>.timelines.json

@@ -34,6 +34,8 @@ struct cli_options {
   // values coroutines sweep, and how long one request may take before it fails.
   std::optional<std::string> http_url;
   std::optional<std::vector<std::size_t>> http_inflight;
+  std::optional<int> http_tasks;         // N, replacing the suite's
+  std::optional<double> http_delay_ms;   // the server's delay L, replacing the suite's
   double http_timeout_ms = 10'000;
   std::optional<std::string> out;
   bool help = false;

@@ -155,8 +155,9 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
       for (const bool keep_alive : {true, false}) {
         if (!keep_alive && !suite.http_new_connection_case) continue;
         auto work = std::make_shared<const http_workload>(
-            options.http_url.value_or(http_placeholder_url), suite.http_tasks,
-            suite.http_delay_ms * options.time_scale, suite.http_body_bytes, options.http_timeout_ms, keep_alive);
+            options.http_url.value_or(http_placeholder_url), options.http_tasks.value_or(suite.http_tasks),
+            options.http_delay_ms.value_or(suite.http_delay_ms) * options.time_scale, suite.http_body_bytes,
+            options.http_timeout_ms, keep_alive);
         auto more = entries_for(work, suite, options, models);
         plans.insert(plans.end(), more.begin(), more.end());
       }

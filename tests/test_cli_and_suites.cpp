@@ -80,6 +80,15 @@ TEST(Suites, QuickCoversEveryInProcessModelForBothWorkloads) {
   EXPECT_EQ(plans.front().settings.model, model_kind::sequential);
 }
 
+TEST(Suites, HttpTasksAndDelayReplaceTheSuites) {
+  const auto plans = plan_suite(parse_cli({"--workloads=http", "--http-tasks=1000", "--http-delay-ms=20",
+                                           "--models=sequential"}));
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(entry_name(plans[0]), "http/sequential/N:1000/delay_ms:20/bytes:1024");
+  EXPECT_EQ(error_of({"--http-tasks=0"}), "--http-tasks: 0 must be at least 1");
+  EXPECT_EQ(error_of({"--http-delay-ms=-1"}), "--http-delay-ms: -1 must be greater than 0");
+}
+
 TEST(Suites, FullAddsANewConnectionPerRequestForHttp) {
   std::set<std::string> full_names, default_names;
   for (const auto& plan : plan_suite(parse_cli({"--suite=full", "--workloads=http"}))) full_names.insert(entry_name(plan));
