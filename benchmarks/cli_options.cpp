@@ -151,6 +151,7 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       options.http_url = url;
     } else if (flag == "--http-inflight") {
       options.http_inflight = parse_list<std::size_t>(flag, require_value(flag, value), [&](const std::string& text) {
+        if (text == "all") return std::size_t{0};  // every task in flight, as K:all in names
         const auto k = parse_whole(flag, text);
         if (k < 1) throw cli_error(flag + ": " + text + " must be at least 1");
         if (k > 100'000) throw cli_error(flag + ": " + text + " is above 100000");
@@ -231,7 +232,7 @@ Usage: concbench [flags] [Google Benchmark flags]
   --time-scale=X          every sleep and server delay lasts its length x X (e.g. 0.1)
   --http-url=URL          fetch from this server instead of starting concbench's own on
                           127.0.0.1 (e.g. one started with `concbench serve` on another machine)
-  --http-inflight=LIST    K, the requests a coroutine batch keeps in flight (default: all)
+  --http-inflight=LIST    K, the requests a coroutine batch keeps in flight, e.g. 8,32,all
   --http-tasks=N          requests per batch (default: the suite's, 50 quick, 100 default)
   --http-delay-ms=L       the server's delay before it answers (default 5)
   --http-timeout-ms=T     a request with no complete answer within T ms fails (default 10000)

@@ -87,6 +87,7 @@ TEST(Suites, HttpTasksAndDelayReplaceTheSuites) {
   EXPECT_EQ(entry_name(plans[0]), "http/sequential/N:1000/delay_ms:20/bytes:1024");
   EXPECT_EQ(error_of({"--http-tasks=0"}), "--http-tasks: 0 must be at least 1");
   EXPECT_EQ(error_of({"--http-delay-ms=-1"}), "--http-delay-ms: -1 must be greater than 0");
+  EXPECT_EQ(*parse_cli({"--http-inflight=8,all"}).http_inflight, (std::vector<std::size_t>{8, 0}));
 }
 
 TEST(Suites, FullAddsANewConnectionPerRequestForHttp) {
