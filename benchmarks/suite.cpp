@@ -116,6 +116,13 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
         plans.push_back({work, settings, ""});
       }
       settings.inflight = 0;
+      // One io_context run by P = 2 threads: coroutines that may use both CPUs (cheap batches
+      // only, to keep the default suite within its budget).
+      if (work->nominal_sequential_ns() < expensive_batch_ns) {
+        settings.loop_threads = 2;
+        plans.push_back({work, settings, ""});
+        settings.loop_threads = 1;
+      }
       // A blocking call inside a coroutine stalls the loop: shown where it differs (waits).
       if (work->name() != "cpu") {
         settings.form = task_form::blocking;

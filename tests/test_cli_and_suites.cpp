@@ -99,6 +99,14 @@ TEST(Suites, FullAddsANewConnectionPerRequestForHttp) {
   EXPECT_EQ(full_names.size(), 2 * default_names.size());
 }
 
+TEST(Suites, CoroutinesAlsoRunOnTwoLoopThreadsForCheapBatches) {
+  std::set<std::string> names;
+  for (const auto& plan : plan_suite(parse_cli({"--models=coroutines"}))) names.insert(entry_name(plan));
+  EXPECT_TRUE(names.count("cpu/coroutines/loop_threads:2/K:all/form:awaitable/scale:1"));
+  EXPECT_FALSE(names.count("cpu/coroutines/loop_threads:2/K:all/form:awaitable/scale:100"));
+  EXPECT_TRUE(names.count("http/coroutines/loop_threads:2/K:all/form:awaitable/N:100/delay_ms:5/bytes:1024"));
+}
+
 TEST(Suites, NamesFollowTheGrammar) {
   const auto plans = plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=100", "--workers=2"}));
   std::set<std::string> names;
