@@ -177,6 +177,7 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         const auto repetitions = parse_whole(flag, require_value(flag, value));
         if (repetitions < 1) throw cli_error(flag + ": must be at least 1");
         options.repetitions_given = true;
+        options.repetitions_value = static_cast<int>(std::min<long long>(repetitions, 1'000'000));
       }
       if (bare == "benchmark_time_unit") {
         const auto unit = require_value(flag, value);

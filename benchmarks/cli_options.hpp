@@ -42,6 +42,7 @@ struct cli_options {
   bool list = false;
   std::vector<std::string> benchmark_flags;  // Google Benchmark's own, passed through
   bool repetitions_given = false;            // --benchmark_repetitions was passed
+  int repetitions_value = 0;                 // its value (for --list's estimate)
 };
 
 // Throws cli_error with a one-line message naming the flag and what is wrong.

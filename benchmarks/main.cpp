@@ -162,7 +162,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Unless the user passed --benchmark_repetitions.
-  const int repetitions = options.suite == "full" ? full_repetitions : default_repetitions;
+  const int suite_repetitions = options.suite == "full" ? full_repetitions : default_repetitions;
+  // What the run will do: Google Benchmark applies the user's count itself (configure()).
+  const int repetitions = options.repetitions_given ? options.repetitions_value : suite_repetitions;
   const int cpus = usable_cpus();
 
   if (options.list) {

@@ -59,6 +59,7 @@ TEST(Cli, GoodInputIsKept) {
   EXPECT_EQ(*options.cpu_scales, (std::vector<double>{0.5, 100}));
   EXPECT_DOUBLE_EQ(options.time_scale, 0.1);
   EXPECT_TRUE(options.repetitions_given);
+  EXPECT_EQ(options.repetitions_value, 3);
   EXPECT_EQ(options.benchmark_flags.size(), 2u);
   EXPECT_EQ(*parse_cli({"--workloads=startup,cpu"}).workloads, (std::vector<std::string>{"startup", "cpu"}));
 }
