@@ -14,6 +14,7 @@
 #include "cpu_workload.hpp"
 #include "fault_workload.hpp"
 #include "interruptible_sleep.hpp"
+#include "median.hpp"
 #include "sleep_workload.hpp"
 #include "workload_factory.hpp"
 
@@ -137,6 +138,18 @@ TEST(WorkloadFactory, NamesWhatIsWrong) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("bad params for workload 'cpu'"), std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace concbench
+
+namespace concbench {
+namespace {
+
+TEST(Median, TakesTheMiddleOrTheMeanOfTheTwoMiddles) {
+  EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2);
+  EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);  // not the upper middle
+  EXPECT_THROW(median({}), std::invalid_argument);
 }
 
 }  // namespace

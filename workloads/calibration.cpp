@@ -8,17 +8,12 @@
 
 #include "counting_loop.hpp"
 #include "interruptible_sleep.hpp"
+#include "median.hpp"
 
 namespace concbench {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const auto n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 double elapsed_ns(clock_type::time_point start) {
   return std::chrono::duration<double, std::nano>(clock_type::now() - start).count();

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "counting_loop.hpp"
+#include "median.hpp"
 #include "number_format.hpp"
 #include "schedule_simulation.hpp"
 
@@ -100,8 +101,7 @@ std::vector<std::pair<std::string, double>> cpu_workload::work_rate_counters(
     }
   }
   if (per_increment.empty()) return {};
-  std::nth_element(per_increment.begin(), per_increment.begin() + per_increment.size() / 2, per_increment.end());
-  const double ns = per_increment[per_increment.size() / 2];
+  const double ns = median(std::move(per_increment));
   return {{"ns_per_increment", ns}, {"cycles_per_increment", ns * constants.core_ghz}};
 }
 

@@ -9,6 +9,7 @@
 
 #include "http_client.hpp"
 #include "http_target.hpp"
+#include "median.hpp"
 
 namespace concbench {
 namespace {
@@ -38,8 +39,7 @@ double measure_http_round_trip_ns(const std::string& url, std::int64_t body_byte
     samples.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - start).count());
   }
   // The median: one scheduler hiccup on a shared machine must not move r.
-  std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
-  return samples[samples.size() / 2];
+  return median(std::move(samples));
 }
 
 double measure_http_requests_per_second(const std::string& url, std::int64_t body_bytes,
