@@ -77,6 +77,7 @@ nlohmann::json run_fields(const benchmark::BenchmarkReporter::Run& run) {
 
 nlohmann::json benchmark_context_fields(const benchmark::BenchmarkReporter::Context& context) {
   const auto& cpu = context.cpu_info;
+  const char* executable = benchmark::BenchmarkReporter::Context::executable_name;
   nlohmann::json caches = nlohmann::json::array();
   for (const auto& cache : cpu.caches) {
     caches.push_back({{"type", cache.type},
@@ -86,7 +87,8 @@ nlohmann::json benchmark_context_fields(const benchmark::BenchmarkReporter::Cont
   }
   return {{"date", local_date()},
           {"host_name", context.sys_info.name},
-          {"executable", benchmark::BenchmarkReporter::Context::executable_name},
+          // Null until benchmark::Initialize() has run (a collector used on its own).
+          {"executable", executable ? executable : ""},
           {"num_cpus", cpu.num_cpus},
           {"mhz_per_cpu", static_cast<long long>(cpu.cycles_per_second / 1e6)},
           {"cpu_scaling_enabled", cpu.scaling == benchmark::CPUInfo::ENABLED},

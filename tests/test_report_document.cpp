@@ -212,3 +212,39 @@ TEST(AtomicFile, AMissingDirectoryIsAClearError) {
 
 }  // namespace
 }  // namespace concbench
+
+namespace concbench {
+namespace {
+
+TEST(ReportCollector, AReportThatCannotBeWrittenIsAnErrorNotASilentLoss) {
+  const auto dir = std::filesystem::temp_directory_path() / ("concbench-gone-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  entry_registry entries;
+  report_collector collector(dir / "r.json", {{"suite", "test"}}, entries, nullptr);
+  std::filesystem::remove_all(dir);  // the directory vanishes before the run writes
+  EXPECT_FALSE(collector.ReportContext(benchmark::BenchmarkReporter::Context()));
+  EXPECT_NE(collector.write_error().find("cannot write"), std::string::npos) << collector.write_error();
+  EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+TEST(ReportCollector, WritesAnIncompleteReportAtTheStartAndACompleteOneAtTheEnd) {
+  const auto dir = std::filesystem::temp_directory_path() / ("concbench-collect-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  entry_registry entries;
+  report_collector collector(dir / "r.json", {{"suite", "test"}}, entries, nullptr);
+  ASSERT_TRUE(collector.ReportContext(benchmark::BenchmarkReporter::Context()));
+  const auto read = [&] {
+    std::ifstream in(dir / "r.json");
+    return nlohmann::json::parse(in);
+  };
+  EXPECT_EQ(read()["complete"], false);
+  EXPECT_EQ(read()["context"]["suite"], "test");
+  EXPECT_EQ(read()["context"]["concbench_schema_version"], concbench_schema_version);
+  collector.Finalize();
+  EXPECT_EQ(read()["complete"], true);
+  EXPECT_TRUE(std::filesystem::exists(dir / "r.timelines.json"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace concbench
