@@ -167,6 +167,12 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       options.http_delay_ms = text == "0" ? 0.0 : parse_positive(flag, text, 60'000, "a minute per request");
     } else if (flag == "--http-timeout-ms") {
       options.http_timeout_ms = parse_positive(flag, require_value(flag, value), 3'600'000, "an hour per request");
+    } else if (flag == "--task-timeout-ms") {
+      const auto text = require_value(flag, value);
+      const auto limit = parse_whole(flag, text);
+      if (limit < 0) throw cli_error(flag + ": " + text + " must be 0 (no time-out) or more");
+      if (limit > max_task_timeout_ms) throw cli_error(flag + ": " + text + " is above a day");
+      options.task_timeout_ms = limit;
     } else if (flag == "--out") {
       options.out = require_value(flag, value);
     } else if (flag == "--list") {
@@ -237,6 +243,12 @@ Usage: concbench [flags] [Google Benchmark flags]
   --http-tasks=N          requests per batch (default: the suite's, 50 quick, 100 default)
   --http-delay-ms=L       the server's delay before it answers (default 5)
   --http-timeout-ms=T     a request with no complete answer within T ms fails (default 10000)
+  --task-timeout-ms=T     a task running longer than T ms stops its batch: the entry fails
+                          naming the tasks that did not finish, worker processes are killed
+                          and reaped, and the run goes on (0: no time-out; default: ten times
+                          the entry's whole sequential batch, at least 60 s). Every concbench
+                          task honours the stop within about a millisecond; a thread that
+                          ignored it could not be killed, and concbench would say so and wait
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
                           timeline file is written beside it as <name>.timelines.json
   --list                  print the entries the run would execute, and its estimated time
@@ -247,7 +259,8 @@ Google Benchmark's own flags pass through, e.g. --benchmark_filter=REGEX,
 --benchmark_out and --benchmark_format are refused: concbench writes its report itself.
 
 Test-only: the `fault` workload (a task that throws, returns a wrong result or kills its
-process on purpose) exists for concbench's own tests and is not selectable here.
+process on purpose) and a seam that makes the OS "refuse" threads and processes exist for
+concbench's own tests and are not selectable here.
 
 Examples:
   concbench --suite=quick --out=r.json
@@ -256,8 +269,12 @@ Examples:
   concbench --workloads=startup --models=processes-fork,processes-spawn --out=startup.json
   /usr/bin/python3 plot/plot.py r.json --out charts
 
+Ctrl-C (SIGINT) or SIGTERM stops the running entry, marks the entries left as interrupted
+and keeps the report valid with "complete": false; a second one quits at once.
+
 Exit status: 0 all entries ran and verified; 1 some entry failed (its error is in the
-report); 2 bad command line or output path.
+report); 2 bad command line or output path, or a run estimated above a day;
+130 / 143 interrupted by SIGINT / SIGTERM.
 )";
 }
 

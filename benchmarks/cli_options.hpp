@@ -37,6 +37,9 @@ struct cli_options {
   std::optional<int> http_tasks;         // N, replacing the suite's
   std::optional<double> http_delay_ms;   // the server's delay L, replacing the suite's
   double http_timeout_ms = 10'000;
+  // A task running longer than this stops its batch; 0 turns the time-out off; absent: a
+  // generous time-out per entry (default_task_timeout()).
+  std::optional<long long> task_timeout_ms;
   std::optional<std::string> out;
   bool help = false;
   bool list = false;
@@ -53,5 +56,8 @@ std::string help_text();
 inline constexpr int max_workers = 10'000;  // pid_max is system-wide here (PITFALLS.md)
 inline constexpr double max_cpu_scale = 1'000;
 inline constexpr double max_time_scale = 100;
+inline constexpr long long max_task_timeout_ms = 24LL * 3600 * 1000;
+// A run whose --list estimate is longer than this is refused as a mistake (a scale, a count).
+inline constexpr double max_run_seconds = 24.0 * 3600;
 
 }  // namespace concbench

@@ -1,8 +1,10 @@
 #include "entry_measurement.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <system_error>
 
+#include "resource_limits.hpp"
 #include "runner.hpp"
 
 namespace concbench {
@@ -73,13 +75,27 @@ nlohmann::json timeline_columns(const batch_outcome& outcome, std::span<const ta
           {"start_ns", std::move(start)}, {"end_ns", std::move(end)}};
 }
 
+std::chrono::milliseconds default_task_timeout(const workload& work) {
+  const auto ten_batches = std::chrono::milliseconds(static_cast<std::int64_t>(10 * work.nominal_sequential_ns() / 1e6));
+  return std::max<std::chrono::milliseconds>(ten_batches, std::chrono::minutes(1));
+}
+
 void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_token stop) {
   const auto& plan = entry.plan;
   const auto& work = *plan.work;
   const auto model = to_string(plan.settings.model);
+  if (stop.stop_requested()) {
+    state.SkipWithError(interrupted_before_start);
+    return;
+  }
   std::unique_ptr<runner> batch_runner;
   try {
     batch_runner = make_runner(plan.settings);  // a warm pool starts here, outside the samples
+  } catch (const std::system_error& e) {
+    state.SkipWithError((work.name() + " under " + std::string(model) +
+                         ": could not start: " + explain_refusal(e, os_resource::thread))
+                            .c_str());
+    return;
   } catch (const std::exception& e) {
     state.SkipWithError((work.name() + " under " + std::string(model) + ": could not start: " + e.what()).c_str());
     return;

@@ -4,6 +4,7 @@
 // iteration, the runner's own interval as the manual time, verification outside it, a
 // failed or wrong batch an error (SkipWithError), never a number.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -33,6 +34,14 @@ entry_metadata describe_entry(const entry_plan& plan, const std::vector<task_spe
 
 // Google Benchmark's function body for an entry.
 void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_token stop);
+
+// The task time-out of an entry when the user gave none: ten times the whole batch run
+// sequentially at nominal speed, and at least a minute, so that it never trips on a slow
+// machine yet ends a hung task.
+std::chrono::milliseconds default_task_timeout(const workload& work);
+
+// The error of an entry that the run's stop (Ctrl-C) reached before it started.
+inline constexpr const char* interrupted_before_start = "interrupted: the run was stopped before this entry started";
 
 // The first error of a batch (a failed task, a runner failure, or a result that does not
 // verify), naming the task and the model; nullopt when every task is right.

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <regex>
 #include <stop_token>
 #include <string>
@@ -24,6 +25,7 @@
 #include "http_calibration.hpp"
 #include "http_serve.hpp"
 #include "http_server_process.hpp"
+#include "interruption.hpp"
 #include "machine_info.hpp"
 #include "progress_display.hpp"
 #include "report_collector.hpp"
@@ -63,16 +65,26 @@ bool selected_by(const std::string& filter, const std::string& name) {
   return std::regex_search(name, pattern) != negated;
 }
 
-double estimated_seconds(const std::vector<measured_entry>& entries,
-                         const std::vector<measured_startup_entry>& startups, int repetitions) {
-  double total_ns = 0;
+// The --list estimate of each entry, by name.
+std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measured_entry>& entries,
+                                                         const std::vector<measured_startup_entry>& startups,
+                                                         int repetitions) {
+  std::map<std::string, double> seconds;
   for (const auto& entry : entries) {
-    total_ns += std::max(entry.metadata->ideal_ns, 1e5) * iterations_per_sample(*entry.plan.work) * repetitions;
+    seconds[entry.metadata->name] =
+        std::max(entry.metadata->ideal_ns, 1e5) * iterations_per_sample(*entry.plan.work) * repetitions / 1e9;
   }
   // A start-up's ideal is measured by the run itself; a sample lasts about 50 ms, and stopping
   // the workers after each start about as long again.
-  total_ns += 2 * 50e6 * repetitions * static_cast<double>(startups.size());
-  return total_ns / 1e9;
+  for (const auto& entry : startups) seconds[entry.metadata->name] = 2 * 50e6 * repetitions / 1e9;
+  return seconds;
+}
+
+double estimated_seconds(const std::vector<measured_entry>& entries,
+                         const std::vector<measured_startup_entry>& startups, int repetitions) {
+  double total = 0;
+  for (const auto& [name, seconds] : estimated_seconds_by_entry(entries, startups, repetitions)) total += seconds;
+  return total;
 }
 
 // Nominal constants for --list, so that listing needs no calibration.
@@ -86,10 +98,13 @@ machine_constants nominal_constants(int cpus) {
 }
 
 std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, const machine_constants& constants,
-                                          entry_registry& registry, const std::string& filter) {
+                                          entry_registry& registry, const std::string& filter,
+                                          std::optional<long long> task_timeout_ms) {
   std::vector<measured_entry> entries;
-  for (const auto& plan : plans) {
+  for (auto plan : plans) {
     if (!selected_by(filter, entry_name(plan))) continue;
+    plan.settings.task_timeout = task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms)
+                                                 : default_task_timeout(*plan.work);
     auto batch = plan.work->make_batch();
     auto metadata = registry.add(describe_entry(plan, batch, constants));
     entries.push_back({plan, std::move(batch), std::move(metadata), constants});
@@ -167,16 +182,26 @@ int main(int argc, char** argv) {
   const int repetitions = options.repetitions_given ? options.repetitions_value : suite_repetitions;
   const int cpus = usable_cpus();
 
-  if (options.list) {
+  {
+    // What --list prints, and the check that refuses a run nobody meant (a scale or a count
+    // that would take days), before anything runs.
     entry_registry registry;
-    const auto entries = build_entries(plans, nominal_constants(cpus), registry, filter);
+    const auto entries = build_entries(plans, nominal_constants(cpus), registry, filter, options.task_timeout_ms);
     const auto startups = build_startup_entries(startup_plans, registry, filter);
-    for (const auto& entry : entries) std::cout << entry.metadata->name << "\n";
-    for (const auto& entry : startups) std::cout << entry.metadata->name << "\n";
-    std::cout << entries.size() + startups.size() << " entries; about "
-              << static_cast<int>(estimated_seconds(entries, startups, repetitions) + 1) << " s with " << repetitions
-              << " repetitions (nominal constants, P=" << cpus << ")\n";
-    return 0;
+    const double seconds = estimated_seconds(entries, startups, repetitions);
+    if (seconds > max_run_seconds) {
+      std::cerr << "concbench: this run would take about " << format_duration_ns(seconds * 1e9)
+                << " by the --list estimate (more than a day): check --cpu-scale, --time-scale, --http-tasks, "
+                   "--workers and --benchmark_repetitions\n";
+      return 2;
+    }
+    if (options.list) {
+      for (const auto& entry : entries) std::cout << entry.metadata->name << "\n";
+      for (const auto& entry : startups) std::cout << entry.metadata->name << "\n";
+      std::cout << entries.size() + startups.size() << " entries; about " << static_cast<int>(seconds + 1)
+                << " s with " << repetitions << " repetitions (nominal constants, P=" << cpus << ")\n";
+      return 0;
+    }
   }
 
   const std::filesystem::path report_path = options.out ? std::filesystem::path(*options.out) : default_report_path();
@@ -186,6 +211,15 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "concbench: --out: cannot write the report " << report_path << ": " << e.what() << "\n";
     return 2;
+  }
+
+  // Before any thread starts: every thread inherits the blocked SIGINT and SIGTERM.
+  std::optional<interruption> interrupt;
+  try {
+    interrupt.emplace();
+  } catch (const std::exception& e) {
+    std::cerr << "concbench: cannot watch for Ctrl-C: " << e.what() << "\n";
+    return 1;
   }
 
   std::cout << "concbench: calibrating (P=" << cpus << ") ..." << std::flush;
@@ -221,19 +255,19 @@ int main(int argc, char** argv) {
   }
 
   entry_registry registry;
-  auto entries = build_entries(plans, constants, registry, filter);
+  auto entries = build_entries(plans, constants, registry, filter, options.task_timeout_ms);
   const auto startups = build_startup_entries(startup_plans, registry, filter);
-  std::stop_source stop;  // time-outs and Ctrl-C will request it
+  const std::stop_token stop = interrupt->token();
   for (auto& entry : entries) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
-                                                    [&entry, token = stop.get_token()](benchmark::State& state) {
+                                                    [&entry, token = stop](benchmark::State& state) {
                                                       measure_entry(state, entry, token);
                                                     });
     configure(registered, iterations_per_sample(*entry.plan.work), options.repetitions_given, repetitions);
   }
   for (const auto& entry : startups) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
-                                                    [&entry, token = stop.get_token()](benchmark::State& state) {
+                                                    [&entry, token = stop](benchmark::State& state) {
                                                       measure_startup_entry(state, entry, token);
                                                     });
     configure(registered, iterations_per_sample(entry.plan), options.repetitions_given, repetitions);
@@ -249,11 +283,13 @@ int main(int argc, char** argv) {
   std::cout << "concbench: " << entry_count << " entries, about "
             << static_cast<int>(estimated_seconds(entries, startups, repetitions) + 1)
             << " s; report: " << report_path.string() << std::endl;
-  progress_display progress(std::cout, entry_count);
+  progress_display progress(std::cout, entry_count, estimated_seconds_by_entry(entries, startups, repetitions));
   report_collector collector(report_path, context, registry,
                              [&progress](const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
                                progress.entry_done(entry, rows);
                              });
+
+  collector.set_interruption([&interrupt] { return interrupt->signal_name(); });
 
   std::vector<std::string> benchmark_args{argv[0]};
   benchmark_args.insert(benchmark_args.end(), options.benchmark_flags.begin(), options.benchmark_flags.end());
@@ -268,6 +304,12 @@ int main(int argc, char** argv) {
   std::cout << "report:    " << collector.report_path().string() << "\n"
             << "timelines: " << collector.timelines_path().string() << "\n"
             << "charts:    /usr/bin/python3 plot/plot.py " << collector.report_path().string() << " --out charts\n";
+  if (interrupt->signal() != 0) {
+    std::cerr << "concbench: interrupted by " << interrupt->signal_name()
+              << ": the report keeps the entries that finished; the others are marked interrupted (\"complete\": "
+                 "false)\n";
+    return interrupt->exit_status();
+  }
   if (!collector.write_error().empty()) {
     std::cerr << "concbench: the report could not be written: " << collector.write_error() << "\n";
     return 1;

@@ -62,16 +62,44 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
   return line;
 }
 
-progress_display::progress_display(std::ostream& out, std::size_t total_entries)
-    : out_(out), total_(total_entries) {}
+progress_display::progress_display(std::ostream& out, std::size_t total_entries,
+                                   std::map<std::string, double> estimated_seconds)
+    : out_(out), total_(total_entries), estimated_seconds_(std::move(estimated_seconds)) {
+  for (const auto& [name, seconds] : estimated_seconds_) estimated_total_ += seconds;
+}
+
+double progress_display::seconds_left() const {
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double left = std::max(estimated_total_ - estimated_done_, 0.0);
+  // Trust the observed pace only once it rests on a few seconds of estimates.
+  const double pace = estimated_done_ > 2 ? std::clamp(elapsed / estimated_done_, 0.25, 4.0) : 1.0;
+  return left * pace;
+}
+
+std::string format_time_left(double seconds) {
+  const auto whole = static_cast<long long>(seconds + 0.5);
+  char buffer[48];
+  if (whole < 60) {
+    std::snprintf(buffer, sizeof buffer, "%lld s", whole);
+  } else if (whole < 3600) {
+    std::snprintf(buffer, sizeof buffer, "%lld min %02lld s", whole / 60, whole % 60);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%lld h %02lld min", whole / 3600, whole % 3600 / 60);
+  }
+  return buffer;
+}
 
 void progress_display::entry_done(const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
   ++done_;
+  if (const auto found = estimated_seconds_.find(entry.name); found != estimated_seconds_.end()) {
+    estimated_done_ += found->second;
+  }
   const auto width = std::to_string(total_).size();
   std::string counter = std::to_string(done_);
   counter.insert(0, width - std::min(width, counter.size()), ' ');
-  out_ << "[" << counter << "/" << total_ << "] " << entry.name << "  " << describe_entry_result(rows)
-       << std::endl;
+  out_ << "[" << counter << "/" << total_ << "] " << entry.name << "  " << describe_entry_result(rows);
+  if (done_ < total_ && estimated_total_ > 0) out_ << "  · about " << format_time_left(seconds_left()) << " left";
+  out_ << std::endl;
 }
 
 }  // namespace concbench

@@ -1,5 +1,7 @@
 #include "startup_measurement.hpp"
 
+#include "entry_measurement.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -54,6 +56,10 @@ void measure_startup_entry(benchmark::State& state, const measured_startup_entry
   const auto what = [&] {
     return "starting " + std::to_string(plan.workers) + " workers with " + std::string(to_string(plan.subject));
   };
+  if (stop.stop_requested()) {
+    state.SkipWithError(interrupted_before_start);
+    return;
+  }
   // One untimed start before each sample (Google Benchmark calls this once per repetition), as a
   // warm pool runs one untimed batch: the first start after another entry's (a different
   // mechanism's teardown, the binary's pages, the fork server's tables) is slower than the rest.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what concbench needs from Debian 12's packages, and only what is missing.
+# Usage: ci/install-deps.sh [--fuzz]   (--fuzz: also clang and libFuzzer for ci/fuzz.sh)
 # Idempotent: a second run installs nothing and exits 0. Needs root (or sudo) when
 # something is missing. Package list and reasons: ../shared/PITFALLS.md.
 set -euo pipefail
@@ -17,6 +18,11 @@ packages=(
   # the http client's peer in ci/wrk-ratio.sh
   wrk
 )
+
+# ci/fuzz.sh: libFuzzer comes with Debian's clang (kept out of a plain build: PITFALLS.md).
+if [[ ${1:-} == --fuzz ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

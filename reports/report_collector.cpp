@@ -144,7 +144,10 @@ void report_collector::write(bool complete) {
   try {
     const auto timelines = timelines_path();
     write_file_atomically(timelines, document_->timelines(report_path_.filename().string()).dump(1) + "\n");
-    write_file_atomically(report_path_, document_->report(complete, timelines.filename().string()).dump(2) + "\n");
+    const std::string interrupted_by = interrupted_by_ ? interrupted_by_() : "";
+    auto report = document_->report(complete && interrupted_by.empty(), timelines.filename().string());
+    if (!interrupted_by.empty()) report["context"]["interrupted_by"] = interrupted_by;
+    write_file_atomically(report_path_, report.dump(2) + "\n");
   } catch (const std::exception& e) {
     if (write_error_.empty()) GetErrorStream() << "concbench: " << e.what() << "\n";
     write_error_ = e.what();

@@ -32,6 +32,9 @@ class report_collector final : public benchmark::BenchmarkReporter {
   const std::filesystem::path& report_path() const { return report_path_; }
   std::filesystem::path timelines_path() const;
   bool any_entry_failed() const { return any_failed_; }
+  // Asked at every write: the signal that interrupted the run ("SIGINT"), or empty. An
+  // interrupted run's report says so in its context and is never marked complete.
+  void set_interruption(std::function<std::string()> interrupted_by) { interrupted_by_ = std::move(interrupted_by); }
   // A write failed (disk full, directory removed): the message, else empty.
   const std::string& write_error() const { return write_error_; }
 
@@ -45,6 +48,7 @@ class report_collector final : public benchmark::BenchmarkReporter {
   std::optional<report_document> document_;
   bool any_failed_ = false;
   std::string write_error_;
+  std::function<std::string()> interrupted_by_;
 };
 
 // Google Benchmark's JSON fields of one run, as its own JSON reporter writes them.

@@ -2,13 +2,35 @@
 
 #include <stdexcept>
 
+#include "task_watchdog.hpp"
+
 namespace concbench {
 
 batch_recorder::batch_recorder(std::span<const task_spec> batch, std::string_view workload_name,
-                               std::string_view model_name)
-    : batch_(batch), workload_name_(workload_name), model_name_(model_name), start_(clock::now()) {
+                               std::string_view model_name, std::stop_token stop, task_watchdog* watchdog)
+    : batch_(batch), workload_name_(workload_name), model_name_(model_name), caller_stop_(std::move(stop)) {
   outcome_.tasks.resize(batch.size());
   outcome_.timeline.resize(batch.size());
+  if (watchdog) {
+    // Bookkeeping only the time-out needs, set up before the interval starts.
+    timeout_stop_.emplace();
+    forward_caller_stop_.emplace(caller_stop_, std::function<void()>([this] { timeout_stop_->request_stop(); }));
+    running_since_ns_ = std::make_unique<std::atomic<std::int64_t>[]>(batch.size());
+    overran_ = std::make_unique<std::atomic<bool>[]>(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) running_since_ns_[i].store(-1, std::memory_order_relaxed);
+    timeout_ = watchdog->limit();
+    watchdog_ = watchdog;
+  }
+  start_ = clock::now();
+  if (watchdog_) watchdog_->watch(*this);
+}
+
+batch_recorder::~batch_recorder() {
+  if (watchdog_) watchdog_->unwatch(*this);
+}
+
+std::stop_token batch_recorder::stop_token() const {
+  return timeout_stop_ ? timeout_stop_->get_token() : caller_stop_;
 }
 
 std::int64_t batch_recorder::since_start_ns() const {
@@ -19,26 +41,58 @@ std::int64_t batch_recorder::offset_ns(clock::time_point at) const {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(at - start_).count();
 }
 
+void batch_recorder::mark_running(std::size_t index, std::int64_t since_ns) {
+  if (running_since_ns_) running_since_ns_[index].store(since_ns, std::memory_order_release);
+}
+
+void batch_recorder::mark_ended(std::size_t index) {
+  if (running_since_ns_) running_since_ns_[index].store(-1, std::memory_order_release);
+}
+
+std::optional<std::string> batch_recorder::stopped_cause(std::size_t index) const {
+  if (overran_ && overran_[index].load(std::memory_order_acquire)) {
+    return "did not finish within the task time-out (" + std::to_string(timeout_.count()) +
+           " ms); it was stopped";
+  }
+  if (!stop_requested()) return std::nullopt;
+  if (caller_stop_.stop_requested()) return "stopped before it finished: interrupted";
+  return "stopped before it finished: another task of the batch exceeded the task time-out";
+}
+
 void batch_recorder::task_started(std::size_t index, int worker) {
   auto& entry = outcome_.timeline[index];
   entry.worker = worker;
   entry.start_ns = since_start_ns();
+  mark_running(index, entry.start_ns);
 }
 
 void batch_recorder::task_succeeded(std::size_t index, const task_result& result) {
   outcome_.timeline[index].end_ns = since_start_ns();
+  mark_ended(index);
+  // A task that returns after a stop may have given up half-way: never a result.
+  if (auto cause = stopped_cause(index)) {
+    outcome_.tasks[index].error = describe_task(index) + ": " + *cause;
+    return;
+  }
   outcome_.tasks[index].result = result;
 }
 
 void batch_recorder::task_failed(std::size_t index, std::string_view cause) {
   if (outcome_.timeline[index].start_ns >= 0) outcome_.timeline[index].end_ns = since_start_ns();
-  outcome_.tasks[index].error = describe_task(index) + ": " + std::string(cause);
+  mark_ended(index);
+  const auto stopped = stopped_cause(index);
+  outcome_.tasks[index].error = describe_task(index) + ": " + (stopped ? *stopped : std::string(cause));
 }
 
 void batch_recorder::task_succeeded(std::size_t index, const task_result& result, clock::time_point start,
                                     clock::time_point end) {
   outcome_.timeline[index].start_ns = offset_ns(start);
   outcome_.timeline[index].end_ns = offset_ns(end);
+  mark_ended(index);
+  if (auto cause = stopped_cause(index)) {
+    outcome_.tasks[index].error = describe_task(index) + ": " + *cause;
+    return;
+  }
   outcome_.tasks[index].result = result;
 }
 
@@ -46,21 +100,63 @@ void batch_recorder::task_failed(std::size_t index, std::string_view cause, cloc
                                  clock::time_point end) {
   outcome_.timeline[index].start_ns = offset_ns(start);
   outcome_.timeline[index].end_ns = offset_ns(end);
-  outcome_.tasks[index].error = describe_task(index) + ": " + std::string(cause);
+  mark_ended(index);
+  const auto stopped = stopped_cause(index);
+  outcome_.tasks[index].error = describe_task(index) + ": " + (stopped ? *stopped : std::string(cause));
 }
 
 void batch_recorder::batch_failed(std::string message) {
+  std::lock_guard lock(errors_mutex_);
   outcome_.batch_errors.push_back(workload_name_ + " under " + model_name_ + ": " + std::move(message));
+}
+
+bool batch_recorder::stop_overdue_tasks(std::chrono::milliseconds limit) {
+  if (!running_since_ns_ || stop_requested()) return false;
+  const std::int64_t now = since_start_ns();
+  const std::int64_t limit_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(limit).count();
+  std::vector<std::size_t> overdue;
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    const std::int64_t since = running_since_ns_[i].load(std::memory_order_acquire);
+    if (since >= 0 && now - since > limit_ns) overdue.push_back(i);
+  }
+  if (overdue.empty()) return false;
+  std::string names;
+  for (std::size_t k = 0; k < overdue.size() && k < 10; ++k) {
+    names += (k ? ", " : "") + std::to_string(batch_[overdue[k]].index);
+    overran_[overdue[k]].store(true, std::memory_order_release);
+  }
+  for (std::size_t k = 10; k < overdue.size(); ++k) overran_[overdue[k]].store(true, std::memory_order_release);
+  if (overdue.size() > 10) names += " and " + std::to_string(overdue.size() - 10) + " more";
+  batch_failed(std::string(overdue.size() == 1 ? "task " : "tasks ") + names + " did not finish within the task time-out (" +
+               std::to_string(limit.count()) + " ms, --task-timeout-ms); the batch was stopped");
+  timeout_stop_->request_stop();
+  return true;
+}
+
+std::string batch_recorder::describe_running_tasks() const {
+  if (!running_since_ns_) return "";
+  std::vector<std::size_t> running;
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    if (running_since_ns_[i].load(std::memory_order_acquire) >= 0) running.push_back(i);
+  }
+  if (running.empty()) return "";
+  std::string text = describe_task(running.front());
+  if (running.size() > 1) text += " (and " + std::to_string(running.size() - 1) + " more)";
+  return text;
 }
 
 std::string batch_recorder::describe_task(std::size_t index) const {
   return "task " + std::to_string(batch_[index].index) + " of " + workload_name_ + " under " + model_name_;
 }
 
-void batch_recorder::run_blocking(const workload& work, std::size_t index, int worker, std::stop_token stop) {
+void batch_recorder::run_blocking(const workload& work, std::size_t index, int worker) {
+  if (stop_requested()) {
+    task_failed(index, "never ran: the batch was stopped");
+    return;
+  }
   task_started(index, worker);
   try {
-    task_succeeded(index, work.run_blocking(batch_[index], stop));
+    task_succeeded(index, work.run_blocking(batch_[index], stop_token()));
   } catch (...) {
     task_failed(index, describe_exception(std::current_exception()));
   }
@@ -68,6 +164,11 @@ void batch_recorder::run_blocking(const workload& work, std::size_t index, int w
 
 batch_outcome batch_recorder::finish() {
   outcome_.interval = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start_);
+  if (watchdog_) {
+    watchdog_->unwatch(*this);
+    watchdog_ = nullptr;
+  }
+  std::lock_guard lock(errors_mutex_);
   return std::move(outcome_);
 }
 

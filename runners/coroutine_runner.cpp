@@ -1,5 +1,7 @@
 #include "coroutine_runner.hpp"
 
+#include "thread_start.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -26,6 +28,10 @@ struct lane_context {
 
 boost::asio::awaitable<void> lane(lane_context context, int lane_id) {
   for (std::size_t i; (i = context.next.fetch_add(1, std::memory_order_relaxed)) < context.recorder.size();) {
+    if (context.stop.stop_requested()) {
+      context.recorder.task_failed(i, "never ran: the batch was stopped");
+      continue;
+    }
     context.recorder.task_started(i, lane_id);
     try {
       const task_spec& task = context.recorder.task(i);
@@ -45,13 +51,13 @@ coroutine_runner::coroutine_runner(int loop_threads, std::size_t inflight, task_
     : loop_threads_(loop_threads), inflight_(inflight), form_(form) {}
 
 batch_outcome coroutine_runner::run(const workload& work, std::span<const task_spec> batch, std::stop_token stop) {
-  batch_recorder recorder(batch, work.name(), to_string(model_kind::coroutines));
+  batch_recorder recorder(batch, work.name(), to_string(model_kind::coroutines), stop, watchdog());
   boost::asio::io_context loop(loop_threads_);
   std::atomic<std::size_t> next{0};
   const std::size_t lanes = inflight_ == 0 ? batch.size() : std::min(inflight_, batch.size());
   for (std::size_t l = 0; l < lanes; ++l) {
     // Never detached: the completion handler keeps whatever escaped the lane.
-    boost::asio::co_spawn(loop, lane({work, recorder, next, stop, form_}, static_cast<int>(l)),
+    boost::asio::co_spawn(loop, lane({work, recorder, next, recorder.stop_token(), form_}, static_cast<int>(l)),
                           [&recorder, l](std::exception_ptr error) {
                             if (error) {
                               recorder.batch_failed("lane " + std::to_string(l) + " ended with " +
@@ -61,10 +67,10 @@ batch_outcome coroutine_runner::run(const workload& work, std::span<const task_s
   }
   std::vector<std::thread> extra_loop_threads;
   try {
-    for (int t = 1; t < loop_threads_; ++t) extra_loop_threads.emplace_back([&loop] { loop.run(); });
+    for (int t = 1; t < loop_threads_; ++t) extra_loop_threads.push_back(start_thread([&loop] { loop.run(); }));
   } catch (const std::system_error& e) {
     recorder.batch_failed("could not start loop thread " + std::to_string(extra_loop_threads.size() + 2) + ": " +
-                          e.what());
+                          explain_refusal(e, os_resource::thread));
   }
   loop.run();
   for (auto& thread : extra_loop_threads) thread.join();

@@ -1,6 +1,7 @@
 #pragma once
 // The concurrency models and the settings a batch runs with (DESIGN.md "Words").
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ struct run_settings {
   // processes-spawn: the binary re-executed in worker mode; empty means this one
   // (/proc/self/exe). Tests put their own small worker binary here.
   std::string worker_executable;
+  // A task running longer than this stops its batch (runner::enable_task_timeout); zero: never.
+  std::chrono::milliseconds task_timeout{0};
 };
 
 std::string_view to_string(model_kind model);

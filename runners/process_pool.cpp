@@ -1,5 +1,7 @@
 #include "process_pool.hpp"
 
+#include "resource_limits.hpp"
+
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -66,7 +68,13 @@ std::string process_pool::describe(const slot& worker) const {
 
 void process_pool::launch(int count) {
   if (count <= 0) return;
-  auto processes = launcher_.launch(count);
+  std::vector<std::unique_ptr<worker_process>> processes;
+  try {
+    for (int i = 0; i < count; ++i) check_injected_refusal(os_resource::process);
+    processes = launcher_.launch(count);
+  } catch (const std::system_error& e) {
+    throw std::runtime_error(explain_refusal(e, os_resource::process));
+  }
   const auto deadline = clock_type::now() + hello_timeout;
   for (auto& process : processes) {
     auto worker = std::make_unique<slot>();

@@ -47,7 +47,7 @@ batch_outcome process_pool_runner::run(const workload& work, std::span<const tas
     }
   }
 
-  batch_recorder recorder(batch, work.name(), model_name);
+  batch_recorder recorder(batch, work.name(), model_name, stop, watchdog());
   const auto fail_all = [&](const std::string& why) {
     recorder.batch_failed(why);
     for (std::size_t i = 0; i < batch.size(); ++i)
@@ -83,7 +83,7 @@ batch_outcome process_pool_runner::run(const workload& work, std::span<const tas
     pool = cold_pool.get();
   }
 
-  pool->run(recorder, work, stop, options);
+  pool->run(recorder, work, recorder.stop_token(), options);
   last_exits_ = pool->take_exits();
   cold_pool.reset();
   if (warm_pool_ && warm_pool_->broken()) warm_pool_.reset();  // its workers are already reaped

@@ -9,7 +9,16 @@
 
 namespace concbench {
 
-std::unique_ptr<runner> make_runner(const run_settings& settings) {
+runner::~runner() = default;
+
+void runner::enable_task_timeout(std::chrono::milliseconds limit) {
+  watchdog_.reset();
+  if (limit.count() > 0) watchdog_ = std::make_unique<task_watchdog>(limit);
+}
+
+namespace {
+
+std::unique_ptr<runner> make_model_runner(const run_settings& settings) {
   if (settings.workers < 1) throw std::invalid_argument("workers must be at least 1");
   if (settings.loop_threads < 1) throw std::invalid_argument("loop_threads must be at least 1");
   if (settings.pool == pool_mode::per_task && !is_process_model(settings.model)) {
@@ -29,6 +38,15 @@ std::unique_ptr<runner> make_runner(const run_settings& settings) {
       return std::make_unique<process_pool_runner>(settings);
   }
   throw std::invalid_argument("unknown model");
+}
+
+}  // namespace
+
+std::unique_ptr<runner> make_runner(const run_settings& settings) {
+  if (settings.task_timeout.count() < 0) throw std::invalid_argument("the task time-out must not be negative");
+  auto made = make_model_runner(settings);
+  made->enable_task_timeout(settings.task_timeout);
+  return made;
 }
 
 }  // namespace concbench

@@ -131,8 +131,7 @@ class spawn_launcher final : public worker_launcher {
             },
         bp::posix::use_vfork, error);
     if (error) {
-      throw std::runtime_error("cannot start worker process '" + executable_ +
-                               "': " + error.message());
+      throw std::system_error(error, "cannot start worker process '" + executable_ + "'");
     }
     const int pid = child.id();
     child.detach();       // reaped by spawned_process with wait4, which also gives the usage

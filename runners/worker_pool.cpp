@@ -1,11 +1,13 @@
 #include "worker_pool.hpp"
 
+#include "thread_start.hpp"
+
 namespace concbench {
 
 worker_pool::worker_pool(int workers) {
   threads_.reserve(static_cast<std::size_t>(workers));
   try {
-    for (int w = 0; w < workers; ++w) threads_.emplace_back(&worker_pool::worker_loop, this, w);
+    for (int w = 0; w < workers; ++w) threads_.push_back(start_thread(&worker_pool::worker_loop, this, w));
   } catch (...) {
     stop_all();
     throw;

@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <sstream>
 #include <set>
 
 #include "cli_options.hpp"
 #include "entry_measurement.hpp"
 #include "machine_info.hpp"
+#include "progress_display.hpp"
 #include "startup_measurement.hpp"
 #include "suite.hpp"
 
@@ -46,6 +48,43 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_NE(error_of({"--benchmark_time_unit=days"}).find("'days'"), std::string::npos);
   EXPECT_NE(error_of({"--benchmark_repetitions=0"}).find("at least 1"), std::string::npos);
   EXPECT_NE(error_of({"--benchmark_nonsense=1"}).find("unknown flag"), std::string::npos);
+  EXPECT_EQ(error_of({"--task-timeout-ms=-1"}), "--task-timeout-ms: -1 must be 0 (no time-out) or more");
+  EXPECT_EQ(error_of({"--task-timeout-ms=1.5"}), "--task-timeout-ms: '1.5' is not a whole number");
+  EXPECT_EQ(error_of({"--task-timeout-ms=86400001"}), "--task-timeout-ms: 86400001 is above a day");
+  EXPECT_EQ(error_of({"--task-timeout-ms"}), "--task-timeout-ms needs a value, e.g. --task-timeout-ms=...");
+}
+
+TEST(Cli, TaskTimeOutIsKeptAndDefaultsPerEntry) {
+  EXPECT_EQ(*parse_cli({"--task-timeout-ms=250"}).task_timeout_ms, 250);
+  EXPECT_EQ(*parse_cli({"--task-timeout-ms=0"}).task_timeout_ms, 0);
+  EXPECT_FALSE(parse_cli({}).task_timeout_ms);
+  // Without one: at least a minute, and ten whole sequential batches for a long entry.
+  for (const auto& plan : plan_suite(parse_cli({"--suite=default"}))) {
+    const auto limit = default_task_timeout(*plan.work);
+    EXPECT_GE(limit, std::chrono::minutes(1)) << entry_name(plan);
+    EXPECT_GE(limit.count() * 1e6, 10 * plan.work->nominal_sequential_ns() * 0.999) << entry_name(plan);
+  }
+}
+
+TEST(Progress, TimeLeftReadsLikeAClock) {
+  EXPECT_EQ(format_time_left(0.2), "0 s");
+  EXPECT_EQ(format_time_left(59.4), "59 s");
+  EXPECT_EQ(format_time_left(200), "3 min 20 s");
+  EXPECT_EQ(format_time_left(3900), "1 h 05 min");
+}
+
+TEST(Progress, TheLineSaysWhatIsLeftUntilTheLastEntry) {
+  std::ostringstream out;
+  progress_display progress(out, 2, {{"a", 30.0}, {"b", 90.0}});
+  entry_metadata a, b;
+  a.name = "a";
+  b.name = "b";
+  progress.entry_done(a, {});
+  // Entry a took about no time for its 30 s estimate: the pace is clamped at 4 times faster,
+  // so b's 90 s show as 22.5 s.
+  EXPECT_NE(out.str().find("about 23 s left"), std::string::npos) << out.str();
+  progress.entry_done(b, {});
+  EXPECT_EQ(out.str().find("left", out.str().find("[2/2]")), std::string::npos) << out.str();
 }
 
 TEST(Cli, GoodInputIsKept) {

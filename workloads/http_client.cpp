@@ -253,12 +253,25 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
   }
 }
 
+namespace {
+
+// The blocking form is the awaitable one run to completion on a loop private to this thread:
+// one code path for both forms, a stop request is a post to this loop (safe from any thread),
+// and the connection cache of this loop is this thread's keep-alive connection.
+std::unique_ptr<asio::io_context>& blocking_loop() {
+  thread_local std::unique_ptr<asio::io_context> loop;
+  return loop;
+}
+
+}  // namespace
+
+void close_idle_http_connections() { blocking_loop().reset(); }
+
 http_response http_get(const http_url& url, const http_request_options& options,
                        std::stop_token stop) {
-  // The blocking form is the awaitable one run to completion on a loop private to this thread:
-  // one code path for both forms, a stop request is a post to this loop (safe from any
-  // thread), and the connection cache of this loop is this thread's keep-alive connection.
-  thread_local asio::io_context loop(1);
+  auto& own = blocking_loop();
+  if (!own) own = std::make_unique<asio::io_context>(1);
+  asio::io_context& loop = *own;
   std::optional<http_response> response;
   std::exception_ptr error;
   asio::co_spawn(loop, async_http_get(url, options, std::move(stop)),

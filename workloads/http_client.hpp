@@ -51,6 +51,11 @@ class http_request_stopped : public http_error {
 
 // Blocks the calling thread. The stop token ends a waiting request within a moment: its
 // cancel is posted to the private loop, never done from the requesting thread.
+// Closes the keep-alive connections that http_get() keeps for the calling thread (each thread
+// keeps its own, like a session per thread; they go when the thread ends). For a long-lived
+// thread that is done fetching, and for tests that check nothing stays open.
+void close_idle_http_connections();
+
 http_response http_get(const http_url& url, const http_request_options& options = {},
                        std::stop_token stop = {});
 

@@ -103,7 +103,15 @@ int serve_main(const serve_options& options) {
   raise_open_file_limit();  // one socket per client connection
   try {
     http_server server(options);
-    boost::asio::signal_set signals(server.get_executor(), SIGINT, SIGTERM);
+    boost::asio::signal_set signals(server.get_executor(), SIGTERM);
+    // Run by concbench (stop on stdin EOF), the server belongs to the measuring process, which
+    // stops it: a Ctrl-C sent to the terminal's whole process group must not kill it under
+    // requests still in flight, or the interrupted entry would show connection errors.
+    if (options.stop_on_stdin_eof) {
+      ::signal(SIGINT, SIG_IGN);
+    } else {
+      signals.add(SIGINT);
+    }
     signals.async_wait([&server](const boost::system::error_code& error, int) {
       if (!error) server.stop();
     });

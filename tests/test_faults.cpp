@@ -1,0 +1,156 @@
+// Faults the OS or a task causes, in every in-process model: a task that never finishes (the
+// task time-out stops the batch and names it) and a thread the OS refuses (the error names the
+// limit). Process models have the same tests in tests/process.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "fault_workload.hpp"
+#include "resource_limits.hpp"
+#include "runner.hpp"
+#include "sleep_workload.hpp"
+
+namespace concbench {
+namespace {
+
+struct model_case {
+  std::string label;
+  run_settings settings;
+};
+void PrintTo(const model_case& c, std::ostream* out) { *out << c.label; }
+
+run_settings with(model_kind model, int workers = 1, task_form form = task_form::blocking, int loop_threads = 1) {
+  run_settings s;
+  s.model = model;
+  s.workers = workers;
+  s.form = form;
+  s.loop_threads = loop_threads;
+  return s;
+}
+
+std::vector<model_case> in_process_models() {
+  auto warm = with(model_kind::threads, 2);
+  warm.pool = pool_mode::warm;
+  return {{"sequential", with(model_kind::sequential)},
+          {"threads_W2", with(model_kind::threads, 2)},
+          {"threads_W2_warm", warm},
+          {"thread_per_task", with(model_kind::thread_per_task)},
+          {"coroutines_awaitable", with(model_kind::coroutines, 1, task_form::awaitable)},
+          {"coroutines_blocking", with(model_kind::coroutines, 1, task_form::blocking)},
+          {"coroutines_two_loop_threads", with(model_kind::coroutines, 1, task_form::awaitable, 2)}};
+}
+
+class TaskTimeout : public ::testing::TestWithParam<model_case> {};
+
+TEST_P(TaskTimeout, AHangingTaskStopsTheBatchAndIsNamed) {
+  const fault_workload work(4, 1, fault_mode::hangs);
+  const auto batch = work.make_batch();
+  auto settings = GetParam().settings;
+  settings.task_timeout = std::chrono::milliseconds(100);
+  const auto outcome = make_runner(settings)->run(work, batch, {});
+  const std::string model(to_string(settings.model));
+  ASSERT_FALSE(outcome.ok());
+  // The first error says what happened to the batch; the hanging task's own error says why.
+  EXPECT_EQ(outcome.errors().front(), "fault under " + model +
+                                          ": task 1 did not finish within the task time-out (100 ms, "
+                                          "--task-timeout-ms); the batch was stopped");
+  EXPECT_FALSE(outcome.tasks[1].result);
+  EXPECT_EQ(outcome.tasks[1].error,
+            "task 1 of fault under " + model + ": did not finish within the task time-out (100 ms); it was stopped");
+  EXPECT_TRUE(outcome.tasks[0].result) << outcome.tasks[0].error;  // it finished long before
+  // Nothing is left without a result or an error.
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_TRUE(outcome.tasks[i].result || !outcome.tasks[i].error.empty()) << i;
+  }
+}
+
+TEST_P(TaskTimeout, TasksWithinTheTimeOutAreUntouched) {
+  const sleep_workload work(6, 5);
+  const auto batch = work.make_batch();
+  auto settings = GetParam().settings;
+  settings.task_timeout = std::chrono::milliseconds(2'000);
+  const auto outcome = make_runner(settings)->run(work, batch, {});
+  ASSERT_TRUE(outcome.ok()) << outcome.errors().front();
+  for (std::size_t i = 0; i < batch.size(); ++i) ASSERT_TRUE(outcome.tasks[i].result) << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, TaskTimeout, ::testing::ValuesIn(in_process_models()),
+                         [](const auto& info) { return info.param.label; });
+
+TEST(TaskTimeout, NegativeIsRefused) {
+  auto settings = with(model_kind::threads, 2);
+  settings.task_timeout = std::chrono::milliseconds(-1);
+  EXPECT_THROW(make_runner(settings), std::invalid_argument);
+}
+
+// The OS refusing threads, through the test seam (root, which runs the tests, is not bound
+// by ulimit -u; tests/e2e refuses them for real as an unprivileged user).
+class RefusedThreads : public ::testing::Test {
+ protected:
+  void TearDown() override { refuse_after_for_tests(os_resource::thread, -1); }
+};
+
+void expect_limit_named(const std::string& error) {
+  EXPECT_NE(error.find("EAGAIN"), std::string::npos) << error;
+  EXPECT_NE(error.find("ulimit -u (RLIMIT_NPROC)"), std::string::npos) << error;
+  EXPECT_NE(error.find("kernel.pid_max"), std::string::npos) << error;
+}
+
+TEST_F(RefusedThreads, AColdPoolNamesTheLimitAndEveryTaskNeverRan) {
+  const sleep_workload work(4, 1);
+  const auto batch = work.make_batch();
+  refuse_after_for_tests(os_resource::thread, 1);  // the second pool thread is refused
+  const auto outcome = make_runner(with(model_kind::threads, 3))->run(work, batch, {});
+  ASSERT_FALSE(outcome.ok());
+  const auto first = outcome.errors().front();
+  EXPECT_EQ(first.rfind("sleep under threads: could not start a pool of 3 threads: ", 0), 0u) << first;
+  expect_limit_named(first);
+  for (const auto& task : outcome.tasks) EXPECT_FALSE(task.result);
+}
+
+TEST_F(RefusedThreads, ThreadPerTaskRunsWhatItStartedAndNamesTheRest) {
+  const sleep_workload work(5, 1);
+  const auto batch = work.make_batch();
+  refuse_after_for_tests(os_resource::thread, 2);
+  const auto outcome = make_runner(with(model_kind::thread_per_task))->run(work, batch, {});
+  const auto first = outcome.errors().front();
+  EXPECT_EQ(first.rfind("sleep under thread-per-task: could not start thread 3 of 5: ", 0), 0u) << first;
+  expect_limit_named(first);
+  EXPECT_TRUE(outcome.tasks[0].result && outcome.tasks[1].result);
+  EXPECT_EQ(outcome.tasks[2].error, "task 2 of sleep under thread-per-task: never ran: no thread for it");
+}
+
+TEST_F(RefusedThreads, ASecondLoopThreadIsNamed) {
+  const sleep_workload work(3, 1);
+  const auto batch = work.make_batch();
+  refuse_after_for_tests(os_resource::thread, 0);
+  const auto outcome =
+      make_runner(with(model_kind::coroutines, 1, task_form::awaitable, 2))->run(work, batch, {});
+  ASSERT_FALSE(outcome.ok());
+  const auto first = outcome.errors().front();
+  EXPECT_EQ(first.rfind("sleep under coroutines: could not start loop thread 2: ", 0), 0u) << first;
+  expect_limit_named(first);
+}
+
+TEST_F(RefusedThreads, AWarmPoolThatCannotStartIsASystemError) {
+  refuse_after_for_tests(os_resource::thread, 0);
+  auto warm = with(model_kind::threads, 2);
+  warm.pool = pool_mode::warm;
+  try {
+    make_runner(warm);
+    FAIL() << "no error";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), std::errc::resource_unavailable_try_again);
+    expect_limit_named(explain_refusal(e, os_resource::thread));
+  }
+}
+
+TEST(ExplainRefusal, OtherErrorsAreLeftAsTheyAre) {
+  const std::system_error error(EPERM, std::generic_category(), "fork");
+  EXPECT_EQ(explain_refusal(error, os_resource::process), error.what());
+}
+
+}  // namespace
+}  // namespace concbench
