@@ -195,7 +195,10 @@ def read_json(path: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
-        raise ReportError(path, f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+        # A report is written whole (temporary file, then rename): one that stops early was
+        # cut by a copy or a full disk. Say so, rather than only "Expecting ','".
+        cut = " (the file ends early: truncated?)" if e.pos >= len(text.rstrip()) else ""
+        raise ReportError(path, f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}{cut}") from None
     except ValueError as e:
         raise ReportError(path, f"not a concbench report: {e}") from None
 
@@ -258,6 +261,9 @@ def load_report(path: str) -> Report:
     if version > SCHEMA_VERSION:
         raise ReportError(path, f"schema version {version} is newer than this plot.py reads "
                                 f"({SCHEMA_VERSION}): update concbench's plot/")
+    if version < 1:
+        raise ReportError(path, f"unknown concbench_schema_version {version} (versions start at 1; "
+                                f"this plot/ reads 1 to {SCHEMA_VERSION})")
     complete = data.get("complete", True)
     if not isinstance(complete, bool):
         raise ReportError(path, f"field 'complete' should be true or false, not {json.dumps(complete)[:40]}")

@@ -1,0 +1,665 @@
+#!/usr/bin/env python3
+"""Compare concbench reports from different machines (or builds, or days).
+
+    /usr/bin/python3 plot/compare.py BASE.json OTHER.json [MORE.json ...]
+                                     [--markdown] [--fail-above RATIO] [--alpha 0.05]
+
+(Run it with /usr/bin/python3: the python first on PATH may lack numpy; PITFALLS.md.)
+
+Each OTHER report is compared with BASE, entry by entry (entries are matched by their
+grammar name, `cpu/threads/W:2/pool:cold/scale:100`). Per entry: both medians, the ratio of
+medians (other / base: above 1 is slower), the Hodges–Lehmann ratio with a distribution-free
+interval, and a Mann–Whitney U verdict, corrected for the number of entries compared.
+Then a geometric mean, each machine's speedup over its OWN sequential run (so machines with
+different core counts are compared fairly), and a side-by-side diff of the hardware and the
+build. `--fail-above RATIO` makes the exit status a CI gate that noise alone does not trip.
+
+Why these statistics: benchmark repetitions are few (3 to 10), skewed and sometimes bimodal,
+so nothing assumes normality (comparison_statistics.py says more). Why this correction: a
+report holds ~100 entries; at 5 % each, about five would be "significant" by chance alone.
+
+Exit status: 0 done, 1 the gate tripped, 2 bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import string
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import comparison_statistics as cs  # noqa: E402
+import context_diff  # noqa: E402
+import report_loading as rl  # noqa: E402
+
+PROG = "compare.py"
+
+# Params that change from run to run without changing the workload: the http server's URL
+# holds a random loopback port.
+EPHEMERAL_PARAMS = ("url",)
+
+HELP_EPILOG = """\
+statistics (per entry, OTHER vs BASE, on the successful repetitions):
+  ratio      median(OTHER) / median(BASE); above 1: OTHER is slower.
+  HL         Hodges-Lehmann ratio: exp(median of all m*n log(other_j) - log(base_i)).
+  interval   its distribution-free interval: order statistics of those m*n differences at
+             the ranks given by the Mann-Whitney U critical value (exact null distribution
+             from the counting recursion for up to 50 repetitions a side without ties; the
+             normal approximation with tie correction otherwise; the "test" column says which).
+  verdict    two-sided Mann-Whitney U test; exact p-values for small samples.
+
+multiple comparisons (each OTHER vs BASE is one family of M entries: its own question, so
+adding a third report changes nothing in the second's table):
+  verdicts   Holm step-down at familywise level ALPHA: an entry is "slower"/"faster" when its
+             Holm-adjusted p <= ALPHA. "insufficient repetitions" means that even completely
+             separated repetitions could not pass Holm in this table (e.g. 3 vs 3 repetitions:
+             the smallest possible p is 2/20 = 0.1 > 0.05); never read it as "no difference".
+  intervals  each at level 1 - ALPHA/M (Bonferroni), so all M intervals hold together with
+             probability >= 1 - ALPHA. Holm has no matching intervals (its per-rank levels are
+             not simultaneous), so the intervals are slightly more conservative than the
+             verdicts: an entry can be "slower" with an interval that still touches 1.
+  gate       --fail-above RATIO trips when some entry's interval lies wholly above RATIO: with
+             no entry truly slower than RATIO, the chance of a false trip is <= ALPHA per
+             OTHER report. An "unbounded" interval (too few repetitions) cannot trip it.
+
+exit status: 0 done; 1 the gate tripped; 2 bad input (one line on stderr).
+"""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a bad flag gives one line on stderr (and exit status 2), not the usage."""
+
+    def error(self, message):
+        print(f"{PROG}: error: {message} (see --help)", file=sys.stderr)
+        sys.exit(2)
+
+
+def _alpha(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"should be between 0 and 1 (exclusive), not {text}")
+    return value
+
+
+def _ratio(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"should be a positive ratio such as 1.10, not {text}")
+    return value
+
+
+def parse_args(argv):
+    parser = ArgumentParser(
+        prog=PROG,
+        usage=f"/usr/bin/python3 plot/{PROG} BASE.json OTHER.json [MORE.json ...] [--markdown] "
+              "[--fail-above RATIO] [--alpha ALPHA]",
+        description="Compare concbench reports: per-entry ratios with distribution-free "
+                    "intervals and Mann-Whitney U verdicts (Holm-corrected), a geometric mean, "
+                    "per-machine speedups, and a hardware/build diff.",
+        epilog=HELP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("reports", nargs="*", metavar="REPORT.json",
+                        help="BASE first, then one or more OTHER reports compared with it")
+    parser.add_argument("--markdown", action="store_true", help="write Markdown tables")
+    parser.add_argument("--fail-above", type=_ratio, metavar="RATIO",
+                        help="exit 1 when an entry's corrected interval of OTHER/BASE lies "
+                             "wholly above RATIO (e.g. 1.10: more than 10 %% slower)")
+    parser.add_argument("--alpha", type=_alpha, default=0.05,
+                        help="familywise error rate per OTHER report (default 0.05)")
+    args = parser.parse_args(argv)
+    if len(args.reports) < 2:
+        parser.error("need at least two reports: BASE.json OTHER.json [MORE.json ...]")
+    return args
+
+
+# ---------------------------------------------------------------------------------------
+# Comparing entries
+
+
+def params_key(params: dict) -> str:
+    """Params as compared across reports: canonical, without the ephemeral ones."""
+    return rl.canonical_params({k: v for k, v in params.items() if k not in EPHEMERAL_PARAMS})
+
+
+@dataclasses.dataclass
+class EntryComparison:
+    name: str
+    base: rl.Entry
+    other: rl.Entry
+    stats: cs.SampleComparison | None = None  # None: not compared (see `problem`)
+    problem: str = ""  # why not compared: a failed side, a non-positive time
+    adjusted_p: float | None = None
+    verdict: str = ""  # "slower", "faster", "no significant difference", "insufficient repetitions"
+
+    @property
+    def ratio(self) -> float:
+        return self.other.median_s / self.base.median_s
+
+
+@dataclasses.dataclass
+class PairComparison:
+    base: rl.Report
+    other: rl.Report
+    base_tag: str
+    other_tag: str
+    alpha: float
+    entries: list  # EntryComparison, in the base report's order
+    only_base: list  # names
+    only_other: list
+
+    @property
+    def compared(self) -> list:
+        return [e for e in self.entries if e.stats is not None]
+
+    @property
+    def not_compared(self) -> list:
+        return [e for e in self.entries if e.stats is None]
+
+    @property
+    def family_size(self) -> int:
+        return len(self.compared)
+
+    @property
+    def interval_alpha(self) -> float:
+        return self.alpha / max(1, self.family_size)
+
+    def geometric_means(self):
+        compared = self.compared
+        if not compared:
+            return None
+        return (cs.geometric_mean(e.ratio for e in compared),
+                cs.geometric_mean(e.stats.ratio_hl for e in compared))
+
+
+def _side_problem(tag: str, e: rl.Entry) -> str:
+    if e.failed:
+        return f"{tag} failed: {e.error_message}"
+    if not e.times_s:
+        if e.median_s:
+            return (f"{tag} has aggregate rows only (--benchmark_report_aggregates_only?): "
+                    "no repetition times to test")
+        return f"{tag} has no successful repetition"
+    if any(t <= 0 for t in e.times_s) or not e.median_s or e.median_s <= 0:
+        return f"{tag} has a time of zero or less"
+    return ""
+
+
+def compare_pair(base: rl.Report, other: rl.Report, base_tag: str, other_tag: str,
+                 alpha: float) -> PairComparison:
+    """Every entry of both reports, matched by name, tested, Holm-corrected."""
+    others = {e.run_name: e for e in other.entries}
+    bases = {e.run_name for e in base.entries}
+    rows = []
+    for b in base.entries:
+        o = others.get(b.run_name)
+        if o is None:
+            continue
+        row = EntryComparison(name=b.run_name, base=b, other=o)
+        row.problem = "; ".join(p for p in (_side_problem(base_tag, b), _side_problem(other_tag, o)) if p)
+        rows.append(row)
+    pair = PairComparison(
+        base=base, other=other, base_tag=base_tag, other_tag=other_tag, alpha=alpha, entries=rows,
+        only_base=[e.run_name for e in base.entries if e.run_name not in others],
+        only_other=[e.run_name for e in other.entries if e.run_name not in bases],
+    )
+    testable = [r for r in rows if not r.problem]
+    # The intervals use Bonferroni's alpha/M, not Holm's per-rank levels: Holm's levels are
+    # valid for the step-down DECISIONS only, not as simultaneous intervals, while M intervals
+    # each at 1 − alpha/M all hold together with probability ≥ 1 − alpha. That is what the
+    # gate needs: with no entry truly slower than RATIO, "some interval wholly above RATIO"
+    # happens with probability ≤ alpha. The price: an interval is a little wider than the
+    # verdict's level would suggest for all but the first Holm step.
+    interval_alpha = alpha / max(1, len(testable))
+    for r in testable:
+        r.stats = cs.compare_samples(r.base.times_s, r.other.times_s, interval_alpha)
+    # Verdicts: Holm over the M entries (familywise error ≤ alpha, more power than
+    # Bonferroni). "Insufficient repetitions" when even complete separation of this entry's
+    # repetitions could not pass Holm here (its smallest possible p, the others unchanged):
+    # the test could not have said anything but "no difference", so it must not say it.
+    p_values = [r.stats.p for r in testable]
+    adjusted, rejected = cs.holm(p_values, alpha)
+    for i, r in enumerate(testable):
+        r.adjusted_p = adjusted[i]
+        if rejected[i]:
+            r.verdict = r.stats.direction
+        elif not cs.holm_could_reject(p_values, i, r.stats.min_p, alpha):
+            r.verdict = "insufficient repetitions"
+        else:
+            r.verdict = "no significant difference"
+    return pair
+
+
+def gate_trips(pair: PairComparison, threshold: float) -> list:
+    """Entries whose corrected interval lies wholly above `threshold`."""
+    return [r for r in pair.compared
+            if r.stats.interval is not None and r.stats.interval[0] > threshold]
+
+
+# ---------------------------------------------------------------------------------------
+# Warnings
+
+
+def pair_warnings(base: rl.Report, other: rl.Report, common_names: list) -> list:
+    """Differences that make a comparison questionable but not meaningless."""
+    out = []
+    bv = base.context.get("concbench_schema_version")
+    ov = other.context.get("concbench_schema_version")
+    if bv != ov:
+        out.append(f"{base.path} has concbench_schema_version {bv}, {other.path} has {ov}: "
+                   "fields may mean different things")
+    bs, os_ = base.context.get("suite"), other.context.get("suite")
+    if bs != os_:
+        out.append(f"{base.path} ran suite {bs!r}, {other.path} ran suite {os_!r}")
+    by_name_b = {e.run_name: e for e in base.entries}
+    by_name_o = {e.run_name: e for e in other.entries}
+    differing = [n for n in common_names
+                 if params_key(by_name_b[n].params) != params_key(by_name_o[n].params)]
+    shown = 5
+    for name in differing[:shown]:
+        out.append(f"{name}: params differ between {base.path} and {other.path} "
+                   f"({params_difference(by_name_b[name].params, by_name_o[name].params)}): "
+                   "compared anyway")
+    if len(differing) > shown:
+        out.append(f"… and {len(differing) - shown} more entries whose params differ "
+                   f"between {base.path} and {other.path}")
+    return out
+
+
+def params_difference(a: dict, b: dict) -> str:
+    """`scale 1 vs 2, nums only in BASE`: which keys differ, values shortened."""
+    def short(v):
+        text = rl.canonical_params(v) if isinstance(v, (dict, list)) else json.dumps(v)
+        return text if len(text) <= 20 else text[:19] + "…"
+
+    parts = []
+    for key in sorted(set(a) | set(b)):
+        if key in EPHEMERAL_PARAMS:
+            continue
+        if key not in b:
+            parts.append(f"{key} only in BASE")
+        elif key not in a:
+            parts.append(f"{key} only in OTHER")
+        elif rl.canonical_params(a[key]) != rl.canonical_params(b[key]):
+            parts.append(f"{key} {short(a[key])} vs {short(b[key])}")
+    return ", ".join(parts)
+
+
+def report_warnings(report: rl.Report) -> list:
+    if not report.complete:
+        return [f"{report.path}: incomplete run (\"complete\": false): comparing the entries "
+                "it finished"]
+    return []
+
+
+# ---------------------------------------------------------------------------------------
+# Formatting
+
+
+def fmt_ratio(r: float | None) -> str:
+    if r is None or not math.isfinite(r):
+        return "—"
+    return f"{r:.3f}" if 0.1 <= r < 100 else f"{r:.3g}"
+
+
+def fmt_p(p: float | None) -> str:
+    if p is None:
+        return "—"
+    if p >= 0.995:
+        return "1"
+    return f"{p:.2g}" if p >= 1e-4 else f"{p:.1e}"
+
+
+def fmt_percent(level: float) -> str:
+    """A confidence level with just enough decimals to show its complement: 95 %, 99.93 %."""
+    percent = level * 100
+    miss = 100 - percent
+    for digits in range(8):
+        text = f"{percent:.{digits}f}"
+        if miss > 0 and abs((100 - float(text)) - miss) <= 0.1 * miss:
+            return f"{text} %"
+    return f"{percent:.8f} %"
+
+
+def fmt_interval(stats: cs.SampleComparison) -> str:
+    if stats.interval is None:
+        return "unbounded"
+    return f"{fmt_ratio(stats.interval[0])} – {fmt_ratio(stats.interval[1])}"
+
+
+class Out:
+    """Plain text or Markdown: the same sections, two spellings."""
+
+    def __init__(self, markdown: bool):
+        self.markdown = markdown
+        self.lines: list = []
+
+    def heading(self, text: str, level: int = 2):
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+        if self.markdown:
+            self.lines += ["#" * level + " " + text, ""]
+        else:
+            self.lines += [text, "=" * len(text) if level <= 2 else "-" * len(text)]
+
+    def para(self, *lines: str):
+        """Lines of prose; in Markdown each keeps its own line (a trailing-backslash break).
+        A leading "" asks for a blank line before, unless there is one already."""
+        lines = list(lines)
+        while lines and lines[0] == "" and (not self.lines or self.lines[-1] == ""):
+            lines.pop(0)
+        if self.markdown:
+            self.lines += [line + "\\" if line and following else line
+                           for line, following in zip(lines, lines[1:] + [""])] + [""]
+        else:
+            self.lines += list(lines)
+
+    def bullets(self, items: list):
+        prefix = "- " if self.markdown else "  "
+        self.lines += [prefix + item for item in items]
+        if self.markdown:
+            self.lines.append("")
+
+    def code(self, text: str) -> str:
+        return f"`{text}`" if self.markdown else text
+
+    def table(self, headers: list, rows: list, align: str):
+        """align: one letter per column, "l" or "r"."""
+        if self.markdown:
+            esc = [[str(c).replace("|", "\\|") for c in row] for row in [headers] + rows]
+            self.lines.append("| " + " | ".join(esc[0]) + " |")
+            self.lines.append("|" + "|".join("---" if a == "l" else "--:" for a in align) + "|")
+            self.lines += ["| " + " | ".join(row) + " |" for row in esc[1:]]
+            self.lines.append("")
+            return
+        cells = [[str(c) for c in row] for row in [headers] + rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+        def line(row):
+            parts = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align)]
+            return "  ".join(parts).rstrip()
+
+        self.lines.append(line(cells[0]))
+        self.lines.append("  ".join("-" * w for w in widths))
+        self.lines += [line(row) for row in cells[1:]]
+
+    def text(self) -> str:
+        while self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        return "\n".join(self.lines) + "\n"
+
+
+def tags_for(count: int) -> list:
+    letters = string.ascii_uppercase
+    return [letters[i] if i < len(letters) else f"R{i + 1}" for i in range(count)]
+
+
+def write_legend(out: Out, reports: list, tags: list, alpha: float):
+    out.heading("concbench comparison", 1)
+    items = []
+    for i, (r, tag) in enumerate(zip(reports, tags)):
+        role = "BASE" if i == 0 else "other"
+        date = r.context.get("date")
+        items.append(f"{tag} ({role}): {out.code(r.path)} — {r.machine_label}"
+                     + (f", {date}" if date else ""))
+    out.bullets(items)
+    out.para(f"Familywise error rate alpha = {alpha:g} per comparison with {tags[0]}. "
+             "Ratios are OTHER/BASE: above 1 means slower than BASE.")
+
+
+def write_pair(out: Out, pair: PairComparison):
+    a, b = pair.base_tag, pair.other_tag
+    m = pair.family_size
+    out.heading(f"{b} vs {a}: {m} entries compared")
+    level = 1 - pair.interval_alpha
+    out.para(
+        f"{b}/{a}: ratio of medians. HL: Hodges–Lehmann ratio (median of all pairwise ratios of "
+        "repetitions).",
+        f"Interval: distribution-free interval of the HL ratio at {fmt_percent(level)} each "
+        f"(Bonferroni, 1 − {pair.alpha:g}/{m}), so all {m} intervals hold together with ≥ "
+        f"{fmt_percent(1 - pair.alpha)}.",
+        f"Verdict: two-sided Mann–Whitney U test (\"test\": exact null distribution, or normal "
+        f"approximation with tie correction), Holm-corrected over the {m} entries; \"p\" is "
+        "unadjusted, \"Holm p\" adjusted.")
+    headers = ["entry", f"{a} median", f"{b} median", f"{b}/{a}", "HL", "interval",
+               "reps", "test", "p", "Holm p", "verdict"]
+    rows = []
+    for r in pair.compared:
+        s = r.stats
+        rows.append([out.code(r.name), rl.format_time(r.base.median_s), rl.format_time(r.other.median_s),
+                     fmt_ratio(r.ratio), fmt_ratio(s.ratio_hl), fmt_interval(s), f"{s.m}v{s.n}",
+                     s.method, fmt_p(s.p), fmt_p(r.adjusted_p), r.verdict])
+    means = pair.geometric_means()
+    if means is not None:
+        rows.append([f"geometric mean ({m} entries)", "", "", fmt_ratio(means[0]), fmt_ratio(means[1]),
+                     "", "", "", "", "", ""])
+    if rows:
+        out.table(headers, rows, "lrrrrrrlrrl")
+    else:
+        out.para("No entry could be compared (see below).")
+    write_pair_notes(out, pair)
+
+
+def write_pair_notes(out: Out, pair: PairComparison):
+    a, b = pair.base_tag, pair.other_tag
+    counts = {}
+    for r in pair.compared:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    if counts:
+        summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        out.para("", f"Verdicts ({b} vs {a}): {summary}.")
+    insufficient = [r for r in pair.compared if r.verdict == "insufficient repetitions"]
+    unbounded = [r for r in pair.compared if r.stats.interval is None]
+    if insufficient or unbounded:
+        sizes = sorted({(r.stats.m, r.stats.n) for r in insufficient + unbounded})
+        shown = ", ".join(f"{m} vs {n} (smallest possible p {fmt_p(cs.min_p_value(m, n, cs.choose_method(m, n)))})"
+                          for m, n in sizes[:4])
+        need = cs.repetitions_needed(pair.interval_alpha)
+        out.para(
+            f"Too few repetitions: {len(insufficient)} verdicts are \"insufficient repetitions\" and "
+            f"{len(unbounded)} intervals are \"unbounded\" — with {shown}, even completely "
+            f"separated repetitions cannot pass the corrected level ({fmt_p(pair.interval_alpha)} "
+            f"= {pair.alpha:g}/{pair.family_size} for the first Holm step and for every interval). "
+            + (f"With {pair.family_size} entries, {need} repetitions per side suffice "
+               f"(concbench --benchmark_repetitions={need})." if need else ""))
+    partial = [r for r in pair.compared
+               if r.base.failed_repetitions or r.other.failed_repetitions]
+    if partial:
+        out.para("", "Compared on their successful repetitions only (some repetitions failed):")
+        out.bullets([f"{out.code(r.name)}: {a} {r.base.failed_repetitions} failed, "
+                     f"{b} {r.other.failed_repetitions} failed" for r in partial])
+    if pair.not_compared:
+        out.para("", f"Not compared ({len(pair.not_compared)}):")
+        out.bullets([f"{out.code(r.name)}: {r.problem}" for r in pair.not_compared])
+    for tag, report, names in ((a, pair.base, pair.only_base), (b, pair.other, pair.only_other)):
+        if names:
+            out.para("", f"Only in {tag} ({len(names)}): " + only_in_summary(out, report, names))
+
+
+def only_in_summary(out: Out, report: rl.Report, names: list) -> str:
+    """Short: a workload whose entries are all missing from the other report is one item
+    ("all 35 http entries"); the rest are named."""
+    only = set(names)
+    per_workload: dict = {}
+    for e in report.entries:
+        per_workload.setdefault(e.workload, []).append(e.run_name)
+    items = []
+    for workload, all_names in per_workload.items():
+        missing = [n for n in all_names if n in only]
+        if len(missing) == len(all_names) and len(missing) > 1:
+            items.append(f"all {len(missing)} {out.code(workload)} entries")
+        else:
+            items += [out.code(n) for n in missing]
+    return ", ".join(items) + "."
+
+
+def _sequential_index(report: rl.Report) -> dict:
+    index = {}
+    for e in report.entries:
+        if e.model == "sequential" and not e.failed and e.median_s:
+            index.setdefault((e.workload, params_key(e.params)), e)
+    return index
+
+
+def entry_speedup(e: rl.Entry, sequential: dict) -> float | None:
+    """The entry's speedup over its own report's sequential run of the same workload and
+    params: the report's own `speedup` when it carries one (report_loading fills it from the
+    median row, or from the group's sequential median), else recomputed here from the medians
+    (matching params without the ephemeral ones, which report_loading's groups do not)."""
+    if e.failed or not e.median_s:
+        return None
+    if e.speedup is not None:
+        return e.speedup
+    seq = sequential.get((e.workload, params_key(e.params)))
+    if seq is None:
+        return None
+    return seq.median_s / e.median_s
+
+
+def write_speedups(out: Out, reports: list, tags: list):
+    out.heading("Speedup over each machine's own sequential run")
+    ps = [f"{t}: P={r.context.get('usable_cpus', '?')}" for r, t in zip(reports, tags)]
+    out.para("Speedup = that report's sequential median ÷ the entry's median (same workload and "
+             "params), so machines with different core counts compare fairly. "
+             f"Above 1 in a ÷ column: that machine scales better than {tags[0]}. "
+             f"Sequential rows (1× by definition) are left out. {'; '.join(ps)}.")
+    indexes = [_sequential_index(r) for r in reports]
+    by_name = [{e.run_name: e for e in r.entries} for r in reports]
+    headers = ["entry", f"{tags[0]} speedup"]
+    align = "lr"
+    for t in tags[1:]:
+        headers += [f"{t} speedup", f"{t}÷{tags[0]}"]
+        align += "rr"
+    rows = []
+    for e in reports[0].entries:
+        if e.model == "sequential" or not any(e.run_name in names for names in by_name[1:]):
+            continue
+        speedups = [entry_speedup(names[e.run_name], idx) if e.run_name in names else None
+                    for names, idx in zip(by_name, indexes)]
+        if all(s is None for s in speedups):
+            continue
+        row = [out.code(e.run_name), rl.format_speedup(speedups[0]) if speedups[0] else "—"]
+        for s in speedups[1:]:
+            row.append(rl.format_speedup(s) if s else "—")
+            row.append(fmt_ratio(s / speedups[0]) if s and speedups[0] else "—")
+        rows.append(row)
+    if rows:
+        out.table(headers, rows, align)
+    else:
+        out.para("No entry in common has a sequential run to compare with.")
+
+
+def write_context(out: Out, reports: list, tags: list):
+    out.heading("Hardware and build")
+    rows = context_diff.context_rows([r.context for r in reports])
+    mark = "≠"
+    out.para(f"\"{mark}\": the reports differ on this row (as displayed). \"—\": absent.")
+    table = [[mark if row.differs else "", row.label, *row.values] for row in rows]
+    out.table(["", "context", *tags], table, "ll" + "l" * len(tags))
+
+
+def write_gate(out: Out, pairs: list, threshold: float) -> list:
+    out.heading(f"Gate: --fail-above {threshold:g}")
+    tripped_all = []
+    for pair in pairs:
+        tripped = gate_trips(pair, threshold)
+        blind = [r for r in pair.compared if r.stats.interval is None]
+        tag = f"{pair.other_tag} vs {pair.base_tag}"
+        if tripped:
+            out.para(f"{tag}: TRIPPED by {len(tripped)} entr{'y' if len(tripped) == 1 else 'ies'} "
+                     f"whose interval lies wholly above {threshold:g}:")
+            out.bullets([f"{out.code(r.name)}: {pair.other_tag}/{pair.base_tag} "
+                         f"{fmt_ratio(r.ratio)}, interval {fmt_interval(r.stats)}" for r in tripped])
+        else:
+            out.para(f"{tag}: passed (no entry's interval lies wholly above {threshold:g}).")
+        if blind:
+            out.para(f"{tag}: {len(blind)} of {pair.family_size} entries could not trip the gate "
+                     "(interval unbounded: too few repetitions).")
+        tripped_all += [(pair, r) for r in tripped]
+    return tripped_all
+
+
+# ---------------------------------------------------------------------------------------
+# Main
+
+
+def warn(message: str):
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def run(argv) -> int:
+    args = parse_args(argv)
+    reports = [rl.load_report(path) for path in args.reports]
+    tags = tags_for(len(reports))
+    base = reports[0]
+    for r in reports[1:]:
+        if os.path.realpath(r.path) == os.path.realpath(base.path):
+            warn(f"{r.path} is the BASE report itself: every ratio is 1 by construction")
+    for r in reports:
+        for message in report_warnings(r):
+            warn(message)
+    pairs = []
+    for other, tag in zip(reports[1:], tags[1:]):
+        pair = compare_pair(base, other, tags[0], tag, args.alpha)
+        if not pair.entries:
+            raise rl.ReportError(other.path, f"no entry in common with {base.path} "
+                                             "(entries are matched by name)")
+        for message in pair_warnings(base, other, [r.name for r in pair.entries]):
+            warn(message)
+        pairs.append(pair)
+
+    out = Out(args.markdown)
+    write_legend(out, reports, tags, args.alpha)
+    for pair in pairs:
+        write_pair(out, pair)
+    write_speedups(out, reports, tags)
+    write_context(out, reports, tags)
+    tripped = []
+    if args.fail_above is not None:
+        tripped = write_gate(out, pairs, args.fail_above)
+        for pair in pairs:  # a gate that cannot trip should not pass silently
+            blind = [r for r in pair.compared if r.stats.interval is None]
+            if blind:
+                need = cs.repetitions_needed(pair.interval_alpha)
+                warn(f"--fail-above: {len(blind)} of {pair.family_size} entries of "
+                     f"{pair.other.path} cannot trip the gate (too few repetitions for a bounded "
+                     f"interval" + (f"; {need} per side would do)" if need else ")"))
+    sys.stdout.write(out.text())
+    sys.stdout.flush()
+    if tripped:
+        names = ", ".join(f"{r.name} ({p.other_tag})" for p, r in tripped[:5])
+        more = f" and {len(tripped) - 5} more" if len(tripped) > 5 else ""
+        count = f"{len(tripped)} entr{'y' if len(tripped) == 1 else 'ies'}"
+        print(f"{PROG}: gate tripped: {count} slower than ×{args.fail_above:g} "
+              f"beyond noise: {names}{more}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv=None) -> int:
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except rl.ReportError as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `compare.py … | head`: not an error of ours
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
