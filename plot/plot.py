@@ -1,13 +1,18 @@
 #!/usr/bin/python3
-"""Draw concbench's charts from one or more reports.
+"""Draw concbench's charts and a one-page summary from one or more reports.
 
-    plot/plot.py results/report.json --out charts/
+    plot/plot.py results/report.json [more.json ...] --out charts/
 
-For now: the tutorial chart, one per (workload, params) group in each report — one bar per
-entry (sequential, threads, thread-per-task, coroutines, processes …), the bar its median
-time per batch, dots for the repetitions, a tick for the ideal, and its speedup and
-efficiency beside it. Each chart is written as PNG and SVG; the paths written are printed,
-one per line.
+Per report, each chart answering one question (PNG and SVG each):
+- tutorial-*: per (workload, params) group, one bar per entry — which model wins, by how
+  much, how far from its ideal (tutorial_chart.py); throughput-* for http groups;
+- scaling-*: speedup and efficiency against W where a model was run at several W;
+- distribution-*: box plots of each entry's repetitions;
+- timeline-*: who ran which task when, per model, from the sibling timeline file;
+- sweep-*: time (and memory, when reported) against task count, where N was swept.
+Given several reports, machines-* charts put the machines side by side, and every
+per-report chart gets its machine as a file-name prefix. summary.md and a self-contained
+summary.html embed every chart with a one-line reading. The paths written are printed.
 
 Bad input gives one line on stderr starting `plot.py: ` and exit status 2, and nothing is
 written. Runs on /usr/bin/python3 (Debian's matplotlib and numpy), headless.
@@ -16,183 +21,181 @@ written. Runs on /usr/bin/python3 (Debian's matplotlib and numpy), headless.
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import os
 import shutil
 import sys
 import tempfile
-import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from chart_style import (  # noqa: E402  (re-exported: plot.model_colour etc.)
+    FAILED_COLOUR,
+    IDEAL_COLOUR,
+    MODEL_COLOURS,
+    Chart,
+    group_head,
+    machine_and_report,
+    model_colour,
+    pyplot,
+    title_with_machine,
+)
 from report_loading import (  # noqa: E402
-    Report,
     ReportError,
     format_efficiency,
     format_speedup,
     format_time,
     load_report,
     machine_slug,
-    params_title,
-    pick_unit,
     slugify,
 )
-
-
-
-from throughput_chart import draw_throughput_chart, wants_throughput_chart
-
-
-def pyplot():
-    """matplotlib's pyplot, headless. Imported only once the input is known to be good:
-    importing it takes most of a second, and bad input should be answered at once."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    matplotlib.rcParams["svg.hashsalt"] = "concbench"  # stable SVG ids between runs
-    return plt
-
+import distribution_chart as dist  # noqa: E402
+import machines_chart as machines  # noqa: E402
+import scaling_chart as scaling  # noqa: E402
+import summary_page  # noqa: E402
+import sweep_chart as sweep  # noqa: E402
+import timeline_chart as timeline  # noqa: E402
+from throughput_chart import draw_throughput_chart, wants_throughput_chart  # noqa: E402
+from timeline_data import load_timelines  # noqa: E402
+from tutorial_chart import chart_title, draw_tutorial_chart, tutorial_reading  # noqa: E402
 
 PROG = "plot.py"
 EXIT_BAD_INPUT = 2
+ACROSS = "Across machines"
 
-# One colour per model, the same in every chart (and later across machines). The Python
-# reference runs get the light shade of their C++ counterpart.
-MODEL_COLOURS = {
-    "sequential": "#7f7f7f",
-    "threads": "#1f77b4",
-    "threads-asio": "#9467bd",
-    "thread-per-task": "#17becf",
-    "coroutines": "#2ca02c",
-    "processes-fork": "#ff7f0e",
-    "processes-spawn": "#d62728",
-    "python-sequential": "#c7c7c7",
-    "python-threads": "#aec7e8",
-    "python-thread-per-task": "#9edae5",
-    "python-coroutines": "#98df8a",
-    "python-asyncio": "#98df8a",
-    "python-processes-fork": "#ffbb78",
-    "python-processes-spawn": "#ff9896",
-}
-SPARE_COLOURS = ["#8c564b", "#e377c2", "#bcbd22", "#c49c94", "#f7b6d2", "#dbdb8d"]
-IDEAL_COLOUR = "#111111"
-FAILED_COLOUR = "#b00020"
-
-
-def model_colour(model: str) -> str:
-    """The model's fixed colour; an unknown model gets a stable one from its name."""
-    if model in MODEL_COLOURS:
-        return MODEL_COLOURS[model]
-    return SPARE_COLOURS[zlib.crc32(model.encode()) % len(SPARE_COLOURS)]
+__all__ = ["FAILED_COLOUR", "IDEAL_COLOUR", "MODEL_COLOURS", "format_efficiency", "format_speedup",
+           "format_time", "model_colour", "chart_title", "draw_tutorial_chart", "main"]
 
 
 # ---------------------------------------------------------------------------------------
-# The tutorial chart
+# What to draw
 
 
-def chart_title(report: Report, group) -> str:
-    head = f"{group.workload}: {params_title(group.workload, group.params, group.tasks)}"
-    if not report.complete:
-        head += " (incomplete run)"
-    return head + "\n" + report.machine_label
+def report_prefixes(reports: list) -> list:
+    """A file-name prefix per report: none for one report, else its machine (plus the file
+    name where one machine appears twice)."""
+    if len(reports) == 1:
+        return [""]
+    machines_ = [machine_slug(r.context, r.path) for r in reports]
+    prefixes = list(machines_)
+    for i, p in enumerate(machines_):
+        if machines_.count(p) > 1:
+            stem = slugify(os.path.splitext(os.path.basename(reports[i].path))[0])
+            prefixes[i] = f"{p}-{stem}"
+    for i, p in enumerate(list(prefixes)):
+        if prefixes[:i].count(p):
+            prefixes[i] = f"{p}-{i + 1}"
+    return [p + "_" for p in prefixes]
 
 
-def draw_tutorial_chart(report: Report, group):
-    """The figure for one group; the caller saves and closes it."""
-    plt = pyplot()
-    from matplotlib import transforms as mtransforms
-    from matplotlib.lines import Line2D
+def _sweep_params_text(params_key: str) -> str:
+    items = json.loads(params_key)
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(items.items()))
 
-    entries = group.entries
-    n = len(entries)
-    ok = [e for e in entries if not e.failed]
-    extent = max([e.median_s for e in ok] + [t for e in ok for t in e.times_s]
-                 + [e.ideal_s for e in ok if e.ideal_s] + [0.0])
-    unit, factor = pick_unit(extent if extent > 0 else 1.0)
 
-    bar_h = 0.62
-    fig_h = 1.9 + 0.42 * n
-    fig, ax = plt.subplots(figsize=(10.0, fig_h))
-    ys = list(range(n))
-
-    for y, e in zip(ys, entries):
-        if e.failed:
-            ax.barh(y, 1.0, height=bar_h, left=0, color="none", edgecolor=FAILED_COLOUR,
-                    linestyle=(0, (3, 3)), linewidth=0.9, transform=ax.get_yaxis_transform())
-            message = e.error_message if len(e.error_message) <= 90 else e.error_message[:87] + "…"
-            ax.annotate(f"failed: {message}", xy=(0, y), xycoords=("axes fraction", "data"),
-                        xytext=(6, 0), textcoords="offset points", va="center", ha="left",
-                        fontsize=8, color=FAILED_COLOUR, style="italic")
-            continue
-        colour = model_colour(e.model)
-        ax.barh(y, e.median_s / factor, height=bar_h, color=colour, edgecolor="#333333",
-                linewidth=0.6, zorder=2)
-        right = e.median_s
-        if len(e.times_s) > 1:
-            lo, hi = min(e.times_s), max(e.times_s)
-            ax.plot([lo / factor, hi / factor], [y, y], color="#222222", linewidth=1.0,
-                    zorder=3, solid_capstyle="butt")
-            right = max(right, hi)
-        if e.times_s:
-            ax.plot([t / factor for t in e.times_s], [y] * len(e.times_s), linestyle="none",
-                    marker="o", markersize=3.2, markerfacecolor="white",
-                    markeredgecolor="#222222", markeredgewidth=0.8, zorder=4)
-        if e.ideal_s is not None:
-            ax.plot([e.ideal_s / factor] * 2, [y - bar_h / 2 - 0.06, y + bar_h / 2 + 0.06],
-                    color=IDEAL_COLOUR, linewidth=2.4, zorder=5, solid_capstyle="butt")
-            right = max(right, e.ideal_s)
-        text = format_time(e.median_s)
-        if e.failed_repetitions:
-            text += f"  ({e.failed_repetitions} of {e.repetitions} repetitions failed)"
-        ax.annotate(text, xy=(right / factor, y), xytext=(5, 0), textcoords="offset points",
-                    va="center", ha="left", fontsize=8.5, zorder=6)
-
-    # Speedup and efficiency: a small table right of the plot, one row per bar.
-    column = ("axes fraction", "data")
-    for x_pt, header in ((52, "speedup"), (150, "efficiency")):
-        ax.annotate(header, xy=(1.0, -0.75), xycoords=column, xytext=(x_pt, 0),
-                    textcoords="offset points", ha="right", va="center", fontsize=8.5,
-                    fontweight="bold", annotation_clip=False)
-    for y, e in zip(ys, entries):
-        if e.failed:
-            cells = ("failed", "")
+def report_charts(report, prefix: str, section: str) -> tuple:
+    """(charts, notes, warnings) for one report."""
+    charts, notes, warnings = [], [], []
+    timelines, missing = load_timelines(report)
+    if missing:
+        notes.append(f"{section}: {missing}")
+        warnings.append(f"{report.path}: {missing}")
+    headline = {id(g) for g in timeline.headline_groups(report)}
+    for g in report.groups:
+        head = group_head(g)
+        charts.append(Chart(f"{prefix}tutorial-{g.slug}", "tutorial", f"Which model wins? {head}",
+                            tutorial_reading(g), functools.partial(draw_tutorial_chart, report, g), section))
+        if wants_throughput_chart(g):
+            charts.append(Chart(f"{prefix}throughput-{g.slug}", "throughput",
+                                f"Requests per second against concurrency — {head}",
+                                _throughput_reading(g),
+                                lambda g=g: draw_throughput_chart(pyplot(), report, g, chart_title(report, g),
+                                                                       model_colour), section))
+        if scaling.wants_scaling_chart(g):
+            title = title_with_machine(report, f"Speedup and efficiency against W — {head}")
+            charts.append(Chart(f"{prefix}scaling-{g.slug}", "scaling", f"Does adding workers help? {head}",
+                                scaling.scaling_reading(report, g),
+                                functools.partial(scaling.draw_scaling_chart, report, g, title), section))
+        if dist.wants_distribution_chart(g):
+            title = title_with_machine(report, f"Repetitions — {head}")
+            charts.append(Chart(f"{prefix}distribution-{g.slug}", "distribution",
+                                f"How much do repetitions vary? {head}", dist.distribution_reading(g),
+                                functools.partial(dist.draw_distribution_chart, g, title), section))
         else:
-            cells = (format_speedup(e.speedup) if e.speedup is not None else "–",
-                     format_efficiency(e.efficiency) if e.efficiency is not None else "–")
-        for x_pt, cell in zip((52, 150), cells):
-            ax.annotate(cell, xy=(1.0, y), xycoords=column, xytext=(x_pt, 0),
-                        textcoords="offset points", ha="right", va="center", fontsize=8.5,
-                        color=FAILED_COLOUR if e.failed else "black", annotation_clip=False)
+            notes.append(f"{section}: {head}: one repetition per entry, no distribution chart")
+        if id(g) in headline and not missing:
+            picked = timeline.pick_entries(report, g, timelines)
+            if picked:
+                title = title_with_machine(report, f"Task timelines — {head}: who ran which task, when")
+                charts.append(Chart(f"{prefix}timeline-{g.slug}", "timeline", f"Who ran what, when? {head}",
+                                    timeline.timeline_reading(picked),
+                                    functools.partial(timeline.draw_timeline_chart, title, picked), section))
+            else:
+                notes.append(f"{section}: {head}: no timeline recorded for its entries, no timeline chart")
+    if not any(c.kind == "scaling" for c in charts):
+        notes.append(f"{section}: no model was measured at two or more W: no speedup-against-W chart")
+    sweeps = sweep.find_sweeps(report)
+    for workload, params_key, series in sweeps:
+        memory = sweep.has_memory(series)
+        what = "Time and memory" if memory else "Time"
+        params_text = _sweep_params_text(params_key)
+        head = f"{workload}{': ' + params_text if params_text else ''}"
+        title = title_with_machine(report, f"{what} against task count — {head}")
+        base = f"{prefix}sweep-{slugify(workload)}" + (f"-{slugify(params_text)}" if params_text else "")
+        charts.append(Chart(base, "sweep", f"How does it grow with the task count? {head}",
+                            sweep.sweep_reading(series), functools.partial(sweep.draw_sweep_chart, series, title),
+                            section))
+        if not memory:
+            notes.append(f"{section}: {head}: no memory fields (peak_rss_bytes, bytes_per_task): "
+                         "memory against task count not drawn")
+    if not sweeps:
+        notes.append(f"{section}: no workload was run at two or more task counts: no time-against-N chart")
+    return charts, notes, warnings
 
-    ax.set_yticks(ys)
-    ax.set_yticklabels([e.label for e in entries], fontsize=9)
-    for tick, e in zip(ax.get_yticklabels(), entries):
-        if e.failed:
-            tick.set_color(FAILED_COLOUR)
-    ax.set_ylim(n - 0.5, -1.2)  # first entry on top; room for the table header
-    ax.set_xlim(0, (extent / factor if extent > 0 else 1.0) * 1.2)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.7, zorder=0)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
 
-    reps = sorted({e.repetitions for e in ok})
-    rep_text = (f"median of {reps[0]} repetition{'s' if reps[0] != 1 else ''}"
-                if len(reps) == 1 else "median of the repetitions")
-    ax.set_xlabel(f"time per batch ({unit}) — {rep_text}; shorter is better", fontsize=9)
-    ax.set_title(chart_title(report, group), loc="left", fontsize=11)
+def _throughput_reading(group) -> str:
+    from throughput_chart import REQUEST_WORKLOADS, throughput_series
 
-    handles = [
-        Line2D([], [], color=IDEAL_COLOUR, linewidth=2.4, label="ideal (zero-overhead)"),
-        Line2D([], [], color="#222222", linewidth=1.0, marker="o", markersize=3.2,
-               markerfacecolor="white", markeredgecolor="#222222",
-               label="repetitions (line: min–max)"),
-    ]
-    below = mtransforms.offset_copy(ax.transAxes, fig=fig, x=0, y=-34, units="points")
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below,
-              ncol=2, frameon=False, fontsize=8.5)
-    fig.tight_layout()
-    return fig
+    unit = "requests/s" if group.workload in REQUEST_WORKLOADS else "tasks/s"
+    best = max(((name, c, rate) for name, pts in throughput_series(group).items() for c, rate, _ in pts),
+               key=lambda p: p[2])
+    return f"highest throughput {best[2]:,.0f} {unit}: {best[0]} at concurrency {best[1]}"
+
+
+def machine_charts(reports: list) -> list:
+    charts = []
+    for (workload, _), groups in machines.matched_groups(reports):
+        g0 = next(g for g in groups if g is not None)
+        head = group_head(g0)
+        present = [r for r, g in zip(reports, groups) if g is not None]
+        same = len({r.machine_label for r in present}) < len(present)
+        labels = " vs ".join(machine_and_report(r) if same else r.machine_label for r in present)
+        slug = g0.slug
+        if sum(bool(machines.fastest_per_model(g)) for g in groups) < 2:
+            continue  # fewer than two machines have a successful entry here
+        title = f"Each model's fastest entry per machine — {head}\n{labels}"
+        charts.append(Chart(f"machines-tutorial-{slug}", "machines-tutorial", f"Which machine runs each model fastest? {head}",
+                            machines.machines_tutorial_reading(reports, groups),
+                            functools.partial(machines.draw_machines_tutorial, reports, groups, title), ACROSS))
+        if machines.shared_series(groups):
+            title = f"Speedup against W, one line per machine — {head}\n{labels}"
+            charts.append(Chart(f"machines-scaling-{slug}", "machines-scaling",
+                                f"Does each machine scale the same way? {head}",
+                                machines.machines_scaling_reading(reports, groups),
+                                functools.partial(machines.draw_machines_scaling, reports, groups, title), ACROSS))
+    return charts
+
+
+def plan(reports: list) -> tuple:
+    """(charts, notes for the summary, warnings for stderr), in the summary's order."""
+    charts = machine_charts(reports) if len(reports) > 1 else []
+    notes, warnings = [], []
+    for r, prefix in zip(reports, report_prefixes(reports)):
+        c, n, w = report_charts(r, prefix, machine_and_report(r))
+        charts += c
+        notes += n
+        warnings += w
+    return charts, notes, warnings
 
 
 # ---------------------------------------------------------------------------------------
@@ -212,40 +215,33 @@ def fail(message: str, status: int = EXIT_BAD_INPUT):
 def parse_args(argv):
     parser = _Parser(
         prog=PROG,
-        description="Draw concbench's tutorial chart (one per workload and params) from "
-                    "one or more reports, as PNG and SVG.",
+        description="Draw concbench's charts (tutorial, speedup and efficiency against W, "
+                    "repetitions, task timelines, time against task count, and across machines) "
+                    "from one or more reports, as PNG and SVG, plus summary.md and summary.html.",
         epilog="Exit status: 0 on success, 2 on bad input (nothing is written then).",
     )
     parser.add_argument("reports", nargs="+", metavar="REPORT.json",
-                        help="concbench report(s); several: each report's charts get its "
-                             "machine as a file-name prefix")
+                        help="concbench report(s); several: machines-* charts compare them, and "
+                             "each report's own charts get its machine as a file-name prefix")
     parser.add_argument("--out", "-o", required=True, metavar="DIR",
-                        help="directory for the charts (created if missing)")
+                        help="directory for the charts and summary (created if missing)")
     return parser.parse_args(argv)
 
 
-def output_names(reports: list) -> list:
-    """[(report, group, chart kind, base file name)]; with several reports a machine prefix
-    per report."""
-    prefixes = [""] * len(reports)
-    if len(reports) > 1:
-        machines = [machine_slug(r.context, r.path) for r in reports]
-        prefixes = list(machines)
-        for i, p in enumerate(machines):
-            if machines.count(p) > 1:  # the same machine twice: tell them by file name
-                stem = slugify(os.path.splitext(os.path.basename(reports[i].path))[0])
-                prefixes[i] = f"{p}-{stem}"
-        for i, p in enumerate(list(prefixes)):
-            if prefixes[:i].count(p):
-                prefixes[i] = f"{p}-{i + 1}"
-        prefixes = [p + "_" for p in prefixes]
-    charts = []
-    for r, prefix in zip(reports, prefixes):
-        for g in r.groups:
-            charts.append((r, g, "tutorial", f"{prefix}tutorial-{g.slug}"))
-            if wants_throughput_chart(g):
-                charts.append((r, g, "throughput", f"{prefix}throughput-{g.slug}"))
-    return charts
+def draw_all(charts: list, staging: str) -> list:
+    plt = pyplot()
+    staged = []
+    for chart in charts:
+        fig = chart.draw()
+        try:
+            for ext in ("png", "svg"):
+                name = f"{chart.base}.{ext}"
+                fig.savefig(os.path.join(staging, name), dpi=110 if ext == "png" else None,
+                            bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
+                staged.append(name)
+        finally:
+            plt.close(fig)
+    return staged
 
 
 def main(argv=None) -> int:
@@ -272,23 +268,13 @@ def main(argv=None) -> int:
     except OSError as e:
         fail(f"--out {out_dir}: cannot create: {e.strerror or e}")
 
-    plt = pyplot()
+    charts, notes, warnings = plan(reports)
+    for w in warnings:
+        print(f"{PROG}: note: {w}", file=sys.stderr)
     written = []
     try:
-        staged = []
-        for report, group, kind, base in output_names(reports):
-            if kind == "throughput":
-                fig = draw_throughput_chart(plt, report, group, chart_title(report, group), model_colour)
-            else:
-                fig = draw_tutorial_chart(report, group)
-            try:
-                for ext in ("png", "svg"):
-                    name = f"{base}.{ext}"
-                    fig.savefig(os.path.join(staging, name), dpi=110 if ext == "png" else None,
-                                bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
-                    staged.append(name)
-            finally:
-                plt.close(fig)
+        staged = draw_all(charts, staging)
+        staged += summary_page.write_summary(staging, reports, charts, notes)
         for name in staged:
             final = os.path.join(out_dir, name)
             os.replace(os.path.join(staging, name), final)

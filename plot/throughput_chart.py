@@ -2,7 +2,6 @@
 where threads and coroutines part ways (issue 4). Concurrency is what the model lets run at
 once: W for pools and thread-per-task, K for coroutines (a blocking call keeps it at one)."""
 
-import report_loading as rl
 
 # Workloads whose tasks are requests: the chart says "requests/s" for them.
 REQUEST_WORKLOADS = {"http"}

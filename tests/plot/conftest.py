@@ -51,3 +51,68 @@ def fixture_report(plot_module):
 def report_data():
     """A fresh, editable copy of the fixture report."""
     return copy.deepcopy(load_fixture())
+
+
+# --- shared by the chart tests ------------------------------------------------------------
+
+PLOT_FIXTURES = FIXTURES / "plot"
+SWEEP_REPORT = PLOT_FIXTURES / "sweep_report.json"  # N swept, memory fields, a downsampled timeline
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def assert_chart_files(out, base):
+    """`base`.png is a real, non-blank PNG and `base`.svg parses as SVG."""
+    import xml.etree.ElementTree
+
+    png = out / f"{base}.png"
+    data = png.read_bytes()
+    assert data.startswith(PNG_SIGNATURE), png
+    assert len(data) > 5_000, png
+    svg = xml.etree.ElementTree.parse(out / f"{base}.svg").getroot()
+    assert svg.tag.endswith("svg"), base
+
+
+def cpu_scale1_only(data):
+    """The report cut down to its cpu scale-1 group: several W, 3 repetitions, timelines."""
+    data["benchmarks"] = [b for b in data["benchmarks"]
+                          if b["workload"] == "cpu" and b["params"].get("scale") == 1]
+    return data
+
+
+def other_machine(data, host="laptop", cpu="Test CPU 8-core", usable_cpus=8, factor=0.8):
+    """The same runs as if made on another machine: other host, CPU and P, faster times."""
+    data["context"].update(host_name=host, cpu_model=cpu, usable_cpus=usable_cpus)
+    for b in data["benchmarks"]:
+        for key in ("real_time", "ideal", "bound"):
+            if key in b and b.get("aggregate_unit") != "percentage":
+                b[key] = b[key] * factor
+    return data
+
+
+def save_figure(fig, out, base):
+    """Save a figure the way plot.py does (PNG + SVG) and close it."""
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        for ext in ("png", "svg"):
+            fig.savefig(out / f"{base}.{ext}", dpi=80 if ext == "png" else None, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+
+
+@pytest.fixture(scope="session")
+def drawn(tmp_path_factory):
+    """plot.py on the fixture report, into a directory it must create: (result, out)."""
+    out = tmp_path_factory.mktemp("charts") / "new-dir"
+    return run_plot(REPORT, "--out", out), out
+
+
+@pytest.fixture(scope="session")
+def drawn_pair(tmp_path_factory):
+    """plot.py on two machines' reports (cpu scale-1 only, to stay quick): (result, out, paths)."""
+    base = tmp_path_factory.mktemp("pair")
+    first = write_report(base / "xeon.json", cpu_scale1_only(load_fixture()))
+    second = write_report(base / "laptop.json", other_machine(cpu_scale1_only(load_fixture())))
+    out = base / "out"
+    return run_plot(first, second, "--out", out), out, (first, second)

@@ -1,0 +1,104 @@
+"""What every chart module shares: headless pyplot, the fixed colours, the chart plan.
+
+Kept apart from plot.py so each chart module can import it without importing the command
+line (and without a cycle); plot.py re-exports the names its tests and users know.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import zlib
+from typing import Callable
+
+
+def pyplot():
+    """matplotlib's pyplot, headless. Imported only once the input is known to be good:
+    importing it takes most of a second, and bad input should be answered at once."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams["svg.hashsalt"] = "concbench"  # stable SVG ids between runs
+    return plt
+
+
+# One colour per model, the same in every chart (and across machines). The Python
+# reference runs get the light shade of their C++ counterpart.
+MODEL_COLOURS = {
+    "sequential": "#7f7f7f",
+    "threads": "#1f77b4",
+    "threads-asio": "#9467bd",
+    "thread-per-task": "#17becf",
+    "coroutines": "#2ca02c",
+    "processes-fork": "#ff7f0e",
+    "processes-spawn": "#d62728",
+    "python-sequential": "#c7c7c7",
+    "python-threads": "#aec7e8",
+    "python-thread-per-task": "#9edae5",
+    "python-coroutines": "#98df8a",
+    "python-asyncio": "#98df8a",
+    "python-processes-fork": "#ffbb78",
+    "python-processes-spawn": "#ff9896",
+}
+SPARE_COLOURS = ["#8c564b", "#e377c2", "#bcbd22", "#c49c94", "#f7b6d2", "#dbdb8d"]
+# Charts across machines colour by machine (report order), never by model.
+MACHINE_COLOURS = ["#3b6ea5", "#e08a2c", "#4a9a5b", "#c0413b", "#7d62a8", "#8a6d5a", "#d16fb0"]
+IDEAL_COLOUR = "#111111"
+BOUND_COLOUR = "#9a1f40"
+FAILED_COLOUR = "#b00020"
+
+
+def model_colour(model: str) -> str:
+    """The model's fixed colour; an unknown model gets a stable one from its name."""
+    if model in MODEL_COLOURS:
+        return MODEL_COLOURS[model]
+    return SPARE_COLOURS[zlib.crc32(model.encode()) % len(SPARE_COLOURS)]
+
+
+def machine_colour(index: int) -> str:
+    return MACHINE_COLOURS[index % len(MACHINE_COLOURS)]
+
+
+def report_name(report) -> str:
+    return os.path.basename(report.path)
+
+
+def machine_and_report(report) -> str:
+    """`AMD EPYC, P=2 (vm) · default-final.json`: a legend entry that tells apart two runs
+    of one machine as well as two machines."""
+    return f"{report.machine_label} · {report_name(report)}"
+
+
+def title_with_machine(report, head: str) -> str:
+    """Every chart names its machine on the title's second line."""
+    if not report.complete:
+        head += " (incomplete run)"
+    return f"{head}\n{report.machine_label}"
+
+
+def tidy_axes(ax) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_axisbelow(True)
+
+
+@dataclasses.dataclass
+class Chart:
+    """One chart to draw: where it goes, what it is called, its one-line reading, and how
+    to draw it (`draw()` returns the figure; called only when the charts are written)."""
+
+    base: str  # file name without extension
+    kind: str  # tutorial, throughput, timeline, scaling, sweep, distribution, machines-…
+    heading: str  # the question it answers, for the summary
+    reading: str  # one line computed from the data
+    draw: Callable
+    section: str = ""  # the summary section (a report, or "across machines")
+
+
+def group_head(group) -> str:
+    """`cpu: 17 tasks, scale 1`: the group as titles and the summary name it."""
+    from report_loading import params_title
+
+    return f"{group.workload}: {params_title(group.workload, group.params, group.tasks)}"

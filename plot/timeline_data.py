@@ -1,0 +1,131 @@
+"""Reading a report's sibling timeline file: which worker ran which task, when.
+
+The file (`<report>.timelines.json`, named by the report's `timelines_file`) holds, per
+entry name, parallel columns `task`, `worker`, `start_ns`, `end_ns` of one batch, stamped
+from the batch's start, plus `tasks`, `workers`, `interval_ns`, and `downsampled` (with
+`downsample_stride`: every k-th task kept above ~10,000 tasks). It is optional and may be
+absent, empty or damaged: none of that is bad input to plot.py — the timelines are skipped
+with a note instead. Kept apart from report_loading.py, which reads the report itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+
+
+@dataclasses.dataclass
+class Timeline:
+    run_name: str
+    tasks: int  # tasks in the batch (more than len(task) when downsampled)
+    workers: int
+    interval_s: float | None  # the batch's measured interval
+    downsampled: bool
+    stride: int
+    task: list
+    worker: list
+    start_s: list
+    end_s: list
+
+    @property
+    def span_s(self) -> float:
+        ends = max(self.end_s, default=0.0)
+        return max(ends, self.interval_s or 0.0)
+
+    def mean_in_flight(self) -> float | None:
+        """Σ task time / batch interval: tasks running (or waiting) at once, on average —
+        1 for sequential, about W for a busy pool, up to K for coroutines awaiting I/O."""
+        span = self.interval_s or max(self.end_s, default=0.0)
+        if not span or self.downsampled:
+            return None
+        return sum(e - s for s, e in zip(self.start_s, self.end_s)) / span
+
+
+def timelines_path(report) -> str:
+    """The report's `timelines_file` beside it, else `<stem>.timelines.json`."""
+    name = None
+    try:
+        with open(report.path, encoding="utf-8") as f:
+            name = json.load(f).get("timelines_file")
+    except (OSError, ValueError, AttributeError):
+        pass
+    folder = os.path.dirname(report.path)
+    if isinstance(name, str) and name:
+        return os.path.join(folder, os.path.basename(name))
+    return os.path.splitext(report.path)[0] + ".timelines.json"
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def parse_entry(run_name: str, raw) -> Timeline | None:
+    """One entry's columns, rows with a missing or non-finite stamp dropped; None when the
+    entry is not a usable timeline."""
+    if not isinstance(raw, dict):
+        return None
+    cols = [raw.get(k) for k in ("task", "worker", "start_ns", "end_ns")]
+    if not all(isinstance(c, list) for c in cols) or len({len(c) for c in cols}) != 1:
+        return None
+    rows = [(t, w, s, e) for t, w, s, e in zip(*cols)
+            if _number(s) and _number(e) and isinstance(w, int) and w >= 0 and e >= s]
+    if not rows:
+        return None
+    interval = raw.get("interval_ns")
+    workers = raw.get("workers")
+    tasks = raw.get("tasks")
+    stride = raw.get("downsample_stride")
+    return Timeline(
+        run_name=run_name,
+        tasks=tasks if isinstance(tasks, int) else len(rows),
+        workers=workers if isinstance(workers, int) and workers > 0 else 1 + max(r[1] for r in rows),
+        interval_s=interval * 1e-9 if _number(interval) and interval > 0 else None,
+        downsampled=bool(raw.get("downsampled", False)),
+        stride=stride if isinstance(stride, int) and stride > 0 else 1,
+        task=[r[0] for r in rows],
+        worker=[r[1] for r in rows],
+        start_s=[r[2] * 1e-9 for r in rows],
+        end_s=[r[3] * 1e-9 for r in rows],
+    )
+
+
+def load_timelines(report) -> tuple:
+    """({run_name: Timeline}, note or None). The note says why there are none."""
+    path = timelines_path(report)
+    shown = os.path.basename(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        return {}, f"no timeline file {shown} beside {os.path.basename(report.path)}: task timelines not drawn"
+    except (OSError, ValueError) as e:
+        return {}, f"timeline file {shown} is unreadable ({' '.join(str(e).split())[:80]}): task timelines not drawn"
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        return {}, f"timeline file {shown} has no 'entries' object: task timelines not drawn"
+    result = {}
+    for name, raw in entries.items():
+        timeline = parse_entry(name, raw)
+        if timeline is not None:
+            result[name] = timeline
+    return result, None
+
+
+def pack_rows(starts: list, ends: list) -> tuple:
+    """Sub-row of each task so that tasks overlapping on one worker (coroutines awaiting)
+    do not hide each other: first fit in start order. Returns (rows, number of rows)."""
+    order = sorted(range(len(starts)), key=lambda i: (starts[i], ends[i]))
+    row_end: list = []
+    rows = [0] * len(starts)
+    for i in order:
+        for r, end in enumerate(row_end):
+            if end <= starts[i]:
+                rows[i] = r
+                row_end[r] = ends[i]
+                break
+        else:
+            rows[i] = len(row_end)
+            row_end.append(ends[i])
+    return rows, max(len(row_end), 1)
