@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer and under ThreadSanitizer,
+# plus a short run of the binary itself under ASan+UBSan. Any sanitizer report fails the test
+# it happens in (ASan and UBSan abort; TSan exits 66), so a report fails this script.
+# Not run under the sanitizers: the pytest suites that only run Python (plot/, the CPython
+# reference), and tests/e2e, whose runs of the binary would take many minutes instrumented:
+# the short ASan run below covers the binary's own paths (CLI, calibration, every model,
+# the collector) instead.
+# Usage: ci/sanitizers.sh [asan] [tsan]   (default: both)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+presets=("$@")
+((${#presets[@]})) || presets=(asan tsan)
+python_only='^pytest_'
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+for preset in "${presets[@]}"; do
+  echo "sanitizers: $preset"
+  bash ci/build.sh "$preset"
+  ctest --preset "$preset" -j "$(nproc)" -E "$python_only"
+  if [[ $preset == asan ]]; then
+    out=$(mktemp -d)
+    build/asan/benchmarks/concbench --suite=quick --cpu-scale=0.01 --time-scale=0.05 \
+      --benchmark_repetitions=1 --out="$out/r.json" >/dev/null
+    rm -rf "$out"
+  fi
+done
+echo "sanitizers: clean"
