@@ -507,8 +507,8 @@ def only_in_summary(out: Out, report: rl.Report, names: list) -> str:
 def _sequential_index(report: rl.Report) -> dict:
     index = {}
     for e in report.entries:
-        if e.model == "sequential" and not e.failed and e.median_s:
-            index.setdefault((e.workload, params_key(e.params)), e)
+        if rl.is_sequential(e.model) and not e.failed and e.median_s:
+            index.setdefault((e.model, e.workload, params_key(e.params)), e)
     return index
 
 
@@ -521,7 +521,7 @@ def entry_speedup(e: rl.Entry, sequential: dict) -> float | None:
         return None
     if e.speedup is not None:
         return e.speedup
-    seq = sequential.get((e.workload, params_key(e.params)))
+    seq = sequential.get((rl.sequential_model_for(e.model), e.workload, params_key(e.params)))
     if seq is None:
         return None
     return seq.median_s / e.median_s
@@ -543,7 +543,7 @@ def write_speedups(out: Out, reports: list, tags: list):
         align += "rr"
     rows = []
     for e in reports[0].entries:
-        if e.model == "sequential" or not any(e.run_name in names for names in by_name[1:]):
+        if rl.is_sequential(e.model) or not any(e.run_name in names for names in by_name[1:]):
             continue
         speedups = [entry_speedup(names[e.run_name], idx) if e.run_name in names else None
                     for names, idx in zip(by_name, indexes)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes
-from report_loading import format_speedup, format_time, model_rank, params_slug, pick_unit
+from report_loading import format_speedup, format_time, is_sequential, model_rank, params_slug, pick_unit
 from scaling_chart import scaling_series
 
 
@@ -63,7 +63,7 @@ def draw_machines_tutorial(reports: list, groups: list, title: str):
             ax.barh(y, e.median_s / factor, height=slot * 0.9, color=machine_colour(i),
                     edgecolor="#333333", linewidth=0.5)
             text = "  ".join(t for t in (format_time(e.median_s), _how(e)) if t)
-            if e.speedup is not None and e.model != "sequential":
+            if e.speedup is not None and not is_sequential(e.model):
                 text += f", {format_speedup(e.speedup)}"
             ax.annotate(text, xy=(e.median_s / factor, y), xytext=(4, 0), textcoords="offset points",
                         va="center", fontsize=7.5)

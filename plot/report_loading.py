@@ -364,17 +364,29 @@ def finish_entry(entry: Entry) -> None:
         entry.speedup = float(median_row["speedup"])
 
 
+def is_sequential(model: str) -> bool:
+    """The baselines: C++'s `sequential` and the CPython reference's `python-sequential`."""
+    return model in ("sequential", "python-sequential")
+
+
+def sequential_model_for(model: str) -> str:
+    """Whose sequential run a model's speedup is over: CPython models compare with CPython's."""
+    return "python-sequential" if model.startswith("python-") else "sequential"
+
+
 def compute_speedups(entries: list) -> None:
     """Speedup where the report gave none: the group's sequential median over this one's.
 
-    Only where a successful sequential entry of the same workload and params exists.
+    Only where a successful sequential entry of the same workload and params exists (for the
+    CPython reference's models, python-sequential).
     """
-    sequential = [e for e in entries if e.model == "sequential" and not e.failed and e.median_s]
-    if not sequential:
-        return
-    base = sequential[0].median_s
+    bases = {}
     for e in entries:
-        if e.speedup is None and not e.failed and e.median_s:
+        if is_sequential(e.model) and not e.failed and e.median_s and e.model not in bases:
+            bases[e.model] = e.median_s
+    for e in entries:
+        base = bases.get(sequential_model_for(e.model))
+        if base and e.speedup is None and not e.failed and e.median_s:
             e.speedup = base / e.median_s
 
 
@@ -428,9 +440,9 @@ def display_label(e: Entry, full: bool = False) -> str:
     text = e.model
     extras = []
     event_loop = e.model == "coroutines" or e.model.endswith("asyncio")
-    if e.model != "sequential" and not event_loop or full:
+    if not is_sequential(e.model) and not event_loop or full:
         text += f" W={e.workers_label}"
-    if e.pool is not None and (full or e.model not in ("sequential", "thread-per-task")):
+    if e.pool is not None and (full or not is_sequential(e.model) and e.model != "thread-per-task"):
         extras.append(f"{e.pool} pool")
     if e.task_form is not None and (full or event_loop or e.task_form != "blocking"):
         extras.append(e.task_form)

@@ -13,7 +13,7 @@ import math
 import statistics
 
 from chart_style import model_colour, pyplot, tidy_axes
-from report_loading import HEADLINE_PARAMS, canonical_params, format_time, pick_unit, sort_key
+from report_loading import HEADLINE_PARAMS, canonical_params, format_time, is_sequential, pick_unit, sort_key
 from throughput_chart import series_key
 
 MEMORY_FIELDS = ("peak_rss_bytes", "bytes_per_task")
@@ -64,7 +64,7 @@ def find_sweeps(report) -> list:
         points = sorted(by_n.items())
         first = points[0][1]
         label = series_key(first)
-        if key[3] is not None and first.model != "sequential" and "coroutines" not in first.model:
+        if key[3] is not None and not is_sequential(first.model) and "coroutines" not in first.model:
             label += f" W={first.workers_label}"
         if key[5] is not None:
             label += f" K={first.inflight}"

@@ -11,6 +11,7 @@ from report_loading import (
     format_efficiency,
     format_speedup,
     format_time,
+    is_sequential,
     params_title,
     pick_unit,
 )
@@ -127,8 +128,8 @@ def tutorial_reading(group) -> str:
         return "every entry failed: nothing to compare"
     best = min(ok, key=lambda e: e.median_s)
     text = f"{best.label} is fastest ({format_time(best.median_s)})"
-    sequential = [e for e in ok if e.model == "sequential"]
-    if best.model == "sequential":
+    sequential = [e for e in ok if is_sequential(e.model)]
+    if is_sequential(best.model):
         text += ": no model beats sequential"
     elif best.speedup is not None and sequential:
         text += f": {format_speedup(best.speedup)} faster than sequential"

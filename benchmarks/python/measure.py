@@ -1,0 +1,169 @@
+"""Measuring one entry as the C++ side does with Google Benchmark (benchmarks/entry_measurement.cpp).
+
+- repetitions (default 5), each one sample of `iterations` batches (one batch per iteration);
+- the time of a sample is the runners' own intervals around the batch only (pool start-up
+  and shutdown included for cold pools, verification not), averaged over its iterations;
+- every batch is verified outside its interval: every task has a result and every result is
+  right; the first failure makes the repetition an error row (`error_occurred`, with a message
+  naming task, workload and model), never a number;
+- aggregate rows mean / median / stddev / cv over the successful repetitions, as Google
+  Benchmark computes them (sample standard deviation, cv a fraction with no time unit),
+  only when at least two repetitions succeeded.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+
+import models
+
+TIME_UNIT = "ms"
+NS_PER_UNIT = 1e6
+
+
+def batch_error(work, batch, outcome, model: str) -> str | None:
+    """The first failure of a batch, naming the task and the model; None if all verified."""
+    error = outcome.first_error()
+    if error:
+        return error
+    if len(outcome.tasks) != len(batch):
+        return f"{work.name} under {model}: {len(outcome.tasks)} results for {len(batch)} tasks"
+    for spec, task in zip(batch, outcome.tasks):
+        wrong = work.verify(spec, task.value)
+        if wrong:
+            return f"task {spec.index} of {work.name} under {model}: wrong result: {wrong}"
+    return None
+
+
+def peak_concurrency(outcome) -> float:
+    events = []
+    for t in outcome.tasks:
+        if t.error is None:
+            events.append((t.start_ns, 1))
+            events.append((t.end_ns, -1))
+    events.sort(key=lambda e: (e[0], e[1]))  # an end before a start at the same instant
+    running = peak = 0
+    for _, step in events:
+        running += step
+        peak = max(peak, running)
+    return float(peak)
+
+
+def timeline_columns(batch, outcome) -> dict:
+    return {"tasks": len(batch), "workers": outcome.workers, "interval_ns": outcome.interval_ns,
+            "downsampled": False,
+            "task": [spec.index for spec in batch],
+            "worker": [t.worker for t in outcome.tasks],
+            "start_ns": [t.start_ns for t in outcome.tasks],
+            "end_ns": [t.end_ns for t in outcome.tasks]}
+
+
+def _base_row(plan, family_index: int, repetitions: int) -> dict:
+    return {"name": plan.name, "family_index": family_index, "per_family_instance_index": 0,
+            "run_name": plan.name, "repetitions": repetitions, "threads": 1}
+
+
+class EntryResult:
+    """The rows of one entry (without derived fields) and the timeline of its last batch."""
+
+    def __init__(self):
+        self.rows: list = []
+        self.timeline: dict | None = None
+        self.error: str | None = None
+
+
+def measure_entry(plan, repetitions: int, family_index: int) -> EntryResult:
+    work, settings, model = plan.work, plan.settings, plan.settings.model
+    batch = work.make_batch()
+    result = EntryResult()
+    ok_rows = []
+    for repetition in range(repetitions):
+        row = _base_row(plan, family_index, repetitions)
+        row.update({"run_type": "iteration", "repetition_index": repetition, "iterations": plan.iterations})
+        interval_ns = cpu_ns = 0
+        error = None
+        last = None
+        for _ in range(plan.iterations):
+            try:
+                outcome = models.run_batch(work, batch, settings)
+            except Exception as exc:  # the model itself failed (e.g. its pool could not start)
+                error = f"{work.name} under {model}: could not run the batch: {type(exc).__name__}: {exc}"
+                break
+            error = batch_error(work, batch, outcome, model)
+            if error:
+                break
+            interval_ns += outcome.interval_ns
+            cpu_ns += outcome.cpu_ns
+            last = outcome
+        if error:
+            row.update({"error_occurred": True, "error_message": error,
+                        "real_time": 0.0, "cpu_time": 0.0, "time_unit": TIME_UNIT})
+            result.error = result.error or error
+        else:
+            row.update({"real_time": interval_ns / plan.iterations / NS_PER_UNIT,
+                        "cpu_time": cpu_ns / plan.iterations / NS_PER_UNIT, "time_unit": TIME_UNIT})
+            row["peak_concurrency"] = peak_concurrency(last)
+            durations = [t.end_ns - t.start_ns for t in last.tasks]
+            if hasattr(work, "work_rate_counters"):
+                row.update(work.work_rate_counters(batch, durations))
+            result.timeline = timeline_columns(batch, last)
+            ok_rows.append(row)
+        result.rows.append(row | plan.fields)
+    if len(ok_rows) >= 2:
+        result.rows += [r | plan.fields for r in aggregate_rows(plan, family_index, repetitions, ok_rows)]
+    return result
+
+
+COUNTER_EXCLUDE = {"name", "family_index", "per_family_instance_index", "run_name", "repetitions", "threads",
+                   "run_type", "repetition_index", "iterations", "real_time", "cpu_time", "time_unit"}
+
+
+def aggregate_rows(plan, family_index: int, repetitions: int, ok_rows: list) -> list:
+    counters = [k for k in ok_rows[0] if k not in COUNTER_EXCLUDE and isinstance(ok_rows[0][k], (int, float))]
+    columns = ["real_time", "cpu_time"] + counters
+
+    def mean(v):
+        return statistics.fmean(v)
+
+    def stddev(v):
+        return statistics.stdev(v) if len(v) > 1 else 0.0
+
+    def cv(v):
+        m = mean(v)
+        return stddev(v) / m if m != 0 else 0.0
+
+    out = []
+    for aggregate, fn in (("mean", mean), ("median", statistics.median), ("stddev", stddev), ("cv", cv)):
+        row = _base_row(plan, family_index, repetitions)
+        row.update({"name": f"{plan.name}_{aggregate}", "run_type": "aggregate", "iterations": len(ok_rows),
+                    "aggregate_name": aggregate, "aggregate_unit": "percentage" if aggregate == "cv" else "time"})
+        for column in columns:
+            row[column] = float(fn([r[column] for r in ok_rows]))
+        if aggregate != "cv":
+            row["time_unit"] = TIME_UNIT
+        out.append(row)
+    return out
+
+
+def format_seconds(seconds: float) -> str:
+    for unit, factor in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= factor:
+            return f"{seconds / factor:.3g} {unit}"
+    return f"{seconds * 1e9:.3g} ns"
+
+
+def progress_line(plan, result: EntryResult, ideal_ns: float | None, elapsed_s: float) -> str:
+    if result.error:
+        return f"  {plan.name}: ERROR {result.error}"
+    times = [r["real_time"] for r in result.rows if r["run_type"] == "iteration" and not r.get("error_occurred")]
+    median_ms = statistics.median(times)
+    line = f"  {plan.name}: {format_seconds(median_ms / 1e3)}"
+    if ideal_ns and median_ms > 0 and math.isfinite(ideal_ns):
+        line += f", {ideal_ns / 1e6 / median_ms:.0%} of ideal"
+    return line + f"  [{elapsed_s:.1f} s]"
+
+
+def now() -> float:
+    return time.monotonic()

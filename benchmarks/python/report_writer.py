@@ -1,0 +1,146 @@
+"""The report and its timeline file, in concbench's format (reports/report_document.cpp).
+
+A superset of Google Benchmark's JSON: `context`, `benchmarks` (rows), `complete` and
+`timelines_file`. Derived fields are computed at write time from all rows so far, as the
+C++ report document does: `ideal` and `bound` on every row with a time unit; `efficiency`
+(ideal / time) and `speedup` (the python-sequential entry of the same workload and params:
+an iteration row against its median, an aggregate against the same aggregate) on iteration,
+mean and median rows that did not fail. No number is ever NaN or infinite (they become null).
+
+Both files are rewritten after every entry through a temporary file and a rename, so a
+reader never sees half a file; `complete` stays false until the run ends.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import tempfile
+
+from measure import NS_PER_UNIT
+
+MAX_TIMELINE_TASKS = 10_000
+
+
+def timelines_path_for(report_path: str) -> str:
+    """`dir/name.json` -> `dir/name.timelines.json` (as the C++ side names it)."""
+    base = report_path[:-len(".json")] if report_path.endswith(".json") else report_path
+    return base + ".timelines.json"
+
+
+def replace_non_finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: replace_non_finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_non_finite(v) for v in value]
+    return value
+
+
+def downsampled(timeline: dict) -> dict:
+    """Every k-th task, so that a timeline keeps at most MAX_TIMELINE_TASKS tasks."""
+    n = len(timeline["task"])
+    if n <= MAX_TIMELINE_TASKS:
+        return timeline
+    stride = -(-n // MAX_TIMELINE_TASKS)
+    kept = dict(timeline)
+    for column in ("task", "worker", "start_ns", "end_ns"):
+        kept[column] = timeline[column][::stride]
+    kept["downsampled"] = True
+    kept["downsample_stride"] = stride
+    return kept
+
+
+def write_json_atomically(path: str, document, indent: int | None = 1) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(document, f, indent=indent, allow_nan=False)
+            f.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+class _Entry:
+    def __init__(self, plan, rows, timeline, ideal_ns, bound_ns):
+        self.plan = plan
+        self.rows = rows
+        self.timeline = timeline
+        self.ideal_ns = ideal_ns
+        self.bound_ns = bound_ns
+
+    def statistic_ms(self, statistic: str) -> float | None:
+        """This entry's aggregate row of that name, else computed from its iteration rows."""
+        times = []
+        for row in self.rows:
+            if row.get("error_occurred") or "time_unit" not in row:
+                continue
+            if row["run_type"] == "aggregate" and row["aggregate_name"] == statistic:
+                return row["real_time"]
+            if row["run_type"] == "iteration":
+                times.append(row["real_time"])
+        if not times:
+            return None
+        return statistics.median(times) if statistic == "median" else statistics.fmean(times)
+
+
+class ReportDocument:
+    def __init__(self, context: dict, report_path: str):
+        self.context = context
+        self.report_path = report_path
+        self.timelines_path = timelines_path_for(report_path)
+        self.entries: list = []
+
+    def add_entry(self, plan, rows: list, timeline: dict | None, ideal_ns: float | None, bound_ns: float | None):
+        self.entries.append(_Entry(plan, rows, timeline, ideal_ns, bound_ns))
+
+    def _sequential_for(self, entry: _Entry) -> _Entry | None:
+        for other in self.entries:
+            if other.plan.is_sequential and other.plan.comparison_key == entry.plan.comparison_key:
+                return other
+        return None
+
+    def _derived(self, entry: _Entry, row: dict) -> dict:
+        out = dict(row)
+        if "time_unit" not in row:  # cv: a fraction, no times to compare with
+            return out
+        if entry.ideal_ns is not None:
+            out["ideal"] = entry.ideal_ns / NS_PER_UNIT
+        if entry.bound_ns is not None:
+            out["bound"] = entry.bound_ns / NS_PER_UNIT
+        statistic = "iteration" if row["run_type"] == "iteration" else row["aggregate_name"]
+        if statistic not in ("iteration", "mean", "median") or row.get("error_occurred"):
+            return out
+        time = row["real_time"]
+        if time > 0 and entry.ideal_ns:
+            out["efficiency"] = entry.ideal_ns / NS_PER_UNIT / time
+        sequential = self._sequential_for(entry)
+        if sequential is not None and time > 0:
+            base = sequential.statistic_ms("median" if statistic == "iteration" else statistic)
+            if base is not None:
+                out["speedup"] = base / time
+        return out
+
+    def report(self, complete: bool) -> dict:
+        rows = [self._derived(e, r) for e in self.entries for r in e.rows]
+        return replace_non_finite({"context": self.context, "complete": complete,
+                                   "timelines_file": os.path.basename(self.timelines_path),
+                                   "benchmarks": rows})
+
+    def timelines(self) -> dict:
+        entries = {e.plan.name: downsampled(e.timeline) for e in self.entries if e.timeline is not None}
+        return replace_non_finite({"report": os.path.basename(self.report_path), "entries": entries})
+
+    def write(self, complete: bool) -> None:
+        """The timeline file first, then the report that names it."""
+        write_json_atomically(self.timelines_path, self.timelines(), indent=None)
+        write_json_atomically(self.report_path, self.report(complete))
