@@ -12,8 +12,8 @@
 namespace concbench {
 namespace {
 
-const std::vector<std::string> known_suites{"quick", "default", "full"};
-const std::vector<std::string> known_workloads{"cpu", "sleep", "http", "startup"};
+const std::vector<std::string> known_suites{"quick", "default", "full", "scale"};
+const std::vector<std::string> known_workloads{"cpu", "sleep", "http", "startup", "empty", "shared", "pipeline"};
 
 // Google Benchmark 1.7.1's flags that concbench passes through.
 const std::set<std::string> passed_benchmark_flags{
@@ -216,21 +216,35 @@ Usage: concbench [flags] [Google Benchmark flags]
        concbench serve [--port P] [--delay-ms D] [--body-bytes B] [--bind ADDRESS] [--close]
                        the http server alone: prints its URL, stops on Ctrl-C
 
-  --suite=quick|default|full
+  --suite=quick|default|full|scale
                           quick: small batches, about a minute; default (the default): the
-                          tutorial batch at cpu scale 1 and 100, sleep, http, every model,
-                          about 5 minutes; full: the default suite with 10 repetitions and
-                          http also with a new connection per request
-  --workloads=LIST        cpu, sleep, http, startup (replaces the suite's list). http: GETs
+                          tutorial batch at cpu scale 1 and 100, sleep, http, empty, every
+                          model, about 5 minutes; full: the default suite with 10 repetitions
+                          and http also with a new connection per request; scale: one wave of
+                          N sleeps of 100 ms (x --time-scale) for N = 10, 100, 1000, 10000,
+                          100000 under coroutines (awaitable, K:all), thread-per-task and
+                          threads with W = N (up to 10000), processes-fork one process per
+                          task (up to 1000): time and OS limits against N
+  --workloads=LIST        cpu, sleep, http, startup, empty (replaces the suite's list). http: GETs
                           against concbench's own server (started in its own process) or
                           --http-url; startup: the time
                           for a process model to get W workers ready (each has said hello),
                           next to its floor measured in the same run: a bare fork from the
                           fork server (floor-fork-server), a bare posix_spawn of this binary
-                          (floor-posix-spawn); needs processes-fork or processes-spawn
-  --models=LIST           sequential, threads, thread-per-task, coroutines, processes-fork
-                          (workers forked by a fork server), processes-spawn (workers
-                          re-executed with Boost.Process)
+                          (floor-posix-spawn); needs processes-fork or processes-spawn;
+                          empty: tasks that do nothing, so a batch's time per task is the
+                          model's dispatch cost (N = 10000; 1000 for thread-per-task and the
+                          process models; pools of W = 2 unless --workers);
+                          shared and pipeline (scenarios, run only when named here): tasks
+                          updating one counter unsynchronised / under a mutex / atomically
+                          (lost updates counted), and producers passing items to consumers
+                          through a bounded queue (every item verified delivered exactly once),
+                          under sequential, threads, coroutines and processes-fork
+  --models=LIST           sequential, threads, threads-asio (boost::asio::thread_pool, one
+                          post per task; by default at one W per suite, cpu and sleep, unless
+                          named here or --workers is given), thread-per-task, coroutines,
+                          processes-fork (workers forked by a fork server), processes-spawn
+                          (workers re-executed with Boost.Process)
   --workers=LIST          W for the pools, e.g. 1,2,4,py-default (py-default: Python's
                           ThreadPoolExecutor default, min(32, CPUs + 4)); the process models
                           also run one process per task (pool:per-task, W:all); also the W

@@ -1,11 +1,19 @@
 #include "entry_measurement.hpp"
 
+#include <malloc.h>
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
+#include "process_pool_runner.hpp"
 #include "resource_limits.hpp"
 #include "runner.hpp"
+#include "timeline_figures.hpp"
 
 namespace concbench {
 
@@ -75,6 +83,84 @@ nlohmann::json timeline_columns(const batch_outcome& outcome, std::span<const ta
           {"start_ns", std::move(start)}, {"end_ns", std::move(end)}};
 }
 
+std::optional<std::int64_t> status_bytes(std::string_view status, std::string_view key) {
+  for (std::size_t at = 0; at < status.size();) {
+    const auto end = std::min(status.find('\n', at), status.size());
+    auto line = status.substr(at, end - at);
+    at = end + 1;
+    if (line.substr(0, key.size()) != key || line.size() <= key.size() || line[key.size()] != ':') continue;
+    line.remove_prefix(key.size() + 1);
+    line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
+    std::int64_t kib = 0;
+    if (std::from_chars(line.data(), line.data() + line.size(), kib).ec != std::errc{}) return std::nullopt;
+    return kib * 1024;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<std::int64_t> own_status_bytes(std::string_view key) {
+  std::ifstream in("/proc/self/status");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return status_bytes(text.str(), key);
+}
+
+// Sets VmHWM back to the current VmRSS (Linux 4.0 and later); false when refused.
+bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+process_usage own_usage() {
+  ::rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage_of(usage);
+}
+
+}  // namespace
+
+std::optional<resource_probe> probe_resources(runner& batch_runner, const workload& work,
+                                              std::span<const task_spec> batch, std::stop_token stop) {
+  auto* pool_runner = dynamic_cast<process_pool_runner*>(&batch_runner);
+  if (pool_runner) pool_runner->sample_next_batch();
+  ::malloc_trim(0);  // memory the timed batches freed goes back, so this batch's shows as growth
+  const bool peak_reset = reset_peak_rss();
+  const auto rss_before = own_status_bytes("VmRSS");
+  const auto usage_before = own_usage();
+  const auto outcome = batch_runner.run(work, batch, stop);
+  const auto usage_after = own_usage();
+  const auto peak = own_status_bytes("VmHWM");
+  if (first_batch_error(work, batch, outcome, "the probe batch")) return std::nullopt;
+
+  resource_probe probe;
+  if (peak_reset && peak && rss_before) {
+    probe.peak_rss_bytes = *peak;
+    probe.rss_growth_bytes = std::max<std::int64_t>(*peak - *rss_before, 0);
+    if (!batch.empty()) probe.bytes_per_task = static_cast<double>(*probe.rss_growth_bytes) / static_cast<double>(batch.size());
+  }
+  probe.workers_pss_bytes = outcome.workers_pss_bytes;
+  probe.usage = usage_after - usage_before;
+  if (outcome.workers_usage) probe.usage += *outcome.workers_usage;
+  return probe;
+}
+
+nlohmann::json probe_fields(const resource_probe& probe) {
+  nlohmann::json fields = nlohmann::json::object();
+  if (probe.peak_rss_bytes) fields["peak_rss_bytes"] = *probe.peak_rss_bytes;
+  if (probe.rss_growth_bytes) fields["rss_growth_bytes"] = *probe.rss_growth_bytes;
+  if (probe.bytes_per_task) fields["bytes_per_task"] = *probe.bytes_per_task;
+  if (probe.workers_pss_bytes) fields["workers_pss_bytes"] = *probe.workers_pss_bytes;
+  fields["cpu_user_ns"] = probe.usage.user_ns;
+  fields["cpu_system_ns"] = probe.usage.system_ns;
+  fields["voluntary_switches"] = probe.usage.voluntary_switches;
+  fields["involuntary_switches"] = probe.usage.involuntary_switches;
+  return fields;
+}
+
 std::chrono::milliseconds default_task_timeout(const workload& work) {
   const auto ten_batches = std::chrono::milliseconds(static_cast<std::int64_t>(10 * work.nominal_sequential_ns() / 1e6));
   return std::max<std::chrono::milliseconds>(ten_batches, std::chrono::minutes(1));
@@ -84,7 +170,9 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   const auto& plan = entry.plan;
   const auto& work = *plan.work;
   const auto model = to_string(plan.settings.model);
+  ++entry.repetitions_run;
   if (stop.stop_requested()) {
+    entry.failed = true;
     state.SkipWithError(interrupted_before_start);
     return;
   }
@@ -92,11 +180,13 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   try {
     batch_runner = make_runner(plan.settings);  // a warm pool starts here, outside the samples
   } catch (const std::system_error& e) {
+    entry.failed = true;
     state.SkipWithError((work.name() + " under " + std::string(model) +
                          ": could not start: " + explain_refusal(e, os_resource::thread))
                             .c_str());
     return;
   } catch (const std::exception& e) {
+    entry.failed = true;
     state.SkipWithError((work.name() + " under " + std::string(model) + ": could not start: " + e.what()).c_str());
     return;
   }
@@ -104,6 +194,7 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
     // One untimed batch: threads, caches and allocator are warm before the first sample.
     const auto warm_up = batch_runner->run(work, entry.batch, stop);
     if (auto error = first_batch_error(work, entry.batch, warm_up, model)) {
+      entry.failed = true;
       state.SkipWithError(("warm-up batch failed: " + *error).c_str());
       return;
     }
@@ -116,6 +207,7 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
     const auto error = first_batch_error(work, entry.batch, outcome, model);
     state.ResumeTiming();
     if (error) {
+      entry.failed = true;
       state.SkipWithError(error->c_str());
       break;
     }
@@ -130,8 +222,20 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   for (const auto& [name, value] : work.work_rate_counters(entry.batch, durations, entry.constants)) {
     state.counters[name] = value;
   }
+  for (const auto& [name, value] : timeline_counters(figures_of(last->timeline, last->interval))) {
+    state.counters[name] = value;
+  }
   entry.metadata->timeline =
       timeline_columns(*last, entry.batch, effective_workers(plan.settings, entry.batch.size()));
+
+  // The probe batch: once, after the last timed repetition (the loop above has ended, so
+  // nothing here is timed), and never for an entry that failed.
+  const bool last_repetition = entry.repetitions <= 0 || entry.repetitions_run >= entry.repetitions;
+  if (last_repetition && !entry.failed && !stop.stop_requested()) {
+    if (const auto probe = probe_resources(*batch_runner, work, entry.batch, stop)) {
+      entry.metadata->entry_figures = probe_fields(*probe);
+    }
+  }
 }
 
 }  // namespace concbench

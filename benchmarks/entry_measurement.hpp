@@ -3,8 +3,17 @@
 // measure it inside Google Benchmark's loop exactly as DESIGN.md says: one batch per
 // iteration, the runner's own interval as the manual time, verification outside it, a
 // failed or wrong batch an error (SkipWithError), never a number.
+//
+// Besides the times, each entry gets figures of two kinds:
+// - from the timeline of each repetition's last timed batch (timeline_figures.hpp): task
+//   latency percentiles and the overhead split, as counters of that repetition's row;
+// - from ONE extra untimed "probe" batch run after the entry's last timed repetition (never
+//   before or between them, so the instrumentation — malloc_trim, resetting the peak RSS,
+//   reading /proc — never perturbs a timed sample): memory and the CPU time and context
+//   switches of every process involved, on the entry's iteration, mean and median rows.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -17,6 +26,7 @@
 #include "batch_outcome.hpp"
 #include "entry_metadata.hpp"
 #include "machine_constants.hpp"
+#include "runner.hpp"
 #include "suite.hpp"
 
 namespace concbench {
@@ -26,7 +36,38 @@ struct measured_entry {
   std::vector<task_spec> batch;
   std::shared_ptr<entry_metadata> metadata;
   machine_constants constants;
+  // How many repetitions Google Benchmark runs of this entry (0: unknown; then every
+  // repetition runs the probe batch), how many have run, and whether one failed (no probe).
+  int repetitions = 0;
+  int repetitions_run = 0;
+  bool failed = false;
 };
+
+// What the probe batch measured. Sizes in bytes, times in ns, all per batch.
+struct resource_probe {
+  // The measuring process: VmHWM after the batch, its peak resident set (reset before it by
+  // writing 5 to /proc/self/clear_refs; absent when the kernel refuses), the growth over
+  // VmRSS just before the batch (after malloc_trim(0)), and that growth per task.
+  std::optional<std::int64_t> peak_rss_bytes;
+  std::optional<std::int64_t> rss_growth_bytes;
+  std::optional<double> bytes_per_task;
+  // Process models: the proportional set size of the worker processes (batch_outcome.hpp).
+  std::optional<std::int64_t> workers_pss_bytes;
+  // getrusage(RUSAGE_SELF) growth of the measuring process plus the workers' usage
+  // (batch_outcome::workers_usage).
+  process_usage usage;
+};
+
+// Runs one batch of `batch` on `batch_runner` with the instrumentation around it; nullopt
+// when the batch failed. Never call it between timed samples.
+std::optional<resource_probe> probe_resources(runner& batch_runner, const workload& work,
+                                              std::span<const task_spec> batch, std::stop_token stop);
+// The probe as the report's row fields: peak_rss_bytes, rss_growth_bytes, bytes_per_task,
+// workers_pss_bytes, cpu_user_ns, cpu_system_ns, voluntary_switches, involuntary_switches.
+nlohmann::json probe_fields(const resource_probe& probe);
+
+// A "VmRSS:   1234 kB" line of /proc/PID/status, in bytes; nullopt when missing.
+std::optional<std::int64_t> status_bytes(std::string_view status, std::string_view key);
 
 // The report's fields of an entry, with its ideal and bound on this machine.
 entry_metadata describe_entry(const entry_plan& plan, const std::vector<task_spec>& batch,

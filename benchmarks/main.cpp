@@ -21,6 +21,7 @@
 #include "calibration.hpp"
 #include "cli_options.hpp"
 #include "entry_measurement.hpp"
+#include "environment_check.hpp"
 #include "fork_server.hpp"
 #include "http_calibration.hpp"
 #include "http_serve.hpp"
@@ -29,6 +30,8 @@
 #include "machine_info.hpp"
 #include "progress_display.hpp"
 #include "report_collector.hpp"
+#include "scenario_measurement.hpp"
+#include "scenario_suite.hpp"
 #include "startup_measurement.hpp"
 #include "suite.hpp"
 #include "worker_main.hpp"
@@ -68,6 +71,7 @@ bool selected_by(const std::string& filter, const std::string& name) {
 // The --list estimate of each entry, by name.
 std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measured_entry>& entries,
                                                          const std::vector<measured_startup_entry>& startups,
+                                                         const std::vector<measured_scenario_entry>& scenarios,
                                                          int repetitions) {
   std::map<std::string, double> seconds;
   for (const auto& entry : entries) {
@@ -77,13 +81,19 @@ std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measu
   // A start-up's ideal is measured by the run itself; a sample lasts about 50 ms, and stopping
   // the workers after each start about as long again.
   for (const auto& entry : startups) seconds[entry.metadata->name] = 2 * 50e6 * repetitions / 1e9;
+  for (const auto& entry : scenarios) {
+    seconds[entry.metadata->name] = nominal_batch_ns(entry.plan) * iterations_per_sample(entry.plan) * repetitions / 1e9;
+  }
   return seconds;
 }
 
 double estimated_seconds(const std::vector<measured_entry>& entries,
-                         const std::vector<measured_startup_entry>& startups, int repetitions) {
+                         const std::vector<measured_startup_entry>& startups,
+                         const std::vector<measured_scenario_entry>& scenarios, int repetitions) {
   double total = 0;
-  for (const auto& [name, seconds] : estimated_seconds_by_entry(entries, startups, repetitions)) total += seconds;
+  for (const auto& [name, seconds] : estimated_seconds_by_entry(entries, startups, scenarios, repetitions)) {
+    total += seconds;
+  }
   return total;
 }
 
@@ -115,6 +125,16 @@ std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, 
 std::vector<measured_startup_entry> build_startup_entries(const std::vector<startup_plan>& plans,
                                                           entry_registry& registry, const std::string& filter) {
   std::vector<measured_startup_entry> entries;
+  for (const auto& plan : plans) {
+    if (!selected_by(filter, entry_name(plan))) continue;
+    entries.push_back({plan, registry.add(describe_entry(plan))});
+  }
+  return entries;
+}
+
+std::vector<measured_scenario_entry> build_scenario_entries(const std::vector<scenario_plan>& plans,
+                                                           entry_registry& registry, const std::string& filter) {
+  std::vector<measured_scenario_entry> entries;
   for (const auto& plan : plans) {
     if (!selected_by(filter, entry_name(plan))) continue;
     entries.push_back({plan, registry.add(describe_entry(plan))});
@@ -158,6 +178,7 @@ int main(int argc, char** argv) {
   cli_options options;
   std::vector<entry_plan> plans;
   std::vector<startup_plan> startup_plans;
+  std::vector<scenario_plan> scenario_plans;
   std::string filter;
   try {
     options = parse_cli(args);
@@ -167,6 +188,7 @@ int main(int argc, char** argv) {
     }
     plans = plan_suite(options);
     startup_plans = plan_startup(options);
+    scenario_plans = plan_scenarios(options);
     filter = benchmark_filter(options);
     std::regex check(filter.empty() || filter.front() != '-' ? filter : filter.substr(1));
   } catch (const std::regex_error& e) {
@@ -188,7 +210,8 @@ int main(int argc, char** argv) {
     entry_registry registry;
     const auto entries = build_entries(plans, nominal_constants(cpus), registry, filter, options.task_timeout_ms);
     const auto startups = build_startup_entries(startup_plans, registry, filter);
-    const double seconds = estimated_seconds(entries, startups, repetitions);
+    const auto scenarios = build_scenario_entries(scenario_plans, registry, filter);
+    const double seconds = estimated_seconds(entries, startups, scenarios, repetitions);
     if (seconds > max_run_seconds) {
       std::cerr << "concbench: this run would take about " << format_duration_ns(seconds * 1e9)
                 << " by the --list estimate (more than a day): check --cpu-scale, --time-scale, --http-tasks, "
@@ -198,7 +221,8 @@ int main(int argc, char** argv) {
     if (options.list) {
       for (const auto& entry : entries) std::cout << entry.metadata->name << "\n";
       for (const auto& entry : startups) std::cout << entry.metadata->name << "\n";
-      std::cout << entries.size() + startups.size() << " entries; about " << static_cast<int>(seconds + 1)
+      for (const auto& entry : scenarios) std::cout << entry.metadata->name << "\n";
+      std::cout << entries.size() + startups.size() + scenarios.size() << " entries; about " << static_cast<int>(seconds + 1)
                 << " s with " << repetitions << " repetitions (nominal constants, P=" << cpus << ")\n";
       return 0;
     }
@@ -222,15 +246,14 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The machine's state before calibration loads the CPUs; its warnings say what to fix.
+  run_environment environment;
+  environment.print_start_warnings(std::cout);
   std::cout << "concbench: calibrating (P=" << cpus << ") ..." << std::flush;
   machine_constants constants = calibrate(cpus);
   std::cout << " c_1 = " << constants.increment_ns(1) << " ns/increment, c_" << cpus << " = "
             << constants.increment_ns(cpus) << ", sleep overshoot " << format_duration_ns(constants.sleep_overshoot_ns)
             << ", core clock " << constants.core_ghz << " GHz" << std::endl;
-  if (!is_optimised_build()) {
-    std::cout << "concbench: warning: this is a debug build; figures are not representative. Build with "
-                 "`cmake --preset release`.\n";
-  }
 
   // The http entries fetch from a server in its own process (its threads are not in this
   // one), started here unless --http-url names one; r and X are measured against it.
@@ -257,8 +280,10 @@ int main(int argc, char** argv) {
   entry_registry registry;
   auto entries = build_entries(plans, constants, registry, filter, options.task_timeout_ms);
   const auto startups = build_startup_entries(startup_plans, registry, filter);
-  const std::stop_token stop = interrupt->token();
+  const auto scenarios = build_scenario_entries(scenario_plans, registry, filter);  // complete before registering:
+  const std::stop_token stop = interrupt->token();                                  // the lambdas keep references
   for (auto& entry : entries) {
+    entry.repetitions = repetitions;  // its untimed probe batch follows the last one
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
                                                     [&entry, token = stop](benchmark::State& state) {
                                                       measure_entry(state, entry, token);
@@ -272,24 +297,33 @@ int main(int argc, char** argv) {
                                                     });
     configure(registered, iterations_per_sample(entry.plan), options.repetitions_given, repetitions);
   }
+  for (const auto& entry : scenarios) {
+    auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
+                                                    [&entry, token = stop](benchmark::State& state) {
+                                                      measure_scenario_entry(state, entry, token);
+                                                    });
+    configure(registered, iterations_per_sample(entry.plan), options.repetitions_given, repetitions);
+  }
 
   nlohmann::json context = machine_context();
   context["build"] = build_context();
   context["machine_constants"] = constants;
   context["command_line"] = nlohmann::json(std::vector<std::string>(argv, argv + argc));
   context["suite"] = options.suite;
+  context.update(environment.start_context());
 
-  const std::size_t entry_count = entries.size() + startups.size();
+  const std::size_t entry_count = entries.size() + startups.size() + scenarios.size();
   std::cout << "concbench: " << entry_count << " entries, about "
-            << static_cast<int>(estimated_seconds(entries, startups, repetitions) + 1)
+            << static_cast<int>(estimated_seconds(entries, startups, scenarios, repetitions) + 1)
             << " s; report: " << report_path.string() << std::endl;
-  progress_display progress(std::cout, entry_count, estimated_seconds_by_entry(entries, startups, repetitions));
+  progress_display progress(std::cout, entry_count, estimated_seconds_by_entry(entries, startups, scenarios, repetitions));
   report_collector collector(report_path, context, registry,
                              [&progress](const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
                                progress.entry_done(entry, rows);
                              });
 
   collector.set_interruption([&interrupt] { return interrupt->signal_name(); });
+  collector.set_end_of_run([&environment] { return environment.finish(std::cout); });
 
   std::vector<std::string> benchmark_args{argv[0]};
   benchmark_args.insert(benchmark_args.end(), options.benchmark_flags.begin(), options.benchmark_flags.end());

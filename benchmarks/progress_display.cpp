@@ -1,6 +1,7 @@
 #include "progress_display.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cstdio>
 
 #include "report_document.hpp"
@@ -55,9 +56,34 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
     line += buffer;
   }
   // The row's ideal: for a start-up entry it is its floor, measured by this run.
-  if (shown->contains("ideal")) {
+  if (shown->contains("ideal") && shown->at("ideal").get<double>() > 0) {
     line += "  (ideal " + format_duration_ns(shown->at("ideal").get<double>() * nanoseconds_per(shown->at("time_unit"))) +
             ")";
+  }
+  // What a workload without an ideal measures instead: dispatch cost, lost updates, throughput.
+  const auto figure = [&](const char* key) -> std::optional<double> {
+    const auto found = shown->find(key);
+    if (found == shown->end() || !found->is_number()) return std::nullopt;
+    return found->get<double>();
+  };
+  if (shown->value("workload", "") == "empty") {
+    if (const auto per_task = figure("dispatch_ns_per_task")) line += "  " + format_duration_ns(*per_task) + " per task";
+  }
+  if (const auto lost = figure("lost_updates")) {
+    std::snprintf(buffer, sizeof buffer, "  lost %.0f of %.0f updates", *lost, figure("expected_updates").value_or(0));
+    line += buffer;
+  }
+  if (const auto rate = figure("items_per_second")) {
+    std::snprintf(buffer, sizeof buffer, "  %.3g items/s", *rate);
+    line += buffer;
+  }
+  // The stability verdict (report_document.hpp), when the repetitions were noisy.
+  if (const auto stability = shown->find("stability");
+      stability != shown->end() && stability->is_object() && stability->value("verdict", "") == "noisy") {
+    std::snprintf(buffer, sizeof buffer, "  noisy: cv %.1f %%", stability->value("cv", 0.0) * 100);
+    line += buffer;
+    const int outliers = stability->value("outliers", 0);
+    if (outliers > 0) line += ", " + std::to_string(outliers) + (outliers == 1 ? " outlier" : " outliers");
   }
   return line;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // One readable line per finished entry: [k/n] name, median time and spread, speedup,
-// efficiency; or the error that failed it; and the time the run has left.
+// efficiency, "noisy: cv 5.2 %" when the repetitions were unsteady; or the error that failed
+// it; and the time the run has left.
 
 #include <chrono>
 #include <cstddef>

@@ -1,9 +1,12 @@
 #include "suite.hpp"
 
+#include "scenario_suite.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 #include "cpu_workload.hpp"
+#include "empty_workload.hpp"
 #include "http_workload.hpp"
 #include "machine_info.hpp"
 #include "sleep_workload.hpp"
@@ -24,12 +27,33 @@ struct suite_definition {
   std::int64_t http_body_bytes;
   std::vector<std::size_t> http_inflight;  // K for coroutines; 0 = all
   bool http_new_connection_case = false;   // also a new connection per request
+  // threads-asio, the peer of threads, runs cpu and sleep at these W only (cold and warm,
+  // cheap batches), unless the user chose the models or the workers: enough to compare the two
+  // pools where threads also runs, within the suite's budget.
+  std::vector<worker_count> peer_workers = {};
 };
+
+// `empty` (dispatch cost per task): N tasks for the in-process models, fewer for the models
+// that pay a thread start or a pipe round trip per task; pools of W = 2, cold and warm.
+constexpr int empty_tasks = 10'000;
+constexpr int empty_tasks_costly = 1'000;
+
+// The scale suite: one wave of N sleeps of 100 ms (x --time-scale) for N = 10 ... 100,000,
+// under the models that can keep every task waiting at once, as far as each can go here
+// (pid_max is 32768 system-wide: PITFALLS.md).
+constexpr int scale_tasks[] = {10, 100, 1'000, 10'000, 100'000};
+constexpr double scale_sleep_ms = 100;
+constexpr int scale_max_threads = 10'000;   // thread-per-task, threads with W = N
+constexpr int scale_max_processes = 1'000;  // processes-fork, one process per task
 
 suite_definition definition_of(const std::string& suite) {
   const worker_count py_default{python_default_workers(), "py-default"};
+  if (suite == "scale") {
+    // Only sleep (plan_scale); no start-up entries.
+    return {{"sleep"}, {}, 0, scale_sleep_ms, {}, false, {}, 0, 0, 0, {}};
+  }
   if (suite == "quick") {
-    return {{"cpu", "sleep", "http", "startup"},
+    return {{"cpu", "sleep", "http", "startup", "empty"},
             {1},
             20,
             20,
@@ -39,10 +63,12 @@ suite_definition definition_of(const std::string& suite) {
             50,
             5,
             1024,
-            {0}};
+            {0},
+            false,
+            {{2, "2"}}};
   }
   // http: K sweeps where threads and coroutines part ways (K = W, then more in flight).
-  suite_definition standard{{"cpu", "sleep", "http", "startup"},
+  suite_definition standard{{"cpu", "sleep", "http", "startup", "empty"},
           {1, 100},
           100,
           10,
@@ -52,7 +78,9 @@ suite_definition definition_of(const std::string& suite) {
           100,
           5,
           1024,
-          {8, 32, 0}};
+          {8, 32, 0},
+          false,
+          {{8, "8"}}};
   if (suite == "full") standard.http_new_connection_case = true;
   return standard;
 }
@@ -87,13 +115,16 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
   for (const auto model : models) {
     run_settings settings;
     settings.model = model;
+    // The peer pool is sampled (suite.peer_workers) unless the user asked for it or for W.
+    const bool sampled_peer = model == model_kind::threads_asio && !options.models && !options.workers;
+    if (sampled_peer && (work->name() == "http" || work->nominal_sequential_ns() >= expensive_batch_ns)) continue;
     if (uses_pool(model)) {
-      for (const auto& w : workers) {
+      for (const auto& w : sampled_peer ? suite.peer_workers : workers) {
         if (!worth_running(options, *work, w.value)) continue;
         settings.workers = w.value;
         settings.pool = pool_mode::cold;
         plans.push_back({work, settings, w.label});
-        if (wants_warm_pool(suite, *work, w.value)) {
+        if (sampled_peer || wants_warm_pool(suite, *work, w.value)) {
           settings.pool = pool_mode::warm;
           plans.push_back({work, settings, w.label});
         }
@@ -135,6 +166,83 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
   return plans;
 }
 
+// `empty` under every selected model: the dispatch cost per task (DESIGN.md "Words"). Sequential
+// runs both batch sizes, so every entry has a sequential entry of the same N (its speedup).
+std::vector<entry_plan> empty_entries(const cli_options& options, const std::vector<model_kind>& models) {
+  const auto many = std::make_shared<const empty_workload>(empty_tasks);
+  const auto few = std::make_shared<const empty_workload>(empty_tasks_costly);
+  const std::vector<worker_count> two{{2, "2"}};
+  const auto& workers = options.workers ? *options.workers : two;
+  std::vector<entry_plan> plans;
+  for (const auto model : models) {
+    run_settings settings;
+    settings.model = model;
+    if (model == model_kind::sequential) {
+      plans.push_back({many, settings, ""});
+      plans.push_back({few, settings, ""});
+    } else if (model == model_kind::thread_per_task) {
+      plans.push_back({few, settings, ""});
+    } else if (model == model_kind::coroutines) {
+      settings.form = task_form::awaitable;
+      plans.push_back({many, settings, ""});
+    } else if (uses_pool(model)) {
+      // Warm: dispatch alone; cold: with the pool's start and stop.
+      const auto& work = is_process_model(model) ? few : many;
+      for (const auto& w : workers) {
+        settings.workers = w.value;
+        for (const auto pool : {pool_mode::cold, pool_mode::warm}) {
+          settings.pool = pool;
+          plans.push_back({work, settings, w.label});
+        }
+      }
+    }
+  }
+  return plans;
+}
+
+// --suite=scale: for each N, every selected model that the sweep has, up to its limit.
+std::vector<entry_plan> plan_scale(const cli_options& options, const std::vector<std::string>& workloads,
+                                   const std::vector<model_kind>& models) {
+  if (options.workers) {
+    throw cli_error("--workers does not apply to --suite=scale: its thread pools run W = N, one thread per task");
+  }
+  std::vector<entry_plan> plans;
+  if (std::find(workloads.begin(), workloads.end(), "sleep") == workloads.end()) return plans;
+  for (const int tasks : scale_tasks) {
+    const auto work = std::make_shared<const sleep_workload>(tasks, scale_sleep_ms, options.time_scale);
+    for (const auto model : models) {
+      run_settings settings;
+      settings.model = model;
+      switch (model) {
+        case model_kind::coroutines:
+          settings.form = task_form::awaitable;
+          plans.push_back({work, settings, ""});
+          break;
+        case model_kind::thread_per_task:
+          if (tasks <= scale_max_threads) plans.push_back({work, settings, ""});
+          break;
+        case model_kind::threads:
+          // A cold pool of one thread per task: the pool's start is part of the wave.
+          if (tasks <= scale_max_threads) {
+            settings.workers = tasks;
+            plans.push_back({work, settings, std::to_string(tasks)});
+          }
+          break;
+        case model_kind::processes_fork:
+          if (tasks <= scale_max_processes) {
+            settings.workers = tasks;
+            settings.pool = pool_mode::per_task;
+            plans.push_back({work, settings, "all"});
+          }
+          break;
+        default:
+          break;  // not part of the sweep
+      }
+    }
+  }
+  return plans;
+}
+
 }  // namespace
 
 std::vector<entry_plan> plan_suite(const cli_options& options) {
@@ -145,8 +253,12 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
   std::stable_partition(models.begin(), models.end(), [](model_kind m) { return m == model_kind::sequential; });
 
   std::vector<entry_plan> plans;
-  for (const auto& name : workloads) {
-    if (name == "cpu") {
+  if (options.suite == "scale") plans = plan_scale(options, workloads, models);
+  for (const auto& name : options.suite == "scale" ? std::vector<std::string>{} : workloads) {
+    if (name == "empty") {
+      auto more = empty_entries(options, models);
+      plans.insert(plans.end(), more.begin(), more.end());
+    } else if (name == "cpu") {
       for (const double scale : options.cpu_scales ? *options.cpu_scales : suite.cpu_scales) {
         auto work = std::make_shared<const cpu_workload>(scale);
         auto more = entries_for(work, suite, options, models);
@@ -170,7 +282,7 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
       }
     }
   }
-  if (plans.empty() && plan_startup(options).empty()) {
+  if (plans.empty() && plan_startup(options).empty() && plan_scenarios(options).empty()) {
     const bool startup_only = workloads.size() == 1 && workloads.front() == "startup";
     throw cli_error(startup_only ? "the startup workload measures the process models: add processes-fork or "
                                    "processes-spawn to --models"
@@ -260,6 +372,10 @@ int iterations_per_sample(const startup_plan& plan) {
 }
 
 int iterations_per_sample(const workload& work) {
+  // An empty batch already averages its N dispatches, and its time differs a thousandfold
+  // between models (a sequential call against a pipe round trip), so no count from its size
+  // fits every model: one batch per sample.
+  if (work.name() == "empty") return 1;
   constexpr double sample_ns = 100e6;
   const double batch_ns = work.nominal_sequential_ns();
   if (batch_ns >= sample_ns || batch_ns <= 0) return 1;

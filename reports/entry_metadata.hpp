@@ -25,6 +25,10 @@ struct entry_metadata {
   std::string comparison_key;
   bool is_sequential = false;
   nlohmann::json timeline;  // columns of the last measured batch; null until it ran
+  // Figures of the entry as a whole, measured once by an untimed probe batch after its last
+  // timed repetition (peak_rss_bytes, cpu_user_ns, ...): an object of numbers that the report
+  // puts on the entry's iteration, mean and median rows; null until the probe ran.
+  nlohmann::json entry_figures;
 };
 
 // Entries by grammar name (Google Benchmark's function name).

@@ -138,7 +138,16 @@ void report_collector::ReportRuns(const std::vector<Run>& runs) {
   if (on_entry_done_ && !aggregates_follow) on_entry_done_(*entry, document_->rows_of(entry->name));
 }
 
-void report_collector::Finalize() { write(true); }
+void report_collector::Finalize() {
+  if (end_context_ && document_) {
+    try {
+      document_->update_context(end_context_());
+    } catch (const std::exception& e) {
+      GetErrorStream() << "concbench: the end-of-run check failed: " << e.what() << "\n";
+    }
+  }
+  write(true);
+}
 
 void report_collector::write(bool complete) {
   try {

@@ -35,6 +35,9 @@ class report_collector final : public benchmark::BenchmarkReporter {
   // Asked at every write: the signal that interrupted the run ("SIGINT"), or empty. An
   // interrupted run's report says so in its context and is never marked complete.
   void set_interruption(std::function<std::string()> interrupted_by) { interrupted_by_ = std::move(interrupted_by); }
+  // Called once when the run ends (Finalize), before the last write: context keys to set,
+  // e.g. the machine's state at the end (environment_check.hpp).
+  void set_end_of_run(std::function<nlohmann::json()> end_context) { end_context_ = std::move(end_context); }
   // A write failed (disk full, directory removed): the message, else empty.
   const std::string& write_error() const { return write_error_; }
 
@@ -49,6 +52,7 @@ class report_collector final : public benchmark::BenchmarkReporter {
   bool any_failed_ = false;
   std::string write_error_;
   std::function<std::string()> interrupted_by_;
+  std::function<nlohmann::json()> end_context_;
 };
 
 // Google Benchmark's JSON fields of one run, as its own JSON reporter writes them.

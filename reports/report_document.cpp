@@ -59,7 +59,52 @@ void replace_non_finite(nlohmann::json& value) {
   }
 }
 
+std::optional<stability_verdict> stability_of(std::span<const double> times) {
+  const auto n = times.size();
+  if (n < 2) return std::nullopt;
+  double sum = 0;
+  for (const double t : times) sum += t;
+  const double mean = sum / static_cast<double>(n);
+  if (!(mean > 0)) return std::nullopt;
+  double squares = 0;
+  for (const double t : times) squares += (t - mean) * (t - mean);
+  stability_verdict verdict;
+  verdict.repetitions = static_cast<int>(n);
+  verdict.cv = std::sqrt(squares / static_cast<double>(n - 1)) / mean;
+  const double median = median_of({times.begin(), times.end()});
+  std::vector<double> deviations;
+  for (const double t : times) deviations.push_back(std::abs(t - median));
+  const double mad = median_of(deviations);
+  if (mad > 0) {
+    for (const double deviation : deviations) {
+      if (deviation > 3 * 1.4826 * mad) ++verdict.outliers;
+    }
+  }
+  return verdict;
+}
+
+nlohmann::json stability_json(const stability_verdict& verdict) {
+  return {{"cv", verdict.cv},
+          {"outliers", verdict.outliers},
+          {"repetitions", verdict.repetitions},
+          {"verdict", verdict.noisy() ? "noisy" : "stable"}};
+}
+
 report_document::report_document(nlohmann::json context) : context_(std::move(context)) {}
+
+void report_document::update_context(const nlohmann::json& keys) {
+  for (const auto& [key, value] : keys.items()) context_[key] = value;
+}
+
+std::optional<stability_verdict> report_document::entry_stability(const std::string& entry_name) const {
+  std::vector<double> times;
+  for (const auto& r : rows_) {
+    if (r.entry->name != entry_name || is_failed(r.fields) || statistic_of(r.fields) != "iteration") continue;
+    if (!r.fields.contains("time_unit") || !r.fields.contains("real_time")) continue;
+    times.push_back(r.fields.at("real_time").get<double>() * nanoseconds_per(r.fields.at("time_unit")));
+  }
+  return stability_of(times);
+}
 
 void report_document::add_row(nlohmann::json row, std::shared_ptr<const entry_metadata> entry) {
   rows_.push_back({std::move(row), std::move(entry)});
@@ -91,6 +136,8 @@ nlohmann::json report_document::with_derived_fields(const row& r) const {
                     : entry.name;
   out["run_name"] = entry.name;
   for (const auto& [key, value] : entry.fields.items()) out[key] = value;
+  // The entry's verdict on every one of its rows, once two repetitions are measured.
+  if (const auto stability = entry_stability(entry.name)) out["stability"] = stability_json(*stability);
 
   // Rows without a time unit (cv, a fraction) carry no times to compare with.
   if (!r.fields.contains("time_unit")) return out;
@@ -107,6 +154,10 @@ nlohmann::json report_document::with_derived_fields(const row& r) const {
 
   const auto statistic = statistic_of(r.fields);
   const bool is_time_row = statistic == "iteration" || statistic == "mean" || statistic == "median";
+  // The probe batch's figures are the entry's, not a repetition's: the same on each time row.
+  if (is_time_row && entry.entry_figures.is_object()) {
+    for (const auto& [key, value] : entry.entry_figures.items()) out[key] = value;
+  }
   if (!is_time_row || is_failed(r.fields)) return out;
   const double time = r.fields.at("real_time").get<double>();
   if (time > 0 && ideal_ns && *ideal_ns > 0) out["efficiency"] = *ideal_ns / unit_ns / time;

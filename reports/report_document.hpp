@@ -4,6 +4,8 @@
 // far. Pure: no Google Benchmark types, no files, so it is tested directly.
 
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,9 +17,28 @@ namespace concbench {
 
 inline constexpr int concbench_schema_version = 1;
 
+// How steady an entry's repetitions were (the `stability` field of its rows): the coefficient
+// of variation (sample standard deviation / mean, as Google Benchmark's cv), and the outliers
+// by median absolute deviation: |x − median| > 3 × 1.4826 × MAD (none when MAD is 0, where
+// the rule cannot tell). Noisy when cv > 3 %.
+inline constexpr double noisy_cv = 0.03;
+struct stability_verdict {
+  double cv = 0;
+  int outliers = 0;
+  int repetitions = 0;
+  bool noisy() const { return cv > noisy_cv; }
+};
+// Nullopt with fewer than two times (or a mean that is not positive).
+std::optional<stability_verdict> stability_of(std::span<const double> times);
+// {"cv": 0.012, "outliers": 1, "repetitions": 5, "verdict": "stable" | "noisy"}
+nlohmann::json stability_json(const stability_verdict& verdict);
+
 class report_document {
  public:
   explicit report_document(nlohmann::json context);
+
+  // Sets (or replaces) top-level context keys, e.g. the machine's state at the end of the run.
+  void update_context(const nlohmann::json& keys);
 
   // One Google Benchmark row (its JSON fields, `name` already the grammar name or its
   // aggregate form) of the entry `entry`.
@@ -41,6 +62,8 @@ class report_document {
   // rows when the entry has no aggregates (one repetition).
   std::optional<double> entry_statistic(const std::string& entry_name, const std::string& statistic,
                                         const std::string& unit) const;
+  // The stability of an entry's measured repetitions so far.
+  std::optional<stability_verdict> entry_stability(const std::string& entry_name) const;
 
   nlohmann::json context_;
   std::vector<row> rows_;

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "scenario_worker.hpp"
 #include "worker_main.hpp"
 
 namespace concbench {
@@ -28,12 +29,15 @@ namespace {
 
 // The wire format between the measuring process and the server: fixed-size structs over a
 // SOCK_SEQPACKET socket, one struct per message (the socket keeps the boundaries), the two
-// pipe ends of a new worker attached to its `forked` notice. Both ends are the same binary.
-enum class request_kind : std::uint32_t { fork_worker = 1, kill_worker = 2 };
+// pipe ends of a new worker attached to its `forked` notice, a scenario worker's descriptors
+// attached to its request. Both ends are the same binary.
+enum class request_kind : std::uint32_t { fork_worker = 1, kill_worker = 2, fork_scenario_worker = 3 };
 struct request {
   request_kind kind;
-  std::int32_t pid;  // kill_worker
-  std::uint64_t id;  // fork_worker: echoed in the answer
+  std::int32_t pid;        // kill_worker
+  std::uint64_t id;        // fork_worker, fork_scenario_worker: echoed in the answer
+  std::uint32_t fd_count;  // fork_scenario_worker: descriptors attached
+  scenario_job job;        // fork_scenario_worker
 };
 
 enum class notice_kind : std::uint32_t { forked = 1, fork_failed = 2, exited = 3 };
@@ -59,8 +63,9 @@ class server {
   [[noreturn]] void run();
 
  private:
-  void handle(const request& req);
+  void handle(const request& req, std::vector<unique_fd> fds);
   void fork_worker(std::uint64_t id);
+  void fork_scenario_worker(const request& req, std::vector<unique_fd> fds);
   void reap();
   bool flush();  // false once the client has gone
   [[noreturn]] void shut_down();
@@ -108,24 +113,45 @@ void server::run() {
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       for (;;) {
         request req{};
-        const ssize_t n = ::recv(socket_.get(), &req, sizeof req, 0);
+        msghdr header{};
+        iovec part{&req, sizeof req};
+        header.msg_iov = &part;
+        header.msg_iovlen = 1;
+        alignas(cmsghdr) char control[CMSG_SPACE(max_scenario_fds * sizeof(int))] = {};
+        header.msg_control = control;
+        header.msg_controllen = sizeof control;
+        const ssize_t n = ::recvmsg(socket_.get(), &header, MSG_CMSG_CLOEXEC);
         if (n == 0) shut_down();  // the measuring process has gone
         if (n < 0) {
           if (errno == EINTR) continue;
           if (errno == EAGAIN || errno == EWOULDBLOCK) break;
           shut_down();
         }
-        if (n == sizeof req) handle(req);
+        // Descriptors that came along (a scenario worker's), owned from here on.
+        std::vector<unique_fd> fds;
+        for (cmsghdr* cmsg = CMSG_FIRSTHDR(&header); cmsg != nullptr; cmsg = CMSG_NXTHDR(&header, cmsg)) {
+          if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) continue;
+          const std::size_t count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+          for (std::size_t i = 0; i < count; ++i) {
+            int fd;
+            std::memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof fd);
+            fds.emplace_back(fd);
+          }
+        }
+        if (n == sizeof req) handle(req, std::move(fds));
       }
     }
     if (!flush()) shut_down();
   }
 }
 
-void server::handle(const request& req) {
+void server::handle(const request& req, std::vector<unique_fd> fds) {
   switch (req.kind) {
     case request_kind::fork_worker:
       fork_worker(req.id);
+      break;
+    case request_kind::fork_scenario_worker:
+      fork_scenario_worker(req, std::move(fds));
       break;
     case request_kind::kill_worker:
       if (live_.count(req.pid) != 0) {
@@ -161,6 +187,36 @@ void server::fork_worker(std::uint64_t id) {
     out.message.kind = notice_kind::fork_failed;
     out.message.error = e.code().value();
   }
+  queue_.push_back(std::move(out));
+}
+
+void server::fork_scenario_worker(const request& req, std::vector<unique_fd> fds) {
+  outgoing out;
+  out.message.id = req.id;
+  if (fds.size() != req.fd_count || fds.size() < scenario_first_own_fd || fds.size() > max_scenario_fds) {
+    out.message.kind = notice_kind::fork_failed;
+    out.message.error = EBADMSG;  // the descriptors did not all arrive
+    queue_.push_back(std::move(out));
+    return;
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+    ::setpgid(0, 0);
+    int numbers[max_scenario_fds];
+    for (std::size_t i = 0; i < fds.size(); ++i) numbers[i] = fds[i].get();
+    run_scenario_worker_and_exit(req.job, std::span<const int>(numbers, fds.size()));
+  }
+  if (pid < 0) {
+    out.message.kind = notice_kind::fork_failed;
+    out.message.error = errno;
+  } else {
+    ::setpgid(pid, pid);
+    live_.insert(pid);
+    out.message.kind = notice_kind::forked;
+    out.message.pid = pid;
+  }
+  // The server's copies close here: the worker holds its own, the measuring process its.
   queue_.push_back(std::move(out));
 }
 
@@ -225,6 +281,7 @@ class client {
   client(unique_fd socket, pid_t server) : socket_(std::move(socket)), server_(server) {}
 
   std::vector<forked_worker> fork(int count);
+  std::vector<int> fork_scenario(std::span<const scenario_fork_request> requests);
   void kill(pid_t pid);
   std::optional<process_exit> wait(pid_t pid, std::chrono::milliseconds timeout);
   pid_t pid() const { return server_; }
@@ -234,7 +291,9 @@ class client {
     notice message{};
     unique_fd fds[2];
   };
-  void send(const request& req);
+  void send(const request& req, std::span<const int> fds = {});
+  // Kills and reaps `pids` (the started part of a failed all-or-none fork).
+  void abandon(const std::vector<pid_t>& pids);
   // One notice, waiting up to `timeout_ms` (-1: as long as it takes); false on time-out.
   bool receive(int timeout_ms, received& out);
   [[noreturn]] void server_gone(const std::string& how);
@@ -261,10 +320,38 @@ void client::server_gone(const std::string& how) {
   throw std::runtime_error(server_name() + " has gone (" + how + ")" + state);
 }
 
-void client::send(const request& req) {
+void client::send(const request& req, std::span<const int> fds) {
   if (gone_) server_gone("earlier");
-  while (::send(socket_.get(), &req, sizeof req, MSG_NOSIGNAL) < 0) {
+  msghdr header{};
+  iovec part{const_cast<request*>(&req), sizeof req};
+  header.msg_iov = &part;
+  header.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(max_scenario_fds * sizeof(int))] = {};
+  if (!fds.empty()) {
+    if (fds.size() > max_scenario_fds) throw std::invalid_argument("too many descriptors for one worker");
+    header.msg_control = control;
+    header.msg_controllen = CMSG_SPACE(fds.size() * sizeof(int));
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&header);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
+    std::memcpy(CMSG_DATA(cmsg), fds.data(), fds.size() * sizeof(int));
+  }
+  while (::sendmsg(socket_.get(), &header, MSG_NOSIGNAL) < 0) {
     if (errno != EINTR) server_gone(std::strerror(errno));
+  }
+}
+
+void client::abandon(const std::vector<pid_t>& pids) {
+  for (const pid_t pid : pids) {
+    if (!gone_) send({request_kind::kill_worker, pid, 0, 0, {}});
+  }
+  for (const pid_t pid : pids) {
+    while (!gone_ && exits_.count(pid) == 0) {
+      received got;
+      receive(-1, got);
+    }
+    exits_.erase(pid);
   }
 }
 
@@ -314,7 +401,7 @@ std::vector<forked_worker> client::fork(int count) {
   try {
     while (answered < count) {
       while (sent < count && sent - answered < request_window) {
-        send({request_kind::fork_worker, 0, next_id_++});
+        send({request_kind::fork_worker, 0, next_id_++, 0, {}});
         ++sent;
       }
       received got;
@@ -332,13 +419,13 @@ std::vector<forked_worker> client::fork(int count) {
       }
     }
     if (failed_errno != 0) {
-      throw std::runtime_error(server_name() +
-                               " could not fork a worker: " + std::strerror(failed_errno));
+      throw std::system_error(failed_errno, std::generic_category(),
+                              server_name() + " could not fork a worker");
     }
   } catch (...) {
     // All or none: stop and reap the ones that did start before reporting.
     for (const auto& worker : workers) {
-      if (!gone_) send({request_kind::kill_worker, worker.pid, 0});
+      if (!gone_) send({request_kind::kill_worker, worker.pid, 0, 0, {}});
     }
     for (const auto& worker : workers) {
       while (!gone_ && exits_.count(worker.pid) == 0) {
@@ -352,9 +439,51 @@ std::vector<forked_worker> client::fork(int count) {
   return workers;
 }
 
+std::vector<int> client::fork_scenario(std::span<const scenario_fork_request> requests) {
+  std::lock_guard lock(mutex_);
+  const int count = static_cast<int>(requests.size());
+  std::vector<pid_t> pids(requests.size(), -1);
+  std::vector<pid_t> started;
+  int failed_errno = 0;
+  int sent = 0;
+  int answered = 0;
+  const std::uint64_t first_id = next_id_;
+  try {
+    while (answered < count) {
+      while (sent < count && sent - answered < request_window) {
+        const auto& spec = requests[static_cast<std::size_t>(sent)];
+        request req{request_kind::fork_scenario_worker, 0, next_id_++,
+                    static_cast<std::uint32_t>(spec.fds.size()), spec.job};
+        send(req, spec.fds);
+        ++sent;
+      }
+      received got;
+      if (!receive(30'000, got))
+        throw std::runtime_error(server_name() + " did not answer a fork request within 30 s");
+      if (got.message.kind == notice_kind::exited) continue;
+      if (got.message.id < first_id || got.message.id >= next_id_) continue;  // not ours
+      ++answered;
+      if (got.message.kind == notice_kind::fork_failed) {
+        failed_errno = got.message.error;
+      } else {
+        pids[got.message.id - first_id] = got.message.pid;
+        started.push_back(got.message.pid);
+      }
+    }
+    if (failed_errno != 0) {
+      throw std::runtime_error(server_name() +
+                               " could not fork a scenario worker: " + std::strerror(failed_errno));
+    }
+  } catch (...) {
+    abandon(started);
+    throw;
+  }
+  return pids;
+}
+
 void client::kill(pid_t pid) {
   std::lock_guard lock(mutex_);
-  send({request_kind::kill_worker, pid, 0});
+  send({request_kind::kill_worker, pid, 0, 0, {}});
 }
 
 std::optional<process_exit> client::wait(pid_t pid, std::chrono::milliseconds timeout) {
@@ -438,6 +567,17 @@ bool fork_server_running() { return the_client() != nullptr; }
 int fork_server_pid() { return the_client() ? the_client()->pid() : -1; }
 
 std::vector<forked_worker> fork_workers(int count) { return running_client().fork(count); }
+
+std::vector<int> fork_scenario_workers(std::span<const scenario_fork_request> requests) {
+  for (const auto& spec : requests) {
+    if (spec.fds.size() < scenario_first_own_fd || spec.fds.size() > max_scenario_fds) {
+      throw std::invalid_argument("a scenario worker takes " + std::to_string(scenario_first_own_fd) + " to " +
+                                  std::to_string(max_scenario_fds) + " descriptors, not " +
+                                  std::to_string(spec.fds.size()));
+    }
+  }
+  return running_client().fork_scenario(requests);
+}
 
 void kill_forked_worker(int pid) { running_client().kill(pid); }
 

@@ -9,10 +9,12 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "file_descriptors.hpp"
 #include "process_exit.hpp"
+#include "scenario_worker.hpp"
 
 namespace concbench {
 
@@ -37,6 +39,21 @@ struct forked_worker {
 // process group. All or none: on failure it kills and reaps the ones that started and throws
 // std::runtime_error naming the cause (server not started or gone, fork's errno). Thread-safe.
 std::vector<forked_worker> fork_workers(int count);
+
+// A scenario worker (scenario_worker.hpp): it runs run_scenario_worker_and_exit(job, its
+// copies of fds) instead of the task loop. The descriptors are the caller's, borrowed: they
+// travel to the server over its socket (SCM_RIGHTS), so the worker gets what the measuring
+// process created after the server started (a memfd, a pipe end); the server's copies close
+// once the worker is forked, the caller's stay the caller's to close.
+struct scenario_fork_request {
+  scenario_job job;
+  std::vector<int> fds;  // scenario_first_own_fd to max_scenario_fds, in scenario_worker.hpp's order
+};
+
+// Forks one scenario worker per request, each in its own process group, and returns their pids
+// in request order. All or none, like fork_workers; std::invalid_argument for a request with
+// too few or too many descriptors. Reap them with wait_forked_worker. Thread-safe.
+std::vector<int> fork_scenario_workers(std::span<const scenario_fork_request> requests);
 
 // SIGKILL to the worker's process group, sent by the server, which alone knows whether that
 // pid is still its unreaped child: a pid the system has reused is never hit.

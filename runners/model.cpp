@@ -8,6 +8,7 @@ namespace {
 constexpr std::pair<model_kind, std::string_view> model_names[] = {
     {model_kind::sequential, "sequential"},
     {model_kind::threads, "threads"},
+    {model_kind::threads_asio, "threads-asio"},
     {model_kind::thread_per_task, "thread-per-task"},
     {model_kind::coroutines, "coroutines"},
     {model_kind::processes_fork, "processes-fork"},
@@ -54,8 +55,11 @@ const std::vector<model_kind>& all_models() {
 bool is_process_model(model_kind model) {
   return model == model_kind::processes_fork || model == model_kind::processes_spawn;
 }
-bool uses_workers(model_kind model) { return model == model_kind::threads || is_process_model(model); }
-bool uses_pool(model_kind model) { return model == model_kind::threads || is_process_model(model); }
+bool is_thread_pool_model(model_kind model) {
+  return model == model_kind::threads || model == model_kind::threads_asio;
+}
+bool uses_workers(model_kind model) { return is_thread_pool_model(model) || is_process_model(model); }
+bool uses_pool(model_kind model) { return is_thread_pool_model(model) || is_process_model(model); }
 bool uses_event_loop(model_kind model) { return model == model_kind::coroutines; }
 
 execution_shape shape_of(const run_settings& settings, std::size_t tasks) {
@@ -64,6 +68,7 @@ execution_shape shape_of(const run_settings& settings, std::size_t tasks) {
     case model_kind::sequential:
       return {1, 1};
     case model_kind::threads:
+    case model_kind::threads_asio:
       return {settings.workers, settings.workers};
     case model_kind::processes_fork:
     case model_kind::processes_spawn:

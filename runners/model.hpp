@@ -12,14 +12,15 @@
 
 namespace concbench {
 
-enum class model_kind { sequential, threads, thread_per_task, coroutines, processes_fork, processes_spawn };
+// threads_asio: boost::asio::thread_pool, one post per task (a peer of our own `threads` pool).
+enum class model_kind { sequential, threads, threads_asio, thread_per_task, coroutines, processes_fork, processes_spawn };
 // per_task: one worker process per task (process models only; W caps how many live at once).
 enum class pool_mode { cold, warm, per_task };
 enum class task_form { blocking, awaitable };
 
 struct run_settings {
   model_kind model = model_kind::sequential;
-  int workers = 1;           // W: pool threads (threads), worker processes; 1 for sequential
+  int workers = 1;           // W: pool threads (threads, threads-asio), worker processes; 1 for sequential
   int loop_threads = 1;      // threads running the io_context (coroutines)
   std::size_t inflight = 0;  // K: tasks a coroutine batch keeps in flight; 0 means all
   pool_mode pool = pool_mode::cold;
@@ -43,6 +44,7 @@ bool uses_workers(model_kind model);
 bool uses_pool(model_kind model);
 bool uses_event_loop(model_kind model);
 bool is_process_model(model_kind model);
+bool is_thread_pool_model(model_kind model);  // threads, threads-asio
 
 // How much of a batch of `tasks` can run at once under these settings: what the workload's
 // ideal and bound are computed for.

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -21,7 +24,60 @@ constexpr std::chrono::seconds exit_grace{5};
 // epoll data of the stop request's eventfd; slots use their index.
 constexpr std::uint64_t stop_marker = ~std::uint64_t{0};
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The number after `key` at the start of a line ("Pss:   1234 kB"), if any.
+std::optional<std::int64_t> number_after(std::string_view text, std::string_view key) {
+  for (std::size_t at = 0; at < text.size();) {
+    const auto end = std::min(text.find('\n', at), text.size());
+    const auto line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.substr(0, key.size()) != key) continue;
+    auto digits = line.substr(key.size());
+    digits.remove_prefix(std::min(digits.find_first_not_of(" \t"), digits.size()));
+    std::int64_t value = 0;
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec == std::errc{}) return value;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<process_usage> read_proc_usage(int pid) {
+  const std::string base = "/proc/" + std::to_string(pid);
+  return parse_proc_usage(read_text(base + "/stat"), read_text(base + "/status"), ::sysconf(_SC_CLK_TCK));
+}
+
 }  // namespace
+
+std::optional<std::int64_t> parse_pss_bytes(std::string_view smaps_rollup) {
+  const auto kib = number_after(smaps_rollup, "Pss:");
+  if (!kib) return std::nullopt;
+  return *kib * 1024;
+}
+
+std::optional<process_usage> parse_proc_usage(std::string_view stat, std::string_view status,
+                                              long ticks_per_second) {
+  // The command name (field 2) is in parentheses and may hold spaces: count from its end.
+  const auto close = stat.rfind(')');
+  if (close == std::string_view::npos || ticks_per_second <= 0) return std::nullopt;
+  std::istringstream fields{std::string(stat.substr(close + 1))};
+  std::string field;
+  std::int64_t utime = -1, stime = -1;
+  for (int number = 3; fields >> field && number <= 15; ++number) {
+    if (number == 14) utime = std::stoll(field);
+    if (number == 15) stime = std::stoll(field);
+  }
+  const auto voluntary = number_after(status, "voluntary_ctxt_switches:");
+  const auto involuntary = number_after(status, "nonvoluntary_ctxt_switches:");
+  if (utime < 0 || stime < 0 || !voluntary || !involuntary) return std::nullopt;
+  const std::int64_t ns_per_tick = 1'000'000'000 / ticks_per_second;
+  return process_usage{utime * ns_per_tick, stime * ns_per_tick, *voluntary, *involuntary};
+}
 
 struct process_pool::slot {
   std::unique_ptr<worker_process> process;  // released once reaped
@@ -34,6 +90,7 @@ struct process_pool::slot {
   std::uint64_t id = 0;      // while busy: the protocol id of that task
   std::string workload_key;  // the workload this worker was last set up with
   clock_type::time_point hello_deadline;
+  std::optional<process_usage> usage_at_start;  // a sampled batch's start, if alive then
 };
 
 struct process_pool::batch {
@@ -267,7 +324,17 @@ void process_pool::dispatch(slot& worker) {
   }
 }
 
+void process_pool::sample_pss(const slot& worker) {
+  if (!sample_) return;
+  if (const auto pss = parse_pss_bytes(read_text("/proc/" + std::to_string(worker.pid) + "/smaps_rollup"))) {
+    sample_->pss_bytes += *pss;
+    ++sample_->workers_sampled;
+  }
+}
+
 void process_pool::retire(slot& worker) {
+  // Still alive and not yet asked to exit: the last moment its memory can be read.
+  if (batch_ && batch_->options.sample_resources) sample_pss(worker);
   if (worker.current == state::starting) --starting_;
   unwatch(worker);
   worker.process->close_pipes();  // end of file: the worker leaves its loop and exits
@@ -416,6 +483,20 @@ void process_pool::run(batch_recorder& recorder, const workload& work, std::stop
     [[maybe_unused]] const auto ignored = ::write(fd, &one, sizeof one);
   });
 
+  sample_.reset();
+  int most_alive = active_;
+  if (options.sample_resources) {
+    sample_.emplace();
+    // Workers alive now (a warm pool's) may outlive the batch: their CPU use is the growth of
+    // their /proc figures; workers reaped by the batch have wait4's instead (take_exits()).
+    for (auto& worker : slots_) {
+      worker->usage_at_start.reset();
+      if (options.keep_workers && (worker->current == state::idle || worker->current == state::starting)) {
+        worker->usage_at_start = read_proc_usage(worker->pid);
+      }
+    }
+  }
+
   try {
     if (stop.stop_requested()) current.failure = "interrupted: a stop was requested";
     for (auto& worker : slots_) {
@@ -423,6 +504,7 @@ void process_pool::run(batch_recorder& recorder, const workload& work, std::stop
     }
     while (!current.failure && current.finished < recorder.size()) {
       if (options.one_task_per_worker) top_up();
+      most_alive = std::max(most_alive, active_);
       if (current.failure) break;
       wait_for_events(-1);
     }
@@ -432,13 +514,29 @@ void process_pool::run(batch_recorder& recorder, const workload& work, std::stop
   }
   if (current.failure) {
     abort_batch();
+    sample_.reset();  // a failed batch's figures are not reported
     return;
+  }
+  if (options.sample_resources) {
+    for (auto& worker : slots_) {
+      // Workers that are not kept are sampled as they retire, and reaped: wait4 has their usage.
+      if (worker->current != state::idle || !options.keep_workers) continue;
+      sample_pss(*worker);
+      if (worker->usage_at_start) {
+        if (const auto now = read_proc_usage(worker->pid)) sample_->kept_workers_usage += *now - *worker->usage_at_start;
+      }
+    }
   }
   if (!options.keep_workers) {
     for (auto& worker : slots_) {
       if (worker->current == state::idle || worker->current == state::starting) retire(*worker);
     }
     reap_retired(exit_grace);
+  }
+  // One process per task: the batch's workers were never all alive together; the memory of
+  // those alive at once is their mean times the most that were.
+  if (sample_ && options.one_task_per_worker && sample_->workers_sampled > 0) {
+    sample_->pss_bytes = sample_->pss_bytes / sample_->workers_sampled * std::max(most_alive, 1);
   }
 }
 

@@ -17,8 +17,11 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "batch_outcome.hpp"
 #include "batch_recorder.hpp"
 #include "file_descriptors.hpp"
 #include "process_exit.hpp"
@@ -34,6 +37,19 @@ class process_pool {
     bool one_task_per_worker = false;  // pool:per-task: each worker runs one task and exits
     int max_workers = 1;               // per-task: most workers alive at once
     bool keep_workers = true;          // warm: workers stay for the next batch
+    // Read each live worker's /proc/PID/smaps_rollup (Pss) just before it is retired (or, kept
+    // workers, after the batch) and the CPU use of the workers that outlive the batch: see
+    // take_resource_sample(). For an untimed probe batch only: reading /proc takes time.
+    bool sample_resources = false;
+  };
+
+  // What a batch run with sample_resources saw of its workers.
+  struct resource_sample {
+    std::int64_t pss_bytes = 0;  // summed over the workers alive at once (batch_outcome.hpp)
+    int workers_sampled = 0;     // workers whose Pss could be read
+    // /proc growth of the CPU time and context switches of the workers the batch did not reap
+    // (wait4 reports the others: take_exits()).
+    process_usage kept_workers_usage;
   };
 
   // How long a started worker may take to say hello before it counts as failed.
@@ -66,6 +82,8 @@ class process_pool {
   bool broken() const { return broken_; }
   // How each worker reaped so far ended, with its wait4 usage; handed over once.
   std::vector<process_exit> take_exits() { return std::move(exits_); }
+  // The last batch's sample, if it was run with sample_resources; handed over once.
+  std::optional<resource_sample> take_resource_sample() { return std::exchange(sample_, std::nullopt); }
 
  private:
   enum class state { starting, idle, busy, retiring, ended };
@@ -77,6 +95,7 @@ class process_pool {
   void handle_line(slot& worker, const std::string& line);
   void dispatch(slot& worker);
   void retire(slot& worker);
+  void sample_pss(const slot& worker);
   // The worker failed; `what` says how ("" for an unexpected end: its exit tells the cause).
   void worker_lost(slot& worker, const std::string& what, bool kill_it);
   std::optional<process_exit> reap(slot& worker, std::chrono::milliseconds grace);
@@ -101,7 +120,16 @@ class process_pool {
   batch* batch_ = nullptr;         // the batch being run, if any
   std::vector<std::string> lost_;  // failures outside a batch, for await_ready
   std::vector<process_exit> exits_;
+  std::optional<resource_sample> sample_;
   bool broken_ = false;
 };
+
+// The figures a sampled batch reads from /proc, as pure parsers of the files' text.
+// "Pss:  1234 kB" of /proc/PID/smaps_rollup, in bytes.
+std::optional<std::int64_t> parse_pss_bytes(std::string_view smaps_rollup);
+// utime and stime (fields 14 and 15) of /proc/PID/stat, and voluntary_ctxt_switches and
+// nonvoluntary_ctxt_switches of /proc/PID/status; ticks_per_second is sysconf(_SC_CLK_TCK).
+std::optional<process_usage> parse_proc_usage(std::string_view stat, std::string_view status,
+                                              long ticks_per_second);
 
 }  // namespace concbench

@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "batch_recorder.hpp"
 
@@ -36,6 +37,7 @@ batch_outcome process_pool_runner::run(const workload& work, std::span<const tas
                                        std::stop_token stop) {
   const std::string model_name(to_string(model_));
   last_exits_.clear();
+  const bool sample = std::exchange(sample_next_, false);
   // A warm pool broken by the last batch is rebuilt before this batch's interval starts.
   std::optional<std::string> warm_error;
   if (pool_ == pool_mode::warm && (!warm_pool_ || warm_pool_->broken())) {
@@ -61,6 +63,7 @@ batch_outcome process_pool_runner::run(const workload& work, std::span<const tas
 
   process_pool::batch_options options;
   options.max_workers = workers_;
+  options.sample_resources = sample;
   std::unique_ptr<process_pool> cold_pool;
   process_pool* pool = warm_pool_.get();
   if (pool_ != pool_mode::warm) {
@@ -85,9 +88,20 @@ batch_outcome process_pool_runner::run(const workload& work, std::span<const tas
 
   pool->run(recorder, work, recorder.stop_token(), options);
   last_exits_ = pool->take_exits();
+  const auto resources = pool->take_resource_sample();
   cold_pool.reset();
   if (warm_pool_ && warm_pool_->broken()) warm_pool_.reset();  // its workers are already reaped
-  return recorder.finish();
+  auto outcome = recorder.finish();
+  if (resources) {
+    // Every worker process of the batch: wait4's usage of those it reaped (not
+    // RUSAGE_CHILDREN: processes-fork workers are the fork server's children, and its maxrss
+    // is a maximum), and the /proc growth of the warm ones it kept.
+    process_usage usage = resources->kept_workers_usage;
+    for (const auto& exit : last_exits_) usage += usage_of(exit.usage);
+    outcome.workers_usage = usage;
+    if (resources->workers_sampled > 0) outcome.workers_pss_bytes = resources->pss_bytes;
+  }
+  return outcome;
 }
 
 }  // namespace concbench

@@ -37,6 +37,10 @@ class process_pool_runner final : public runner {
   // How each worker reaped during the last run() ended, with its wait4 CPU time and peak RSS.
   const std::vector<process_exit>& last_exits() const { return last_exits_; }
 
+  // The next run() samples its workers: the outcome's workers_pss_bytes and workers_usage
+  // (batch_outcome.hpp). For the untimed probe batch only; one batch, then off again.
+  void sample_next_batch() { sample_next_ = true; }
+
  private:
   std::unique_ptr<process_pool> start_warm_pool();
 
@@ -46,6 +50,7 @@ class process_pool_runner final : public runner {
   std::unique_ptr<worker_launcher> launcher_;
   std::unique_ptr<process_pool> warm_pool_;
   std::vector<process_exit> last_exits_;
+  bool sample_next_ = false;
 };
 
 }  // namespace concbench

@@ -1,5 +1,6 @@
 #include <stdexcept>
 
+#include "asio_thread_pool_runner.hpp"
 #include "coroutine_runner.hpp"
 #include "process_pool_runner.hpp"
 #include "runner.hpp"
@@ -29,6 +30,8 @@ std::unique_ptr<runner> make_model_runner(const run_settings& settings) {
       return std::make_unique<sequential_runner>();
     case model_kind::threads:
       return std::make_unique<thread_pool_runner>(settings.workers, settings.pool);
+    case model_kind::threads_asio:
+      return std::make_unique<asio_thread_pool_runner>(settings.workers, settings.pool);
     case model_kind::thread_per_task:
       return std::make_unique<thread_per_task_runner>();
     case model_kind::coroutines:

@@ -38,7 +38,8 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_EQ(error_of({"--time-scale=nan"}), "--time-scale: 'nan' is not a number");
   EXPECT_NE(error_of({"--suite=huge"}).find("unknown suite 'huge'"), std::string::npos);
   EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("unknown workload 'gpu'"), std::string::npos);
-  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("(known: cpu, sleep, http, startup)"), std::string::npos);
+  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("(known: cpu, sleep, http, startup, empty"), std::string::npos);
+  EXPECT_NE(error_of({"--suite=huge"}).find("(known: quick, default, full, scale)"), std::string::npos);
   EXPECT_NE(error_of({"--models=fibers"}).find("unknown model 'fibers'"), std::string::npos);
   EXPECT_EQ(error_of({"--out"}), "--out needs a value, e.g. --out=...");
   EXPECT_EQ(error_of({"--frobnicate"}), "unknown flag '--frobnicate' (see --help)");
@@ -118,6 +119,108 @@ TEST(Suites, QuickCoversEveryInProcessModelForBothWorkloads) {
     }
   }
   EXPECT_EQ(plans.front().settings.model, model_kind::sequential);
+}
+
+std::set<std::string> names_of(const std::vector<entry_plan>& plans) {
+  std::set<std::string> names;
+  for (const auto& plan : plans) EXPECT_TRUE(names.insert(entry_name(plan)).second) << "duplicate " << entry_name(plan);
+  return names;
+}
+
+TEST(Suites, EmptyMeasuresEveryModelsDispatchAtTenThousandOrAThousandTasks) {
+  for (const auto* suite : {"--suite=quick", "--suite=default"}) {
+    std::vector<entry_plan> empty;
+    for (const auto& plan : plan_suite(parse_cli({suite}))) {
+      if (plan.work->name() == "empty") empty.push_back(plan);
+    }
+    EXPECT_EQ(names_of(empty),
+              (std::set<std::string>{"empty/sequential/N:10000",
+                                     "empty/sequential/N:1000",
+                                     "empty/threads/W:2/pool:cold/N:10000",
+                                     "empty/threads/W:2/pool:warm/N:10000",
+                                     "empty/threads-asio/W:2/pool:cold/N:10000",
+                                     "empty/threads-asio/W:2/pool:warm/N:10000",
+                                     "empty/thread-per-task/N:1000",
+                                     "empty/coroutines/loop_threads:1/K:all/form:awaitable/N:10000",
+                                     "empty/processes-fork/W:2/pool:cold/N:1000",
+                                     "empty/processes-fork/W:2/pool:warm/N:1000",
+                                     "empty/processes-spawn/W:2/pool:cold/N:1000",
+                                     "empty/processes-spawn/W:2/pool:warm/N:1000"}))
+        << suite;
+    for (const auto& plan : empty) {
+      const auto key = plan.work->name_keys().at(0);
+      EXPECT_EQ(key.first, "N");
+      EXPECT_EQ(std::to_string(plan.work->make_batch().size()), key.second) << entry_name(plan);
+      // One batch per sample: a batch already averages its N dispatches.
+      EXPECT_EQ(iterations_per_sample(*plan.work), 1);
+    }
+  }
+  // --workers replaces the pools' W = 2.
+  const auto chosen = names_of(plan_suite(parse_cli({"--workloads=empty", "--models=threads-asio", "--workers=3"})));
+  EXPECT_EQ(chosen, (std::set<std::string>{"empty/threads-asio/W:3/pool:cold/N:10000",
+                                           "empty/threads-asio/W:3/pool:warm/N:10000"}));
+}
+
+TEST(Suites, TheAsioPoolIsSampledUnlessChosen) {
+  std::set<std::string> peer;
+  for (const auto& plan : plan_suite(parse_cli({}))) {
+    if (plan.settings.model == model_kind::threads_asio && plan.work->name() != "empty") peer.insert(entry_name(plan));
+  }
+  EXPECT_EQ(peer, (std::set<std::string>{"cpu/threads-asio/W:8/pool:cold/scale:1", "cpu/threads-asio/W:8/pool:warm/scale:1",
+                                         "sleep/threads-asio/W:8/pool:cold/N:100/ms:10",
+                                         "sleep/threads-asio/W:8/pool:warm/N:100/ms:10"}));
+  // Named in --models, it runs wherever threads does.
+  std::set<std::string> threads, asio;
+  for (const auto& plan : plan_suite(parse_cli({"--workloads=cpu,sleep,http", "--models=threads,threads-asio"}))) {
+    auto name = entry_name(plan);
+    if (plan.settings.model == model_kind::threads) {
+      threads.insert(name.replace(name.find("threads"), 7, "threads-asio"));
+    } else {
+      asio.insert(name);
+    }
+  }
+  EXPECT_EQ(asio, threads);
+}
+
+TEST(Suites, ScaleSweepsOneWaveOfSleepsUpToEachModelsLimit) {
+  const auto plans = plan_suite(parse_cli({"--suite=scale"}));
+  const auto names = names_of(plans);
+  std::set<std::string> expected;
+  for (const int n : {10, 100, 1'000, 10'000, 100'000}) {
+    const auto keys = "/N:" + std::to_string(n) + "/ms:100";
+    expected.insert("sleep/coroutines/loop_threads:1/K:all/form:awaitable" + keys);
+    if (n <= 10'000) {
+      expected.insert("sleep/thread-per-task" + keys);
+      expected.insert("sleep/threads/W:" + std::to_string(n) + "/pool:cold" + keys);
+    }
+    if (n <= 1'000) expected.insert("sleep/processes-fork/W:all/pool:per-task" + keys);
+  }
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(plans.size(), 16u);
+  for (const auto& plan : plans) {
+    const auto tasks = plan.work->make_batch().size();
+    EXPECT_EQ(plan.work->params()["tasks"], tasks);
+    EXPECT_EQ(plan.work->params()["sleep_ms"], 100);
+    if (plan.settings.model == model_kind::threads || is_process_model(plan.settings.model)) {
+      EXPECT_EQ(static_cast<std::size_t>(plan.settings.workers), tasks) << entry_name(plan);  // W = N
+    }
+    if (plan.settings.model == model_kind::coroutines) {
+      EXPECT_EQ(plan.settings.form, task_form::awaitable);
+      EXPECT_EQ(plan.settings.inflight, 0u);
+      EXPECT_EQ(plan.settings.loop_threads, 1);
+    }
+    EXPECT_LE(tasks, plan.settings.model == model_kind::coroutines ? 100'000u : 10'000u) << entry_name(plan);
+    EXPECT_EQ(iterations_per_sample(*plan.work), 1);
+  }
+  EXPECT_TRUE(plan_startup(parse_cli({"--suite=scale"})).empty());
+  // --time-scale shrinks every sleep, and the names say so.
+  EXPECT_TRUE(names_of(plan_suite(parse_cli({"--suite=scale", "--time-scale=0.1", "--models=coroutines"})))
+                  .count("sleep/coroutines/loop_threads:1/K:all/form:awaitable/N:100000/ms:10"));
+  // Only its models; W is N by design.
+  EXPECT_EQ(plan_suite(parse_cli({"--suite=scale", "--models=processes-fork"})).size(), 3u);
+  EXPECT_THROW(plan_suite(parse_cli({"--suite=scale", "--models=sequential"})), cli_error);
+  EXPECT_THROW(plan_suite(parse_cli({"--suite=scale", "--workers=4"})), cli_error);
+  EXPECT_NE(help_text().find("--suite=quick|default|full|scale"), std::string::npos);
 }
 
 TEST(Suites, HttpTasksAndDelayReplaceTheSuites) {

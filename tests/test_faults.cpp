@@ -33,9 +33,13 @@ run_settings with(model_kind model, int workers = 1, task_form form = task_form:
 std::vector<model_case> in_process_models() {
   auto warm = with(model_kind::threads, 2);
   warm.pool = pool_mode::warm;
+  auto asio_warm = with(model_kind::threads_asio, 2);
+  asio_warm.pool = pool_mode::warm;
   return {{"sequential", with(model_kind::sequential)},
           {"threads_W2", with(model_kind::threads, 2)},
           {"threads_W2_warm", warm},
+          {"threads_asio_W2", with(model_kind::threads_asio, 2)},
+          {"threads_asio_W2_warm", asio_warm},
           {"thread_per_task", with(model_kind::thread_per_task)},
           {"coroutines_awaitable", with(model_kind::coroutines, 1, task_form::awaitable)},
           {"coroutines_blocking", with(model_kind::coroutines, 1, task_form::blocking)},
@@ -108,6 +112,35 @@ TEST_F(RefusedThreads, AColdPoolNamesTheLimitAndEveryTaskNeverRan) {
   EXPECT_EQ(first.rfind("sleep under threads: could not start a pool of 3 threads: ", 0), 0u) << first;
   expect_limit_named(first);
   for (const auto& task : outcome.tasks) EXPECT_FALSE(task.result);
+}
+
+TEST_F(RefusedThreads, AColdAsioPoolNamesTheLimitAndEveryTaskNeverRan) {
+  const sleep_workload work(4, 1);
+  const auto batch = work.make_batch();
+  refuse_after_for_tests(os_resource::thread, 1);  // the second pool thread is refused
+  const auto outcome = make_runner(with(model_kind::threads_asio, 3))->run(work, batch, {});
+  ASSERT_FALSE(outcome.ok());
+  const auto first = outcome.errors().front();
+  EXPECT_EQ(first.rfind("sleep under threads-asio: could not start a pool of 3 threads: ", 0), 0u) << first;
+  expect_limit_named(first);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_FALSE(outcome.tasks[i].result);
+    EXPECT_EQ(outcome.tasks[i].error,
+              "task " + std::to_string(i) + " of sleep under threads-asio: never ran: the pool did not start");
+  }
+}
+
+TEST_F(RefusedThreads, AWarmAsioPoolThatCannotStartIsASystemError) {
+  refuse_after_for_tests(os_resource::thread, 1);
+  auto warm = with(model_kind::threads_asio, 2);
+  warm.pool = pool_mode::warm;
+  try {
+    make_runner(warm);
+    FAIL() << "no error";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), std::errc::resource_unavailable_try_again);
+    expect_limit_named(explain_refusal(e, os_resource::thread));
+  }
 }
 
 TEST_F(RefusedThreads, ThreadPerTaskRunsWhatItStartedAndNamesTheRest) {

@@ -248,3 +248,94 @@ TEST(ReportCollector, WritesAnIncompleteReportAtTheStartAndACompleteOneAtTheEnd)
 
 }  // namespace
 }  // namespace concbench
+
+namespace concbench {
+namespace {
+
+TEST(Stability, SteadyRepetitionsAreStable) {
+  const std::vector<double> times{100, 101, 99, 100.5, 99.5};
+  const auto verdict = stability_of(times);
+  ASSERT_TRUE(verdict);
+  EXPECT_NEAR(verdict->cv, 0.0079, 1e-4);  // sample stddev 0.79 / mean 100
+  EXPECT_EQ(verdict->outliers, 0);
+  EXPECT_EQ(verdict->repetitions, 5);
+  EXPECT_FALSE(verdict->noisy());
+  EXPECT_EQ(stability_json(*verdict)["verdict"], "stable");
+}
+
+TEST(Stability, OneSlowRepetitionIsAnOutlierAndMakesTheEntryNoisy) {
+  // median 101, deviations 1 0 2 1 49 -> MAD 1: 150 is 49 > 3 × 1.4826 away, 99 is not.
+  const std::vector<double> times{100, 101, 99, 102, 150};
+  const auto verdict = stability_of(times);
+  ASSERT_TRUE(verdict);
+  EXPECT_EQ(verdict->outliers, 1);
+  EXPECT_GT(verdict->cv, noisy_cv);
+  const auto json = stability_json(*verdict);
+  EXPECT_EQ(json["verdict"], "noisy");
+  EXPECT_EQ(json["outliers"], 1);
+}
+
+TEST(Stability, ThreePercentIsTheLine) {
+  // Two values a and b: cv = |a − b| / sqrt(2) / mean. 100 ± 2 -> 0.0283; 100 ± 2.5 -> 0.0354.
+  EXPECT_FALSE(stability_of(std::vector<double>{98, 102})->noisy());
+  EXPECT_TRUE(stability_of(std::vector<double>{97.5, 102.5})->noisy());
+}
+
+TEST(Stability, NeedsTwoRepetitionsAndNoMadNoOutliers) {
+  EXPECT_FALSE(stability_of(std::vector<double>{}));
+  EXPECT_FALSE(stability_of(std::vector<double>{5}));
+  // More than half the values equal: MAD 0, where the rule cannot tell an outlier.
+  const auto verdict = stability_of(std::vector<double>{10, 10, 10, 11});
+  ASSERT_TRUE(verdict);
+  EXPECT_EQ(verdict->outliers, 0);
+}
+
+TEST_F(ReportDocument, EveryRowOfAnEntryCarriesItsStability) {
+  for (const auto& row : document.rows_of(threads->name)) {
+    ASSERT_TRUE(row.contains("stability")) << row.dump();
+    EXPECT_EQ(row["stability"]["repetitions"], 3);
+  }
+  // threads ran 20, 25, 21 ms: sample stddev sqrt(7) / mean 22 = 0.120.
+  const auto rows = document.rows_of(threads->name);
+  EXPECT_NEAR(rows[0]["stability"]["cv"].get<double>(), 0.1203, 1e-4);
+  EXPECT_EQ(rows[0]["stability"]["verdict"], "noisy");
+}
+
+TEST_F(ReportDocument, ProbeFiguresAreOnIterationMeanAndMedianRowsOnly) {
+  threads->entry_figures = {{"peak_rss_bytes", 1 << 20}, {"cpu_user_ns", 5000}};
+  for (const auto& row : document.rows_of(threads->name)) {
+    const std::string statistic = row.value("aggregate_name", "iteration");
+    const bool time_row = statistic == "iteration" || statistic == "mean" || statistic == "median";
+    EXPECT_EQ(row.contains("peak_rss_bytes"), time_row) << row["name"];
+    if (time_row) {
+      EXPECT_EQ(row["cpu_user_ns"], 5000);
+    }
+  }
+  for (const auto& row : document.rows_of(sequential->name)) EXPECT_FALSE(row.contains("peak_rss_bytes"));
+}
+
+TEST_F(ReportDocument, ContextKeysCanBeSetAtTheEnd) {
+  document.update_context({{"load_average_end", {1.0, 2.0, 3.0}}, {"cpu_model", "changed"}});
+  const auto report = document.report(true, "t.json");
+  EXPECT_EQ(report["context"]["load_average_end"][2], 3.0);
+  EXPECT_EQ(report["context"]["cpu_model"], "changed");
+}
+
+TEST(ReportCollector, TheEndOfRunContextIsInTheCompleteReport) {
+  const auto dir = std::filesystem::temp_directory_path() / ("concbench-end-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  entry_registry entries;
+  report_collector collector(dir / "r.json", {{"suite", "test"}, {"steal_fraction", nullptr}}, entries, nullptr);
+  collector.set_end_of_run([] { return nlohmann::json{{"steal_fraction", 0.01}, {"warnings", {"w"}}}; });
+  ASSERT_TRUE(collector.ReportContext(benchmark::BenchmarkReporter::Context()));
+  collector.Finalize();
+  std::ifstream in(dir / "r.json");
+  const auto report = nlohmann::json::parse(in);
+  EXPECT_EQ(report["complete"], true);
+  EXPECT_DOUBLE_EQ(report["context"]["steal_fraction"].get<double>(), 0.01);
+  EXPECT_EQ(report["context"]["warnings"][0], "w");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace concbench

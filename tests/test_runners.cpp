@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <set>
 #include <thread>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "batch_outcome.hpp"
 #include "cpu_workload.hpp"
+#include "empty_workload.hpp"
 #include "fault_workload.hpp"
 #include "runner.hpp"
 #include "sleep_workload.hpp"
@@ -33,12 +35,15 @@ void PrintTo(const model_case& c, std::ostream* out) { *out << c.label; }
 
 std::vector<model_case> all_model_cases() {
   std::vector<model_case> cases{{"sequential", settings_for(model_kind::sequential)}};
-  for (const int w : {1, 2, 5}) {
-    for (const auto pool : {pool_mode::cold, pool_mode::warm}) {
-      auto s = settings_for(model_kind::threads);
-      s.workers = w;
-      s.pool = pool;
-      cases.push_back({"threads_W" + std::to_string(w) + "_" + std::string(to_string(pool)), s});
+  for (const auto model : {model_kind::threads, model_kind::threads_asio}) {
+    for (const int w : {1, 2, 5}) {
+      for (const auto pool : {pool_mode::cold, pool_mode::warm}) {
+        auto s = settings_for(model);
+        s.workers = w;
+        s.pool = pool;
+        const std::string label = model == model_kind::threads ? "threads" : "threads_asio";
+        cases.push_back({label + "_W" + std::to_string(w) + "_" + std::string(to_string(pool)), s});
+      }
     }
   }
   cases.push_back({"thread_per_task", settings_for(model_kind::thread_per_task)});
@@ -88,6 +93,15 @@ TEST_P(EveryModel, SleepResultsAreExact) {
   expect_exact(work, batch, make_runner(GetParam().settings)->run(work, batch, {}));
 }
 
+TEST_P(EveryModel, EmptyResultsAreExact) {
+  // Thousands of tasks that do nothing: every one dispatched, run once, its own result back.
+  const empty_workload work(GetParam().settings.model == model_kind::thread_per_task ? 300 : 3'000);
+  const auto batch = work.make_batch();
+  auto runner = make_runner(GetParam().settings);
+  expect_exact(work, batch, runner->run(work, batch, {}));
+  expect_exact(work, batch, runner->run(work, batch, {}));
+}
+
 TEST_P(EveryModel, PeakConcurrencyIsWhatTheModelAllows) {
   // Sleeps of 20 ms overlap whenever the model lets them, whatever the machine's speed.
   const sleep_workload work(6, 20);
@@ -102,6 +116,7 @@ TEST_P(EveryModel, PeakConcurrencyIsWhatTheModelAllows) {
       expected = 1;
       break;
     case model_kind::threads:
+    case model_kind::threads_asio:
       expected = std::min(s.workers, n);
       break;
     case model_kind::thread_per_task:
@@ -186,6 +201,82 @@ TEST(ThreadPool, EveryWorkerTakesTasksDynamically) {
   EXPECT_EQ(workers, (std::set<int>{0, 1, 2}));
 }
 
+// The blocking form records which thread ran each task (the awaitable one is never called).
+class thread_recording_workload final : public workload {
+ public:
+  explicit thread_recording_workload(int tasks) : tasks_(tasks) {}
+  std::string name() const override { return "recording"; }
+  nlohmann::json params() const override { return {{"tasks", tasks_}}; }
+  std::vector<std::pair<std::string, std::string>> name_keys() const override { return {}; }
+  std::vector<task_spec> make_batch() const override {
+    std::vector<task_spec> batch;
+    for (int i = 0; i < tasks_; ++i) batch.push_back({static_cast<std::size_t>(i), 0});
+    return batch;
+  }
+  task_result run_blocking(const task_spec& task, std::stop_token) const override {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));  // so that idle threads wake and take tasks
+    std::lock_guard lock(mutex_);
+    threads_.insert(std::this_thread::get_id());
+    return {static_cast<std::int64_t>(task.index)};
+  }
+  boost::asio::awaitable<task_result> run_awaitable(task_spec task, std::stop_token) const override {
+    co_return task_result{static_cast<std::int64_t>(task.index)};
+  }
+  std::optional<std::string> verify(const task_spec& task, const task_result& result) const override {
+    if (result.value == static_cast<std::int64_t>(task.index)) return std::nullopt;
+    return "wrong";
+  }
+  time_estimate estimate(std::span<const task_spec>, const execution_shape&, const machine_constants&) const override {
+    return {};
+  }
+  double nominal_sequential_ns() const override { return 0; }
+
+  std::set<std::thread::id> threads() const {
+    std::lock_guard lock(mutex_);
+    return threads_;
+  }
+
+ private:
+  int tasks_;
+  mutable std::mutex mutex_;
+  mutable std::set<std::thread::id> threads_;
+};
+
+TEST(AsioThreadPool, UsesAtMostWThreadsAndNamesThemZeroToWMinusOne) {
+  for (const auto pool : {pool_mode::cold, pool_mode::warm}) {
+    auto s = settings_for(model_kind::threads_asio);
+    s.workers = 3;
+    s.pool = pool;
+    auto runner = make_runner(s);
+    for (int round = 0; round < 2; ++round) {
+      const thread_recording_workload work(60);
+      const auto batch = work.make_batch();
+      const auto outcome = runner->run(work, batch, {});
+      ASSERT_TRUE(outcome.ok()) << outcome.errors().front();
+      EXPECT_LE(work.threads().size(), 3u) << to_string(pool);
+      EXPECT_FALSE(work.threads().count(std::this_thread::get_id())) << "a task ran on the caller's thread";
+      EXPECT_LE(peak_concurrency(outcome.timeline), 3);
+      for (const auto& entry : outcome.timeline) {
+        EXPECT_GE(entry.worker, 0);
+        EXPECT_LT(entry.worker, 3);
+      }
+    }
+  }
+}
+
+TEST(AsioThreadPool, EveryWorkerTakesTasksDynamically) {
+  // As for our own pool: nine 10 ms sleeps on three workers, all three take part.
+  const sleep_workload work(9, 10);
+  const auto batch = work.make_batch();
+  auto s = settings_for(model_kind::threads_asio);
+  s.workers = 3;
+  const auto outcome = make_runner(s)->run(work, batch, {});
+  ASSERT_TRUE(outcome.ok()) << outcome.errors().front();
+  std::set<int> workers;
+  for (const auto& entry : outcome.timeline) workers.insert(entry.worker);
+  EXPECT_EQ(workers, (std::set<int>{0, 1, 2}));
+}
+
 TEST(ModelShapes, MatchTheModels) {
   auto coroutines = settings_for(model_kind::coroutines);
   coroutines.form = task_form::awaitable;
@@ -195,6 +286,15 @@ TEST(ModelShapes, MatchTheModels) {
   EXPECT_EQ(shape_of(coroutines, 100).wait_lanes, 1);
   EXPECT_EQ(shape_of(settings_for(model_kind::thread_per_task), 17).cpu_lanes, 17);
   EXPECT_EQ(effective_workers(settings_for(model_kind::sequential), 17), 1);
+  auto asio = settings_for(model_kind::threads_asio);
+  asio.workers = 4;
+  EXPECT_EQ(shape_of(asio, 100).cpu_lanes, 4);
+  EXPECT_EQ(shape_of(asio, 100).wait_lanes, 4);
+  EXPECT_EQ(effective_workers(asio, 100), 4);
+  EXPECT_EQ(parse_model("threads-asio"), model_kind::threads_asio);
+  EXPECT_EQ(to_string(model_kind::threads_asio), "threads-asio");
+  EXPECT_TRUE(uses_workers(model_kind::threads_asio) && uses_pool(model_kind::threads_asio));
+  EXPECT_FALSE(uses_event_loop(model_kind::threads_asio) || is_process_model(model_kind::threads_asio));
 }
 
 }  // namespace

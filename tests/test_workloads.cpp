@@ -12,6 +12,7 @@
 
 #include "counting_loop.hpp"
 #include "cpu_workload.hpp"
+#include "empty_workload.hpp"
 #include "fault_workload.hpp"
 #include "interruptible_sleep.hpp"
 #include "median.hpp"
@@ -92,6 +93,41 @@ TEST(SleepWorkload, TimeScaleShrinksEverySleep) {
   EXPECT_EQ(work.name_keys().at(1).second, "2");
 }
 
+TEST(EmptyWorkload, EachTaskReturnsItsOwnValueInBothForms) {
+  const empty_workload work(5);
+  const auto batch = work.make_batch();
+  ASSERT_EQ(batch.size(), 5u);
+  boost::asio::io_context loop;
+  for (const auto& task : batch) {
+    EXPECT_EQ(task.size, 0);
+    const auto blocking = work.run_blocking(task, {});
+    EXPECT_FALSE(work.verify(task, blocking)) << task.index;
+    auto awaited = boost::asio::co_spawn(loop, work.run_awaitable(task, {}), boost::asio::use_future);
+    loop.run();
+    loop.restart();
+    EXPECT_EQ(awaited.get().value, blocking.value);
+  }
+  // Another task's value, or a slot never written (0), fails: every task must have run.
+  EXPECT_TRUE(work.verify(batch[1], work.run_blocking(batch[2], {})));
+  EXPECT_TRUE(work.verify(batch[0], {0}));
+  EXPECT_NE(empty_workload::expected_value(0), empty_workload::expected_value(1));
+  EXPECT_GE(empty_workload::expected_value(12345), 0);
+}
+
+TEST(EmptyWorkload, NameParamsAndAnIdealOfZero) {
+  const empty_workload work(10'000);
+  EXPECT_EQ(work.name(), "empty");
+  EXPECT_EQ(work.params(), (nlohmann::json{{"tasks", 10'000}}));
+  EXPECT_EQ(work.name_keys(), (std::vector<std::pair<std::string, std::string>>{{"N", "10000"}}));
+  // Doing nothing ideally costs nothing: the report then writes no efficiency (ideal > 0 only).
+  const auto batch = work.make_batch();
+  const auto estimate = work.estimate(batch, {2, 2}, machine_constants{});
+  EXPECT_EQ(estimate.ideal_ns, 0);
+  EXPECT_EQ(estimate.bound_ns, 0);
+  EXPECT_GT(work.nominal_sequential_ns(), 0);
+  EXPECT_THROW(empty_workload(0), std::invalid_argument);
+}
+
 TEST(InterruptibleSleep, BlockingSleepEndsOnStop) {
   std::stop_source stop;
   std::jthread requester([&] {
@@ -118,7 +154,8 @@ TEST(WorkloadFactory, RebuildsEachWorkloadFromItsParams) {
   const cpu_workload cpu(0.5);
   const sleep_workload sleep(4, 2, 0.5);
   const fault_workload fault(3, 1, fault_mode::throws);
-  for (const workload* original : std::initializer_list<const workload*>{&cpu, &sleep, &fault}) {
+  const empty_workload empty(7);
+  for (const workload* original : std::initializer_list<const workload*>{&cpu, &sleep, &fault, &empty}) {
     const auto rebuilt = make_workload(original->name(), original->params());
     EXPECT_EQ(rebuilt->params(), original->params());
     EXPECT_EQ(rebuilt->make_batch().size(), original->make_batch().size());

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cpu_workload.hpp"
+#include "empty_workload.hpp"
 #include "fault_workload.hpp"
 #include "http_workload.hpp"
 #include "sleep_workload.hpp"
@@ -18,6 +19,7 @@ std::unique_ptr<workload> make_workload(const std::string& name, const nlohmann:
       return std::make_unique<sleep_workload>(params.at("tasks").get<int>(), params.at("sleep_ms").get<double>(),
                                               params.at("time_scale").get<double>());
     }
+    if (name == "empty") return std::make_unique<empty_workload>(params.at("tasks").get<int>());
     if (name == "http") {
       return std::make_unique<http_workload>(params.at("url").get<std::string>(), params.at("tasks").get<int>(),
                                              params.at("delay_ms").get<double>(),
@@ -32,7 +34,7 @@ std::unique_ptr<workload> make_workload(const std::string& name, const nlohmann:
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument("bad params for workload '" + name + "': " + e.what());
   }
-  throw std::invalid_argument("unknown workload '" + name + "' (cpu, sleep, http)");
+  throw std::invalid_argument("unknown workload '" + name + "' (cpu, sleep, http, empty)");
 }
 
 }  // namespace concbench

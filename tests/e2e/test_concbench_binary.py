@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-GRAMMAR = re.compile(r"^(cpu|sleep|http|startup)/[a-z-]+(/[A-Za-z_]+:[^/]+)+$")
+GRAMMAR = re.compile(r"^(cpu|sleep|http|startup|empty|shared|pipeline)/[a-z-]+(/[A-Za-z_]+:[^/]+)+$")
 IN_PROCESS_MODELS = {"sequential", "threads", "thread-per-task", "coroutines"}
 # Start-up entries: each process model and the floor it is measured against.
 STARTUP_FLOORS = {"processes-fork": "floor-fork-server", "processes-spawn": "floor-posix-spawn"}
@@ -58,7 +58,10 @@ def test_every_row_has_the_structured_fields(small_run):
         for field in ("workload", "model", "workers", "loop_threads", "inflight", "pool", "task_form",
                       "tasks", "params"):
             assert field in row, (field, row["name"])
-        if row["run_type"] == "iteration" or row.get("aggregate_name") in ("mean", "median"):
+        if row["workload"] == "empty":
+            # Doing nothing costs nothing: no ideal to state (0 at most), so no efficiency.
+            assert row.get("ideal", 0) == 0 and row.get("bound", 0) == 0 and "efficiency" not in row
+        elif row["run_type"] == "iteration" or row.get("aggregate_name") in ("mean", "median"):
             assert row["ideal"] > 0 and row["bound"] > 0
             assert row["ideal"] >= row["bound"] * (1 - 1e-9)
             assert row["efficiency"] > 0

@@ -1,0 +1,61 @@
+#include "scenario_measurement.hpp"
+
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "entry_measurement.hpp"
+
+namespace concbench {
+
+entry_metadata describe_entry(const scenario_plan& plan) {
+  const auto& s = plan.settings;
+  const auto& work = *plan.work;
+  const bool event_loop = uses_event_loop(s.model);
+  const int workers = work.workers(s);
+  const auto params = work.params();
+  // Tasks: the shared counter's T; the pipeline's producers and consumers.
+  const int tasks = params.contains("tasks") ? params["tasks"].get<int>()
+                                             : params.value("producers", 1) + params.value("consumers", 0);
+  entry_metadata entry;
+  entry.name = entry_name(plan);
+  entry.fields = {
+      {"workload", work.name()},
+      {"model", std::string(to_string(s.model))},
+      {"workers", workers},
+      {"workers_label", plan.workers_label.empty() ? std::to_string(workers) : plan.workers_label},
+      {"loop_threads", event_loop ? nlohmann::json(s.loop_threads) : nlohmann::json(nullptr)},
+      {"inflight", event_loop ? nlohmann::json(tasks) : nlohmann::json(nullptr)},
+      {"pool", nullptr},
+      {"task_form", event_loop ? "awaitable" : "blocking"},
+      {"tasks", tasks},
+      {"params", params},
+  };
+  entry.comparison_key = work.name() + " " + params.dump();
+  entry.is_sequential = s.model == model_kind::sequential;
+  return entry;
+}
+
+void measure_scenario_entry(benchmark::State& state, const measured_scenario_entry& entry, std::stop_token stop) {
+  if (stop.stop_requested()) {
+    state.SkipWithError(interrupted_before_start);
+    return;
+  }
+  const auto& plan = entry.plan;
+  std::map<std::string, double> sums;
+  std::int64_t batches = 0;
+  for (auto _ : state) {
+    const auto outcome = plan.work->run(plan.settings, stop);
+    if (!outcome.ok()) {
+      state.SkipWithError(outcome.error.c_str());
+      break;
+    }
+    state.SetIterationTime(std::chrono::duration<double>(outcome.interval).count());
+    for (const auto& [name, value] : outcome.figures) sums[name] += value;
+    ++batches;
+  }
+  if (batches == 0) return;
+  for (const auto& [name, sum] : sums) state.counters[name] = sum / static_cast<double>(batches);
+}
+
+}  // namespace concbench

@@ -1,0 +1,165 @@
+#include "scenario_suite.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "pipeline_scenario.hpp"
+#include "shared_counter_scenario.hpp"
+
+namespace concbench {
+namespace {
+
+struct pipeline_shape {
+  int producers;
+  int consumers;
+};
+
+struct scenario_suite_definition {
+  std::vector<worker_count> workers;  // W of threads and processes-fork for `shared`
+  std::vector<int> loop_threads;
+  int shared_tasks;
+  std::uint64_t shared_updates;
+  std::vector<update_pause> pauses;
+  std::vector<pipeline_shape> pipeline_shapes;
+  std::vector<std::uint64_t> pipeline_capacities;
+  std::uint64_t pipeline_items;
+};
+
+scenario_suite_definition definition_of(const std::string& suite) {
+  if (suite == "quick") return {{{2, "2"}}, {1, 2}, 4, 10'000, {update_pause::yield}, {{1, 1}, {2, 2}}, {64}, 20'000};
+  scenario_suite_definition standard{{{1, "1"}, {2, "2"}, {4, "4"}},
+                                     {1, 2},
+                                     8,
+                                     50'000,
+                                     {update_pause::yield},
+                                     {{1, 1}, {2, 2}, {3, 1}},
+                                     {64},
+                                     100'000};
+  if (suite == "full") {
+    standard.pauses.push_back(update_pause::spin);
+    standard.pipeline_capacities = {1, 64, 1024};
+  }
+  return standard;
+}
+
+constexpr std::uint32_t suite_spin_iterations = 100;
+
+bool supported_model(model_kind model) {
+  return model == model_kind::sequential || model == model_kind::threads || model == model_kind::coroutines ||
+         model == model_kind::processes_fork;
+}
+
+void add_entries(std::vector<scenario_plan>& plans, const std::shared_ptr<const scenario>& work,
+                 const std::vector<model_kind>& models, const std::vector<worker_count>& workers,
+                 const scenario_suite_definition& suite) {
+  for (const auto model : models) {
+    if (!work->supports(model)) continue;
+    run_settings settings;
+    settings.model = model;
+    if (model == model_kind::coroutines) {
+      settings.form = task_form::awaitable;
+      for (const int loops : suite.loop_threads) {
+        settings.loop_threads = loops;
+        plans.push_back({work, settings, ""});
+      }
+    } else if (uses_workers(model)) {
+      for (const auto& w : workers) {
+        settings.workers = w.value;
+        plans.push_back({work, settings, w.label});
+      }
+    } else {
+      plans.push_back({work, settings, ""});
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& scenario_workloads() {
+  static const std::vector<std::string> names{"shared", "pipeline"};
+  return names;
+}
+
+bool is_scenario_workload(std::string_view name) {
+  const auto& names = scenario_workloads();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
+  if (!options.workloads) return {};
+  const auto suite = definition_of(options.suite);
+  auto models = options.models ? *options.models : all_models();
+  std::erase_if(models, [](model_kind m) { return !supported_model(m); });
+  std::stable_partition(models.begin(), models.end(), [](model_kind m) { return m == model_kind::sequential; });
+
+  std::vector<scenario_plan> plans;
+  for (const auto& name : *options.workloads) {
+    if (name == "shared") {
+      for (const auto discipline :
+           {update_discipline::unsynchronised, update_discipline::mutex, update_discipline::atomic}) {
+        for (const auto pause : suite.pauses) {
+          shared_counter_params params;
+          params.tasks = suite.shared_tasks;
+          params.updates = suite.shared_updates;
+          params.discipline = discipline;
+          params.pause = pause;
+          params.spin_iterations = suite_spin_iterations;
+          add_entries(plans, std::make_shared<const shared_counter_scenario>(params), models,
+                      options.workers ? *options.workers : suite.workers, suite);
+        }
+      }
+    } else if (name == "pipeline") {
+      for (const auto capacity : suite.pipeline_capacities) {
+        for (const auto shape : suite.pipeline_shapes) {
+          pipeline_params params;
+          params.producers = shape.producers;
+          params.consumers = shape.consumers;
+          params.capacity = capacity;
+          params.items = suite.pipeline_items;
+          // One thread or process per producer and consumer: W follows from the shape.
+          const int threads = shape.producers + shape.consumers;
+          add_entries(plans, std::make_shared<const pipeline_scenario>(params), models,
+                      {{threads, std::to_string(threads)}}, suite);
+        }
+      }
+    }
+  }
+  return plans;
+}
+
+std::string entry_name(const scenario_plan& plan) {
+  const auto& s = plan.settings;
+  std::string name = plan.work->name() + "/" + std::string(to_string(s.model));
+  if (uses_workers(s.model)) name += "/W:" + plan.workers_label;
+  if (uses_event_loop(s.model)) name += "/loop_threads:" + std::to_string(s.loop_threads);
+  for (const auto& [key, value] : plan.work->name_keys()) name += "/" + key + ":" + value;
+  return name;
+}
+
+double nominal_batch_ns(const scenario_plan& plan) {
+  const double sequential_ns = plan.work->nominal_sequential_ns();
+  if (plan.work->name() != "pipeline") return sequential_ns;
+  // An item handed across threads or processes costs a wake-up, not a deque push: nominally
+  // 1 µs between threads, 0.3 µs between coroutines, 3 µs through a pipe (2-vCPU VM).
+  const auto* pipeline = dynamic_cast<const pipeline_scenario*>(plan.work.get());
+  const double items = pipeline ? static_cast<double>(pipeline->settings().items) : 0;
+  switch (plan.settings.model) {
+    case model_kind::threads:
+      return items * 1000;
+    case model_kind::coroutines:
+      return items * 300;
+    case model_kind::processes_fork:
+      return items * 3000;
+    default:
+      return sequential_ns;
+  }
+}
+
+int iterations_per_sample(const scenario_plan& plan) {
+  constexpr double sample_ns = 100e6;
+  const double batch_ns = nominal_batch_ns(plan);
+  if (batch_ns >= sample_ns || batch_ns <= 0) return 1;
+  return static_cast<int>(std::min(1000.0, std::ceil(sample_ns / batch_ns)));
+}
+
+}  // namespace concbench
