@@ -161,6 +161,10 @@ nlohmann::json probe_fields(const resource_probe& probe) {
   return fields;
 }
 
+namespace {
+constexpr double max_probed_batch_ns = 0.5e9;
+}  // namespace
+
 std::chrono::milliseconds default_task_timeout(const workload& work) {
   const auto ten_batches = std::chrono::milliseconds(static_cast<std::int64_t>(10 * work.nominal_sequential_ns() / 1e6));
   return std::max<std::chrono::milliseconds>(ten_batches, std::chrono::minutes(1));
@@ -230,8 +234,12 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
 
   // The probe batch: once, after the last timed repetition (the loop above has ended, so
   // nothing here is timed), and never for an entry that failed.
+  // Batches of half a second or more are left unprobed: one more of them costs the suite's
+  // time budget more than their figures tell (cpu at scale 100 holds nothing in memory; the
+  // long sleep and http batches are probed at their parallel, shorter entries).
   const bool last_repetition = entry.repetitions <= 0 || entry.repetitions_run >= entry.repetitions;
-  if (last_repetition && !entry.failed && !stop.stop_requested()) {
+  const bool affordable = entry.metadata->ideal_ns < max_probed_batch_ns;
+  if (last_repetition && affordable && !entry.failed && !stop.stop_requested()) {
     if (const auto probe = probe_resources(*batch_runner, work, entry.batch, stop)) {
       entry.metadata->entry_figures = probe_fields(*probe);
     }

@@ -358,8 +358,10 @@ def finish_entry(entry: Entry) -> None:
         return
     if median_row is not None and "efficiency" in median_row:
         entry.efficiency = float(median_row["efficiency"])
-    elif entry.ideal_s is not None and entry.median_s > 0:
+    elif entry.ideal_s and entry.median_s > 0:  # an ideal of 0 (empty, scenarios) states none
         entry.efficiency = entry.ideal_s / entry.median_s
+    entry.ideal_s = entry.ideal_s or None
+    entry.bound_s = entry.bound_s or None
     if median_row is not None and "speedup" in median_row:
         entry.speedup = float(median_row["speedup"])
 

@@ -17,9 +17,28 @@ def format_optional(value, formatter) -> str:
     return formatter(value) if value is not None else "–"
 
 
-def entry_row(entry) -> str:
+# Figures an entry may carry beyond its time (counters on its rows), shown as extra columns
+# when some entry of the table has them: (field, heading, format).
+FIGURES = [
+    ("dispatch_ns_per_task", "per task", lambda v: rl.format_time(v * 1e-9)),
+    ("lost_updates", "lost updates", lambda v: f"{v:,.0f}"),
+    ("items_per_second", "items/s", lambda v: f"{v:,.0f}"),
+    ("task_p99_ns", "task p99", lambda v: rl.format_time(v * 1e-9)),
+    ("bytes_per_task", "bytes/task", lambda v: f"{v:,.0f}"),
+]
+
+
+def figure(entry, field):
+    """The entry's figure from its median row (else its first iteration), if it has one."""
+    for row in [entry.aggregates.get("median"), *entry.iterations[:1]]:
+        if row is not None and isinstance(row.get(field), (int, float)):
+            return row[field]
+    return None
+
+
+def entry_row(entry, figures) -> str:
     if entry.failed:
-        return f"| {entry.label} | failed: {entry.error_message} | | | | |"
+        return f"| {entry.label} | failed: {entry.error_message} |" + " |" * (4 + len(figures))
     return "| " + " | ".join([
         entry.label,
         format_optional(entry.median_s, rl.format_time),
@@ -27,6 +46,7 @@ def entry_row(entry) -> str:
         format_optional(entry.efficiency, lambda e: f"{e:.2f}"),
         format_optional(entry.ideal_s, rl.format_time),
         format_optional(entry.bound_s, rl.format_time),
+        *[format_optional(figure(entry, field), fmt) for field, _, fmt in figures],
     ]) + " |"
 
 
@@ -35,11 +55,14 @@ def tables(report) -> str:
            f"command: `{' '.join(report.context.get('command_line', []))}`", ""]
     for group in report.groups:
         tasks = next((e.tasks for e in group.entries if e.tasks is not None), None)
+        # Time per task is a dispatch cost only where tasks do nothing.
+        figures = [f for f in FIGURES if (f[0] != "dispatch_ns_per_task" or group.workload == "empty")
+                   and any(figure(e, f[0]) is not None for e in group.entries)]
         out.append(f"**{group.workload}: {rl.params_title(group.workload, group.params, tasks)}**")
         out.append("")
-        out.append("| entry | median | speedup | efficiency | ideal | bound |")
-        out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
-        out.extend(entry_row(e) for e in group.entries)
+        out.append("| entry | median | speedup | efficiency | ideal | bound |" + "".join(f" {h} |" for _, h, _ in figures))
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(figures))
+        out.extend(entry_row(e, figures) for e in group.entries)
         out.append("")
     return "\n".join(out)
 

@@ -261,6 +261,27 @@ TEST(Suites, NamesFollowTheGrammar) {
   EXPECT_TRUE(names.count("cpu/coroutines/loop_threads:1/K:all/form:awaitable/scale:100"));
 }
 
+TEST(Suites, TheExpensiveBatchLeavesOutWhatTheCheapScaleShows) {
+  // The default suite's budget: at scale 100 no thread per task, no process per task, and no
+  // process pool of one for the second-long sleep and http batches.
+  for (const auto& plan : plan_suite(parse_cli({}))) {
+    const auto name = entry_name(plan);
+    if (name.ends_with("scale:100")) {
+      EXPECT_EQ(name.find("thread-per-task"), std::string::npos) << name;
+      EXPECT_EQ(name.find("pool:per-task"), std::string::npos) << name;
+    }
+    if (name.starts_with("sleep/processes") || name.starts_with("http/processes")) {
+      EXPECT_EQ(name.find("/W:1/"), std::string::npos) << name;
+    }
+  }
+  // They are all still there at the cheap scale.
+  std::set<std::string> names;
+  for (const auto& plan : plan_suite(parse_cli({}))) names.insert(entry_name(plan));
+  EXPECT_TRUE(names.count("cpu/thread-per-task/scale:1"));
+  EXPECT_TRUE(names.count("cpu/processes-fork/W:all/pool:per-task/scale:1"));
+  EXPECT_TRUE(names.count("cpu/processes-spawn/W:1/pool:cold/scale:1"));
+}
+
 TEST(Suites, DefaultRunsScale100PoolsOnlyAtTwoWorkers) {
   int pools_at_scale_100 = 0;
   for (const auto& plan : plan_suite(parse_cli({"--workloads=cpu"}))) {

@@ -126,9 +126,9 @@ TEST(EnvironmentWarnings, AtTheEndStealGovernorAndLoadThatConcbenchCannotExplain
   EXPECT_TRUE(any_contains(warnings, "running in a VM (kvm): steal time 4.2 % during the run"));
   EXPECT_TRUE(any_contains(warnings, "CPU governor changed from 'performance' to 'powersave'"));
   EXPECT_FALSE(any_contains(warnings, "load average"));
-  end.load_average = std::array<double, 3>{6.5, 1, 1};
+  end.load_average = std::array<double, 3>{6.5, 1, 1};  // concbench's own oversubscribed entries
   warnings = end_warnings(start, end);
-  EXPECT_TRUE(any_contains(warnings, "load average rose from 0.1 to 6.5"));
+  EXPECT_FALSE(any_contains(warnings, "load average"));
 
   const auto keys = end_context(start, end, warnings);
   EXPECT_NEAR(keys.at("steal_fraction").get<double>(), 0.042, 1e-12);
