@@ -24,6 +24,8 @@ def scaling_series(group) -> dict:
     for e in group.entries:
         if e.failed or not e.median_s or (e.speedup is None and e.efficiency is None):
             continue
+        if e.loop_threads is not None:
+            continue  # an event loop's concurrency is K and its loop threads, not a W of workers
         series.setdefault(series_key(e), []).append((e.workers, e))
     result = {}
     for name, points in series.items():
