@@ -526,11 +526,6 @@ std::vector<std::pair<std::string, std::string>> pipeline_scenario::name_keys() 
           {"items", std::to_string(params_.items)}};
 }
 
-bool pipeline_scenario::supports(model_kind model) const {
-  return model == model_kind::sequential || model == model_kind::threads || model == model_kind::coroutines ||
-         model == model_kind::processes_fork;
-}
-
 int pipeline_scenario::workers(const run_settings& settings) const {
   switch (settings.model) {
     case model_kind::sequential:

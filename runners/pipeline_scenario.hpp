@@ -56,7 +56,6 @@ class pipeline_scenario final : public scenario {
   nlohmann::json params() const override;
   // producers, consumers, capacity, items: pipeline/threads/W:4/producers:2/consumers:2/capacity:64/items:10000
   std::vector<std::pair<std::string, std::string>> name_keys() const override;
-  bool supports(model_kind model) const override;
   // producers + consumers (threads, processes), loop_threads (coroutines), 1 (sequential).
   int workers(const run_settings& settings) const override;
   double nominal_sequential_ns() const override;

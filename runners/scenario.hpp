@@ -45,8 +45,12 @@ class scenario {
   virtual nlohmann::json params() const = 0;
   // The parameters as they appear in a benchmark's grammar name, in a fixed order.
   virtual std::vector<std::pair<std::string, std::string>> name_keys() const = 0;
-  // The models it can run under (the others are an error from run()).
-  virtual bool supports(model_kind model) const = 0;
+  // The models it can run under (the others are an error from run()): both scenarios run
+  // under sequential, threads, coroutines and processes-fork.
+  virtual bool supports(model_kind model) const {
+    return model == model_kind::sequential || model == model_kind::threads || model == model_kind::coroutines ||
+           model == model_kind::processes_fork;
+  }
   // Threads or processes the batch runs on under these settings (the report's `workers`).
   virtual int workers(const run_settings& settings) const = 0;
   // A rough time for one sequential batch from fixed nominal constants (the same on every

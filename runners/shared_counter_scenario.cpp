@@ -257,11 +257,6 @@ std::vector<std::pair<std::string, std::string>> shared_counter_scenario::name_k
           {"pause", pause}};
 }
 
-bool shared_counter_scenario::supports(model_kind model) const {
-  return model == model_kind::sequential || model == model_kind::threads || model == model_kind::coroutines ||
-         model == model_kind::processes_fork;
-}
-
 int shared_counter_scenario::workers(const run_settings& settings) const {
   switch (settings.model) {
     case model_kind::sequential:

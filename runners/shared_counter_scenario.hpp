@@ -60,7 +60,6 @@ class shared_counter_scenario final : public scenario {
   nlohmann::json params() const override;
   // discipline, tasks, updates, pause: shared/threads/W:2/discipline:mutex/tasks:4/updates:1000/pause:yield
   std::vector<std::pair<std::string, std::string>> name_keys() const override;
-  bool supports(model_kind model) const override;
   int workers(const run_settings& settings) const override;
   double nominal_sequential_ns() const override;
   scenario_outcome run(const run_settings& settings, std::stop_token stop) const override;
