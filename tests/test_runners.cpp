@@ -103,8 +103,9 @@ TEST_P(EveryModel, EmptyResultsAreExact) {
 }
 
 TEST_P(EveryModel, PeakConcurrencyIsWhatTheModelAllows) {
-  // Sleeps of 20 ms overlap whenever the model lets them, whatever the machine's speed.
-  const sleep_workload work(6, 20);
+  // Sleeps of 60 ms overlap whenever the model lets them, whatever the machine's speed (a
+  // loaded machine under ThreadSanitizer took more than 20 ms to start six threads).
+  const sleep_workload work(6, 60);
   const auto batch = work.make_batch();
   const auto& s = GetParam().settings;
   const auto outcome = make_runner(s)->run(work, batch, {});
@@ -172,10 +173,13 @@ TEST_P(EveryModel, AStopRequestEndsAHangingTask) {
   EXPECT_FALSE(outcome.tasks[1].result);
   const std::string model(to_string(GetParam().settings.model));
   EXPECT_EQ(outcome.tasks[1].error, "task 1 of fault under " + model + ": stopped before it finished: interrupted");
-  // Task 0 finished before the stop; task 2 either did too or is an error saying why it did not.
-  ASSERT_TRUE(outcome.tasks[0].result);
-  if (!outcome.tasks[2].result) {
-    EXPECT_NE(outcome.tasks[2].error.find("task 2 of fault"), std::string::npos);
+  // The others finished before the stop (on a slow machine or under a sanitizer perhaps not):
+  // each has its result or an error saying why it has none.
+  for (const std::size_t i : {0u, 2u}) {
+    if (!outcome.tasks[i].result) {
+      EXPECT_EQ(outcome.tasks[i].error.rfind("task " + std::to_string(i) + " of fault under " + model, 0), 0u)
+          << outcome.tasks[i].error;
+    }
   }
 }
 
