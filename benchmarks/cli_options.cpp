@@ -13,7 +13,7 @@ namespace concbench {
 namespace {
 
 const std::vector<std::string> known_suites{"quick", "default", "full", "scale"};
-const std::vector<std::string> known_workloads{"cpu", "sleep", "http", "startup", "empty", "shared", "pipeline"};
+const std::vector<std::string> known_workloads{"cpu", "sleep", "sleep-shapes", "http", "startup", "empty", "shared", "pipeline"};
 
 // Google Benchmark 1.7.1's flags that concbench passes through.
 const std::set<std::string> passed_benchmark_flags{
@@ -235,6 +235,10 @@ Usage: concbench [flags] [Google Benchmark flags]
                           empty: tasks that do nothing, so a batch's time per task is the
                           model's dispatch cost (N = 10000; 1000 for thread-per-task and the
                           process models; pools of W = 2 unless --workers);
+                          sleep-shapes (run only when named here): the tutorials' own sleep
+                          experiments at a tenth of their length (x --time-scale): five tasks
+                          of seeded random 0-4 s at W = 5, and two functions sleeping 3 x 1 s
+                          and 5 x 0.8 s at W = 2, under every model;
                           shared and pipeline (scenarios, run only when named here): tasks
                           updating one counter unsynchronised / under a mutex / atomically
                           (lost updates counted), and producers passing items to consumers

@@ -9,6 +9,7 @@
 #include "empty_workload.hpp"
 #include "http_workload.hpp"
 #include "machine_info.hpp"
+#include "sleep_shape_workload.hpp"
 #include "sleep_workload.hpp"
 
 namespace concbench {
@@ -43,6 +44,8 @@ constexpr int empty_tasks_costly = 1'000;
 // (pid_max is 32768 system-wide: PITFALLS.md).
 constexpr int scale_tasks[] = {10, 100, 1'000, 10'000, 100'000};
 constexpr double scale_sleep_ms = 100;
+// sleep-shapes: the tutorials' 0-4 s and 1 s / 0.8 s sleeps, shortened to a tenth by default.
+constexpr double sleep_shape_scale = 0.1;
 constexpr int scale_max_threads = 10'000;   // thread-per-task, threads with W = N
 constexpr int scale_max_processes = 1'000;  // processes-fork, one process per task
 
@@ -277,6 +280,17 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
       auto work = std::make_shared<const sleep_workload>(suite.sleep_tasks, suite.sleep_ms, options.time_scale);
       auto more = entries_for(work, suite, options, models);
       plans.insert(plans.end(), more.begin(), more.end());
+    } else if (name == "sleep-shapes") {
+      // The tutorials' own sleep experiments at a tenth of their length (x --time-scale), at
+      // their own W: max_workers=5 for the five random sleeps, two workers for two functions.
+      for (const auto& shape : sleep_shape_workload::shapes()) {
+        auto work = std::make_shared<const sleep_shape_workload>(shape, sleep_shape_scale * options.time_scale);
+        auto at_own_w = suite;
+        at_own_w.workers = {shape == "random" ? worker_count{5, "5"} : worker_count{2, "2"}};
+        at_own_w.warm_pools_everywhere = false;
+        auto more = entries_for(work, at_own_w, options, models);
+        plans.insert(plans.end(), more.begin(), more.end());
+      }
     } else if (name == "http") {
       // Until main has started the server (or for --list) the URL is a placeholder; names and
       // params do not depend on it.

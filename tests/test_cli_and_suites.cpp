@@ -38,7 +38,7 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_EQ(error_of({"--time-scale=nan"}), "--time-scale: 'nan' is not a number");
   EXPECT_NE(error_of({"--suite=huge"}).find("unknown suite 'huge'"), std::string::npos);
   EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("unknown workload 'gpu'"), std::string::npos);
-  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("(known: cpu, sleep, http, startup, empty"), std::string::npos);
+  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("(known: cpu, sleep, sleep-shapes, http, startup, empty, shared, pipeline)"), std::string::npos);
   EXPECT_NE(error_of({"--suite=huge"}).find("(known: quick, default, full, scale)"), std::string::npos);
   EXPECT_NE(error_of({"--models=fibers"}).find("unknown model 'fibers'"), std::string::npos);
   EXPECT_EQ(error_of({"--out"}), "--out needs a value, e.g. --out=...");
@@ -259,6 +259,19 @@ TEST(Suites, NamesFollowTheGrammar) {
   EXPECT_TRUE(names.count("cpu/threads/W:2/pool:warm/scale:100"));
   EXPECT_TRUE(names.count("cpu/thread-per-task/scale:100"));
   EXPECT_TRUE(names.count("cpu/coroutines/loop_threads:1/K:all/form:awaitable/scale:100"));
+}
+
+TEST(Suites, SleepShapesRunUnderEveryModelAtTheTutorialsW) {
+  std::set<std::string> names;
+  for (const auto& plan : plan_suite(parse_cli({"--workloads=sleep-shapes"}))) names.insert(entry_name(plan));
+  EXPECT_TRUE(names.count("sleep/sequential/shape:random/seed:1/time_scale:0.1"));
+  EXPECT_TRUE(names.count("sleep/threads/W:5/pool:cold/shape:random/seed:1/time_scale:0.1"));
+  EXPECT_TRUE(names.count("sleep/coroutines/loop_threads:1/K:all/form:awaitable/shape:interleaved/time_scale:0.1"));
+  EXPECT_TRUE(names.count("sleep/coroutines/loop_threads:1/K:all/form:blocking/shape:interleaved/time_scale:0.1"));
+  EXPECT_TRUE(names.count("sleep/processes-spawn/W:2/pool:cold/shape:interleaved/time_scale:0.1"));
+  EXPECT_TRUE(names.count("sleep/thread-per-task/shape:random/seed:1/time_scale:0.1"));
+  // Not in the suites' own lists: only when named.
+  for (const auto& plan : plan_suite(parse_cli({}))) EXPECT_FALSE(plan.work->params().contains("shape"));
 }
 
 TEST(Suites, TheExpensiveBatchLeavesOutWhatTheCheapScaleShows) {

@@ -16,6 +16,7 @@
 #include "fault_workload.hpp"
 #include "interruptible_sleep.hpp"
 #include "median.hpp"
+#include "sleep_shape_workload.hpp"
 #include "sleep_workload.hpp"
 #include "workload_factory.hpp"
 
@@ -91,6 +92,53 @@ TEST(SleepWorkload, TimeScaleShrinksEverySleep) {
   const sleep_workload work(3, 20, 0.1);
   EXPECT_EQ(work.make_batch()[2].size, 2'000'000);
   EXPECT_EQ(work.name_keys().at(1).second, "2");
+}
+
+TEST(SleepShapes, TheTutorialsShapesAtTheirLengths) {
+  // random: five seeded draws of 0-4 s, the same for the same seed, another set for another.
+  const sleep_shape_workload random("random", 1.0, 7);
+  const auto batch = random.make_batch();
+  ASSERT_EQ(batch.size(), 5u);
+  for (const auto& task : batch) {
+    EXPECT_GE(task.size, 0);
+    EXPECT_LE(task.size, 4'000'000'000);
+    EXPECT_EQ(random.sleeps_of(task.index), 1);
+  }
+  const auto again = sleep_shape_workload("random", 1.0, 7).make_batch();
+  const auto other = sleep_shape_workload("random", 1.0, 8).make_batch();
+  for (std::size_t i = 0; i < batch.size(); ++i) EXPECT_EQ(batch[i].size, again[i].size);
+  bool differs = false;
+  for (std::size_t i = 0; i < batch.size(); ++i) differs |= batch[i].size != other[i].size;
+  EXPECT_TRUE(differs);
+  // interleaved: one function sleeps 1 s three times, the other 0.8 s five times.
+  const sleep_shape_workload interleaved("interleaved", 1.0);
+  const auto two = interleaved.make_batch();
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].size, 1'000'000'000);
+  EXPECT_EQ(interleaved.sleeps_of(0), 3);
+  EXPECT_EQ(two[1].size, 800'000'000);
+  EXPECT_EQ(interleaved.sleeps_of(1), 5);
+  EXPECT_DOUBLE_EQ(interleaved.nominal_sequential_ns(), 7e9);
+  EXPECT_THROW(sleep_shape_workload("gaussian", 1.0), std::invalid_argument);
+}
+
+TEST(SleepShapes, EveryFunctionSleepsAllItsSleepsInBothForms) {
+  const sleep_shape_workload interleaved("interleaved", 0.005);  // 5 ms x 3 and 4 ms x 5
+  for (const auto& task : interleaved.make_batch()) {
+    const auto blocking = interleaved.run_blocking(task, {});
+    EXPECT_FALSE(interleaved.verify(task, blocking)) << task.index;
+    EXPECT_GE(blocking.value, task.size * interleaved.sleeps_of(task.index));
+    boost::asio::io_context loop;
+    auto awaited = boost::asio::co_spawn(loop, interleaved.run_awaitable(task, {}), boost::asio::use_future);
+    loop.run();
+    EXPECT_FALSE(interleaved.verify(task, awaited.get())) << task.index;
+    // One sleep short of the function is caught.
+    EXPECT_TRUE(interleaved.verify(task, {task.size * (interleaved.sleeps_of(task.index) - 1)}));
+  }
+  // Rebuilt from its report params, as a worker process does.
+  const auto rebuilt = make_workload("sleep", sleep_shape_workload("random", 0.5, 3).params());
+  EXPECT_EQ(rebuilt->params(), sleep_shape_workload("random", 0.5, 3).params());
+  EXPECT_EQ(rebuilt->make_batch()[4].size, sleep_shape_workload("random", 0.5, 3).make_batch()[4].size);
 }
 
 TEST(EmptyWorkload, EachTaskReturnsItsOwnValueInBothForms) {

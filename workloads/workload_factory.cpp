@@ -6,6 +6,7 @@
 #include "empty_workload.hpp"
 #include "fault_workload.hpp"
 #include "http_workload.hpp"
+#include "sleep_shape_workload.hpp"
 #include "sleep_workload.hpp"
 
 namespace concbench {
@@ -14,6 +15,11 @@ std::unique_ptr<workload> make_workload(const std::string& name, const nlohmann:
   try {
     if (name == "cpu") {
       return std::make_unique<cpu_workload>(params.at("scale").get<double>(), params.at("nums").get<std::vector<int>>());
+    }
+    if (name == "sleep" && params.contains("shape")) {
+      return std::make_unique<sleep_shape_workload>(params.at("shape").get<std::string>(),
+                                                    params.at("time_scale").get<double>(),
+                                                    params.value("seed", std::uint64_t{1}));
     }
     if (name == "sleep") {
       return std::make_unique<sleep_workload>(params.at("tasks").get<int>(), params.at("sleep_ms").get<double>(),
