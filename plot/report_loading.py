@@ -489,7 +489,7 @@ def group_entries(entries: list) -> list:
 # The params that name a group in titles and file names; other workloads show all scalars.
 HEADLINE_PARAMS = {
     "cpu": ["scale"],
-    "sleep": ["tasks", "sleep_ms", "time_scale"],
+    "sleep": ["tasks", "sleep_ms", "shape", "seed", "time_scale"],
     # The server's URL (an ephemeral port) is in params but names nothing a reader compares.
     "http": ["delay_ms", "body_bytes", "keep_alive"],
 }
