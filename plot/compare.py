@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Compare concbench reports from different machines (or builds, or days).
 
     /usr/bin/python3 plot/compare.py BASE.json OTHER.json [MORE.json ...]

@@ -294,6 +294,12 @@ class client {
   void send(const request& req, std::span<const int> fds = {});
   // Kills and reaps `pids` (the started part of a failed all-or-none fork).
   void abandon(const std::vector<pid_t>& pids);
+  // Asks for `count` forks (at most request_window in flight), hands each answer to
+  // take_answer(index, notice), and throws std::system_error with fork's errno when one failed,
+  // after killing and reaping the ones that started: fork() and fork_scenario() differ only in
+  // what they send and keep.
+  template <typename SendRequest, typename TakeAnswer>
+  void fork_all_or_none(int count, const char* what, SendRequest send_request, TakeAnswer take_answer);
   // One notice, waiting up to `timeout_ms` (-1: as long as it takes); false on time-out.
   bool receive(int timeout_ms, received& out);
   [[noreturn]] void server_gone(const std::string& how);
@@ -390,59 +396,8 @@ bool client::receive(int timeout_ms, received& out) {
   return true;
 }
 
-std::vector<forked_worker> client::fork(int count) {
-  std::lock_guard lock(mutex_);
-  std::vector<forked_worker> workers;
-  workers.reserve(static_cast<std::size_t>(std::max(count, 0)));
-  int failed_errno = 0;
-  int sent = 0;
-  int answered = 0;
-  const std::uint64_t first_id = next_id_;
-  try {
-    while (answered < count) {
-      while (sent < count && sent - answered < request_window) {
-        send({request_kind::fork_worker, 0, next_id_++, 0, {}});
-        ++sent;
-      }
-      received got;
-      if (!receive(30'000, got))
-        throw std::runtime_error(server_name() + " did not answer a fork request within 30 s");
-      if (got.message.kind == notice_kind::exited) continue;
-      if (got.message.id < first_id || got.message.id >= next_id_) continue;  // not ours
-      ++answered;
-      if (got.message.kind == notice_kind::fork_failed) {
-        failed_errno = got.message.error;
-      } else if (!got.fds[0] || !got.fds[1]) {
-        throw std::runtime_error(server_name() + " forked a worker but sent no pipe ends for it");
-      } else {
-        workers.push_back({got.message.pid, std::move(got.fds[0]), std::move(got.fds[1])});
-      }
-    }
-    if (failed_errno != 0) {
-      throw std::system_error(failed_errno, std::generic_category(),
-                              server_name() + " could not fork a worker");
-    }
-  } catch (...) {
-    // All or none: stop and reap the ones that did start before reporting.
-    for (const auto& worker : workers) {
-      if (!gone_) send({request_kind::kill_worker, worker.pid, 0, 0, {}});
-    }
-    for (const auto& worker : workers) {
-      while (!gone_ && exits_.count(worker.pid) == 0) {
-        received got;
-        receive(-1, got);
-      }
-      exits_.erase(worker.pid);
-    }
-    throw;
-  }
-  return workers;
-}
-
-std::vector<int> client::fork_scenario(std::span<const scenario_fork_request> requests) {
-  std::lock_guard lock(mutex_);
-  const int count = static_cast<int>(requests.size());
-  std::vector<pid_t> pids(requests.size(), -1);
+template <typename SendRequest, typename TakeAnswer>
+void client::fork_all_or_none(int count, const char* what, SendRequest send_request, TakeAnswer take_answer) {
   std::vector<pid_t> started;
   int failed_errno = 0;
   int sent = 0;
@@ -450,13 +405,7 @@ std::vector<int> client::fork_scenario(std::span<const scenario_fork_request> re
   const std::uint64_t first_id = next_id_;
   try {
     while (answered < count) {
-      while (sent < count && sent - answered < request_window) {
-        const auto& spec = requests[static_cast<std::size_t>(sent)];
-        request req{request_kind::fork_scenario_worker, 0, next_id_++,
-                    static_cast<std::uint32_t>(spec.fds.size()), spec.job};
-        send(req, spec.fds);
-        ++sent;
-      }
+      while (sent < count && sent - answered < request_window) send_request(sent++, next_id_++);
       received got;
       if (!receive(30'000, got))
         throw std::runtime_error(server_name() + " did not answer a fork request within 30 s");
@@ -465,19 +414,47 @@ std::vector<int> client::fork_scenario(std::span<const scenario_fork_request> re
       ++answered;
       if (got.message.kind == notice_kind::fork_failed) {
         failed_errno = got.message.error;
-      } else {
-        pids[got.message.id - first_id] = got.message.pid;
-        started.push_back(got.message.pid);
+        continue;
       }
+      started.push_back(got.message.pid);
+      take_answer(static_cast<std::size_t>(got.message.id - first_id), got);
     }
+    // The errno itself, so that callers can name the limit behind an EAGAIN (resource_limits.hpp).
     if (failed_errno != 0) {
-      throw std::runtime_error(server_name() +
-                               " could not fork a scenario worker: " + std::strerror(failed_errno));
+      throw std::system_error(failed_errno, std::generic_category(), server_name() + " could not fork " + what);
     }
   } catch (...) {
-    abandon(started);
+    abandon(started);  // all or none: stop and reap the ones that did start before reporting
     throw;
   }
+}
+
+std::vector<forked_worker> client::fork(int count) {
+  std::lock_guard lock(mutex_);
+  std::vector<forked_worker> workers;
+  workers.reserve(static_cast<std::size_t>(std::max(count, 0)));
+  fork_all_or_none(
+      count, "a worker", [&](int, std::uint64_t id) { send({request_kind::fork_worker, 0, id, 0, {}}); },
+      [&](std::size_t, received& got) {
+        if (!got.fds[0] || !got.fds[1]) {
+          throw std::runtime_error(server_name() + " forked a worker but sent no pipe ends for it");
+        }
+        workers.push_back({got.message.pid, std::move(got.fds[0]), std::move(got.fds[1])});
+      });
+  return workers;
+}
+
+std::vector<int> client::fork_scenario(std::span<const scenario_fork_request> requests) {
+  std::lock_guard lock(mutex_);
+  std::vector<pid_t> pids(requests.size(), -1);
+  fork_all_or_none(
+      static_cast<int>(requests.size()), "a scenario worker",
+      [&](int index, std::uint64_t id) {
+        const auto& spec = requests[static_cast<std::size_t>(index)];
+        send({request_kind::fork_scenario_worker, 0, id, static_cast<std::uint32_t>(spec.fds.size()), spec.job},
+             spec.fds);
+      },
+      [&](std::size_t index, received& got) { pids[index] = got.message.pid; });
   return pids;
 }
 

@@ -105,28 +105,20 @@ void expect_limit_named(const std::string& error) {
 TEST_F(RefusedThreads, AColdPoolNamesTheLimitAndEveryTaskNeverRan) {
   const sleep_workload work(4, 1);
   const auto batch = work.make_batch();
-  refuse_after_for_tests(os_resource::thread, 1);  // the second pool thread is refused
-  const auto outcome = make_runner(with(model_kind::threads, 3))->run(work, batch, {});
-  ASSERT_FALSE(outcome.ok());
-  const auto first = outcome.errors().front();
-  EXPECT_EQ(first.rfind("sleep under threads: could not start a pool of 3 threads: ", 0), 0u) << first;
-  expect_limit_named(first);
-  for (const auto& task : outcome.tasks) EXPECT_FALSE(task.result);
-}
-
-TEST_F(RefusedThreads, AColdAsioPoolNamesTheLimitAndEveryTaskNeverRan) {
-  const sleep_workload work(4, 1);
-  const auto batch = work.make_batch();
-  refuse_after_for_tests(os_resource::thread, 1);  // the second pool thread is refused
-  const auto outcome = make_runner(with(model_kind::threads_asio, 3))->run(work, batch, {});
-  ASSERT_FALSE(outcome.ok());
-  const auto first = outcome.errors().front();
-  EXPECT_EQ(first.rfind("sleep under threads-asio: could not start a pool of 3 threads: ", 0), 0u) << first;
-  expect_limit_named(first);
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    EXPECT_FALSE(outcome.tasks[i].result);
-    EXPECT_EQ(outcome.tasks[i].error,
-              "task " + std::to_string(i) + " of sleep under threads-asio: never ran: the pool did not start");
+  for (const auto model : {model_kind::threads, model_kind::threads_asio}) {
+    const std::string name(to_string(model));
+    SCOPED_TRACE(name);
+    refuse_after_for_tests(os_resource::thread, 1);  // the second pool thread is refused
+    const auto outcome = make_runner(with(model, 3))->run(work, batch, {});
+    ASSERT_FALSE(outcome.ok());
+    const auto first = outcome.errors().front();
+    EXPECT_EQ(first.rfind("sleep under " + name + ": could not start a pool of 3 threads: ", 0), 0u) << first;
+    expect_limit_named(first);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      EXPECT_FALSE(outcome.tasks[i].result);
+      EXPECT_EQ(outcome.tasks[i].error,
+                "task " + std::to_string(i) + " of sleep under " + name + ": never ran: the pool did not start");
+    }
   }
 }
 
