@@ -17,7 +17,8 @@ json parse_object(std::string_view line, std::string_view who) {
   json j;
   try {
     j = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number too large for a double ("1E999") is out_of_range.
     throw protocol_error("malformed line from the " + std::string(who) + " (not JSON: " + e.what() +
                          "): " + quote_line(line));
   }

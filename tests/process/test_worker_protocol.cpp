@@ -89,6 +89,16 @@ TEST(worker_protocol, rejects_malformed_lines_with_the_line_quoted) {
                protocol_error);
 }
 
+// Found by the fuzzer: a number too large for a double is nlohmann's out_of_range, not its
+// parse_error, and escaped the parser as a foreign exception.
+TEST(worker_protocol, refuses_a_number_too_large_for_a_double) {
+  EXPECT_NE(error_of("1E999").find("not JSON"), std::string::npos) << error_of("1E999");
+  EXPECT_NE(error_of(R"({"id": 1, "result": {"value": 1}, "start": 1E999, "end": 2})")
+                .find("not JSON"),
+            std::string::npos);
+  EXPECT_THROW(parse_parent_message("\t1111E1111151"), protocol_error);
+}
+
 TEST(worker_protocol, rejects_a_reply_for_an_unknown_id) {
   EXPECT_NO_THROW(check_reply_id(4, 4));
   try {
