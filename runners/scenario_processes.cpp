@@ -191,7 +191,7 @@ scenario_processes_outcome worker_group::run(std::stop_token stop) {
         case scenario_report::kind::done:
           phases[i] = phase::finished;
           ++finished;
-          outcome.workers[i] = {report->count, report->start_ns, report->end_ns};
+          outcome.workers[i] = {report->count, report->start_ns, report->end_ns, report->figures};
           break;
         case scenario_report::kind::failed:
           outcome.error = name(i) + " failed: " + report->message;

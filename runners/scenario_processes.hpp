@@ -26,6 +26,7 @@ struct scenario_worker_finish {
   std::uint64_t count = 0;
   std::int64_t start_ns = 0;  // steady_clock, as the worker read it
   std::int64_t end_ns = 0;
+  job_figures figures;  // the job's own, when its kind has any
 };
 
 struct scenario_processes_outcome {

@@ -47,7 +47,8 @@ bool wait_at_gate(int fd) {
   }
 }
 
-std::uint64_t run_job(const scenario_job& job, std::span<const int> own_fds) {
+std::uint64_t run_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures) {
+  (void)figures;
   switch (job.kind) {
     case scenario_job_kind::shared_counter:
       return run_shared_counter_job(job, own_fds);
@@ -77,7 +78,7 @@ void run_scenario_worker_and_exit(const scenario_job& job, std::span<const int> 
   scenario_report report;
   report.start_ns = now_ns();
   try {
-    report.count = run_job(job, fds.subspan(scenario_first_own_fd));
+    report.count = run_job(job, fds.subspan(scenario_first_own_fd), report.figures);
     report.what = scenario_report::kind::done;
   } catch (const std::exception& e) {
     report.what = scenario_report::kind::failed;

@@ -31,15 +31,26 @@ inline constexpr std::size_t scenario_first_own_fd = 2;
 inline constexpr std::size_t max_scenario_fds = 4;
 
 // One message on a report pipe: fixed size, below PIPE_BUF, so one write is one message.
+inline constexpr std::size_t max_job_figures = 6;
+
+// A job's own measured figures beyond its count (say, round-trip percentiles), whose meaning
+// each job kind defines.
+struct job_figures {
+  double values[max_job_figures] = {};
+};
+static_assert(std::is_trivially_copyable_v<job_figures>);
+
 struct scenario_report {
   enum class kind : std::uint32_t { ready = 1, done = 2, failed = 3 };
   kind what = kind::ready;
   std::uint64_t count = 0;   // done: what the worker did (updates, items)
   std::int64_t start_ns = 0; // done: steady_clock when it passed the gate, and when it finished
   std::int64_t end_ns = 0;
+  job_figures figures;       // done: the job's own figures
   char message[240] = {};    // failed: why, NUL-terminated
 };
 static_assert(std::is_trivially_copyable_v<scenario_report>);
+static_assert(sizeof(scenario_report) <= 512, "one write of a report must be atomic (PIPE_BUF)");
 
 // Runs in a freshly forked child of the fork server: closes every other descriptor, resets
 // signals (SIGPIPE ignored: a vanished reader is EPIPE), reports ready, waits at the gate, runs
@@ -47,7 +58,8 @@ static_assert(std::is_trivially_copyable_v<scenario_report>);
 [[noreturn]] void run_scenario_worker_and_exit(const scenario_job& job, std::span<const int> fds);
 
 // The bodies, defined by each scenario: they run between the gate and the done report, with
-// the job's own descriptors, and return the count to report; they throw on failure.
+// the job's own descriptors, and return the count to report (a body with figures of its own
+// fills them in too); they throw on failure.
 std::uint64_t run_shared_counter_job(const scenario_job& job, std::span<const int> own_fds);
 std::uint64_t run_pipeline_producer_job(const scenario_job& job, std::span<const int> own_fds);
 std::uint64_t run_pipeline_consumer_job(const scenario_job& job, std::span<const int> own_fds);
