@@ -13,7 +13,7 @@ namespace concbench {
 namespace {
 
 const std::vector<std::string> known_suites{"quick", "default", "full", "scale"};
-const std::vector<std::string> known_workloads{"cpu", "sleep", "sleep-shapes", "http", "startup", "empty", "shared", "pipeline"};
+const std::vector<std::string> known_workloads{"cpu", "sleep", "sleep-shapes", "http", "startup", "empty", "shared", "pipeline", "messaging"};
 
 // Google Benchmark 1.7.1's flags that concbench passes through.
 const std::set<std::string> passed_benchmark_flags{
@@ -243,7 +243,12 @@ Usage: concbench [flags] [Google Benchmark flags]
                           updating one counter unsynchronised / under a mutex / atomically
                           (lost updates counted), and producers passing items to consumers
                           through a bounded queue (every item verified delivered exactly once),
-                          under sequential, threads, coroutines and processes-fork
+                          under sequential, threads, coroutines and processes-fork;
+                          messaging (a scenario, run only when named here): a client and an
+                          echo, two threads or two processes, exchange numbered messages over
+                          a pipe, a Unix socket or shared-memory rings: round-trip latency
+                          (p50, p99) and streamed throughput, unpinned, pinned to one CPU and
+                          pinned to two
   --models=LIST           sequential, threads, threads-asio (boost::asio::thread_pool, one
                           post per task; by default at one W per suite, cpu and sleep, unless
                           named here or --workers is given), thread-per-task, coroutines,

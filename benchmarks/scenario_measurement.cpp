@@ -14,9 +14,10 @@ entry_metadata describe_entry(const scenario_plan& plan) {
   const bool event_loop = uses_event_loop(s.model);
   const int workers = work.workers(s);
   const auto params = work.params();
-  // Tasks: the shared counter's T; the pipeline's producers and consumers.
-  const int tasks = params.contains("tasks") ? params["tasks"].get<int>()
-                                             : params.value("producers", 1) + params.value("consumers", 0);
+  // Tasks: the shared counter's T; the pipeline's producers and consumers; messaging's two parties.
+  const int tasks = params.contains("tasks")     ? params["tasks"].get<int>()
+                    : params.contains("parties") ? params["parties"].get<int>()
+                                                 : params.value("producers", 1) + params.value("consumers", 0);
   entry_metadata entry;
   entry.name = entry_name(plan);
   entry.fields = {

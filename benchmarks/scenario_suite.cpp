@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "messaging_scenario.hpp"
 #include "pipeline_scenario.hpp"
 #include "shared_counter_scenario.hpp"
 
@@ -23,10 +24,14 @@ struct scenario_suite_definition {
   std::vector<pipeline_shape> pipeline_shapes;
   std::vector<std::uint64_t> pipeline_capacities;
   std::uint64_t pipeline_items;
+  std::vector<std::size_t> message_sizes;
+  std::uint64_t round_trips;
+  std::uint64_t streamed_messages;
 };
 
 scenario_suite_definition definition_of(const std::string& suite) {
-  if (suite == "quick") return {{{2, "2"}}, {1, 2}, 4, 10'000, {update_pause::yield}, {{1, 1}, {2, 2}}, {64}, 20'000};
+  if (suite == "quick")
+    return {{{2, "2"}}, {1, 2}, 4, 10'000, {update_pause::yield}, {{1, 1}, {2, 2}}, {64}, 20'000, {64}, 2'000, 20'000};
   scenario_suite_definition standard{{{1, "1"}, {2, "2"}, {4, "4"}},
                                      {1, 2},
                                      8,
@@ -34,10 +39,14 @@ scenario_suite_definition definition_of(const std::string& suite) {
                                      {update_pause::yield},
                                      {{1, 1}, {2, 2}, {3, 1}},
                                      {64},
+                                     100'000,
+                                     {64, 4096},
+                                     5'000,
                                      100'000};
   if (suite == "full") {
     standard.pauses.push_back(update_pause::spin);
     standard.pipeline_capacities = {1, 64, 1024};
+    standard.message_sizes.push_back(65536);
   }
   return standard;
 }
@@ -76,7 +85,7 @@ void add_entries(std::vector<scenario_plan>& plans, const std::shared_ptr<const 
 }  // namespace
 
 const std::vector<std::string>& scenario_workloads() {
-  static const std::vector<std::string> names{"shared", "pipeline"};
+  static const std::vector<std::string> names{"shared", "pipeline", "messaging"};
   return names;
 }
 
@@ -120,6 +129,27 @@ std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
           const int threads = shape.producers + shape.consumers;
           add_entries(plans, std::make_shared<const pipeline_scenario>(params), models,
                       {{threads, std::to_string(threads)}}, suite);
+        }
+      }
+    } else if (name == "messaging") {
+      // Cross-CPU pinning needs two CPUs: under `taskset -c 0` those entries are left out
+      // rather than planned to fail.
+      const bool two_cpus = allowed_cpus().size() >= 2;
+      for (const auto transport :
+           {message_transport::pipe, message_transport::socket, message_transport::shared_memory}) {
+        for (const auto mode : {messaging_mode::round_trip, messaging_mode::stream}) {
+          for (const auto bytes : suite.message_sizes) {
+            for (const auto pinning : {party_pinning::none, party_pinning::same_cpu, party_pinning::cross_cpu}) {
+              if (pinning == party_pinning::cross_cpu && !two_cpus) continue;
+              messaging_params params;
+              params.transport = transport;
+              params.mode = mode;
+              params.message_bytes = bytes;
+              params.messages = mode == messaging_mode::round_trip ? suite.round_trips : suite.streamed_messages;
+              params.pinning = pinning;
+              add_entries(plans, std::make_shared<const messaging_scenario>(params), models, {{2, "2"}}, suite);
+            }
+          }
         }
       }
     }

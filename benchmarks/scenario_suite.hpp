@@ -1,5 +1,5 @@
 #pragma once
-// The scenario entries (DESIGN.md "Scenario"): `shared` and `pipeline` under the models that can
+// The scenario entries (DESIGN.md "Scenario"): `shared`, `pipeline` and `messaging` under the models that can
 // run them, at the chosen suite's sizes. They run only when --workloads names them (the suites'
 // own workload lists do not), after the batch entries.
 
@@ -20,7 +20,7 @@ struct scenario_plan {
   std::string workers_label;  // "2"; empty when the model has no W
 };
 
-// The workload names that are scenarios: "shared", "pipeline".
+// The workload names that are scenarios: "shared", "pipeline", "messaging".
 const std::vector<std::string>& scenario_workloads();
 bool is_scenario_workload(std::string_view name);
 
@@ -35,6 +35,7 @@ std::vector<scenario_plan> plan_scenarios(const cli_options& options);
 //   shared/threads/W:2/discipline:mutex/tasks:4/updates:10000/pause:yield
 //   shared/coroutines/loop_threads:2/discipline:atomic/tasks:4/updates:10000/pause:yield
 //   pipeline/processes-fork/W:4/producers:2/consumers:2/capacity:64/items:20000
+//   messaging/threads/W:2/transport:pipe/mode:round_trip/bytes:64/messages:2000/pinning:cross-cpu
 // A scenario has no pool (its workers start before the interval), no K (every task is in
 // flight) and no form (coroutines always await), so none of those keys appear. For a pipeline W
 // is producers + consumers (threads and processes), the threads or processes it runs on.

@@ -23,6 +23,9 @@ FIGURES = [
     ("dispatch_ns_per_task", "per task", lambda v: rl.format_time(v * 1e-9)),
     ("lost_updates", "lost updates", lambda v: f"{v:,.0f}"),
     ("items_per_second", "items/s", lambda v: f"{v:,.0f}"),
+    ("round_trip_p50_ns", "round trip p50", lambda v: rl.format_time(v * 1e-9)),
+    ("round_trip_p99_ns", "round trip p99", lambda v: rl.format_time(v * 1e-9)),
+    ("messages_per_second", "messages/s", lambda v: f"{v:,.0f}"),
     ("task_p99_ns", "task p99", lambda v: rl.format_time(v * 1e-9)),
     ("bytes_per_task", "bytes/task", lambda v: f"{v:,.0f}"),
 ]

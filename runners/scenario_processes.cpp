@@ -50,9 +50,17 @@ class worker_group {
     return who_ + ": " + specs_[i].label + " (pid " + std::to_string(pids_[i]) + ")";
   }
   std::string how_it_ended(std::size_t i);
+  std::string label(std::size_t i) const { return specs_[i].label + " (pid " + std::to_string(pids_[i]) + ")"; }
+  // A failed worker's report, and when it failed by its own clock.
+  struct failure {
+    std::int64_t at_ns;
+    std::string text;  // "client (pid 7) failed: ..."
+  };
   // The first of the other unfinished workers found dead (end of file on its report pipe)
-  // within a short grace period, described; nullopt when none is.
-  std::optional<std::string> find_death(std::size_t failed, const std::vector<bool>& finished);
+  // within a short grace period, described by its label; nullopt when none is. Other workers that report a
+  // failure within that period are added to `failures`.
+  std::optional<std::string> find_death(std::size_t failed, const std::vector<bool>& finished,
+                                        std::vector<failure>& failures);
   // Reaps every worker, killing first those not yet reaped when `kill_first` (else only those
   // that have not exited within 10 s); the first error is kept.
   void reap(bool kill_first);
@@ -98,7 +106,8 @@ std::string worker_group::how_it_ended(std::size_t i) {
   return "closed its report pipe";
 }
 
-std::optional<std::string> worker_group::find_death(std::size_t failed, const std::vector<bool>& finished) {
+std::optional<std::string> worker_group::find_death(std::size_t failed, const std::vector<bool>& finished,
+                                                    std::vector<failure>& failures) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
   std::vector<pollfd> polled;
   std::vector<std::size_t> polled_worker;
@@ -122,11 +131,15 @@ std::optional<std::string> worker_group::find_death(std::size_t failed, const st
         bool finished_its_share = false;
         while (const auto report = read_report(reports_[i].get())) {
           if (report->what != scenario_report::kind::ready) finished_its_share = true;
+          if (report->what == scenario_report::kind::failed)
+            failures.push_back({report->end_ns, label(i) + " failed: " + report->message});
         }
-        if (!finished_its_share) return name(i) + " ended without finishing: it " + how_it_ended(i);
+        if (!finished_its_share) return label(i) + " ended without finishing: it " + how_it_ended(i);
         polled[p].fd = -1;
         --watched;
       } else if (const auto report = read_report(reports_[i].get()); !report || report->what != scenario_report::kind::ready) {
+        if (report && report->what == scenario_report::kind::failed)
+          failures.push_back({report->end_ns, label(i) + " failed: " + report->message});
         polled[p].fd = -1;  // alive and reporting; or done, and it will hang up as it should
         --watched;
       }
@@ -194,15 +207,18 @@ scenario_processes_outcome worker_group::run(std::stop_token stop) {
           outcome.workers[i] = {report->count, report->start_ns, report->end_ns, report->figures};
           break;
         case scenario_report::kind::failed:
-          outcome.error = name(i) + " failed: " + report->message;
           // A failure is often the echo of another worker's death (a producer's EPIPE when the
-          // consumers have died): name the death first when there is one.
+          // consumers have died) or of another's failure (a client that sees the channel end
+          // because its echo threw, and closed it, before reporting): name a death first, then
+          // every failure in the order the workers' own clocks put them.
           std::vector<bool> finished_ones(phases.size());
           for (std::size_t k = 0; k < phases.size(); ++k) finished_ones[k] = phases[k] == phase::finished;
-          if (auto death = find_death(i, finished_ones)) {
-            outcome.error = *death + "; then " + specs_[i].label + " (pid " + std::to_string(pids_[i]) +
-                            ") failed: " + report->message;
-          }
+          std::vector<failure> failures{{report->end_ns, label(i) + " failed: " + report->message}};
+          const auto death = find_death(i, finished_ones, failures);
+          std::stable_sort(failures.begin(), failures.end(),
+                           [](const failure& a, const failure& b) { return a.at_ns < b.at_ns; });
+          outcome.error = who_ + ": " + (death ? *death + "; then " : std::string());
+          for (std::size_t f = 0; f < failures.size(); ++f) outcome.error += (f ? "; then " : "") + failures[f].text;
           return outcome;
       }
     }

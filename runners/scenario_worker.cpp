@@ -48,7 +48,6 @@ bool wait_at_gate(int fd) {
 }
 
 std::uint64_t run_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures) {
-  (void)figures;
   switch (job.kind) {
     case scenario_job_kind::shared_counter:
       return run_shared_counter_job(job, own_fds);
@@ -56,6 +55,10 @@ std::uint64_t run_job(const scenario_job& job, std::span<const int> own_fds, job
       return run_pipeline_producer_job(job, own_fds);
     case scenario_job_kind::pipeline_consumer:
       return run_pipeline_consumer_job(job, own_fds);
+    case scenario_job_kind::messaging_client:
+      return run_messaging_client_job(job, own_fds, figures);
+    case scenario_job_kind::messaging_echo:
+      return run_messaging_echo_job(job, own_fds);
   }
   throw std::runtime_error("unknown scenario job kind " + std::to_string(static_cast<unsigned>(job.kind)));
 }

@@ -16,7 +16,13 @@
 
 namespace concbench {
 
-enum class scenario_job_kind : std::uint32_t { shared_counter = 1, pipeline_producer = 2, pipeline_consumer = 3 };
+enum class scenario_job_kind : std::uint32_t {
+  shared_counter = 1,
+  pipeline_producer = 2,
+  pipeline_consumer = 3,
+  messaging_client = 4,
+  messaging_echo = 5,
+};
 
 struct scenario_job {
   scenario_job_kind kind = scenario_job_kind::shared_counter;
@@ -63,5 +69,8 @@ static_assert(sizeof(scenario_report) <= 512, "one write of a report must be ato
 std::uint64_t run_shared_counter_job(const scenario_job& job, std::span<const int> own_fds);
 std::uint64_t run_pipeline_producer_job(const scenario_job& job, std::span<const int> own_fds);
 std::uint64_t run_pipeline_consumer_job(const scenario_job& job, std::span<const int> own_fds);
+// Figures: round-trip p50, p99 and mean in ns (zero in stream mode).
+std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures);
+std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds);
 
 }  // namespace concbench
