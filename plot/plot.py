@@ -9,7 +9,9 @@ Per report, each chart answering one question (PNG and SVG each):
 - scaling-*: speedup and efficiency against W where a model was run at several W;
 - distribution-*: box plots of each entry's repetitions;
 - timeline-*: who ran which task when, per model, from the sibling timeline file;
-- sweep-*: time (and memory, when reported) against task count, where N was swept.
+- sweep-*: time (and memory, when reported) against task count, where N was swept;
+- overhead: what each model costs per task (the `empty` workload's dispatch cost against
+  sequential's floor and threads' peer threads-asio), where the report has empty entries.
 Given several reports, machines-* charts put the machines side by side, and every
 per-report chart gets its machine as a file-name prefix. summary.md and a self-contained
 summary.html embed every chart with a one-line reading. The paths written are printed.
@@ -51,6 +53,7 @@ from report_loading import (  # noqa: E402
 )
 import distribution_chart as dist  # noqa: E402
 import machines_chart as machines  # noqa: E402
+import overhead_chart as overhead  # noqa: E402
 import scaling_chart as scaling  # noqa: E402
 import summary_page  # noqa: E402
 import sweep_chart as sweep  # noqa: E402
@@ -150,6 +153,13 @@ def report_charts(report, prefix: str, section: str) -> tuple:
                          "memory against task count not drawn")
     if not sweeps:
         notes.append(f"{section}: no workload was run at two or more task counts: no time-against-N chart")
+    if overhead.wants_overhead_chart(report):
+        charts.append(Chart(f"{prefix}overhead", "overhead", overhead.QUESTION, overhead.overhead_reading(report),
+                            functools.partial(overhead.draw_overhead_chart, report, overhead.chart_title(report)),
+                            section))
+    else:
+        notes.append(f"{section}: no successful `empty` entry with dispatch_ns_per_task: "
+                     "no cost-per-task chart")
     return charts, notes, warnings
 
 
@@ -186,9 +196,21 @@ def machine_charts(reports: list) -> list:
     return charts
 
 
+def machine_overhead_chart(reports: list) -> list:
+    if not overhead.wants_machines_overhead(reports):
+        return []
+    present = [r for r in reports if overhead.wants_overhead_chart(r)]
+    same = len({r.machine_label for r in present}) < len(present)
+    labels = " vs ".join(machine_and_report(r) if same else r.machine_label for r in present)
+    title = f"{overhead.QUESTION} ns of dispatch per empty task, one dot per machine\n{labels}"
+    return [Chart("machines-overhead", "machines-overhead", f"{overhead.QUESTION} Across machines",
+                  overhead.machines_overhead_reading(present),
+                  functools.partial(overhead.draw_machines_overhead, present, title), ACROSS)]
+
+
 def plan(reports: list) -> tuple:
     """(charts, notes for the summary, warnings for stderr), in the summary's order."""
-    charts = machine_charts(reports) if len(reports) > 1 else []
+    charts = machine_charts(reports) + machine_overhead_chart(reports) if len(reports) > 1 else []
     notes, warnings = [], []
     for r, prefix in zip(reports, report_prefixes(reports)):
         c, n, w = report_charts(r, prefix, machine_and_report(r))
@@ -216,8 +238,8 @@ def parse_args(argv):
     parser = _Parser(
         prog=PROG,
         description="Draw concbench's charts (tutorial, speedup and efficiency against W, "
-                    "repetitions, task timelines, time against task count, and across machines) "
-                    "from one or more reports, as PNG and SVG, plus summary.md and summary.html.",
+                    "repetitions, task timelines, time against task count, cost per task, and across "
+                    "machines) from one or more reports, as PNG and SVG, plus summary.md and summary.html.",
         epilog="Exit status: 0 on success, 2 on bad input (nothing is written then).",
     )
     parser.add_argument("reports", nargs="+", metavar="REPORT.json",
