@@ -10,6 +10,8 @@ Per report, each chart answering one question (PNG and SVG each):
 - distribution-*: box plots of each entry's repetitions;
 - timeline-*: who ran which task when, per model, from the sibling timeline file;
 - sweep-*: time (and memory, when reported) against task count, where N was swept;
+- messaging-<bytes>: round-trip latency and streamed throughput of the messaging scenario per
+  transport, model and CPU placement;
 - overhead: what each model costs per task (the `empty` workload's dispatch cost against
   sequential's floor and threads' peer threads-asio), where the report has empty entries.
 Given several reports, machines-* charts put the machines side by side, and every
@@ -53,6 +55,7 @@ from report_loading import (  # noqa: E402
 )
 import distribution_chart as dist  # noqa: E402
 import machines_chart as machines  # noqa: E402
+import messaging_chart as messaging  # noqa: E402
 import overhead_chart as overhead  # noqa: E402
 import scaling_chart as scaling  # noqa: E402
 import summary_page  # noqa: E402
@@ -160,6 +163,12 @@ def report_charts(report, prefix: str, section: str) -> tuple:
     else:
         notes.append(f"{section}: no successful `empty` entry with dispatch_ns_per_task: "
                      "no cost-per-task chart")
+    for size in messaging.message_sizes(report):
+        title = title_with_machine(report, f"{messaging.QUESTION} Two threads or two processes, "
+                                           f"{size:,}-byte messages, by transport and CPU placement")
+        charts.append(Chart(f"{prefix}messaging-{size}", "messaging", f"{messaging.QUESTION} {size:,}-byte messages",
+                            messaging.messaging_reading(report, size),
+                            functools.partial(messaging.draw_messaging_chart, report, size, title), section))
     return charts, notes, warnings
 
 

@@ -1,0 +1,98 @@
+"""How fast do two parties talk? (plot/messaging_chart.py), on a report of the `messaging`
+scenario made here with round figures, so the reading can be checked by hand."""
+
+import json
+import sys
+
+import pytest
+from conftest import REPO, assert_chart_files, load_fixture, run_plot, save_figure, write_report
+
+sys.path.insert(0, str(REPO / "plot"))
+import messaging_chart as mc  # noqa: E402
+import report_loading as rl  # noqa: E402
+
+# (transport, mode, model, pinning) -> (round-trip p50 ns, p99 ns) or messages/s
+ROUND_TRIPS = {
+    ("pipe", "threads", "none"): (6_000.0, 12_000.0),
+    ("pipe", "threads", "cross-cpu"): (40_000.0, 90_000.0),
+    ("pipe", "processes-fork", "same-cpu"): (5_000.0, 9_000.0),
+    ("shared-memory", "threads", "cross-cpu"): (800.0, 10_000.0),
+}
+STREAMS = {
+    ("socket", "processes-fork", "none"): 250_000.0,
+    ("shared-memory", "threads", "same-cpu"): 4_000_000.0,
+}
+
+
+def messaging_report(sizes=(64,), failed=()):
+    data = load_fixture()
+    data["context"].update(suite="quick", command_line=["concbench", "--workloads=messaging"])
+    rows = []
+    for size in sizes:
+        cases = [(t, "round_trip", m, p, {"round_trip_p50_ns": p50, "round_trip_p99_ns": p99,
+                                          "round_trip_mean_ns": p50 * 1.2, "messages_per_second": 1e9 / p50})
+                 for (t, m, p), (p50, p99) in ROUND_TRIPS.items()]
+        cases += [(t, "stream", m, p, {"messages_per_second": rate}) for (t, m, p), rate in STREAMS.items()]
+        for transport, mode, model, pinning, figures in cases:
+            messages = 2000 if mode == "round_trip" else 20000
+            name = (f"messaging/{model}/W:2/transport:{transport}/mode:{mode}/bytes:{size}/messages:{messages}"
+                    f"/pinning:{pinning}")
+            params = {"transport": transport, "mode": mode, "message_bytes": size, "messages": messages,
+                      "pinning": pinning, "parties": 2}
+            base = {"run_name": name, "name": name, "workload": "messaging", "model": model, "workers": 2,
+                    "workers_label": "2", "loop_threads": None, "inflight": None, "pool": None,
+                    "task_form": "blocking", "tasks": 2, "params": params, "time_unit": "ms", "repetitions": 1,
+                    "threads": 1, "iterations": 1, "ideal": 0.0, "bound": 0.0, "run_type": "iteration",
+                    "repetition_index": 0, "real_time": 10.0, "cpu_time": 1.0, **figures}
+            if name in failed:
+                base.update(error_occurred=True, error_message="echo failed")
+            rows.append(base)
+    data["benchmarks"] = rows
+    data.pop("timelines_file", None)
+    return data
+
+
+def load(tmp_path, data):
+    return rl.load_report(str(write_report(tmp_path / "m.json", data)))
+
+
+def test_cells_and_sizes(tmp_path):
+    report = load(tmp_path, messaging_report(sizes=(64, 4096)))
+    assert mc.message_sizes(report) == [64, 4096]
+    found = mc.cells(report, 64)
+    assert len(found) == len(ROUND_TRIPS) + len(STREAMS)
+    assert mc.figure_of(found[("round_trip", "pipe", "threads", "cross-cpu")], "round_trip_p99_ns") == 90_000.0
+
+
+def test_reading_by_hand(tmp_path):
+    report = load(tmp_path, messaging_report())
+    # fastest 800 ns (shared memory across two CPUs: the peer spins), slowest 40 µs: 50× apart
+    assert mc.messaging_reading(report, 64) == (
+        "round trip p50 from 800 ns (shared-memory, threads, two CPUs) to 40 µs (pipe, threads, two CPUs), 50× apart; "
+        "streamed up to 4,000,000 messages/s (shared-memory, threads, one CPU)")
+
+
+def test_failed_entries_are_left_out(tmp_path):
+    failed = "messaging/threads/W:2/transport:shared-memory/mode:round_trip/bytes:64/messages:2000/pinning:cross-cpu"
+    report = load(tmp_path, messaging_report(failed=(failed,)))
+    assert ("round_trip", "shared-memory", "threads", "cross-cpu") not in mc.cells(report, 64)
+    assert mc.messaging_reading(report, 64).startswith("round trip p50 from 5 µs (pipe, processes-fork, one CPU)")
+
+
+def test_the_chart_renders(tmp_path):
+    report = load(tmp_path, messaging_report())
+    fig = mc.draw_messaging_chart(report, 64, "How fast do two parties talk?\nTest CPU")
+    save_figure(fig, tmp_path / "out", "messaging-64")
+    assert_chart_files(tmp_path / "out", "messaging-64")
+
+
+@pytest.mark.parametrize("sizes", [(64,), (64, 4096)])
+def test_plot_draws_one_chart_per_message_size(tmp_path, sizes):
+    path = write_report(tmp_path / "m.json", json.dumps(messaging_report(sizes=sizes)))
+    result = run_plot(path, "--out", tmp_path / "charts")
+    assert result.returncode == 0, result.stderr
+    for size in sizes:
+        assert_chart_files(tmp_path / "charts", f"messaging-{size}")
+    summary = (tmp_path / "charts" / "summary.md").read_text()
+    assert "How fast do two parties talk? 64-byte messages" in summary
+    assert "round trip p50 from 800 ns" in summary
