@@ -243,7 +243,8 @@ Usage: concbench [flags] [Google Benchmark flags]
                           updating one counter unsynchronised / under a mutex / atomically
                           (lost updates counted), and producers passing items to consumers
                           through a bounded queue (every item verified delivered exactly once),
-                          under sequential, threads, coroutines and processes-fork;
+                          under sequential, threads, coroutines and processes-fork (and the
+                          counter under thread-per-task: a thread per task);
                           messaging (a scenario, run only when named here): a client and an
                           echo, two threads or two processes, exchange numbered messages over
                           a pipe, a Unix socket or shared-memory rings: round-trip latency

@@ -53,9 +53,10 @@ scenario_suite_definition definition_of(const std::string& suite) {
 
 constexpr std::uint32_t suite_spin_iterations = 100;
 
+// The models some scenario supports (each scenario says which of these it runs under).
 bool supported_model(model_kind model) {
-  return model == model_kind::sequential || model == model_kind::threads || model == model_kind::coroutines ||
-         model == model_kind::processes_fork;
+  return model == model_kind::sequential || model == model_kind::threads || model == model_kind::thread_per_task ||
+         model == model_kind::coroutines || model == model_kind::processes_fork;
 }
 
 void add_entries(std::vector<scenario_plan>& plans, const std::shared_ptr<const scenario>& work,

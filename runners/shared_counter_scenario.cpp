@@ -263,9 +263,15 @@ int shared_counter_scenario::workers(const run_settings& settings) const {
       return 1;
     case model_kind::coroutines:
       return settings.loop_threads;
+    case model_kind::thread_per_task:
+      return params_.tasks;
     default:
       return settings.workers;
   }
+}
+
+bool shared_counter_scenario::supports(model_kind model) const {
+  return scenario::supports(model) || model == model_kind::thread_per_task;
 }
 
 double shared_counter_scenario::nominal_sequential_ns() const {
@@ -301,12 +307,15 @@ scenario_outcome shared_counter_scenario::run(const run_settings& settings, std:
         raw.final_value = page.value.load();
         break;
       }
-      case model_kind::threads: {
+      case model_kind::threads:
+      case model_kind::thread_per_task: {
         counter_page page(false);
         std::atomic<std::uint64_t> done{0};
         const blocking_updater updater(page, params_);
+        // thread-per-task: T threads, each of which claims one task (the same claiming code).
+        const int threads = settings.model == model_kind::threads ? settings.workers : params_.tasks;
         const auto run = run_gated_threads(
-            settings.workers, [&](int) { done.fetch_add(updater.run_tasks(stop)); }, [] {}, who);
+            threads, [&](int) { done.fetch_add(updater.run_tasks(stop)); }, [] {}, who);
         raw.interval = run.interval;
         raw.error = run.error;
         raw.updates_done = done.load();

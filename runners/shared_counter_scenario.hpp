@@ -16,10 +16,10 @@
 // token), since a std::mutex must not be held across a co_await.
 //
 // Models: sequential (the tasks one after another), threads (W threads take the next task
-// dynamically), coroutines (T coroutines on an io_context run by loop_threads threads),
-// processes-fork (W worker processes of the fork server take the next task; the counter, the
-// next-task index and a PTHREAD_PROCESS_SHARED mutex live in a memfd the measuring process
-// creates and sends them).
+// dynamically), thread-per-task (T threads, one task each), coroutines (T coroutines on an
+// io_context run by loop_threads threads), processes-fork (W worker processes of the fork
+// server take the next task; the counter, the next-task index and a PTHREAD_PROCESS_SHARED
+// mutex live in a memfd the measuring process creates and sends them).
 //
 // Figures: expected_updates (T·R), final_value, lost_updates (expected − final), ns_per_update
 // (the interval over T·R); under processes-fork also workers_cpu_ns (the workers' CPU time from
@@ -60,6 +60,8 @@ class shared_counter_scenario final : public scenario {
   nlohmann::json params() const override;
   // discipline, tasks, updates, pause: shared/threads/W:2/discipline:mutex/tasks:4/updates:1000/pause:yield
   std::vector<std::pair<std::string, std::string>> name_keys() const override;
+  // The scenarios' models and thread-per-task (one thread per task: T threads).
+  bool supports(model_kind model) const override;
   int workers(const run_settings& settings) const override;
   double nominal_sequential_ns() const override;
   scenario_outcome run(const run_settings& settings, std::stop_token stop) const override;

@@ -92,6 +92,10 @@ TEST_P(shared_counter_models, unsynchronised_counts_its_losses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(in_process, shared_counter_models, testing::ValuesIn(in_process_models()), case_name);
+// One thread per task: only the shared counter has tasks of its own to give a thread each.
+INSTANTIATE_TEST_SUITE_P(one_thread_per_task, shared_counter_models,
+                         testing::Values(model_case{"thread_per_task", settings_for(model_kind::thread_per_task)}),
+                         case_name);
 
 TEST(shared_counter, sequential_unsynchronised_loses_nothing) {
   const shared_counter_scenario shared(counter(update_discipline::unsynchronised));
@@ -127,6 +131,7 @@ TEST(shared_counter, names_and_params) {
   EXPECT_EQ(shared.workers(settings_for(model_kind::threads, 3)), 3);
   EXPECT_EQ(shared.workers(settings_for(model_kind::coroutines, 1, 2)), 2);
   EXPECT_EQ(shared.workers(settings_for(model_kind::sequential, 5)), 1);
+  EXPECT_EQ(shared.workers(settings_for(model_kind::thread_per_task, 2)), 4);  // T threads, whatever W
   EXPECT_EQ(parse_update_discipline("unsynchronised"), update_discipline::unsynchronised);
   EXPECT_EQ(parse_update_discipline("racy"), std::nullopt);
   EXPECT_EQ(parse_update_pause("yield"), update_pause::yield);
@@ -135,8 +140,9 @@ TEST(shared_counter, names_and_params) {
 
 TEST(shared_counter, an_unsupported_model_is_an_error) {
   const shared_counter_scenario shared(counter(update_discipline::atomic));
-  const auto outcome = shared.run(settings_for(model_kind::thread_per_task), {});
+  const auto outcome = shared.run(settings_for(model_kind::processes_spawn), {});
   EXPECT_NE(outcome.error.find("not supported"), std::string::npos) << outcome.error;
+  EXPECT_FALSE(pipeline_scenario({}).supports(model_kind::thread_per_task));
 }
 
 // ---------------------------------------------------------------------------------------------
