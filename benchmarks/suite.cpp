@@ -32,6 +32,10 @@ struct suite_definition {
   // cheap batches), unless the user chose the models or the workers: enough to compare the two
   // pools where threads also runs, within the suite's budget.
   std::vector<worker_count> peer_workers = {};
+  // Pools of one worker for sleep and http: each is its sequential batch plus a hop per task,
+  // the same wait; the quick suite leaves them out (cpu keeps its W = 1 pools: cheap, and
+  // where a pool's own cost shows).
+  bool pools_of_one_for_waits = true;
 };
 
 // `empty` (dispatch cost per task): N tasks for the in-process models, fewer for the models
@@ -56,7 +60,7 @@ suite_definition definition_of(const std::string& suite) {
     return {{"sleep"}, {}, 0, scale_sleep_ms, {}, false, {}, 0, 0, 0, {}};
   }
   if (suite == "quick") {
-    return {{"cpu", "sleep", "http", "startup", "empty"},
+    suite_definition quick{{"cpu", "sleep", "http", "startup", "empty"},
             {1},
             20,
             20,
@@ -69,6 +73,8 @@ suite_definition definition_of(const std::string& suite) {
             {0},
             false,
             {{2, "2"}}};
+    quick.pools_of_one_for_waits = false;
+    return quick;
   }
   // http: K sweeps where threads and coroutines part ways (K = W, then more in flight).
   suite_definition standard{{"cpu", "sleep", "http", "startup", "empty"},
@@ -99,8 +105,10 @@ constexpr double long_batch_ns = 0.5e9;      // sleep and http in the default su
 
 // An expensive batch runs its pools only at W = 2 (W = 1 is sequential plus overhead, shown
 // at the cheap scale already) unless the user chose the workers.
-bool worth_running(const cli_options& options, const workload& work, model_kind model, int workers) {
+bool worth_running(const suite_definition& suite, const cli_options& options, const workload& work,
+                   model_kind model, int workers) {
   if (options.workers) return true;
+  if (!suite.pools_of_one_for_waits && workers == 1 && work.name() != "cpu") return false;
   if (work.nominal_sequential_ns() >= expensive_batch_ns) return workers == 2;
   // A process pool of one is the threads pool of one plus a process hop per task: shown where
   // batches are short (cpu at scale 1), left out of the second-long sleep and http batches to
@@ -128,7 +136,7 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
     if (sampled_peer && (work->name() == "http" || work->nominal_sequential_ns() >= expensive_batch_ns)) continue;
     if (uses_pool(model)) {
       for (const auto& w : sampled_peer ? suite.peer_workers : workers) {
-        if (!worth_running(options, *work, model, w.value)) continue;
+        if (!worth_running(suite, options, *work, model, w.value)) continue;
         settings.workers = w.value;
         settings.pool = pool_mode::cold;
         plans.push_back({work, settings, w.label});

@@ -2,10 +2,16 @@
 
 import pathlib
 import subprocess
+import sys
+
+from conftest import REPORT, write_report
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 TABLE = REPO / "plot" / "table.py"
 FIXTURE = REPO / "tests" / "fixtures" / "report_small.json"
+sys.path.insert(0, str(REPO / "plot"))
+import report_loading as rl  # noqa: E402
+import table  # noqa: E402
 
 
 def run(*args):
@@ -36,3 +42,20 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert completed.returncode == 2
     assert completed.stderr.startswith("table.py: ")
     assert len(completed.stderr.strip().splitlines()) == 1
+
+
+def test_messaging_pivot_puts_placements_side_by_side(tmp_path):
+    from test_messaging_chart import messaging_report
+
+    report = rl.load_report(str(write_report(tmp_path / "m.json", messaging_report())))
+    text = table.messaging_tables(report)
+    assert "**messaging: 64-byte messages — round trip p50 (p99); streamed messages/s**" in text
+    lines = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
+    assert lines[0].startswith("| transport | model | round trip, unpinned | round trip, one CPU | round trip, two CPUs")
+    # transports in their order (pipe, socket, shared-memory), models by rank within each
+    assert [tuple(c.strip() for c in line.split("|")[1:3]) for line in lines[1:]] == [
+        ("pipe", "threads"), ("pipe", "processes-fork"), ("socket", "processes-fork"),
+        ("shared-memory", "threads")]
+    assert lines[1].split("|")[3:6] == [" 6 µs (12 µs) ", " – ", " 40 µs (90 µs) "]
+    assert lines[3].split("|")[6] == " 250,000 "
+    assert table.messaging_tables(rl.load_report(str(REPORT))) == ""
