@@ -196,6 +196,41 @@ def _side_problem(tag: str, e: rl.Entry) -> str:
     return ""
 
 
+# CPython's models and their C++ twins: the CPython reference (benchmarks/python) names its
+# entries by the C++ grammar, model aside (`cpu/python-threads/W:2/...` is the twin of
+# `cpu/threads/W:2/...`). python-processes-forkserver has no twin.
+CPYTHON_TWINS = {"python-sequential": "sequential", "python-threads": "threads", "python-asyncio": "coroutines",
+                 "python-processes-fork": "processes-fork", "python-processes-spawn": "processes-spawn"}
+
+
+def is_cpython_report(report: rl.Report) -> bool:
+    return bool(report.entries) and all(e.model.startswith("python-") for e in report.entries)
+
+
+def match_cpython_twins(reports: list) -> list:
+    """When CPython and C++ reports are compared together, each CPython entry takes its C++
+    twin's name, so the two are matched (the ratio is then CPython's cost over C++'s, or the
+    reverse). Returns one note per renamed report; nothing when every report is of one kind."""
+    kinds = {is_cpython_report(r) for r in reports}
+    if kinds != {True, False}:
+        return []
+    notes = []
+    for r in reports:
+        if not is_cpython_report(r):
+            continue
+        renamed = 0
+        for e in r.entries:
+            parts = e.run_name.split("/")
+            if e.model in CPYTHON_TWINS and len(parts) > 1 and parts[1] == e.model:
+                parts[1] = CPYTHON_TWINS[e.model]
+                e.run_name = "/".join(parts)
+                renamed += 1
+        twins = ", ".join(f"{k} ~ {v}" for k, v in CPYTHON_TWINS.items())
+        notes.append(f"{r.path} is a CPython report: its {renamed} entries are matched to their C++ twins "
+                     f"by name ({twins}); python-processes-forkserver has none")
+    return notes
+
+
 def compare_pair(base: rl.Report, other: rl.Report, base_tag: str, other_tag: str,
                  alpha: float) -> PairComparison:
     """Every entry of both reports, matched by name, tested, Holm-corrected."""
@@ -609,6 +644,7 @@ def run(argv) -> int:
     for r in reports:
         for message in report_warnings(r):
             warn(message)
+    twin_notes = match_cpython_twins(reports)
     pairs = []
     for other, tag in zip(reports[1:], tags[1:]):
         pair = compare_pair(base, other, tags[0], tag, args.alpha)
@@ -621,6 +657,8 @@ def run(argv) -> int:
 
     out = Out(args.markdown)
     write_legend(out, reports, tags, args.alpha)
+    if twin_notes:
+        out.para(*twin_notes)
     for pair in pairs:
         write_pair(out, pair)
     write_speedups(out, reports, tags)

@@ -8,6 +8,12 @@ the median round trip (p50), a tick at p99; log scale. Right panel: streamed mes
 second, the same bars. The bars' colours are the models', their hatching the pinning, so a
 reader sees at once that on a VM the wake-up of the other CPU, not the copy nor the process
 boundary, is what a round trip costs (PITFALLS.md: ~43 µs across vCPUs, ~5 µs on one).
+
+The CPython reference's report (benchmarks/python/, `--workloads=messaging`) draws the same
+way: its models python-threads and python-processes-fork get their own (lighter) colours and
+its `queue` transport (multiprocessing.Queue, or queue.Queue between threads) its own group.
+Only the transports and models a report has entries for (failed ones included, so a failed
+transport still shows as an empty group) take a place on the chart.
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from report_loading import format_time
 
 WORKLOAD = "messaging"
 TRANSPORTS = ("pipe", "socket", "shared-memory")
+# The CPython reference's: the tutorials' multiprocessing.Queue (queue.Queue between threads).
+EXTRA_TRANSPORTS = ("queue",)
 PINNINGS = (("none", "unpinned", ""), ("same-cpu", "one CPU", "//"), ("cross-cpu", "two CPUs", ".."))
 MODELS = ("threads", "processes-fork")
+PYTHON_MODELS = ("python-threads", "python-processes-fork")
 QUESTION = "How fast do two parties talk?"
 
 
@@ -54,8 +63,23 @@ def cells(report, message_bytes: int) -> dict:
     return found
 
 
-def _series():
-    return [(model, pinning, label, hatch) for model in MODELS for pinning, label, hatch in PINNINGS]
+def _in_order(present: set, known: tuple) -> list:
+    """`known` first, in its order, then anything else present, sorted."""
+    return [k for k in known if k in present] + sorted(p for p in present - set(known) if isinstance(p, str))
+
+
+def layout(report, message_bytes: int) -> tuple:
+    """(transports, models) that take a place on the chart of one message size: those with an
+    entry of that size, successful or not, C++'s first, then the CPython reference's."""
+    entries = [e for e in report.entries
+               if e.workload == WORKLOAD and e.params.get("message_bytes") == message_bytes]
+    transports = _in_order({e.params.get("transport") for e in entries}, TRANSPORTS + EXTRA_TRANSPORTS)
+    models = _in_order({e.model for e in entries}, MODELS + PYTHON_MODELS)
+    return transports, models
+
+
+def _series(models) -> list:
+    return [(model, pinning, label, hatch) for model in models for pinning, label, hatch in PINNINGS]
 
 
 def messaging_reading(report, message_bytes: int) -> str:
@@ -80,13 +104,13 @@ def messaging_reading(report, message_bytes: int) -> str:
     return "; ".join(parts) if parts else "no successful messaging entry"
 
 
-def _panel(ax, found: dict, mode: str, field: str, p99_field: str | None):
-    series = _series()
+def _panel(ax, found: dict, mode: str, field: str, p99_field: str | None, transports: list, models: list):
+    series = _series(models)
     width = 0.8 / len(series)
     values = []
     labelled = set()
     for s, (model, pinning, label, hatch) in enumerate(series):
-        for t, transport in enumerate(TRANSPORTS):
+        for t, transport in enumerate(transports):
             e = found.get((mode, transport, model, pinning))
             value = figure_of(e, field) if e is not None else None
             if not value:
@@ -103,9 +127,14 @@ def _panel(ax, found: dict, mode: str, field: str, p99_field: str | None):
                     ax.plot([x - width * 0.35, x + width * 0.35], [p99, p99], color="#222222", linewidth=1.2)
                     ax.plot([x, x], [value, p99], color="#222222", linewidth=0.6)
                     values.append(p99)
-    ax.set_xticks(range(len(TRANSPORTS)))
-    ax.set_xticklabels(TRANSPORTS)
+    ax.set_xticks(range(len(transports)))
+    ax.set_xticklabels(transports)
     ax.set_yscale("log")
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    # Ticks at 1, 2 and 5 per decade: the CPython reference's figures often span less than one.
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.grid(axis="y", which="major", color="#dddddd", linewidth=0.7)
     tidy_axes(ax)
     return values
@@ -116,12 +145,13 @@ def draw_messaging_chart(report, message_bytes: int, title: str):
     from matplotlib.ticker import FuncFormatter
 
     found = cells(report, message_bytes)
+    transports, models = layout(report, message_bytes)
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.6))
-    _panel(left, found, "round_trip", "round_trip_p50_ns", "round_trip_p99_ns")
+    _panel(left, found, "round_trip", "round_trip_p50_ns", "round_trip_p99_ns", transports, models)
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_time(v * 1e-9)))
     left.set_ylabel("round trip (bar: p50, tick: p99; log scale; lower is better)", fontsize=9)
     left.set_title(f"Round-trip latency, {message_bytes:,}-byte messages", fontsize=10)
-    _panel(right, found, "stream", "messages_per_second", None)
+    _panel(right, found, "stream", "messages_per_second", None, transports, models)
     right.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     right.set_ylabel("messages per second, streamed (log scale; higher is better)", fontsize=9)
     right.set_title(f"Streamed throughput, {message_bytes:,}-byte messages", fontsize=10)
@@ -131,7 +161,8 @@ def draw_messaging_chart(report, message_bytes: int, title: str):
             if lab not in labels:
                 handles.append(h)
                 labels.append(lab)
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    columns = len(labels) if len(labels) <= 6 else -(-len(labels) // 2)  # more than six: two rows
+    fig.legend(handles, labels, loc="lower center", ncol=max(1, columns), fontsize=8, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.93))
+    fig.tight_layout(rect=(0, 0.06 if len(labels) <= 6 else 0.1, 1, 0.93))
     return fig

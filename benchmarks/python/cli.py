@@ -15,7 +15,8 @@ import models
 from workloads import CpuWorkload
 
 KNOWN_SUITES = ["quick", "default"]
-KNOWN_WORKLOADS = ["cpu", "sleep", "http"]
+KNOWN_WORKLOADS = ["cpu", "sleep", "http", "messaging"]
+DEFAULT_WORKLOADS = ["cpu", "sleep", "http"]  # messaging only when asked for, as C++'s scenarios
 MAX_WORKERS = 10_000  # as the C++ side: threads and processes are limited system-wide
 MAX_CPU_SCALE = 100.0  # CPython: scale 100 is ~6 minutes per sequential batch
 MAX_TIME_SCALE = 100.0
@@ -171,7 +172,7 @@ def parse_cli(args: list) -> Options:
                 raise CliError(f"--test-fault: '{value}' is not one of raise, wrong")
             options.test_fault = value
     if options.workloads is None:  # --test-fault alone runs only the fault workload
-        options.workloads = [] if options.test_fault else list(KNOWN_WORKLOADS)
+        options.workloads = [] if options.test_fault else list(DEFAULT_WORKLOADS)
     return options
 
 
@@ -187,8 +188,12 @@ Usage: /usr/bin/python3 benchmarks/python/concbench_python.py [flags]
                           scale 0.1, sleep 100 x 10 ms plus asyncio at 1,000 / 10,000 /
                           100,000 tasks and threads with W = N at 1,000 / 10,000, http 100
                           GETs; a few minutes on 2 CPUs
-  --workloads=LIST        cpu, sleep, http (default: all three; http without --http-url uses
-                          concbench's own server when the C++ binary is built, else is left out)
+  --workloads=LIST        cpu, sleep, http, messaging (default: cpu, sleep, http; http without
+                          --http-url uses concbench's own server when the C++ binary is built,
+                          else is left out). messaging: the tutorials' Pipe vs Queue, a client
+                          and an echo exchanging numbered messages (round trips and a stream)
+                          under python-threads and python-processes-fork, C++'s suite sizes
+                          (quick ~1 minute, default ~3 minutes on 2 vCPUs)
   --models=LIST           python-sequential, python-threads, python-asyncio,
                           python-processes-fork, python-processes-spawn,
                           python-processes-forkserver (default: all)

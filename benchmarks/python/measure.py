@@ -9,6 +9,12 @@
 - aggregate rows mean / median / stddev / cv over the successful repetitions, as Google
   Benchmark computes them (sample standard deviation, cv a fraction with no time unit),
   only when at least two repetitions succeeded.
+
+A task workload's sample runs its batches through models.run_batch and verifies them task by
+task (task_sample); a scenario (messaging) runs and verifies each whole batch itself and hands
+back its interval, CPU and figures, which become the row's counters averaged over the
+sample's batches (scenario_sample, as C++'s measure_scenario_entry). Rows, errors and
+aggregates are built the same way for both.
 """
 
 from __future__ import annotations
@@ -74,41 +80,81 @@ class EntryResult:
         self.error: str | None = None
 
 
-def measure_entry(plan, repetitions: int, family_index: int) -> EntryResult:
+class Sample:
+    """One repetition: `iterations` batches, their summed interval and CPU, the row's counters
+    and the timeline of the last batch; or the first error (then nothing else counts)."""
+
+    def __init__(self):
+        self.interval_ns = 0
+        self.cpu_ns = 0
+        self.counters: dict = {}
+        self.timeline: dict | None = None
+        self.error: str | None = None
+
+
+def task_sample(plan, batch) -> Sample:
+    """A workload's batches of independent tasks, run by models.run_batch and verified task
+    by task; counters from the last batch (its peak concurrency and work rate)."""
     work, settings, model = plan.work, plan.settings, plan.settings.model
-    batch = work.make_batch()
+    sample = Sample()
+    last = None
+    for _ in range(plan.iterations):
+        try:
+            outcome = models.run_batch(work, batch, settings)
+        except Exception as exc:  # the model itself failed (e.g. its pool could not start)
+            sample.error = f"{work.name} under {model}: could not run the batch: {type(exc).__name__}: {exc}"
+            return sample
+        sample.error = batch_error(work, batch, outcome, model)
+        if sample.error:
+            return sample
+        sample.interval_ns += outcome.interval_ns
+        sample.cpu_ns += outcome.cpu_ns
+        last = outcome
+    sample.counters["peak_concurrency"] = peak_concurrency(last)
+    if hasattr(work, "work_rate_counters"):
+        sample.counters.update(work.work_rate_counters(batch, [t.end_ns - t.start_ns for t in last.tasks]))
+    sample.timeline = timeline_columns(batch, last)
+    return sample
+
+
+def scenario_sample(plan, batch) -> Sample:
+    """A scenario's batches (messaging): the scenario runs and verifies a whole batch itself;
+    its figures are averaged over the sample's batches, as C++'s measure_scenario_entry does.
+    No timeline: a scenario's parties are not tasks."""
+    sample = Sample()
+    sums: dict = {}
+    for _ in range(plan.iterations):
+        outcome = plan.work.run(plan.settings.model)
+        if outcome.error:
+            sample.error = outcome.error
+            return sample
+        sample.interval_ns += outcome.interval_ns
+        sample.cpu_ns += outcome.cpu_ns
+        for name, value in outcome.figures.items():
+            sums[name] = sums.get(name, 0.0) + value
+    sample.counters = {name: total / plan.iterations for name, total in sorted(sums.items())}
+    return sample
+
+
+def measure_entry(plan, repetitions: int, family_index: int) -> EntryResult:
+    batch = plan.work.make_batch()
+    run_sample = scenario_sample if getattr(plan.work, "scenario", False) else task_sample
     result = EntryResult()
     ok_rows = []
     for repetition in range(repetitions):
         row = _base_row(plan, family_index, repetitions)
         row.update({"run_type": "iteration", "repetition_index": repetition, "iterations": plan.iterations})
-        interval_ns = cpu_ns = 0
-        error = None
-        last = None
-        for _ in range(plan.iterations):
-            try:
-                outcome = models.run_batch(work, batch, settings)
-            except Exception as exc:  # the model itself failed (e.g. its pool could not start)
-                error = f"{work.name} under {model}: could not run the batch: {type(exc).__name__}: {exc}"
-                break
-            error = batch_error(work, batch, outcome, model)
-            if error:
-                break
-            interval_ns += outcome.interval_ns
-            cpu_ns += outcome.cpu_ns
-            last = outcome
-        if error:
-            row.update({"error_occurred": True, "error_message": error,
+        sample = run_sample(plan, batch)
+        if sample.error:
+            row.update({"error_occurred": True, "error_message": sample.error,
                         "real_time": 0.0, "cpu_time": 0.0, "time_unit": TIME_UNIT})
-            result.error = result.error or error
+            result.error = result.error or sample.error
         else:
-            row.update({"real_time": interval_ns / plan.iterations / NS_PER_UNIT,
-                        "cpu_time": cpu_ns / plan.iterations / NS_PER_UNIT, "time_unit": TIME_UNIT})
-            row["peak_concurrency"] = peak_concurrency(last)
-            durations = [t.end_ns - t.start_ns for t in last.tasks]
-            if hasattr(work, "work_rate_counters"):
-                row.update(work.work_rate_counters(batch, durations))
-            result.timeline = timeline_columns(batch, last)
+            row.update({"real_time": sample.interval_ns / plan.iterations / NS_PER_UNIT,
+                        "cpu_time": sample.cpu_ns / plan.iterations / NS_PER_UNIT, "time_unit": TIME_UNIT})
+            row.update(sample.counters)
+            if sample.timeline is not None:
+                result.timeline = sample.timeline
             ok_rows.append(row)
         result.rows.append(row | plan.fields)
     if len(ok_rows) >= 2:
@@ -160,6 +206,9 @@ def progress_line(plan, result: EntryResult, ideal_ns: float | None, elapsed_s: 
     times = [r["real_time"] for r in result.rows if r["run_type"] == "iteration" and not r.get("error_occurred")]
     median_ms = statistics.median(times)
     line = f"  {plan.name}: {format_seconds(median_ms / 1e3)}"
+    if hasattr(plan.work, "progress_text"):
+        median_row = next((r for r in result.rows if r.get("aggregate_name") == "median"), None)
+        line += f", {plan.work.progress_text(median_row or result.rows[0])}"
     if ideal_ns and median_ms > 0 and math.isfinite(ideal_ns):
         line += f", {ideal_ns / 1e6 / median_ms:.0%} of ideal"
     return line + f"  [{elapsed_s:.1f} s]"

@@ -19,6 +19,11 @@ Why these sizes (2 vCPUs, CPython ~30 M increments/s):
   10,000 and 100,000 tasks, threads with W = N at 1,000 and 10,000 (when the thread limits
   allow it).
 - http: the C++ suites' batches (quick 50, default 100 GETs, 5 ms delay, 1 KiB bodies).
+- messaging (only when asked for, as in C++): the C++ suites' sizes (quick: 64-byte messages,
+  2,000 round trips, 20,000 streamed; default: 64 and 4,096 bytes, 5,000 round trips, 100,000
+  streamed), transports pipe and queue, pinning none / same-cpu / cross-cpu (cross-cpu left
+  out on one CPU), under python-threads and python-processes-fork with W:2 (the two parties),
+  named as C++'s scenarios are: `messaging/python-processes-fork/W:2/transport:pipe/...`.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import resource
 
 import models
 from models import ASYNCIO, PROCESS_MODELS, PROCESSES_FORK, SEQUENTIAL, THREADS, RunSettings
+from messaging import MessagingWorkload, allowed_cpus
 from workloads import CpuWorkload, FaultWorkload, HttpWorkload, SleepWorkload
 
 PY_DEFAULT = "py-default"
@@ -53,6 +59,9 @@ class SuiteDefinition:
     http_workers: list
     http_inflight: list  # K; 0 = all
     http_process_workers: list
+    message_sizes: list  # B; as benchmarks/scenario_suite.cpp
+    round_trips: int  # M in round_trip mode
+    streamed_messages: int  # M in stream mode
 
 
 SUITES = {
@@ -61,14 +70,21 @@ SUITES = {
         sleep_tasks=20, sleep_ms=20, sleep_workers=["4"],
         sweep_ms=20, asyncio_sweep=[1000], threads_sweep=[],
         http_tasks=50, http_delay_ms=5, http_body_bytes=1024, http_workers=["4"], http_inflight=[0],
-        http_process_workers=[]),
+        http_process_workers=[],
+        message_sizes=[64], round_trips=2_000, streamed_messages=20_000),
     "default": SuiteDefinition(
         cpu_scales=[0.1], cpu_workers=["2", PY_DEFAULT],
         sleep_tasks=100, sleep_ms=10, sleep_workers=["2", "8", PY_DEFAULT],
         sweep_ms=10, asyncio_sweep=[1000, 10_000, 100_000], threads_sweep=[1000, 10_000],
         http_tasks=100, http_delay_ms=5, http_body_bytes=1024, http_workers=["2", "8", PY_DEFAULT],
-        http_inflight=[8, 32, 0], http_process_workers=["8"]),
+        http_inflight=[8, 32, 0], http_process_workers=["8"],
+        message_sizes=[64, 4096], round_trips=5_000, streamed_messages=100_000),
 }
+MESSAGING_MODELS = [THREADS, PROCESSES_FORK]  # as C++'s messaging_scenario::supports
+MESSAGING_TRANSPORTS = ["pipe", "queue"]
+MESSAGING_MODES = ["round_trip", "stream"]
+MESSAGING_PINNINGS = ["none", "same-cpu", "cross-cpu"]
+SCENARIO_WORKERS = 2  # messaging's two parties: the client and the echo
 
 
 @dataclasses.dataclass
@@ -99,6 +115,58 @@ def entry_name(work, s: RunSettings) -> str:
     for key, value in work.name_keys():
         name += f"/{key}:{value}"
     return name
+
+
+def scenario_name(work, model: str) -> str:
+    """C++'s scenario grammar (benchmarks/scenario_suite.cpp entry_name): no pool, no form:
+    `messaging/python-threads/W:2/transport:queue/mode:stream/bytes:64/messages:20000/pinning:none`."""
+    name = f"{work.name}/{model}/W:{SCENARIO_WORKERS}"
+    for key, value in work.name_keys():
+        name += f"/{key}:{value}"
+    return name
+
+
+def make_scenario_plan(work, model: str) -> EntryPlan:
+    """A scenario's entry: fields as C++'s describe_entry(scenario_plan) writes them."""
+    fields = {
+        "workload": work.name,
+        "model": model,
+        "workers": SCENARIO_WORKERS,
+        "workers_label": str(SCENARIO_WORKERS),
+        "loop_threads": None,
+        "inflight": None,
+        "pool": None,
+        "task_form": "blocking",
+        "tasks": len(work.make_batch()),
+        "params": work.params(),
+    }
+    settings = RunSettings(model=model, workers=SCENARIO_WORKERS, workers_label=str(SCENARIO_WORKERS))
+    return EntryPlan(work=work, settings=settings, name=scenario_name(work, model), fields=fields,
+                     comparison_key=work.name + " " + json.dumps(work.params(), sort_keys=True),
+                     is_sequential=False, iterations=iterations_per_sample(work))
+
+
+def messaging_plans(suite: SuiteDefinition, selected: list) -> tuple:
+    """(entries, skipped) of the messaging scenario, in C++'s order: transport, mode, size,
+    pinning, model."""
+    plans, skipped = [], []
+    chosen = [m for m in MESSAGING_MODELS if m in selected]
+    cpus = allowed_cpus()
+    for transport in MESSAGING_TRANSPORTS:
+        for mode in MESSAGING_MODES:
+            for size in suite.message_sizes:
+                for pinning in MESSAGING_PINNINGS:
+                    work = MessagingWorkload(transport=transport, mode=mode, message_bytes=size,
+                                             messages=suite.round_trips if mode == "round_trip"
+                                             else suite.streamed_messages, pinning=pinning)
+                    for model in chosen:
+                        plan = make_scenario_plan(work, model)
+                        if pinning == "cross-cpu" and len(cpus) < 2:
+                            skipped.append((plan.name, f"cross-cpu pinning needs two CPUs, and this process "
+                                                       f"may run on only CPU {cpus[0] if cpus else '?'}"))
+                        else:
+                            plans.append(plan)
+    return plans, skipped
 
 
 def iterations_per_sample(work) -> int:
@@ -223,6 +291,11 @@ def plan_suite(options, http_url: str | None = None) -> tuple:
         http_process_models = process_models if options.models else [m for m in process_models if m == PROCESSES_FORK]
         plans += _pool_entries(work, http_process_models, options.workers or suite.http_process_workers)
 
+    if "messaging" in options.workloads:
+        messaging_entries, messaging_skipped = messaging_plans(suite, selected)
+        plans += messaging_entries
+        skipped += messaging_skipped
+
     if options.test_fault:
         work = FaultWorkload(kind=options.test_fault)
         for model in selected:
@@ -245,6 +318,11 @@ def estimated_seconds(plans: list, repetitions: int) -> float:
     for p in plans:
         batch_s = p.work.nominal_sequential_ns() / 1e9
         lanes = p.settings.lanes(p.fields["tasks"])
+        if getattr(p.work, "scenario", False):
+            # CPython on 2 vCPUs: a round trip ~20-100 µs (nominal 40), a streamed message ~3-30 µs (nominal 2)
+            batch_s *= 10 if p.work.mode == "stream" else 1.5
+            total += (batch_s + 0.01) * p.iterations * repetitions
+            continue
         if p.work.name == "cpu":
             batch_s = batch_s / min(lanes, os.cpu_count() or 1) if p.settings.model in PROCESS_MODELS else batch_s
         else:

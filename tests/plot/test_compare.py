@@ -601,6 +601,39 @@ def test_self_comparison_and_three_reports():
     assert "is the BASE report itself" in completed.stderr
 
 
+def _as_cpython(data: dict) -> dict:
+    """The report as the CPython reference would name it: python-<model>, except the models
+    without a CPython twin (dropped)."""
+    twins = {v: k for k, v in compare.CPYTHON_TWINS.items()}
+    data = copy.deepcopy(data)
+    rows = []
+    for row in data["benchmarks"]:
+        if row["model"] not in twins:
+            continue
+        python = twins[row["model"]]
+        for key in ("name", "run_name"):
+            parts = row[key].split("/")
+            parts[1] = python
+            row[key] = "/".join(parts)
+        row["model"] = python
+        rows.append(row)
+    data["benchmarks"] = rows
+    return data
+
+
+def test_a_cpython_report_is_matched_to_its_cpp_twins(tmp_path):
+    cpython = write(tmp_path / "cpython.json", json.dumps(_as_cpython(json.loads(OTHER.read_text()))))
+    completed = run(BASE, cpython)
+    assert completed.returncode == 0, completed.stderr
+    assert "is a CPython report: its" in completed.stdout
+    assert "python-threads ~ threads" in completed.stdout
+    assert "B vs A:" in completed.stdout and "entries compared" in completed.stdout
+    # Two CPython reports keep their own names: nothing to rename.
+    both = run(cpython, cpython)
+    assert both.returncode == 0, both.stderr
+    assert "is a CPython report" not in both.stdout
+
+
 # ---------------------------------------------------------------------------------------
 # Bad input: exit status 2, one line naming the file, no traceback
 

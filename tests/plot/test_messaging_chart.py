@@ -24,15 +24,29 @@ STREAMS = {
 }
 
 
-def messaging_report(sizes=(64,), failed=()):
+# The CPython reference's entries (benchmarks/python/ --workloads=messaging): its models, and
+# its `queue` transport (multiprocessing.Queue; queue.Queue between threads).
+PYTHON_ROUND_TRIPS = {
+    ("pipe", "python-threads", "none"): (20_000.0, 40_000.0),
+    ("queue", "python-processes-fork", "none"): (100_000.0, 300_000.0),
+    ("queue", "python-threads", "same-cpu"): (25_000.0, 50_000.0),
+}
+PYTHON_STREAMS = {
+    ("pipe", "python-processes-fork", "none"): 60_000.0,
+    ("queue", "python-threads", "cross-cpu"): 200_000.0,
+}
+
+
+def messaging_report(sizes=(64,), failed=(), round_trips=None, streams=None):
     data = load_fixture()
     data["context"].update(suite="quick", command_line=["concbench", "--workloads=messaging"])
     rows = []
     for size in sizes:
         cases = [(t, "round_trip", m, p, {"round_trip_p50_ns": p50, "round_trip_p99_ns": p99,
                                           "round_trip_mean_ns": p50 * 1.2, "messages_per_second": 1e9 / p50})
-                 for (t, m, p), (p50, p99) in ROUND_TRIPS.items()]
-        cases += [(t, "stream", m, p, {"messages_per_second": rate}) for (t, m, p), rate in STREAMS.items()]
+                 for (t, m, p), (p50, p99) in (ROUND_TRIPS if round_trips is None else round_trips).items()]
+        cases += [(t, "stream", m, p, {"messages_per_second": rate})
+                  for (t, m, p), rate in (STREAMS if streams is None else streams).items()]
         for transport, mode, model, pinning, figures in cases:
             messages = 2000 if mode == "round_trip" else 20000
             name = (f"messaging/{model}/W:2/transport:{transport}/mode:{mode}/bytes:{size}/messages:{messages}"
@@ -96,3 +110,52 @@ def test_plot_draws_one_chart_per_message_size(tmp_path, sizes):
     summary = (tmp_path / "charts" / "summary.md").read_text()
     assert "How fast do two parties talk? 64-byte messages" in summary
     assert "round trip p50 from 800 ns" in summary
+
+
+def python_report(with_cpp=False):
+    round_trips, streams = dict(PYTHON_ROUND_TRIPS), dict(PYTHON_STREAMS)
+    if with_cpp:  # one report holding both sides' entries (e.g. merged by hand)
+        round_trips.update(ROUND_TRIPS)
+        streams.update(STREAMS)
+    return messaging_report(round_trips=round_trips, streams=streams)
+
+
+def test_layout_of_a_cpp_report_is_unchanged(tmp_path):
+    report = load(tmp_path, messaging_report())
+    assert mc.layout(report, 64) == (list(mc.TRANSPORTS), list(mc.MODELS))
+
+
+def test_python_entries_and_the_queue_transport_appear_when_present(tmp_path):
+    report = load(tmp_path, python_report())
+    assert mc.layout(report, 64) == (["pipe", "queue"], ["python-threads", "python-processes-fork"])
+    assert len(mc.cells(report, 64)) == len(PYTHON_ROUND_TRIPS) + len(PYTHON_STREAMS)
+    assert mc.messaging_reading(report, 64) == (
+        "round trip p50 from 20 µs (pipe, python-threads, unpinned) to 100 µs (queue, python-processes-fork, "
+        "unpinned), 5× apart; streamed up to 200,000 messages/s (queue, python-threads, two CPUs)")
+    mixed = load(tmp_path, python_report(with_cpp=True))
+    assert mc.layout(mixed, 64) == (["pipe", "socket", "shared-memory", "queue"],
+                                    ["threads", "processes-fork", "python-threads", "python-processes-fork"])
+
+
+def test_python_bars_have_their_models_colours(tmp_path):
+    from matplotlib.colors import to_hex
+
+    from chart_style import model_colour
+
+    report = load(tmp_path, python_report(with_cpp=True))
+    fig = mc.draw_messaging_chart(report, 64, "How fast do two parties talk?\nTest CPU")
+    colours = {to_hex(p.get_facecolor()) for ax in fig.axes for p in ax.patches}
+    assert {model_colour(m) for m in ("threads", "processes-fork", "python-threads", "python-processes-fork")} <= colours
+    left = fig.axes[0]
+    assert [t.get_text() for t in left.get_xticklabels()] == ["pipe", "socket", "shared-memory", "queue"]
+    assert len(left.patches) == len(ROUND_TRIPS) + len(PYTHON_ROUND_TRIPS)
+    save_figure(fig, tmp_path / "out", "messaging-python-64")
+    assert_chart_files(tmp_path / "out", "messaging-python-64")
+
+
+def test_plot_draws_a_python_report(tmp_path):
+    path = write_report(tmp_path / "py.json", json.dumps(python_report()))
+    result = run_plot(path, "--out", tmp_path / "charts")
+    assert result.returncode == 0, result.stderr
+    assert_chart_files(tmp_path / "charts", "messaging-64")
+    assert "round trip p50 from 20 µs (pipe, python-threads, unpinned)" in (tmp_path / "charts" / "summary.md").read_text()
