@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,11 @@ struct entry_metadata {
   // timed repetition (peak_rss_bytes, cpu_user_ns, ...): an object of numbers that the report
   // puts on the entry's iteration, mean and median rows; null until the probe ran.
   nlohmann::json entry_figures;
+  // Where each repetition of this entry ran in the whole run (0-based positions over every
+  // entry's repetitions, in the order this entry's ran): with random interleaving the order is
+  // Google Benchmark's shuffle, which cannot be seeded, so the report records it instead. The
+  // report puts position k on the row of repetition k as `run_position`.
+  std::vector<long long> run_positions;
 };
 
 // Entries by grammar name (Google Benchmark's function name).

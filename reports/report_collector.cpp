@@ -107,6 +107,10 @@ report_collector::report_collector(std::filesystem::path report_path, nlohmann::
 
 std::filesystem::path report_collector::timelines_path() const { return timelines_path_for(report_path_); }
 
+std::vector<nlohmann::json> report_collector::rows_of(const std::string& entry_name) const {
+  return document_ ? document_->rows_of(entry_name) : std::vector<nlohmann::json>{};
+}
+
 bool report_collector::ReportContext(const Context& context) {
   auto fields = benchmark_context_fields(context);
   for (const auto& [key, value] : concbench_context_.items()) fields[key] = value;

@@ -30,6 +30,8 @@ class report_collector final : public benchmark::BenchmarkReporter {
   void Finalize() override;
 
   const std::filesystem::path& report_path() const { return report_path_; }
+  // An entry's rows as the report has them now (with derived fields); empty before its first.
+  std::vector<nlohmann::json> rows_of(const std::string& entry_name) const;
   std::filesystem::path timelines_path() const;
   bool any_entry_failed() const { return any_failed_; }
   // Asked at every write: the signal that interrupted the run ("SIGINT"), or empty. An

@@ -106,6 +106,14 @@ std::optional<stability_verdict> report_document::entry_stability(const std::str
   return stability_of(times);
 }
 
+int report_document::measured_repetitions(const std::string& entry_name) const {
+  int measured = 0;
+  for (const auto& r : rows_) {
+    if (r.entry->name == entry_name && !is_failed(r.fields) && statistic_of(r.fields) == "iteration") ++measured;
+  }
+  return measured;
+}
+
 void report_document::add_row(nlohmann::json row, std::shared_ptr<const entry_metadata> entry) {
   rows_.push_back({std::move(row), std::move(entry)});
 }
@@ -138,6 +146,15 @@ nlohmann::json report_document::with_derived_fields(const row& r) const {
   for (const auto& [key, value] : entry.fields.items()) out[key] = value;
   // The entry's verdict on every one of its rows, once two repetitions are measured.
   if (const auto stability = entry_stability(entry.name)) out["stability"] = stability_json(*stability);
+  // Below `repetitions` when some failed or the run was interrupted (with random interleaving
+  // an interrupted run leaves many entries partly measured): the aggregates rest on these only.
+  out["measured_repetitions"] = measured_repetitions(entry.name);
+  if (statistic_of(r.fields) == "iteration" && r.fields.contains("repetition_index")) {
+    const auto index = r.fields.at("repetition_index").get<long long>();
+    if (index >= 0 && static_cast<std::size_t>(index) < entry.run_positions.size()) {
+      out["run_position"] = entry.run_positions[static_cast<std::size_t>(index)];
+    }
+  }
 
   // Rows without a time unit (cv, a fraction) carry no times to compare with.
   if (!r.fields.contains("time_unit")) return out;

@@ -64,6 +64,8 @@ class report_document {
                                         const std::string& unit) const;
   // The stability of an entry's measured repetitions so far.
   std::optional<stability_verdict> entry_stability(const std::string& entry_name) const;
+  // How many of an entry's repetitions were measured (iteration rows without an error).
+  int measured_repetitions(const std::string& entry_name) const;
 
   nlohmann::json context_;
   std::vector<row> rows_;

@@ -314,6 +314,31 @@ TEST_F(ReportDocument, ProbeFiguresAreOnIterationMeanAndMedianRowsOnly) {
   for (const auto& row : document.rows_of(sequential->name)) EXPECT_FALSE(row.contains("peak_rss_bytes"));
 }
 
+TEST_F(ReportDocument, EachIterationRowSaysWhereInTheRunItsRepetitionRan) {
+  // Interleaved: threads' repetitions ran 5th, 1st and 3rd of the run.
+  threads->run_positions = {4, 0, 2};
+  const auto rows = document.rows_of(threads->name);
+  EXPECT_EQ(rows[0]["run_position"], 4);
+  EXPECT_EQ(rows[1]["run_position"], 0);
+  EXPECT_EQ(rows[2]["run_position"], 2);
+  for (std::size_t i = 3; i < rows.size(); ++i) EXPECT_FALSE(rows[i].contains("run_position")) << rows[i];
+  // Not recorded (a collector used on its own): no position rather than a made-up one.
+  EXPECT_FALSE(document.rows_of(sequential->name)[0].contains("run_position"));
+}
+
+TEST_F(ReportDocument, EveryRowSaysHowManyRepetitionsWereMeasured) {
+  for (const auto& row : document.rows_of(threads->name)) EXPECT_EQ(row["measured_repetitions"], 3) << row;
+  // Interrupted after two of its three repetitions: the third is an error row.
+  auto partial = make_entry("cpu/threads/W:4/pool:cold/scale:1", "threads", 10e6);
+  document.add_row(iteration_row(11, 0), partial);
+  document.add_row(iteration_row(12, 1), partial);
+  auto stopped = iteration_row(0, 2);
+  stopped["error_occurred"] = true;
+  stopped["error_message"] = "interrupted: the run was stopped before this repetition started";
+  document.add_row(stopped, partial);
+  for (const auto& row : document.rows_of(partial->name)) EXPECT_EQ(row["measured_repetitions"], 2) << row;
+}
+
 TEST_F(ReportDocument, ContextKeysCanBeSetAtTheEnd) {
   document.update_context({{"load_average_end", {1.0, 2.0, 3.0}}, {"cpu_model", "changed"}});
   const auto report = document.report(true, "t.json");
