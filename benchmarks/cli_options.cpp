@@ -17,7 +17,7 @@ const std::vector<std::string> known_workloads{"cpu", "sleep", "sleep-shapes", "
 
 // Google Benchmark 1.7.1's flags that concbench passes through.
 const std::set<std::string> passed_benchmark_flags{
-    "benchmark_filter",         "benchmark_min_time",   "benchmark_min_warmup_time",
+    "benchmark_filter",         "benchmark_min_time",
     "benchmark_repetitions",    "benchmark_enable_random_interleaving",
     "benchmark_report_aggregates_only", "benchmark_display_aggregates_only",
     "benchmark_color",          "benchmark_counters_tabular", "benchmark_context",
@@ -28,7 +28,20 @@ const std::vector<std::pair<std::string, std::string>> refused_benchmark_flags{
     {"benchmark_out_format", "concbench's report is always JSON: use --out=PATH"},
     {"benchmark_format", "concbench's console output is its progress lines; the report is JSON (--out)"},
     {"benchmark_list_tests", "use --list to see the entries a run would execute"},
+    // Google Benchmark's warm-up calls an entry's function again and again with growing
+    // iteration counts (a batch each), which concbench would count as repetitions.
+    {"benchmark_min_warmup_time", "concbench warms each entry up itself with one untimed batch: see --warm-up"},
 };
+
+// "on" / "off" (also Google Benchmark's spellings of a boolean); throws naming the flag.
+bool parse_switch(const std::string& flag, const std::optional<std::string>& value) {
+  // Google Benchmark takes a bare boolean flag as true, and any word it does not know as true too.
+  const std::string text = value.value_or("true");
+  static const std::set<std::string> yes{"on", "true", "yes", "1"}, no{"off", "false", "no", "0"};
+  if (yes.count(text)) return true;
+  if (no.count(text)) return false;
+  throw cli_error(flag + ": '" + text + "' is not one of on, off (or true, false)");
+}
 
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> parts;
@@ -102,6 +115,15 @@ std::vector<T> parse_list(const std::string& flag, const std::string& text, Pars
 
 cli_options parse_cli(const std::vector<std::string>& args) {
   cli_options options;
+  // --interleaving and --benchmark_enable_random_interleaving say the same: they must agree.
+  std::optional<std::pair<std::string, bool>> interleaving_given;
+  const auto set_interleaving = [&](const std::string& flag, bool on) {
+    if (interleaving_given && interleaving_given->second != on) {
+      throw cli_error(flag + " contradicts " + interleaving_given->first + " given before it");
+    }
+    interleaving_given = {flag, on};
+    options.interleaving = on;
+  };
   for (const auto& arg : args) {
     if (arg == "--help" || arg == "-h") {
       options.help = true;
@@ -175,6 +197,13 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       options.task_timeout_ms = limit;
     } else if (flag == "--out") {
       options.out = require_value(flag, value);
+    } else if (flag == "--interleaving" || flag == "--warm-up") {
+      if (!value) throw cli_error(flag + " needs a value: " + flag + "=on or " + flag + "=off");
+      if (flag == "--warm-up") {
+        options.warm_up = parse_switch(flag, value);
+      } else {
+        set_interleaving(flag, parse_switch(flag, value));
+      }
     } else if (flag == "--list") {
       if (value) throw cli_error("--list takes no value");
       options.list = true;
@@ -190,6 +219,11 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         if (unit != "ns" && unit != "us" && unit != "ms" && unit != "s") {
           throw cli_error(flag + ": '" + unit + "' is not one of ns, us, ms, s");
         }
+      }
+      if (bare == "benchmark_enable_random_interleaving") {
+        // concbench passes its own decision on (cli_options::interleaving), not this flag.
+        set_interleaving(flag, parse_switch(flag, value));
+        continue;
       }
       if (bare == "benchmark_color") {
         const auto color = value.value_or("true");
@@ -273,14 +307,31 @@ Usage: concbench [flags] [Google Benchmark flags]
                           the entry's whole sequential batch, at least 60 s). Every concbench
                           task honours the stop within about a millisecond; a thread that
                           ignored it could not be killed, and concbench would say so and wait
+  --interleaving=on|off   on (the default): the repetitions of all entries run in one random
+                          order (Google Benchmark's random interleaving), so a slow phase of
+                          the machine spreads over every entry instead of hitting one entry's
+                          repetitions; progress then counts repetitions, and an entry's line
+                          appears when its last repetition is done. off: each entry's
+                          repetitions back to back, entry after entry. The order cannot be
+                          seeded (Google Benchmark 1.7.1 seeds it from std::random_device);
+                          the report records the position of every repetition instead.
+                          Same as --benchmark_enable_random_interleaving=true|false
+  --warm-up=on|off        on (the default): one untimed batch before an entry's first timed
+                          repetition (every model; a warm pool's own untimed batch counts as
+                          it), so caches, allocator, page faults and the CPU clock are
+                          settled; only for batches under 0.5 s (a longer batch warms itself
+                          within its own length). Start-up entries always start once untimed
+                          before each sample. off: none (warm pools keep their batch)
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
                           timeline file is written beside it as <name>.timelines.json
   --list                  print the entries the run would execute, and its estimated time
   --help                  this text
 
 Google Benchmark's own flags pass through, e.g. --benchmark_filter=REGEX,
---benchmark_repetitions=N (default 5 per entry, 10 in full), --benchmark_enable_random_interleaving.
---benchmark_out and --benchmark_format are refused: concbench writes its report itself.
+--benchmark_repetitions=N (default 5 per entry, 10 in full),
+--benchmark_enable_random_interleaving=false (as --interleaving=off).
+--benchmark_out and --benchmark_format are refused: concbench writes its report itself;
+--benchmark_min_warmup_time too: see --warm-up.
 
 Test-only: the `fault` workload (a task that throws, returns a wrong result or kills its
 process on purpose) and a seam that makes the OS "refuse" threads and processes exist for
@@ -291,6 +342,7 @@ Examples:
   concbench --workloads=cpu --models=sequential,threads --workers=1,2,4 --cpu-scale=100
   concbench --workloads=sleep --time-scale=0.1 --benchmark_repetitions=10
   concbench --workloads=startup --models=processes-fork,processes-spawn --out=startup.json
+  concbench --suite=quick --interleaving=off --warm-up=off   (as concbench ran before both)
   /usr/bin/python3 plot/plot.py r.json --out charts
 
 Ctrl-C (SIGINT) or SIGTERM stops the running entry, marks the entries left as interrupted

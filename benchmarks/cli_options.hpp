@@ -46,6 +46,12 @@ struct cli_options {
   std::vector<std::string> benchmark_flags;  // Google Benchmark's own, passed through
   bool repetitions_given = false;            // --benchmark_repetitions was passed
   int repetitions_value = 0;                 // its value (for --list's estimate)
+  // Repetitions of different entries in a random order (--interleaving, or Google Benchmark's
+  // --benchmark_enable_random_interleaving), so a slow phase of the machine spreads over every
+  // entry instead of hitting one entry's repetitions. On unless turned off.
+  bool interleaving = true;
+  // One untimed batch before an entry's first timed repetition (--warm-up). On unless turned off.
+  bool warm_up = true;
 };
 
 // Throws cli_error with a one-line message naming the flag and what is wrong.

@@ -36,6 +36,7 @@ entry_metadata describe_entry(const entry_plan& plan, const std::vector<task_spe
       {"task_form", std::string(to_string(event_loop ? s.form : task_form::blocking))},
       {"tasks", batch.size()},
       {"params", plan.work->params()},
+      {"warm_up", warm_up_none},  // until it ran (measure_entry)
   };
   entry.ideal_ns = estimate.ideal_ns;
   entry.bound_ns = estimate.bound_ns;
@@ -161,9 +162,17 @@ nlohmann::json probe_fields(const resource_probe& probe) {
   return fields;
 }
 
-namespace {
-constexpr double max_probed_batch_ns = 0.5e9;
-}  // namespace
+void skip_repetition(benchmark::State& state, const std::string& message) {
+  for (auto _ : state) {
+    state.SkipWithError(message.c_str());
+    break;
+  }
+}
+
+bool warms_up(const measured_entry& entry) {
+  const bool warm_pool = entry.plan.settings.pool == pool_mode::warm && uses_pool(entry.plan.settings.model);
+  return entry.warm_up && !warm_pool && entry.metadata->ideal_ns < max_untimed_batch_ns;
+}
 
 std::chrono::milliseconds default_task_timeout(const workload& work) {
   const auto ten_batches = std::chrono::milliseconds(static_cast<std::int64_t>(10 * work.nominal_sequential_ns() / 1e6));
@@ -177,7 +186,7 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   ++entry.repetitions_run;
   if (stop.stop_requested()) {
     entry.failed = true;
-    state.SkipWithError(interrupted_before_start);
+    skip_repetition(state, entry.repetitions_run > 1 ? interrupted_before_repetition : interrupted_before_start);
     return;
   }
   std::unique_ptr<runner> batch_runner;
@@ -185,23 +194,25 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
     batch_runner = make_runner(plan.settings);  // a warm pool starts here, outside the samples
   } catch (const std::system_error& e) {
     entry.failed = true;
-    state.SkipWithError((work.name() + " under " + std::string(model) +
-                         ": could not start: " + explain_refusal(e, os_resource::thread))
-                            .c_str());
+    skip_repetition(state, work.name() + " under " + std::string(model) +
+                               ": could not start: " + explain_refusal(e, os_resource::thread));
     return;
   } catch (const std::exception& e) {
     entry.failed = true;
-    state.SkipWithError((work.name() + " under " + std::string(model) + ": could not start: " + e.what()).c_str());
+    skip_repetition(state, (work.name() + " under " + std::string(model) + ": could not start: " + e.what()));
     return;
   }
-  if (plan.settings.pool == pool_mode::warm && uses_pool(plan.settings.model)) {
-    // One untimed batch: threads, caches and allocator are warm before the first sample.
+  // The warm-up (entry_measurement.hpp): a warm pool's untimed batch before every repetition
+  // (threads, caches and allocator are warm before each sample), else one before the first.
+  const bool warm_pool = plan.settings.pool == pool_mode::warm && uses_pool(plan.settings.model);
+  if (warm_pool || (warms_up(entry) && entry.repetitions_run == 1)) {
     const auto warm_up = batch_runner->run(work, entry.batch, stop);
     if (auto error = first_batch_error(work, entry.batch, warm_up, model)) {
       entry.failed = true;
-      state.SkipWithError(("warm-up batch failed: " + *error).c_str());
+      skip_repetition(state, ("warm-up batch failed: " + *error));
       return;
     }
+    entry.metadata->fields["warm_up"] = warm_pool ? warm_up_every_repetition : warm_up_first_repetition;
   }
 
   std::optional<batch_outcome> last;
@@ -238,7 +249,7 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   // time budget more than their figures tell (cpu at scale 100 holds nothing in memory; the
   // long sleep and http batches are probed at their parallel, shorter entries).
   const bool last_repetition = entry.repetitions <= 0 || entry.repetitions_run >= entry.repetitions;
-  const bool affordable = entry.metadata->ideal_ns < max_probed_batch_ns;
+  const bool affordable = entry.metadata->ideal_ns < max_untimed_batch_ns;
   if (last_repetition && affordable && !entry.failed && !stop.stop_requested()) {
     if (const auto probe = probe_resources(*batch_runner, work, entry.batch, stop)) {
       entry.metadata->entry_figures = probe_fields(*probe);

@@ -11,6 +11,19 @@
 //   before or between them, so the instrumentation — malloc_trim, resetting the peak RSS,
 //   reading /proc — never perturbs a timed sample): memory and the CPU time and context
 //   switches of every process involved, on the entry's iteration, mean and median rows.
+//
+// And before the timed samples, a warm-up (--warm-up, on by default): ONE untimed batch before
+// the entry's first timed repetition, so the first sample does not pay for what only the first
+// batch of an entry pays — page faults of fresh memory, the allocator growing its arenas, lazy
+// symbol binding, thread stacks the C library has not cached yet, a CPU clock still ramping up
+// after a quieter entry. A warm pool already runs one untimed batch before every repetition
+// (that is what "warm" means): it gets no second one. Only batches under max_untimed_batch_ns
+// are warmed up: a longer batch settles all of that within its own first milliseconds, so an
+// extra batch would cost the suite's time budget (a whole batch per entry) for a difference
+// lost in its own length. With random interleaving, an entry's repetitions are separated by
+// other entries' batches, so caches are as cold before its second repetition as before its
+// first: what the warm-up removes is the once-per-entry cost, and the interleaving spreads the
+// rest over every entry alike.
 
 #include <chrono>
 #include <cstdint>
@@ -41,7 +54,21 @@ struct measured_entry {
   int repetitions = 0;
   int repetitions_run = 0;
   bool failed = false;
+  bool warm_up = true;  // --warm-up: one untimed batch before the first repetition (if affordable)
 };
+
+// The longest batch (by its ideal) that concbench adds an untimed run of, as a warm-up before
+// an entry's first repetition or as the probe after its last: above it, the extra batch costs
+// the suite's time budget more than it tells.
+inline constexpr double max_untimed_batch_ns = 0.5e9;
+
+// The report's `warm_up` field of an entry: what ran untimed before its timed batches.
+inline constexpr const char* warm_up_none = "none";
+inline constexpr const char* warm_up_first_repetition = "before-first-repetition";
+inline constexpr const char* warm_up_every_repetition = "before-every-repetition";
+
+// Whether the entry gets the warm-up batch of its own (not a warm pool, which has its batch).
+bool warms_up(const measured_entry& entry);
 
 // What the probe batch measured. Sizes in bytes, times in ns, all per batch.
 struct resource_probe {
@@ -81,8 +108,20 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
 // machine yet ends a hung task.
 std::chrono::milliseconds default_task_timeout(const workload& work);
 
-// The error of an entry that the run's stop (Ctrl-C) reached before it started.
+// Fails this repetition before its timed loop has started, as SkipWithError would — but from
+// inside the loop, so that its row has the iterations of a measured sample: Google Benchmark
+// 1.7.1 aborts the whole run ("ComputeStats: Check `(run_iterations) == (run.iterations)'
+// failed") when an entry with two measured repetitions also has one with another count, and a
+// repetition skipped before its loop counts 0. With random interleaving an interrupted run has
+// many such entries (measured repetitions, then ones the stop reached before they started).
+void skip_repetition(benchmark::State& state, const std::string& message);
+
+// The error of an entry that the run's stop (Ctrl-C) reached before it started, and of one
+// repetition that it reached before it started when others of the entry ran (with random
+// interleaving every entry may be partly measured when the stop comes).
 inline constexpr const char* interrupted_before_start = "interrupted: the run was stopped before this entry started";
+inline constexpr const char* interrupted_before_repetition =
+    "interrupted: the run was stopped before this repetition started (the entry's measured repetitions are kept)";
 
 // The first error of a batch (a failed task, a runner failure, or a result that does not
 // verify), naming the task and the model; nullopt when every task is right.

@@ -2,7 +2,11 @@
 // Google Benchmark entry per (workload, model, settings) of the suite, runs them with
 // concbench's collector and says where the report is.
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -75,14 +79,17 @@ std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measu
                                                          int repetitions) {
   std::map<std::string, double> seconds;
   for (const auto& entry : entries) {
+    const double batch_ns = std::max(entry.metadata->ideal_ns, 1e5);
     seconds[entry.metadata->name] =
-        std::max(entry.metadata->ideal_ns, 1e5) * iterations_per_sample(*entry.plan.work) * repetitions / 1e9;
+        (batch_ns * iterations_per_sample(*entry.plan.work) * repetitions + (warms_up(entry) ? batch_ns : 0)) / 1e9;
   }
   // A start-up's ideal is measured by the run itself; a sample lasts about 50 ms, and stopping
   // the workers after each start about as long again.
   for (const auto& entry : startups) seconds[entry.metadata->name] = 2 * 50e6 * repetitions / 1e9;
   for (const auto& entry : scenarios) {
-    seconds[entry.metadata->name] = nominal_batch_ns(entry.plan) * iterations_per_sample(entry.plan) * repetitions / 1e9;
+    const double batch_ns = nominal_batch_ns(entry.plan);
+    seconds[entry.metadata->name] =
+        (batch_ns * iterations_per_sample(entry.plan) * repetitions + (warms_up(entry) ? batch_ns : 0)) / 1e9;
   }
   return seconds;
 }
@@ -109,7 +116,7 @@ machine_constants nominal_constants(int cpus) {
 
 std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, const machine_constants& constants,
                                           entry_registry& registry, const std::string& filter,
-                                          std::optional<long long> task_timeout_ms) {
+                                          std::optional<long long> task_timeout_ms, bool warm_up) {
   std::vector<measured_entry> entries;
   for (auto plan : plans) {
     if (!selected_by(filter, entry_name(plan))) continue;
@@ -118,6 +125,7 @@ std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, 
     auto batch = plan.work->make_batch();
     auto metadata = registry.add(describe_entry(plan, batch, constants));
     entries.push_back({plan, std::move(batch), std::move(metadata), constants});
+    entries.back().warm_up = warm_up;
   }
   return entries;
 }
@@ -133,11 +141,13 @@ std::vector<measured_startup_entry> build_startup_entries(const std::vector<star
 }
 
 std::vector<measured_scenario_entry> build_scenario_entries(const std::vector<scenario_plan>& plans,
-                                                           entry_registry& registry, const std::string& filter) {
+                                                           entry_registry& registry, const std::string& filter,
+                                                           bool warm_up) {
   std::vector<measured_scenario_entry> entries;
   for (const auto& plan : plans) {
     if (!selected_by(filter, entry_name(plan))) continue;
     entries.push_back({plan, registry.add(describe_entry(plan))});
+    entries.back().warm_up = warm_up;
   }
   return entries;
 }
@@ -151,6 +161,31 @@ void configure(benchmark::internal::Benchmark* registered, int iterations, bool 
       ->ReportAggregatesOnly(false);
   if (!repetitions_given) registered->Repetitions(repetitions);
 }
+
+// The console's width when stdout is a terminal that can rewrite a line in place, else 0 (a
+// log, a pipe, TERM=dumb): progress_display then prints lines instead of a status line.
+int terminal_width() {
+  const char* term = std::getenv("TERM");
+  if (!::isatty(STDOUT_FILENO) || !term || std::string_view(term) == "dumb") return 0;
+  ::winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
+// Every repetition of every entry ends here, in the order Google Benchmark runs them (with
+// random interleaving its shuffle): the report records the position, the console shows it.
+class repetition_order {
+ public:
+  explicit repetition_order(progress_display& progress) : progress_(progress) {}
+  void done(entry_metadata& entry) {
+    entry.run_positions.push_back(next_++);
+    progress_.repetition_done(entry.name);
+  }
+
+ private:
+  progress_display& progress_;
+  long long next_ = 0;
+};
 
 }  // namespace
 
@@ -208,9 +243,10 @@ int main(int argc, char** argv) {
     // What --list prints, and the check that refuses a run nobody meant (a scale or a count
     // that would take days), before anything runs.
     entry_registry registry;
-    const auto entries = build_entries(plans, nominal_constants(cpus), registry, filter, options.task_timeout_ms);
+    const auto entries =
+        build_entries(plans, nominal_constants(cpus), registry, filter, options.task_timeout_ms, options.warm_up);
     const auto startups = build_startup_entries(startup_plans, registry, filter);
-    const auto scenarios = build_scenario_entries(scenario_plans, registry, filter);
+    const auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.warm_up);
     const double seconds = estimated_seconds(entries, startups, scenarios, repetitions);
     if (seconds > max_run_seconds) {
       std::cerr << "concbench: this run would take about " << format_duration_ns(seconds * 1e9)
@@ -278,29 +314,49 @@ int main(int argc, char** argv) {
   }
 
   entry_registry registry;
-  auto entries = build_entries(plans, constants, registry, filter, options.task_timeout_ms);
-  const auto startups = build_startup_entries(startup_plans, registry, filter);
-  const auto scenarios = build_scenario_entries(scenario_plans, registry, filter);  // complete before registering:
-  const std::stop_token stop = interrupt->token();                                  // the lambdas keep references
+  auto entries = build_entries(plans, constants, registry, filter, options.task_timeout_ms, options.warm_up);
+  auto startups = build_startup_entries(startup_plans, registry, filter);
+  auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.warm_up);  // complete before
+  const std::stop_token stop = interrupt->token();                                         // registering: the
+                                                                                            // lambdas keep references
+  // The console's progress comes from each repetition's end (repetition_order), so it works
+  // whatever order Google Benchmark runs the repetitions in.
+  const auto estimates = estimated_seconds_by_entry(entries, startups, scenarios, repetitions);
+  std::vector<const entry_metadata*> planned_metadata;
+  for (const auto& entry : entries) planned_metadata.push_back(entry.metadata.get());
+  for (const auto& entry : startups) planned_metadata.push_back(entry.metadata.get());
+  for (const auto& entry : scenarios) planned_metadata.push_back(entry.metadata.get());
+  const auto dependencies = line_dependencies(planned_metadata);
+  std::vector<progress_display::planned_entry> planned;
+  for (const auto* entry : planned_metadata) {
+    planned.push_back({entry->name, estimates.at(entry->name), dependencies.at(entry->name)});
+  }
+  progress_display progress(std::cout, std::move(planned),
+                            {.repetitions = repetitions, .terminal_width = terminal_width()});
+  repetition_order order(progress);
+
   for (auto& entry : entries) {
     entry.repetitions = repetitions;  // its untimed probe batch follows the last one
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
-                                                    [&entry, token = stop](benchmark::State& state) {
+                                                    [&entry, &order, token = stop](benchmark::State& state) {
                                                       measure_entry(state, entry, token);
+                                                      order.done(*entry.metadata);
                                                     });
     configure(registered, iterations_per_sample(*entry.plan.work), options.repetitions_given, repetitions);
   }
-  for (const auto& entry : startups) {
+  for (auto& entry : startups) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
-                                                    [&entry, token = stop](benchmark::State& state) {
+                                                    [&entry, &order, token = stop](benchmark::State& state) {
                                                       measure_startup_entry(state, entry, token);
+                                                      order.done(*entry.metadata);
                                                     });
     configure(registered, iterations_per_sample(entry.plan), options.repetitions_given, repetitions);
   }
-  for (const auto& entry : scenarios) {
+  for (auto& entry : scenarios) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
-                                                    [&entry, token = stop](benchmark::State& state) {
+                                                    [&entry, &order, token = stop](benchmark::State& state) {
                                                       measure_scenario_entry(state, entry, token);
+                                                      order.done(*entry.metadata);
                                                     });
     configure(registered, iterations_per_sample(entry.plan), options.repetitions_given, repetitions);
   }
@@ -310,23 +366,34 @@ int main(int argc, char** argv) {
   context["machine_constants"] = constants;
   context["command_line"] = nlohmann::json(std::vector<std::string>(argv, argv + argc));
   context["suite"] = options.suite;
+  // Google Benchmark 1.7.1 shuffles every repetition of every entry once, with a std::mt19937
+  // seeded from std::random_device: there is no seed to record or replay. Each iteration row's
+  // run_position records the order instead.
+  context["interleaving"] = {{"enabled", options.interleaving}, {"seed", nullptr}};
+  context["warm_up"] = {{"enabled", options.warm_up}, {"max_batch_ns", max_untimed_batch_ns}};
   context.update(environment.start_context());
 
   const std::size_t entry_count = entries.size() + startups.size() + scenarios.size();
-  std::cout << "concbench: " << entry_count << " entries, about "
+  std::cout << "concbench: " << entry_count << " entries x " << repetitions << " repetitions"
+            << (options.interleaving ? " in a random order" : "") << ", about "
             << static_cast<int>(estimated_seconds(entries, startups, scenarios, repetitions) + 1)
             << " s; report: " << report_path.string() << std::endl;
-  progress_display progress(std::cout, entry_count, estimated_seconds_by_entry(entries, startups, scenarios, repetitions));
   report_collector collector(report_path, context, registry,
                              [&progress](const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
                                progress.entry_done(entry, rows);
                              });
+  progress.set_rows_source([&collector](const std::string& name) { return collector.rows_of(name); });
 
   collector.set_interruption([&interrupt] { return interrupt->signal_name(); });
-  collector.set_end_of_run([&environment] { return environment.finish(std::cout); });
+  collector.set_end_of_run([&environment, &progress] {
+    progress.finish();  // the entry lines still waiting for a comparison, before the end's warnings
+    return environment.finish(std::cout);
+  });
 
   std::vector<std::string> benchmark_args{argv[0]};
   benchmark_args.insert(benchmark_args.end(), options.benchmark_flags.begin(), options.benchmark_flags.end());
+  benchmark_args.push_back(std::string("--benchmark_enable_random_interleaving=") +
+                           (options.interleaving ? "true" : "false"));
   std::vector<char*> benchmark_argv;
   for (auto& arg : benchmark_args) benchmark_argv.push_back(arg.data());
   int benchmark_argc = static_cast<int>(benchmark_argv.size());

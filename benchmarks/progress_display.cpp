@@ -27,17 +27,26 @@ std::string format_duration_ns(double ns) {
 }
 
 std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
+  // Repetitions measured and failed; the first failure's message.
+  int measured = 0, failed = 0;
+  std::string first_error;
   for (const auto& row : rows) {
-    if (row.value("error_occurred", false)) return "FAILED: " + row.value("error_message", std::string("(no message)"));
+    if (row.value("run_type", "") != "iteration") continue;
+    if (!row.value("error_occurred", false)) {
+      ++measured;
+    } else if (failed++ == 0) {
+      first_error = row.value("error_message", std::string("(no message)"));
+    }
   }
-  // The median aggregate, or with one repetition the only iteration row.
+  if (failed > 0 && measured == 0) return "FAILED: " + first_error;
+  // The median aggregate, or with one measured repetition its iteration row.
   const nlohmann::json* shown = nullptr;
   const nlohmann::json* cv = nullptr;
   for (const auto& row : rows) {
     const auto aggregate = row.value("aggregate_name", "");
     if (aggregate == "median") shown = &row;
     if (aggregate == "cv") cv = &row;
-    if (!shown && row.value("run_type", "") == "iteration") shown = &row;
+    if (!shown && row.value("run_type", "") == "iteration" && !row.value("error_occurred", false)) shown = &row;
   }
   if (!shown) return "no measurement";
   const double ns = shown->at("real_time").get<double>() * nanoseconds_per(shown->at("time_unit"));
@@ -85,21 +94,13 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
     const int outliers = stability->value("outliers", 0);
     if (outliers > 0) line += ", " + std::to_string(outliers) + (outliers == 1 ? " outlier" : " outliers");
   }
+  // Some repetitions measured, some not: the figures above rest on the measured ones only.
+  if (failed > 0) {
+    const auto of = std::to_string(measured) + " of " + std::to_string(measured + failed) + " repetitions measured";
+    line += first_error.rfind("interrupted", 0) == 0 ? "  incomplete: " + of + " (interrupted)"
+                                                     : "  FAILED in part: " + of + "; " + first_error;
+  }
   return line;
-}
-
-progress_display::progress_display(std::ostream& out, std::size_t total_entries,
-                                   std::map<std::string, double> estimated_seconds)
-    : out_(out), total_(total_entries), estimated_seconds_(std::move(estimated_seconds)) {
-  for (const auto& [name, seconds] : estimated_seconds_) estimated_total_ += seconds;
-}
-
-double progress_display::seconds_left() const {
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double left = std::max(estimated_total_ - estimated_done_, 0.0);
-  // Trust the observed pace only once it rests on a few seconds of estimates.
-  const double pace = estimated_done_ > 2 ? std::clamp(elapsed / estimated_done_, 0.25, 4.0) : 1.0;
-  return left * pace;
 }
 
 std::string format_time_left(double seconds) {
@@ -115,17 +116,154 @@ std::string format_time_left(double seconds) {
   return buffer;
 }
 
-void progress_display::entry_done(const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
-  ++done_;
-  if (const auto found = estimated_seconds_.find(entry.name); found != estimated_seconds_.end()) {
-    estimated_done_ += found->second;
+std::map<std::string, std::vector<std::string>> line_dependencies(const std::vector<const entry_metadata*>& entries) {
+  std::map<std::string, std::vector<std::string>> waits;
+  std::set<std::string> names;
+  for (const auto* entry : entries) names.insert(entry->name);
+  for (const auto* entry : entries) {
+    auto& list = waits[entry->name];
+    if (!entry->ideal_entry.empty() && names.count(entry->ideal_entry)) list.push_back(entry->ideal_entry);
+    if (entry->is_sequential) continue;
+    for (const auto* other : entries) {
+      if (other->is_sequential && other->comparison_key == entry->comparison_key) list.push_back(other->name);
+    }
   }
-  const auto width = std::to_string(total_).size();
-  std::string counter = std::to_string(done_);
+  return waits;
+}
+
+progress_display::progress_display(std::ostream& out, std::vector<planned_entry> entries, settings how)
+    : out_(out), settings_(how) {
+  settings_.repetitions = std::max(settings_.repetitions, 1);
+  for (auto& entry : entries) {
+    estimated_total_ += entry.estimated_seconds;
+    order_.push_back(entry.name);
+    const auto name = entry.name;
+    entries_[name].plan = std::move(entry);
+  }
+  repetitions_total_ = static_cast<long long>(entries_.size()) * settings_.repetitions;
+}
+
+double progress_display::seconds_left() const {
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double left = std::max(estimated_total_ - estimated_done_, 0.0);
+  // Trust the observed pace only once it rests on a few seconds of estimates.
+  const double pace = estimated_done_ > 2 ? std::clamp(elapsed / estimated_done_, 0.25, 4.0) : 1.0;
+  return left * pace;
+}
+
+std::string progress_display::status_text(const entry_state& last) const {
+  char share[32];
+  std::snprintf(share, sizeof share, " (%d %%)",
+                static_cast<int>(100.0 * static_cast<double>(repetitions_done_) /
+                                 static_cast<double>(std::max(repetitions_total_, 1LL))));
+  std::string text = "rep " + std::to_string(repetitions_done_) + "/" + std::to_string(repetitions_total_) + share +
+                     " · " + last.plan.name + " " + std::to_string(last.repetitions_done) + "/" +
+                     std::to_string(settings_.repetitions) + " · " + std::to_string(entries_done_) + "/" +
+                     std::to_string(entries_.size()) + " entries done";
+  if (repetitions_done_ < repetitions_total_ && estimated_total_ > 0) {
+    text += " · about " + format_time_left(seconds_left()) + " left";
+  }
+  return text;
+}
+
+void progress_display::show_status(const std::string& text) {
+  // A line wider than the terminal wraps, and "\r" would then rewrite only its last part.
+  const auto width = static_cast<std::size_t>(std::max(settings_.terminal_width - 1, 10));
+  std::string shown = text;
+  if (shown.size() > width) shown = shown.substr(0, width - 3) + "...";  // (bytes: "·" counts 2)
+  out_ << "\r\033[K" << shown << std::flush;
+  status_shown_ = true;
+}
+
+void progress_display::clear_status() {
+  if (!status_shown_) return;
+  out_ << "\r\033[K";
+  status_shown_ = false;
+}
+
+void progress_display::repetition_done(const std::string& entry_name) {
+  const auto found = entries_.find(entry_name);
+  if (found == entries_.end()) return;
+  auto& entry = found->second;
+  ++entry.repetitions_done;
+  ++repetitions_done_;
+  estimated_done_ += entry.plan.estimated_seconds / settings_.repetitions;
+  const auto text = status_text(entry);
+  if (settings_.terminal_width > 0) {
+    last_status_ = text;
+    show_status(text);
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  const bool first = repetitions_done_ == 1, last = repetitions_done_ >= repetitions_total_;
+  if (first || last || now - last_logged_ >= std::chrono::duration<double>(settings_.log_every_seconds)) {
+    out_ << "  " << text << std::endl;
+    last_logged_ = now;
+  }
+}
+
+void progress_display::entry_done(const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
+  auto& state = entries_[entry.name];
+  if (state.plan.name.empty()) state.plan.name = entry.name;  // not planned (a test's collector)
+  if (!state.done) ++entries_done_;
+  state.done = true;
+  state.rows = rows;
+  print_ready_lines();
+}
+
+void progress_display::print_ready_lines() {
+  for (bool printed_one = true; printed_one;) {
+    printed_one = false;
+    for (const auto& name : order_) {
+      auto& entry = entries_.at(name);
+      if (!entry.done || entry.printed) continue;
+      const bool ready = std::all_of(entry.plan.waits_for.begin(), entry.plan.waits_for.end(), [&](const auto& other) {
+        const auto found = entries_.find(other);
+        return found == entries_.end() || found->second.done;
+      });
+      if (!ready) continue;
+      print_entry_line(entry);
+      printed_one = true;
+    }
+    // Entries the plan did not name (none in a run; a test may report them) print at once.
+    for (auto& [name, entry] : entries_) {
+      if (entry.done && !entry.printed && std::find(order_.begin(), order_.end(), name) == order_.end()) {
+        print_entry_line(entry);
+        printed_one = true;
+      }
+    }
+  }
+}
+
+void progress_display::print_entry_line(entry_state& entry) {
+  entry.printed = true;
+  ++lines_printed_;
+  const auto total = std::max(entries_.size(), lines_printed_);
+  const auto width = std::to_string(total).size();
+  std::string counter = std::to_string(lines_printed_);
   counter.insert(0, width - std::min(width, counter.size()), ' ');
-  out_ << "[" << counter << "/" << total_ << "] " << entry.name << "  " << describe_entry_result(rows);
-  if (done_ < total_ && estimated_total_ > 0) out_ << "  · about " << format_time_left(seconds_left()) << " left";
-  out_ << std::endl;
+  const auto rows = rows_ ? rows_(entry.plan.name) : entry.rows;
+  clear_status();
+  out_ << "[" << counter << "/" << total << "] " << entry.plan.name << "  " << describe_entry_result(rows);
+  if (repetitions_done_ < repetitions_total_ && estimated_total_ > 0) {
+    out_ << "  · about " << format_time_left(seconds_left()) << " left";
+  }
+  out_ << "\n";
+  // The status line again, below the line that took its place.
+  if (settings_.terminal_width > 0 && !last_status_.empty() && repetitions_done_ < repetitions_total_) {
+    show_status(last_status_);
+  }
+  out_ << std::flush;
+}
+
+void progress_display::finish() {
+  last_status_.clear();
+  for (const auto& name : order_) {
+    auto& entry = entries_.at(name);
+    if (entry.done && !entry.printed) print_entry_line(entry);
+  }
+  clear_status();
+  out_ << std::flush;
 }
 
 }  // namespace concbench

@@ -31,18 +31,32 @@ entry_metadata describe_entry(const scenario_plan& plan) {
       {"task_form", event_loop ? "awaitable" : "blocking"},
       {"tasks", tasks},
       {"params", params},
+      {"warm_up", warm_up_none},  // until it ran (measure_scenario_entry)
   };
   entry.comparison_key = work.name() + " " + params.dump();
   entry.is_sequential = s.model == model_kind::sequential;
   return entry;
 }
 
-void measure_scenario_entry(benchmark::State& state, const measured_scenario_entry& entry, std::stop_token stop) {
+bool warms_up(const measured_scenario_entry& entry) {
+  return entry.warm_up && nominal_batch_ns(entry.plan) < max_untimed_batch_ns;
+}
+
+void measure_scenario_entry(benchmark::State& state, measured_scenario_entry& entry, std::stop_token stop) {
+  ++entry.repetitions_run;
   if (stop.stop_requested()) {
-    state.SkipWithError(interrupted_before_start);
+    skip_repetition(state, entry.repetitions_run > 1 ? interrupted_before_repetition : interrupted_before_start);
     return;
   }
   const auto& plan = entry.plan;
+  if (warms_up(entry) && entry.repetitions_run == 1) {
+    const auto warm_up = plan.work->run(plan.settings, stop);
+    if (!warm_up.ok()) {
+      skip_repetition(state, ("warm-up batch failed: " + warm_up.error));
+      return;
+    }
+    entry.metadata->fields["warm_up"] = warm_up_first_repetition;
+  }
   std::map<std::string, double> sums;
   std::int64_t batches = 0;
   for (auto _ : state) {

@@ -19,6 +19,8 @@ namespace concbench {
 struct measured_scenario_entry {
   scenario_plan plan;
   std::shared_ptr<entry_metadata> metadata;
+  int repetitions_run = 0;
+  bool warm_up = true;  // --warm-up: one untimed batch before the first repetition (if affordable)
 };
 
 // The report's fields of a scenario entry. A scenario has no ideal or bound yet (DESIGN.md
@@ -26,7 +28,12 @@ struct measured_scenario_entry {
 // speedup compares to the sequential entry of the same scenario and parameters.
 entry_metadata describe_entry(const scenario_plan& plan);
 
-// Google Benchmark's function body for a scenario entry.
-void measure_scenario_entry(benchmark::State& state, const measured_scenario_entry& entry, std::stop_token stop);
+// Google Benchmark's function body for a scenario entry. Before its first repetition it runs
+// one untimed batch, as measure_entry does (entry_measurement.hpp), when its nominal batch is
+// under max_untimed_batch_ns and entry.warm_up is set.
+void measure_scenario_entry(benchmark::State& state, measured_scenario_entry& entry, std::stop_token stop);
+
+// Whether the entry gets that warm-up batch.
+bool warms_up(const measured_scenario_entry& entry);
 
 }  // namespace concbench

@@ -41,6 +41,7 @@ entry_metadata describe_entry(const startup_plan& plan) {
       {"task_form", "blocking"},
       {"tasks", plan.workers},
       {"params", {{"workers", plan.workers}}},
+      {"warm_up", warm_up_none},  // until it ran (measure_startup_entry)
   };
   // Measured by the same run, so known only once the floor's entry has run.
   startup_plan floor = plan;
@@ -51,13 +52,14 @@ entry_metadata describe_entry(const startup_plan& plan) {
   return entry;
 }
 
-void measure_startup_entry(benchmark::State& state, const measured_startup_entry& entry, std::stop_token stop) {
+void measure_startup_entry(benchmark::State& state, measured_startup_entry& entry, std::stop_token stop) {
   const auto& plan = entry.plan;
   const auto what = [&] {
     return "starting " + std::to_string(plan.workers) + " workers with " + std::string(to_string(plan.subject));
   };
+  ++entry.repetitions_run;
   if (stop.stop_requested()) {
-    state.SkipWithError(interrupted_before_start);
+    skip_repetition(state, entry.repetitions_run > 1 ? interrupted_before_repetition : interrupted_before_start);
     return;
   }
   // One untimed start before each sample (Google Benchmark calls this once per repetition), as a
@@ -66,9 +68,10 @@ void measure_startup_entry(benchmark::State& state, const measured_startup_entry
   try {
     start(plan).stop();
   } catch (const std::exception& e) {
-    state.SkipWithError((what() + ": " + e.what()).c_str());
+    skip_repetition(state, (what() + ": " + e.what()));
     return;
   }
+  entry.metadata->fields["warm_up"] = warm_up_every_repetition;
   std::chrono::nanoseconds total{0};
   std::int64_t starts = 0;
   for (auto _ : state) {

@@ -18,6 +18,7 @@ namespace concbench {
 struct measured_startup_entry {
   startup_plan plan;
   std::shared_ptr<entry_metadata> metadata;
+  int repetitions_run = 0;
 };
 
 // The report's fields of a start-up entry: workload "startup", the subject as its model,
@@ -26,7 +27,7 @@ entry_metadata describe_entry(const startup_plan& plan);
 
 // Google Benchmark's function body for a start-up entry. Sets the counter
 // start_ns_per_worker: the sample's mean time to ready divided by W.
-void measure_startup_entry(benchmark::State& state, const measured_startup_entry& entry,
+void measure_startup_entry(benchmark::State& state, measured_startup_entry& entry,
                            std::stop_token stop);
 
 }  // namespace concbench

@@ -1,6 +1,7 @@
 // The command line: every bad flag is one clear error (exit 2 in main), the suites produce
 // entries named by the grammar, and the user's lists replace the suite's.
 
+#include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -55,6 +56,30 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_EQ(error_of({"--task-timeout-ms"}), "--task-timeout-ms needs a value, e.g. --task-timeout-ms=...");
 }
 
+TEST(Cli, InterleavingAndWarmUpAreOnUnlessTurnedOff) {
+  EXPECT_TRUE(parse_cli({}).interleaving);
+  EXPECT_TRUE(parse_cli({}).warm_up);
+  EXPECT_FALSE(parse_cli({"--interleaving=off"}).interleaving);
+  EXPECT_FALSE(parse_cli({"--warm-up=off"}).warm_up);
+  EXPECT_TRUE(parse_cli({"--warm-up=on"}).warm_up);
+  // Google Benchmark's own spelling says the same; concbench passes its decision on itself.
+  EXPECT_FALSE(parse_cli({"--benchmark_enable_random_interleaving=false"}).interleaving);
+  EXPECT_TRUE(parse_cli({"--benchmark_enable_random_interleaving"}).interleaving);
+  EXPECT_TRUE(parse_cli({"--benchmark_enable_random_interleaving=false"}).benchmark_flags.empty());
+  EXPECT_FALSE(parse_cli({"--interleaving=off", "--benchmark_enable_random_interleaving=0"}).interleaving);
+}
+
+TEST(Cli, BadSwitchesAreNamed) {
+  EXPECT_EQ(error_of({"--warm-up=maybe"}), "--warm-up: 'maybe' is not one of on, off (or true, false)");
+  EXPECT_EQ(error_of({"--interleaving"}), "--interleaving needs a value: --interleaving=on or --interleaving=off");
+  // Google Benchmark would take any word it does not know as true.
+  EXPECT_EQ(error_of({"--benchmark_enable_random_interleaving=banana"}),
+            "--benchmark_enable_random_interleaving: 'banana' is not one of on, off (or true, false)");
+  EXPECT_EQ(error_of({"--interleaving=on", "--benchmark_enable_random_interleaving=false"}),
+            "--benchmark_enable_random_interleaving contradicts --interleaving given before it");
+  EXPECT_NE(error_of({"--benchmark_min_warmup_time=0.5"}).find("see --warm-up"), std::string::npos);
+}
+
 TEST(Cli, TaskTimeOutIsKeptAndDefaultsPerEntry) {
   EXPECT_EQ(*parse_cli({"--task-timeout-ms=250"}).task_timeout_ms, 250);
   EXPECT_EQ(*parse_cli({"--task-timeout-ms=0"}).task_timeout_ms, 0);
@@ -76,16 +101,119 @@ TEST(Progress, TimeLeftReadsLikeAClock) {
 
 TEST(Progress, TheLineSaysWhatIsLeftUntilTheLastEntry) {
   std::ostringstream out;
-  progress_display progress(out, 2, {{"a", 30.0}, {"b", 90.0}});
+  progress_display progress(out, {{"a", 30.0, {}}, {"b", 90.0, {}}}, {.repetitions = 1});
   entry_metadata a, b;
   a.name = "a";
   b.name = "b";
+  progress.repetition_done("a");
   progress.entry_done(a, {});
   // Entry a took about no time for its 30 s estimate: the pace is clamped at 4 times faster,
   // so b's 90 s show as 22.5 s.
   EXPECT_NE(out.str().find("about 23 s left"), std::string::npos) << out.str();
+  progress.repetition_done("b");
   progress.entry_done(b, {});
   EXPECT_EQ(out.str().find("left", out.str().find("[2/2]")), std::string::npos) << out.str();
+}
+
+TEST(Progress, RepetitionsInAnyOrderAreCountedAndNamed) {
+  std::ostringstream out;
+  // A log (no terminal): the first and the last repetition always get a line.
+  progress_display progress(out, {{"a", 1.0, {}}, {"b", 1.0, {}}}, {.repetitions = 2, .log_every_seconds = 3600});
+  entry_metadata a, b;
+  a.name = "a";
+  b.name = "b";
+  progress.repetition_done("b");
+  EXPECT_NE(out.str().find("rep 1/4 (25 %) · b 1/2 · 0/2 entries done"), std::string::npos) << out.str();
+  progress.repetition_done("a");
+  progress.repetition_done("b");
+  progress.entry_done(b, {});
+  EXPECT_NE(out.str().find("[1/2] b"), std::string::npos) << out.str();
+  progress.repetition_done("a");
+  progress.entry_done(a, {});
+  EXPECT_NE(out.str().find("rep 4/4 (100 %) · a 2/2 · 1/2 entries done"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("[2/2] a"), std::string::npos) << out.str();
+  // Between the first and the last, at most one line per log_every_seconds.
+  EXPECT_EQ(out.str().find("rep 2/4"), std::string::npos) << out.str();
+}
+
+TEST(Progress, ALineWaitsForTheEntryItComparesWith) {
+  std::ostringstream out;
+  progress_display progress(out, {{"seq", 1.0, {}}, {"par", 1.0, {"seq"}}}, {.repetitions = 1});
+  entry_metadata seq, par;
+  seq.name = "seq";
+  par.name = "par";
+  progress.entry_done(par, {});
+  EXPECT_EQ(out.str().find("par"), std::string::npos) << "par's speedup is not known yet: " << out.str();
+  progress.entry_done(seq, {});
+  const auto text = out.str();
+  EXPECT_NE(text.find("[1/2] seq"), std::string::npos) << text;
+  EXPECT_NE(text.find("[2/2] par"), std::string::npos) << text;
+}
+
+TEST(Progress, DependenciesAreTheSequentialEntryOfTheSameBatchAndTheFloor) {
+  entry_metadata seq, par, other, startup, floor;
+  seq.name = "cpu/sequential";
+  seq.is_sequential = true;
+  seq.comparison_key = par.comparison_key = "cpu 1";
+  par.name = "cpu/threads";
+  other.name = "sleep/threads";
+  other.comparison_key = "sleep 1";
+  floor.name = "startup/floor";
+  startup.name = "startup/fork";
+  startup.ideal_entry = floor.name;
+  const auto waits = line_dependencies({&seq, &par, &other, &startup, &floor});
+  EXPECT_TRUE(waits.at(seq.name).empty());
+  EXPECT_EQ(waits.at(par.name), std::vector<std::string>{seq.name});
+  EXPECT_TRUE(waits.at(other.name).empty());
+  EXPECT_EQ(waits.at(startup.name), std::vector<std::string>{floor.name});
+}
+
+TEST(Progress, AnEntryPartlyMeasuredWhenTheRunStoppedSaysSo) {
+  const nlohmann::json measured = {{"run_type", "iteration"}, {"real_time", 2.0}, {"time_unit", "ms"}};
+  nlohmann::json interrupted = {{"run_type", "iteration"}, {"error_occurred", true},
+                                {"error_message", "interrupted: the run was stopped before this repetition started"}};
+  const auto line = describe_entry_result({measured, interrupted, interrupted});
+  EXPECT_NE(line.find("2 ms"), std::string::npos) << line;
+  EXPECT_NE(line.find("incomplete: 1 of 3 repetitions measured (interrupted)"), std::string::npos) << line;
+  interrupted["error_message"] = "task 3 of cpu under threads: wrong result";
+  EXPECT_NE(describe_entry_result({measured, interrupted}).find("FAILED in part: 1 of 2"), std::string::npos);
+  EXPECT_EQ(describe_entry_result({interrupted}).rfind("FAILED: task 3", 0), 0u);
+}
+
+// Collects what Google Benchmark reports, as concbench's collector does.
+class collecting_reporter : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& runs) override { rows.insert(rows.end(), runs.begin(), runs.end()); }
+  std::vector<Run> rows;
+};
+
+TEST(SkipRepetition, AnEntryWithMeasuredAndSkippedRepetitionsKeepsBothAndTheRunGoesOn) {
+  // Two measured repetitions, then one the stop reached before it started (as an interleaved
+  // run leaves many entries): Google Benchmark 1.7.1 aborts the process here when the skipped
+  // repetition's iteration count differs from the measured ones'.
+  int calls = 0;
+  benchmark::RegisterBenchmark("skip_repetition_test", [&calls](benchmark::State& state) {
+    if (++calls == 3) return skip_repetition(state, interrupted_before_repetition);
+    for (auto _ : state) state.SetIterationTime(0.001);
+  })->Iterations(2)->Repetitions(3)->UseManualTime()->ReportAggregatesOnly(false);
+  collecting_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "skip_repetition_test");
+  benchmark::ClearRegisteredBenchmarks();
+  int measured = 0, skipped = 0, aggregates = 0;
+  for (const auto& row : reporter.rows) {
+    if (row.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate) {
+      ++aggregates;
+    } else if (row.error_occurred) {
+      ++skipped;
+      EXPECT_EQ(row.error_message, interrupted_before_repetition);
+    } else {
+      ++measured;
+    }
+  }
+  EXPECT_EQ(measured, 2);
+  EXPECT_EQ(skipped, 1);
+  EXPECT_GT(aggregates, 0) << "the aggregates of the two measured repetitions";
 }
 
 TEST(Cli, GoodInputIsKept) {
