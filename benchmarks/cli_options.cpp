@@ -345,8 +345,9 @@ Examples:
   concbench --suite=quick --interleaving=off --warm-up=off   (as concbench ran before both)
   /usr/bin/python3 plot/plot.py r.json --out charts
 
-Ctrl-C (SIGINT) or SIGTERM stops the running entry, marks the entries left as interrupted
-and keeps the report valid with "complete": false; a second one quits at once.
+Ctrl-C (SIGINT) or SIGTERM stops the running entry, marks the repetitions left as interrupted
+(interleaved, most entries are then partly measured: they keep their measured repetitions and
+say so) and keeps the report valid with "complete": false; a second one quits at once.
 
 Exit status: 0 all entries ran and verified; 1 some entry failed (its error is in the
 report); 2 bad command line or output path, or a run estimated above a day;
