@@ -3,7 +3,8 @@
 // race, a lock or an atomic on one counter; `pipeline`: producers and consumers on a bounded
 // queue). Unlike a workload it cannot be cut into independent tasks for a runner, so it runs a
 // whole interacting batch under a model itself and returns its own verified figures and the
-// batch's interval.
+// batch's interval. (`fork-cost` fits the same mould: one parent process, forked by the fork
+// server, starting and reaping children; its figures are the times per start.)
 //
 // The interval of every model starts when every worker (thread, loop thread, process) is ready
 // and waiting at a start gate and ends when the last one has finished its share: starting and
@@ -40,13 +41,14 @@ class scenario {
  public:
   virtual ~scenario() = default;
 
-  virtual std::string name() const = 0;  // "shared", "pipeline"
+  virtual std::string name() const = 0;  // "shared", "pipeline", "fork-cost"
   // Everything that defines a batch (the report's `params`).
   virtual nlohmann::json params() const = 0;
   // The parameters as they appear in a benchmark's grammar name, in a fixed order.
   virtual std::vector<std::pair<std::string, std::string>> name_keys() const = 0;
-  // The models it can run under (the others are an error from run()): both scenarios run
-  // under sequential, threads, coroutines and processes-fork.
+  // The models it can run under (the others are an error from run()); the suite plans entries
+  // only for these. shared and pipeline run under sequential, threads, coroutines and
+  // processes-fork (this default); fork-cost declares its own.
   virtual bool supports(model_kind model) const {
     return model == model_kind::sequential || model == model_kind::threads || model == model_kind::coroutines ||
            model == model_kind::processes_fork;

@@ -47,6 +47,11 @@ bool wait_at_gate(int fd) {
   }
 }
 
+// Before the ready report: what must not count in the interval yet shapes what it measures.
+void prepare_job(const scenario_job& job) {
+  if (job.kind == scenario_job_kind::fork_cost_parent) prepare_fork_cost_parent_job(job);
+}
+
 std::uint64_t run_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures) {
   switch (job.kind) {
     case scenario_job_kind::shared_counter:
@@ -59,8 +64,23 @@ std::uint64_t run_job(const scenario_job& job, std::span<const int> own_fds, job
       return run_messaging_client_job(job, own_fds, figures);
     case scenario_job_kind::messaging_echo:
       return run_messaging_echo_job(job, own_fds);
+    case scenario_job_kind::fork_cost_parent:
+      return run_fork_cost_parent_job(job, own_fds, figures);
   }
   throw std::runtime_error("unknown scenario job kind " + std::to_string(static_cast<unsigned>(job.kind)));
+}
+
+// Fills in a failed report with what escaped a job.
+void record_failure(scenario_report& report, std::exception_ptr escaped) {
+  report.what = scenario_report::kind::failed;
+  try {
+    std::rethrow_exception(escaped);
+  } catch (const std::exception& e) {
+    const std::size_t length = std::min(std::strlen(e.what()), sizeof report.message - 1);
+    std::memcpy(report.message, e.what(), length);
+  } catch (...) {
+    std::strcpy(report.message, "an exception that is not a std::exception");
+  }
 }
 
 }  // namespace
@@ -76,6 +96,14 @@ void run_scenario_worker_and_exit(const scenario_job& job, std::span<const int> 
   ::prctl(PR_SET_NAME, "concbench-scn", 0, 0, 0);
   if (fds.size() < scenario_first_own_fd) ::_exit(2);
   const int report_fd = fds[scenario_report_fd];
+  try {
+    prepare_job(job);
+  } catch (...) {
+    scenario_report report;
+    record_failure(report, std::current_exception());
+    send_report(report_fd, report);
+    ::_exit(0);
+  }
   if (!send_report(report_fd, {})) ::_exit(0);  // ready
   if (!wait_at_gate(fds[scenario_gate_fd])) ::_exit(1);
   scenario_report report;
@@ -83,13 +111,8 @@ void run_scenario_worker_and_exit(const scenario_job& job, std::span<const int> 
   try {
     report.count = run_job(job, fds.subspan(scenario_first_own_fd), report.figures);
     report.what = scenario_report::kind::done;
-  } catch (const std::exception& e) {
-    report.what = scenario_report::kind::failed;
-    const std::size_t length = std::min(std::strlen(e.what()), sizeof report.message - 1);
-    std::memcpy(report.message, e.what(), length);
   } catch (...) {
-    report.what = scenario_report::kind::failed;
-    std::strcpy(report.message, "an exception that is not a std::exception");
+    record_failure(report, std::current_exception());
   }
   report.end_ns = now_ns();
   send_report(report_fd, report);

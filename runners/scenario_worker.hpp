@@ -22,6 +22,7 @@ enum class scenario_job_kind : std::uint32_t {
   pipeline_consumer = 3,
   messaging_client = 4,
   messaging_echo = 5,
+  fork_cost_parent = 6,
 };
 
 struct scenario_job {
@@ -59,8 +60,9 @@ static_assert(std::is_trivially_copyable_v<scenario_report>);
 static_assert(sizeof(scenario_report) <= 512, "one write of a report must be atomic (PIPE_BUF)");
 
 // Runs in a freshly forked child of the fork server: closes every other descriptor, resets
-// signals (SIGPIPE ignored: a vanished reader is EPIPE), reports ready, waits at the gate, runs
-// the job and reports done or failed. Exit status 0 after a report of either kind.
+// signals (SIGPIPE ignored: a vanished reader is EPIPE), prepares the job (a failure there is
+// reported as failed, before ready), reports ready, waits at the gate, runs the job and reports
+// done or failed. Exit status 0 after a report of either kind.
 [[noreturn]] void run_scenario_worker_and_exit(const scenario_job& job, std::span<const int> fds);
 
 // The bodies, defined by each scenario: they run between the gate and the done report, with
@@ -72,5 +74,10 @@ std::uint64_t run_pipeline_consumer_job(const scenario_job& job, std::span<const
 // Figures: round-trip p50, p99 and mean in ns (zero in stream mode).
 std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures);
 std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds);
+std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures);
+
+// What a job does before it reports ready, outside the interval: the fork-cost parent grows its
+// resident memory there. It throws on failure.
+void prepare_fork_cost_parent_job(const scenario_job& job);
 
 }  // namespace concbench
