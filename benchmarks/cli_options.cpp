@@ -13,7 +13,7 @@ namespace concbench {
 namespace {
 
 const std::vector<std::string> known_suites{"quick", "default", "full", "scale"};
-const std::vector<std::string> known_workloads{"cpu", "sleep", "sleep-shapes", "http", "startup", "empty", "shared", "pipeline", "messaging"};
+const std::vector<std::string> known_workloads{"cpu", "sleep", "sleep-shapes", "http", "startup", "empty", "shared", "pipeline", "messaging", "fork-cost"};
 
 // Google Benchmark 1.7.1's flags that concbench passes through.
 const std::set<std::string> passed_benchmark_flags{
@@ -283,7 +283,11 @@ Usage: concbench [flags] [Google Benchmark flags]
                           echo, two threads or two processes, exchange numbered messages over
                           a pipe, a Unix socket or shared-memory rings: round-trip latency
                           (p50, p99) and streamed throughput, unpinned, pinned to one CPU and
-                          pinned to two
+                          pinned to two;
+                          fork-cost (a scenario too): the time to start and reap a child
+                          against the parent's resident memory (10, 100 MiB; 1000 outside
+                          quick), parent forked by the fork server: fork (processes-fork),
+                          fork + exec of /bin/true and posix_spawn of it (processes-spawn)
   --models=LIST           sequential, threads, threads-asio (boost::asio::thread_pool, one
                           post per task; by default at one W per suite, cpu and sleep, unless
                           named here or --workers is given), thread-per-task, coroutines,

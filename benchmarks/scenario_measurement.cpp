@@ -14,9 +14,11 @@ entry_metadata describe_entry(const scenario_plan& plan) {
   const bool event_loop = uses_event_loop(s.model);
   const int workers = work.workers(s);
   const auto params = work.params();
-  // Tasks: the shared counter's T; the pipeline's producers and consumers; messaging's two parties.
+  // Tasks: the shared counter's T; messaging's two parties; fork-cost's starts; the pipeline's
+  // producers and consumers.
   const int tasks = params.contains("tasks")     ? params["tasks"].get<int>()
                     : params.contains("parties") ? params["parties"].get<int>()
+                    : params.contains("starts")  ? params["starts"].get<int>()
                                                  : params.value("producers", 1) + params.value("consumers", 0);
   entry_metadata entry;
   entry.name = entry_name(plan);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fork_cost_scenario.hpp"
 #include "messaging_scenario.hpp"
 #include "pipeline_scenario.hpp"
 #include "shared_counter_scenario.hpp"
@@ -27,11 +28,16 @@ struct scenario_suite_definition {
   std::vector<std::size_t> message_sizes;
   std::uint64_t round_trips;
   std::uint64_t streamed_messages;
+  std::vector<std::uint64_t> fork_cost_parent_mb;  // the parent's resident sizes swept
+  int fork_cost_starts;
 };
 
 scenario_suite_definition definition_of(const std::string& suite) {
-  if (suite == "quick")
-    return {{{2, "2"}}, {1, 2}, 4, 10'000, {update_pause::yield}, {{1, 1}, {2, 2}}, {64}, 20'000, {64}, 2'000, 20'000};
+  // fork-cost: 1 GiB (about a second per repetition at 20 starts) only outside quick.
+  if (suite == "quick") {
+    return {{{2, "2"}}, {1, 2}, 4, 10'000, {update_pause::yield}, {{1, 1}, {2, 2}}, {64}, 20'000, {64}, 2'000, 20'000,
+            {10, 100}, 20};
+  }
   scenario_suite_definition standard{{{1, "1"}, {2, "2"}, {4, "4"}},
                                      {1, 2},
                                      8,
@@ -42,7 +48,9 @@ scenario_suite_definition definition_of(const std::string& suite) {
                                      100'000,
                                      {64, 4096},
                                      5'000,
-                                     100'000};
+                                     100'000,
+                                     {10, 100, 1000},
+                                     20};
   if (suite == "full") {
     standard.pauses.push_back(update_pause::spin);
     standard.pipeline_capacities = {1, 64, 1024};
@@ -52,12 +60,6 @@ scenario_suite_definition definition_of(const std::string& suite) {
 }
 
 constexpr std::uint32_t suite_spin_iterations = 100;
-
-// The models some scenario supports (each scenario says which of these it runs under).
-bool supported_model(model_kind model) {
-  return model == model_kind::sequential || model == model_kind::threads || model == model_kind::thread_per_task ||
-         model == model_kind::coroutines || model == model_kind::processes_fork;
-}
 
 void add_entries(std::vector<scenario_plan>& plans, const std::shared_ptr<const scenario>& work,
                  const std::vector<model_kind>& models, const std::vector<worker_count>& workers,
@@ -86,7 +88,7 @@ void add_entries(std::vector<scenario_plan>& plans, const std::shared_ptr<const 
 }  // namespace
 
 const std::vector<std::string>& scenario_workloads() {
-  static const std::vector<std::string> names{"shared", "pipeline", "messaging"};
+  static const std::vector<std::string> names{"shared", "pipeline", "messaging", "fork-cost"};
   return names;
 }
 
@@ -99,7 +101,7 @@ std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
   if (!options.workloads) return {};
   const auto suite = definition_of(options.suite);
   auto models = options.models ? *options.models : all_models();
-  std::erase_if(models, [](model_kind m) { return !supported_model(m); });
+  // Each scenario declares its models (scenario::supports); add_entries asks it.
   std::stable_partition(models.begin(), models.end(), [](model_kind m) { return m == model_kind::sequential; });
 
   std::vector<scenario_plan> plans;
@@ -153,6 +155,18 @@ std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
           }
         }
       }
+    } else if (name == "fork-cost") {
+      // Each start kind supports one model (fork_cost_scenario.hpp): only the selected
+      // models' starts run. One parent process: W is 1.
+      for (const auto mb : suite.fork_cost_parent_mb) {
+        for (const auto start : {process_start::fork, process_start::fork_exec, process_start::posix_spawn}) {
+          fork_cost_params params;
+          params.parent_rss_mb = mb;
+          params.start = start;
+          params.starts = suite.fork_cost_starts;
+          add_entries(plans, std::make_shared<const fork_cost_scenario>(params), models, {{1, "1"}}, suite);
+        }
+      }
     }
   }
   return plans;
@@ -169,6 +183,11 @@ std::string entry_name(const scenario_plan& plan) {
 
 double nominal_batch_ns(const scenario_plan& plan) {
   const double sequential_ns = plan.work->nominal_sequential_ns();
+  // A fork-cost batch also grows and frees its parent's memory, outside its interval but not
+  // outside the run's wall time.
+  if (const auto* fork_cost = dynamic_cast<const fork_cost_scenario*>(plan.work.get())) {
+    return sequential_ns + fork_cost->nominal_setup_ns();
+  }
   if (plan.work->name() != "pipeline") return sequential_ns;
   // An item handed across threads or processes costs a wake-up, not a deque push: nominally
   // 1 µs between threads, 0.3 µs between coroutines, 3 µs through a pipe (2-vCPU VM).

@@ -39,7 +39,7 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_EQ(error_of({"--time-scale=nan"}), "--time-scale: 'nan' is not a number");
   EXPECT_NE(error_of({"--suite=huge"}).find("unknown suite 'huge'"), std::string::npos);
   EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("unknown workload 'gpu'"), std::string::npos);
-  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("(known: cpu, sleep, sleep-shapes, http, startup, empty, shared, pipeline, messaging)"), std::string::npos);
+  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("(known: cpu, sleep, sleep-shapes, http, startup, empty, shared, pipeline, messaging, fork-cost)"), std::string::npos);
   EXPECT_NE(error_of({"--suite=huge"}).find("(known: quick, default, full, scale)"), std::string::npos);
   EXPECT_NE(error_of({"--models=fibers"}).find("unknown model 'fibers'"), std::string::npos);
   EXPECT_EQ(error_of({"--out"}), "--out needs a value, e.g. --out=...");
