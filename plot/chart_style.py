@@ -90,7 +90,7 @@ class Chart:
     to draw it (`draw()` returns the figure; called only when the charts are written)."""
 
     base: str  # file name without extension
-    kind: str  # tutorial, throughput, timeline, scaling, sweep, distribution, machines-…
+    kind: str  # tutorial, throughput, timeline, scaling, sweep, distribution, fork-cost, machines-…
     heading: str  # the question it answers, for the summary
     reading: str  # one line computed from the data
     draw: Callable

@@ -14,6 +14,8 @@ Per report, each chart answering one question (PNG and SVG each):
   transport, model and CPU placement;
 - overhead: what each model costs per task (the `empty` workload's dispatch cost against
   sequential's floor and threads' peer threads-asio), where the report has empty entries.
+- fork-cost: time to start a child against the parent's resident memory, per way of
+  starting (the fork-cost scenario; it replaces that scenario's one-bar tutorial charts).
 Given several reports, machines-* charts put the machines side by side, and every
 per-report chart gets its machine as a file-name prefix. summary.md and a self-contained
 summary.html embed every chart with a one-line reading. The paths written are printed.
@@ -54,6 +56,7 @@ from report_loading import (  # noqa: E402
     slugify,
 )
 import distribution_chart as dist  # noqa: E402
+import fork_cost_chart as fork_cost  # noqa: E402
 import machines_chart as machines  # noqa: E402
 import messaging_chart as messaging  # noqa: E402
 import overhead_chart as overhead  # noqa: E402
@@ -109,8 +112,11 @@ def report_charts(report, prefix: str, section: str) -> tuple:
     headline = {id(g) for g in timeline.headline_groups(report)}
     for g in report.groups:
         head = group_head(g)
-        charts.append(Chart(f"{prefix}tutorial-{g.slug}", "tutorial", f"Which model wins? {head}",
-                            tutorial_reading(g), functools.partial(draw_tutorial_chart, report, g), section))
+        # A fork-cost group is one start kind at one size, a single bar: its own chart below
+        # draws them all against the parent's size.
+        if g.workload != fork_cost.WORKLOAD:
+            charts.append(Chart(f"{prefix}tutorial-{g.slug}", "tutorial", f"Which model wins? {head}",
+                                tutorial_reading(g), functools.partial(draw_tutorial_chart, report, g), section))
         if wants_throughput_chart(g):
             charts.append(Chart(f"{prefix}throughput-{g.slug}", "throughput",
                                 f"Requests per second against concurrency — {head}",
@@ -169,6 +175,11 @@ def report_charts(report, prefix: str, section: str) -> tuple:
         charts.append(Chart(f"{prefix}messaging-{size}", "messaging", f"{messaging.QUESTION} {size:,}-byte messages",
                             messaging.messaging_reading(report, size),
                             functools.partial(messaging.draw_messaging_chart, report, size, title), section))
+    if fork_cost.wants_fork_cost_chart(report):
+        title = title_with_machine(report, "Time to start and reap a child against the parent's resident memory")
+        charts.append(Chart(f"{prefix}fork-cost", "fork-cost", "What does starting a child cost as the parent grows?",
+                            fork_cost.fork_cost_reading(report),
+                            functools.partial(fork_cost.draw_fork_cost_chart, report, title), section))
     return charts, notes, warnings
 
 
@@ -247,8 +258,9 @@ def parse_args(argv):
     parser = _Parser(
         prog=PROG,
         description="Draw concbench's charts (tutorial, speedup and efficiency against W, "
-                    "repetitions, task timelines, time against task count, cost per task, and across "
-                    "machines) from one or more reports, as PNG and SVG, plus summary.md and summary.html.",
+                    "repetitions, task timelines, time against task count, cost per task, messaging, "
+                    "fork cost against the parent's memory, and across machines) "
+                    "from one or more reports, as PNG and SVG, plus summary.md and summary.html.",
         epilog="Exit status: 0 on success, 2 on bad input (nothing is written then).",
     )
     parser.add_argument("reports", nargs="+", metavar="REPORT.json",

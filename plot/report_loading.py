@@ -492,6 +492,8 @@ HEADLINE_PARAMS = {
     "sleep": ["tasks", "sleep_ms", "shape", "seed", "time_scale"],
     # The server's URL (an ephemeral port) is in params but names nothing a reader compares.
     "http": ["delay_ms", "body_bytes", "keep_alive"],
+    # The program (/bin/true) and the start count name nothing a reader compares.
+    "fork-cost": ["parent_rss_mb", "start"],
 }
 
 

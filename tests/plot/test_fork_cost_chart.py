@@ -1,0 +1,75 @@
+"""The fork-cost chart (plot/fork_cost_chart.py) on a real fork-cost report of the default suite
+(10, 100, 1000 MiB; fork, fork-exec, posix_spawn; iteration and median rows kept), and that
+plot.py and table.py take such a report in their stride."""
+
+import json
+import subprocess
+import sys
+
+from conftest import PLOT_FIXTURES, PYTHON, REPO, REPORT, assert_chart_files, run_plot, save_figure, write_report
+
+sys.path.insert(0, str(REPO / "plot"))
+import fork_cost_chart as fc  # noqa: E402
+import report_loading as rl  # noqa: E402
+
+FORK_COST_REPORT = PLOT_FIXTURES / "fork_cost_report.json"
+
+
+def test_one_line_per_start_kind_over_the_measured_parent_sizes():
+    series = fc.fork_cost_series(rl.load_report(str(FORK_COST_REPORT)))
+    assert list(series) == ["fork", "fork-exec", "posix_spawn"]
+    for name, points in series.items():
+        sizes = [rss for rss, _, _ in points]
+        assert len(sizes) == 3, name
+        # The measured size: at least what was asked for (10, 100, 1000 MiB), in order.
+        assert all(measured >= asked for measured, asked in zip(sizes, (10, 100, 1000))), name
+        for _, median, fastest in points:
+            assert 0 < fastest <= median, name
+
+
+def test_the_reading_names_each_start_and_the_fork_to_posix_spawn_ratio():
+    reading = fc.fork_cost_reading(rl.load_report(str(FORK_COST_REPORT)))
+    for start in ("fork:", "fork-exec:", "posix_spawn:"):
+        assert start in reading
+    assert "a fork takes ×" in reading and "a posix_spawn" in reading
+
+
+def test_it_renders_log_log_with_title_units_and_machine(tmp_path):
+    report = rl.load_report(str(FORK_COST_REPORT))
+    fig = fc.draw_fork_cost_chart(report, "Fork cost\n" + report.machine_label)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert "MiB" in ax.get_xlabel()
+    assert ax.get_ylabel().startswith("time to start and reap one child (")
+    assert report.machine_label in ax.get_title(loc="left")
+    save_figure(fig, tmp_path, "fork-cost")
+    assert_chart_files(tmp_path, "fork-cost")
+
+
+def test_failed_entries_are_left_out_and_a_report_without_fork_cost_gets_no_chart(tmp_path):
+    data = json.loads(FORK_COST_REPORT.read_text())
+    for row in data["benchmarks"]:
+        if row["params"]["start"] == "fork-exec":
+            row.update(error_occurred=True, error_message="fork-cost (start fork-exec, parent 10 MiB) under "
+                                                          "processes-spawn: parent (pid 1) failed: start 1 of 20: ...")
+    report = rl.load_report(str(write_report(tmp_path / "failed.json", data)))
+    assert list(fc.fork_cost_series(report)) == ["fork", "posix_spawn"]
+    assert not fc.wants_fork_cost_chart(rl.load_report(str(REPORT)))
+
+
+def test_plot_draws_it_and_no_one_bar_tutorial_charts(tmp_path):
+    out = tmp_path / "charts"
+    completed = run_plot(FORK_COST_REPORT, "--out", out, timeout=180)
+    assert completed.returncode == 0, completed.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert_chart_files(out, "fork-cost")
+    assert not any(n.startswith("tutorial-fork-cost") for n in names), names
+    summary = (out / "summary.md").read_text()
+    assert "![What does starting a child cost as the parent grows?](fork-cost.png)" in summary
+
+
+def test_table_lists_the_entries():
+    completed = subprocess.run([PYTHON, str(REPO / "plot" / "table.py"), str(FORK_COST_REPORT)],
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert "fork-cost: 20 tasks, parent rss mb 1000, start posix_spawn" in completed.stdout
