@@ -103,6 +103,49 @@ def draw_fork_cost_chart(report, title: str):
     return fig
 
 
+def by_size(report) -> dict:
+    """{parent_rss_mb asked: {start: (measured MiB, median ns, fastest ns or None)}}, sizes in
+    order: what the ratio table is made of."""
+    sizes: dict = {}
+    for e in report.entries:
+        if e.workload != WORKLOAD or e.failed or not isinstance(e.params.get("parent_rss_mb"), (int, float)):
+            continue
+        rss = figure_value(e, "parent_rss_bytes")
+        median = figure_value(e, "ns_per_start_median")
+        if rss and median:
+            sizes.setdefault(e.params["parent_rss_mb"], {})[series_name(e)] = (
+                rss / MIB, median, figure_value(e, "ns_per_start_min"))
+    return dict(sorted(sizes.items()))
+
+
+def ratio_table(report) -> list:
+    """Markdown lines: per parent size, each start's median (fastest) time per start, fork
+    over posix_spawn, and fork over fork at the smallest size; [] without fork-cost entries."""
+    sizes = by_size(report)
+    if not sizes:
+        return []
+    starts = [s for s in START_ORDER if any(s in row for row in sizes.values())]
+    smallest_fork = next((row["fork"][1] for row in sizes.values() if "fork" in row), None)
+    smallest_mb = next((mb for mb, row in sizes.items() if "fork" in row), None)
+    lines = ["| parent RSS asked (measured) |" + "".join(f" {s} |" for s in starts)
+             + " fork ÷ posix_spawn |" + f" fork ÷ fork at {smallest_mb} MiB |",
+             "| --- |" + " ---: |" * (len(starts) + 2)]
+    for mb, row in sizes.items():
+        measured = max(r for r, _, _ in row.values())
+        cells = []
+        for s in starts:
+            if s in row:
+                _, median, fastest = row[s]
+                cells.append(_format_ns(median) + (f" ({_format_ns(fastest)})" if fastest else ""))
+            else:
+                cells.append("–")
+        fork_over_spawn = (f"{row['fork'][1] / row['posix_spawn'][1]:.1f}×"
+                           if "fork" in row and "posix_spawn" in row else "–")
+        fork_growth = f"{row['fork'][1] / smallest_fork:.1f}×" if "fork" in row and smallest_fork else "–"
+        lines.append(f"| {mb} MiB ({measured:.0f} MiB) | " + " | ".join(cells) + f" | {fork_over_spawn} | {fork_growth} |")
+    return lines
+
+
 def _format_ns(ns: float) -> str:
     return f"{ns / 1e6:.3g} ms" if ns >= 1e6 else f"{ns / 1e3:.3g} µs"
 

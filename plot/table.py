@@ -10,6 +10,7 @@ Exit status 2, one line on stderr, for a report it cannot read.
 import argparse
 import sys
 
+import fork_cost_chart
 import report_loading as rl
 
 
@@ -28,6 +29,9 @@ FIGURES = [
     ("messages_per_second", "messages/s", lambda v: f"{v:,.0f}"),
     ("task_p99_ns", "task p99", lambda v: rl.format_time(v * 1e-9)),
     ("bytes_per_task", "bytes/task", lambda v: f"{v:,.0f}"),
+    ("ns_per_start_median", "per start", lambda v: rl.format_time(v * 1e-9)),
+    ("ns_per_start_min", "fastest start", lambda v: rl.format_time(v * 1e-9)),
+    ("parent_rss_bytes", "parent RSS", lambda v: f"{v / 2**20:,.0f} MiB"),
 ]
 
 
@@ -67,6 +71,9 @@ def tables(report) -> str:
         out.append("| --- | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(figures))
         out.extend(entry_row(e, figures) for e in group.entries)
         out.append("")
+    ratios = fork_cost_chart.ratio_table(report)
+    if ratios:
+        out += ["**fork-cost: time to start and reap one child, median start of a batch (fastest)**", "", *ratios, ""]
     return "\n".join(out)
 
 

@@ -73,3 +73,14 @@ def test_table_lists_the_entries():
                                capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stderr
     assert "fork-cost: 20 tasks, parent rss mb 1000, start posix_spawn" in completed.stdout
+    assert "| per start | fastest start | parent RSS |" in completed.stdout
+
+
+def test_the_ratio_table_has_a_row_per_size_and_fork_grows_against_its_smallest():
+    lines = fc.ratio_table(rl.load_report(str(FORK_COST_REPORT)))
+    assert lines[0] == ("| parent RSS asked (measured) | fork | fork-exec | posix_spawn | fork ÷ posix_spawn |"
+                        " fork ÷ fork at 10 MiB |")
+    rows = lines[2:]
+    assert [r.split(" ")[1] for r in rows] == ["10", "100", "1000"]
+    assert rows[0].endswith("| 1.0× |")
+    assert fc.ratio_table(rl.load_report(str(REPORT))) == []
