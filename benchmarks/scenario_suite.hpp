@@ -50,7 +50,8 @@ std::string entry_name(const scenario_plan& plan);
 // parent growing its memory), so a sample of many cheap starts does not cost seconds.
 double nominal_batch_ns(const scenario_plan& plan);
 
-// Batches per measured sample, from nominal_batch_ns: 1 for batches of 100 ms or more.
+// Batches per measured sample, from nominal_batch_ns: 1 for batches of 100 ms or more, and
+// for fork-cost (a batch is already its starts' sample).
 int iterations_per_sample(const scenario_plan& plan);
 
 }  // namespace concbench
