@@ -63,6 +63,15 @@ double own_resident_bytes() {
   return 0;
 }
 
+// MemAvailable from /proc/meminfo, in bytes; nullopt when it cannot be read.
+std::optional<double> available_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string line; std::getline(meminfo, line);) {
+    if (line.rfind("MemAvailable:", 0) == 0) return std::stod(line.substr(13)) * 1024;
+  }
+  return std::nullopt;
+}
+
 // The parent's grown memory and what it measured, from prepare to run. A scenario worker runs
 // exactly one job and leaves through _exit, which unmaps it: nothing here is ever freed by hand.
 struct grown_parent {
@@ -139,14 +148,23 @@ void prepare_fork_cost_parent_job(const scenario_job& job) {
     const auto program = program_of(job);
     // Said once, before the gate, rather than as the first start's failure.
     if (::access(program.c_str(), X_OK) != 0) {
+      const int error = errno;  // before the message's allocations
       throw std::runtime_error("cannot run " + program + " (" + std::string(to_string(start)) +
-                               "): " + std::strerror(errno));
+                               "): " + std::strerror(error));
     }
+  }
+  // Refused up front rather than left to the OOM killer, which might pick another process
+  // (mmap alone does not tell: with overcommit it succeeds whatever the size).
+  if (const auto available = available_bytes(); available && static_cast<double>(bytes) > *available) {
+    throw std::runtime_error("the parent's " + std::to_string(bytes / mebibyte) + " MiB do not fit in the " +
+                             std::to_string(static_cast<std::uint64_t>(*available / mebibyte)) +
+                             " MiB this machine has available (MemAvailable): choose a smaller parent_rss_mb");
   }
   void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) {
+    const int error = errno;
     throw std::runtime_error("could not map " + std::to_string(bytes / mebibyte) +
-                             " MiB for the parent's resident memory: " + std::strerror(errno));
+                             " MiB for the parent's resident memory: " + std::strerror(error));
   }
   // 4 KiB pages, not transparent huge pages: fork copies one page-table entry per page, so
   // the cost measured is that of memory a program allocates in small pieces, the same whether

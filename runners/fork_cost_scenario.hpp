@@ -26,7 +26,8 @@
 // maximum is reported as what it is), ns_per_start_mean (the interval over the starts),
 // parent_rss_bytes (the parent's VmRSS once grown, the fork server's own pages included) and
 // starts. Verified: every start ran and its child exited 0; the parent's resident memory is at
-// least what was asked for. The interval is the parent's: the gate opened → the last child
+// least what was asked for. A parent larger than the machine's available memory is refused
+// before it maps anything. The interval is the parent's: the gate opened → the last child
 // reaped; growing the memory (before the gate) and tearing it down are outside it.
 
 #include <cstdint>

@@ -139,6 +139,19 @@ TEST(fork_cost, an_exec_that_fails_in_the_child_is_an_error) {
   ::unlink(path);
 }
 
+// 1 TiB: more than any machine this runs on has available, so it is refused before the
+// parent maps or touches anything (never left to the OOM killer).
+TEST(fork_cost, a_parent_larger_than_the_available_memory_is_refused) {
+  const auto outcome = run(params_for(process_start::fork, std::uint64_t{1} << 20, 1));
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.error.find("fork-cost (start fork, parent 1048576 MiB) under processes-fork: parent (pid "),
+            std::string::npos)
+      << outcome.error;
+  EXPECT_NE(outcome.error.find("failed: the parent's 1048576 MiB do not fit in the "), std::string::npos)
+      << outcome.error;
+  EXPECT_NE(outcome.error.find("MiB this machine has available (MemAvailable)"), std::string::npos) << outcome.error;
+}
+
 TEST(fork_cost, each_start_runs_under_its_own_model_only) {
   EXPECT_EQ(model_of(process_start::fork), model_kind::processes_fork);
   EXPECT_EQ(model_of(process_start::fork_exec), model_kind::processes_spawn);
