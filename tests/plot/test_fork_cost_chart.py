@@ -82,5 +82,5 @@ def test_the_ratio_table_has_a_row_per_size_and_fork_grows_against_its_smallest(
                         " fork ÷ fork at 10 MiB |")
     rows = lines[2:]
     assert [r.split(" ")[1] for r in rows] == ["10", "100", "1000"]
-    assert rows[0].endswith("| 1.0× |")
+    assert rows[0].endswith("| 1.0× (1.0×) |")
     assert fc.ratio_table(rl.load_report(str(REPORT))) == []
