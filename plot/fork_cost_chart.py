@@ -10,9 +10,8 @@ colour is the fastest start (`ns_per_start_min`), the least disturbed by other w
 
 from __future__ import annotations
 
-import statistics
-
 from chart_style import MODEL_COLOURS, pyplot, tidy_axes
+from report_loading import entry_figure
 
 WORKLOAD = "fork-cost"
 # Colours follow the model each start belongs to (processes-fork: fork; processes-spawn: the
@@ -24,17 +23,6 @@ START_STYLE = {
 }
 START_ORDER = ("fork", "fork-exec", "posix_spawn")
 MIB = 2**20
-
-
-def figure_value(e, field: str) -> float | None:
-    """The median aggregate row's value, else the median of the successful iterations'."""
-    row = e.aggregates.get("median")
-    value = row.get(field) if row is not None else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    values = [r[field] for r in e.iterations if not r.get("error_occurred")
-              and isinstance(r.get(field), (int, float)) and not isinstance(r.get(field), bool)]
-    return float(statistics.median(values)) if values else None
 
 
 def series_name(e) -> str:
@@ -51,11 +39,11 @@ def fork_cost_series(report) -> dict:
     for e in report.entries:
         if e.workload != WORKLOAD or e.failed:
             continue
-        rss = figure_value(e, "parent_rss_bytes")
-        median = figure_value(e, "ns_per_start_median")
+        rss = entry_figure(e, "parent_rss_bytes")
+        median = entry_figure(e, "ns_per_start_median")
         if not rss or not median or rss <= 0 or median <= 0:
             continue
-        series.setdefault(series_name(e), []).append((rss / MIB, median, figure_value(e, "ns_per_start_min")))
+        series.setdefault(series_name(e), []).append((rss / MIB, median, entry_figure(e, "ns_per_start_min")))
 
     def rank(name):
         start = name.split(" ")[0]
@@ -110,11 +98,11 @@ def by_size(report) -> dict:
     for e in report.entries:
         if e.workload != WORKLOAD or e.failed or not isinstance(e.params.get("parent_rss_mb"), (int, float)):
             continue
-        rss = figure_value(e, "parent_rss_bytes")
-        median = figure_value(e, "ns_per_start_median")
+        rss = entry_figure(e, "parent_rss_bytes")
+        median = entry_figure(e, "ns_per_start_median")
         if rss and median:
             sizes.setdefault(e.params["parent_rss_mb"], {})[series_name(e)] = (
-                rss / MIB, median, figure_value(e, "ns_per_start_min"))
+                rss / MIB, median, entry_figure(e, "ns_per_start_min"))
     return dict(sorted(sizes.items()))
 
 

@@ -18,10 +18,10 @@ transport still shows as an empty group) take a place on the chart.
 
 from __future__ import annotations
 
-import statistics
 
 from chart_style import model_colour, pyplot, tidy_axes
-from report_loading import format_time
+from report_loading import entry_figure as figure_of
+from report_loading import format_time, is_number
 
 WORKLOAD = "messaging"
 TRANSPORTS = ("pipe", "socket", "shared-memory")
@@ -33,23 +33,10 @@ PYTHON_MODELS = ("python-threads", "python-processes-fork")
 QUESTION = "How fast do two parties talk?"
 
 
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def figure_of(e, field: str) -> float | None:
-    """The entry's median row's figure, else the median of its successful iterations'."""
-    row = e.aggregates.get("median")
-    if row is not None and _is_number(row.get(field)) and not row.get("error_occurred"):
-        return float(row[field])
-    values = [r[field] for r in e.iterations if not r.get("error_occurred") and _is_number(r.get(field))]
-    return float(statistics.median(values)) if values else None
-
-
 def message_sizes(report) -> list:
     """The message sizes (bytes) that have at least one successful messaging entry."""
     return sorted({e.params.get("message_bytes") for e in report.entries
-                   if e.workload == WORKLOAD and not e.failed and _is_number(e.params.get("message_bytes"))})
+                   if e.workload == WORKLOAD and not e.failed and is_number(e.params.get("message_bytes"))})
 
 
 def cells(report, message_bytes: int) -> dict:

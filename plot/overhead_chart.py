@@ -18,10 +18,9 @@ per machine per model, each machine's own floor, ratios over that machine's floo
 from __future__ import annotations
 
 import math
-import statistics
 
 from chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot, tidy_axes
-from report_loading import format_time, is_sequential, model_rank, sequential_model_for
+from report_loading import entry_figure, format_time, is_sequential, model_rank, sequential_model_for
 
 WORKLOAD = "empty"
 FIGURE = "dispatch_ns_per_task"
@@ -32,19 +31,6 @@ POOL_PREFERENCE = {"warm": 0, None: 1, "cold": 2, "per-task": 3}
 SPLIT = (("startup_ns", "start-up", "#c9c9c9"), ("dispatch", "dispatch", "#4f6d8f"),
          ("teardown_ns", "tear-down", "#e3b877"))
 QUESTION = "What does each model cost per task?"
-
-
-def entry_figure(e, field: str) -> float | None:
-    """The entry's median row's figure, else the median of its successful iterations'."""
-    row = e.aggregates.get("median")
-    if row is not None and _is_number(row.get(field)) and not row.get("error_occurred"):
-        return float(row[field])
-    values = [r[field] for r in e.iterations if not r.get("error_occurred") and _is_number(r.get(field))]
-    return float(statistics.median(values)) if values else None
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def candidates(report) -> list:

@@ -601,3 +601,17 @@ def format_efficiency(efficiency: float) -> str:
     """`98 % of ideal`; two significant figures below 10 % (`1.2 % of ideal`)."""
     percent = efficiency * 100
     return f"{percent:.0f} % of ideal" if percent >= 9.5 else f"{percent:.2g} % of ideal"
+
+
+def is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def entry_figure(e: Entry, field: str) -> float | None:
+    """An entry's figure (a counter on its rows, e.g. `round_trip_p50_ns`): its median row's,
+    else the median of its successful repetitions'; None when no row has it."""
+    row = e.aggregates.get("median")
+    if row is not None and is_number(row.get(field)) and not row.get("error_occurred"):
+        return float(row[field])
+    values = [r[field] for r in e.iterations if not r.get("error_occurred") and is_number(r.get(field))]
+    return float(statistics.median(values)) if values else None

@@ -13,7 +13,7 @@ import math
 import statistics
 
 from chart_style import model_colour, pyplot, tidy_axes
-from report_loading import HEADLINE_PARAMS, canonical_params, format_time, is_sequential, pick_unit, sort_key
+from report_loading import HEADLINE_PARAMS, canonical_params, entry_figure, format_time, is_sequential, pick_unit, sort_key
 from throughput_chart import series_key
 
 MEMORY_FIELDS = ("peak_rss_bytes", "bytes_per_task")
@@ -38,16 +38,6 @@ def _sweep_key(e) -> tuple:
     return (e.workload, _other_params(e), series_key(e),
             None if scales_with_n else e.workers_label, e.loop_threads,
             None if e.inflight == e.tasks else e.inflight)
-
-
-def memory_value(e, field: str) -> float | None:
-    """The median row's value, else the median of the successful iterations'."""
-    row = e.aggregates.get("median")
-    if row is not None and isinstance(row.get(field), (int, float)):
-        return float(row[field])
-    values = [r[field] for r in e.iterations if not r.get("error_occurred")
-              and isinstance(r.get(field), (int, float)) and not isinstance(r.get(field), bool)]
-    return float(statistics.median(values)) if values else None
 
 
 def find_sweeps(report) -> list:
@@ -77,7 +67,7 @@ def find_sweeps(report) -> list:
 
 
 def has_memory(series: dict) -> list:
-    return [f for f in MEMORY_FIELDS if any(memory_value(e, f) is not None
+    return [f for f in MEMORY_FIELDS if any(entry_figure(e, f) is not None
                                              for pts in series.values() for _, e in pts)]
 
 
@@ -101,7 +91,7 @@ def draw_sweep_chart(series: dict, title: str):
                 if len(ideal) >= 2:
                     ax.plot(*zip(*ideal), ":", color=colour, linewidth=1.0)
             else:
-                pts = [(n, memory_value(e, panel)) for n, e in points]
+                pts = [(n, entry_figure(e, panel)) for n, e in points]
                 pts = [(n, v / 2**20 if panel == "peak_rss_bytes" else v / 2**10) for n, v in pts
                        if v is not None and v > 0]
             if pts:
@@ -148,7 +138,7 @@ def sweep_reading(series: dict) -> str:
         k = growth_exponent(points)
         n, e = points[-1]
         part = f"{name} time ∝ N^{k:.2f} ({format_time(e.median_s)} at N={n})"
-        rss = memory_value(e, "peak_rss_bytes")
+        rss = entry_figure(e, "peak_rss_bytes")
         if rss is not None:
             part += f", peak {rss / 2**20:.3g} MiB"
         parts.append(part)

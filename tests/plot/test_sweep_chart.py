@@ -36,7 +36,7 @@ def test_growth_and_memory_readings(sweeps):
     assert sw.growth_exponent(series["coroutines (awaitable)"]) < 0.2
     _, e = series["thread-per-task"][-1]
     rss = 6 * 2**20 + 128 * 24 * 1024  # what the fixture's generator wrote
-    assert sw.memory_value(e, "peak_rss_bytes") == rss
+    assert sw.entry_figure(e, "peak_rss_bytes") == rss
     assert f"peak {rss / 2**20:.3g} MiB" in sw.sweep_reading(series)
 
 
