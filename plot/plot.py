@@ -11,7 +11,7 @@ Per report, each chart answering one question (PNG and SVG each):
 - timeline-*: who ran which task when, per model, from the sibling timeline file;
 - sweep-*: time (and memory, when reported) against task count, where N was swept;
 - messaging-<bytes>: round-trip latency and streamed throughput of the messaging scenario per
-  transport, model and CPU placement;
+  transport, model and CPU placement (in place of its groups' two-bar tutorial charts);
 - overhead: what each model costs per task (the `empty` workload's dispatch cost against
   sequential's floor and threads' peer threads-asio), where the report has empty entries.
 - fork-cost: time to start a child against the parent's resident memory, per way of
@@ -113,8 +113,9 @@ def report_charts(report, prefix: str, section: str) -> tuple:
     for g in report.groups:
         head = group_head(g)
         # A fork-cost group is one start kind at one size, a single bar: its own chart below
-        # draws them all against the parent's size.
-        if g.workload != fork_cost.WORKLOAD:
+        # draws them all against the parent's size. A messaging group is one transport, mode and
+        # placement (two bars): the messaging chart puts them all side by side.
+        if g.workload not in (fork_cost.WORKLOAD, messaging.WORKLOAD):
             charts.append(Chart(f"{prefix}tutorial-{g.slug}", "tutorial", f"Which model wins? {head}",
                                 tutorial_reading(g), functools.partial(draw_tutorial_chart, report, g), section))
         if wants_throughput_chart(g):
