@@ -8,25 +8,25 @@
 // Overhead per task: (the batch's wall time - the sleep) / N. Bytes per task: the heap in use
 // (mallinfo2) while every coroutine sleeps, less the heap before they were spawned, over N.
 //
-// Usage: concbench_coroutine_floor [N (default 100000)] [sleep ms (default 100)] [repetitions (default 5)]
+// Usage: concbench_coroutine_floor [N (default 100000)] [sleep ms (default 100)] [repetitions
+// (default 5)]
 
 #include <malloc.h>
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <string_view>
-#include <vector>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
 
 namespace {
 
@@ -61,8 +61,8 @@ int main(int argc, char** argv) {
   const char* names[3] = {"N", "sleep ms", "repetitions"};
   for (int i = 1; i < argc && i <= 3; ++i) {
     if (!parse(argv[i], values[i - 1])) {
-      std::fprintf(stderr, "concbench_coroutine_floor: %s must be a positive integer, not \"%s\"\n", names[i - 1],
-                   argv[i]);
+      std::fprintf(stderr, "concbench_coroutine_floor: %s must be a positive integer, not \"%s\"\n",
+                   names[i - 1], argv[i]);
       return 2;
     }
   }
@@ -84,17 +84,24 @@ int main(int argc, char** argv) {
     asio::steady_timer probe(loop, sleep / 2);
     probe.async_wait([&](auto) { sleeping = heap_in_use(); });
     loop.run();
-    const double wall_ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+    const double wall_ns =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
     if (woken.load() != tasks) {
-      std::fprintf(stderr, "concbench_coroutine_floor: %ld of %ld coroutines woke\n", woken.load(), tasks);
+      std::fprintf(stderr, "concbench_coroutine_floor: %ld of %ld coroutines woke\n", woken.load(),
+                   tasks);
       return 1;
     }
-    overhead_ns.push_back((wall_ns - std::chrono::duration<double, std::nano>(sleep).count()) / double(tasks));
+    overhead_ns.push_back((wall_ns - std::chrono::duration<double, std::nano>(sleep).count()) /
+                          double(tasks));
     bytes.push_back(double(sleeping - before) / double(tasks));
-    std::printf("repetition %ld: %.0f ms for %ld coroutines sleeping %ld ms: %.2f us overhead, %.0f bytes per task\n",
-                rep + 1, wall_ns / 1e6, tasks, values[1], overhead_ns.back() / 1e3, bytes.back());
+    std::printf(
+        "repetition %ld: %.0f ms for %ld coroutines sleeping %ld ms: %.2f us overhead, %.0f bytes "
+        "per task\n",
+        rep + 1, wall_ns / 1e6, tasks, values[1], overhead_ns.back() / 1e3, bytes.back());
   }
-  std::printf("median: %.2f us overhead and %.0f bytes per task (bare co_spawn + steady_timer, one loop thread)\n",
-              median(overhead_ns) / 1e3, median(bytes));
+  std::printf(
+      "median: %.2f us overhead and %.0f bytes per task (bare co_spawn + steady_timer, one loop "
+      "thread)\n",
+      median(overhead_ns) / 1e3, median(bytes));
   return 0;
 }

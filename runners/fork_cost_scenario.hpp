@@ -67,7 +67,8 @@ class fork_cost_scenario final : public scenario {
   std::string name() const override { return "fork-cost"; }
   // parent_rss_mb, start, starts; program for the starts that run one.
   nlohmann::json params() const override;
-  // parent_rss_mb, start, starts: fork-cost/processes-fork/W:1/parent_rss_mb:100/start:fork/starts:20
+  // parent_rss_mb, start, starts:
+  // fork-cost/processes-fork/W:1/parent_rss_mb:100/start:fork/starts:20
   std::vector<std::pair<std::string, std::string>> name_keys() const override;
   bool supports(model_kind model) const override { return model == model_of(params_.start); }
   // One parent process.

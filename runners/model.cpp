@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "name_table.hpp"
+
 namespace concbench {
 namespace {
 constexpr std::pair<model_kind, std::string_view> model_names[] = {
@@ -16,12 +18,7 @@ constexpr std::pair<model_kind, std::string_view> model_names[] = {
 };
 }  // namespace
 
-std::string_view to_string(model_kind model) {
-  for (const auto& [kind, name] : model_names) {
-    if (kind == model) return name;
-  }
-  return "unknown";
-}
+std::string_view to_string(model_kind model) { return name_in(model_names, model); }
 
 std::string_view to_string(pool_mode pool) {
   switch (pool) {
@@ -36,12 +33,7 @@ std::string_view to_string(pool_mode pool) {
 }
 std::string_view to_string(task_form form) { return form == task_form::blocking ? "blocking" : "awaitable"; }
 
-std::optional<model_kind> parse_model(std::string_view text) {
-  for (const auto& [kind, name] : model_names) {
-    if (name == text) return kind;
-  }
-  return std::nullopt;
-}
+std::optional<model_kind> parse_model(std::string_view text) { return kind_in(model_names, text); }
 
 const std::vector<model_kind>& all_models() {
   static const std::vector<model_kind> models = [] {

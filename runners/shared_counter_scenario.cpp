@@ -20,6 +20,7 @@
 
 #include "batch_recorder.hpp"
 #include "gated_threads.hpp"
+#include "name_table.hpp"
 #include "scenario_processes.hpp"
 #include "shared_memory.hpp"
 
@@ -190,33 +191,15 @@ struct raw_result {
 
 }  // namespace
 
-std::string_view to_string(update_discipline discipline) {
-  for (const auto& [kind, name] : discipline_names) {
-    if (kind == discipline) return name;
-  }
-  return "unknown";
-}
+std::string_view to_string(update_discipline discipline) { return name_in(discipline_names, discipline); }
 
-std::string_view to_string(update_pause pause) {
-  for (const auto& [kind, name] : pause_names) {
-    if (kind == pause) return name;
-  }
-  return "unknown";
-}
+std::string_view to_string(update_pause pause) { return name_in(pause_names, pause); }
 
 std::optional<update_discipline> parse_update_discipline(std::string_view text) {
-  for (const auto& [kind, name] : discipline_names) {
-    if (name == text) return kind;
-  }
-  return std::nullopt;
+  return kind_in(discipline_names, text);
 }
 
-std::optional<update_pause> parse_update_pause(std::string_view text) {
-  for (const auto& [kind, name] : pause_names) {
-    if (name == text) return kind;
-  }
-  return std::nullopt;
-}
+std::optional<update_pause> parse_update_pause(std::string_view text) { return kind_in(pause_names, text); }
 
 // The worker-process side (scenario_worker.hpp): values are tasks, updates, discipline, pause,
 // spin iterations; the descriptor is the memfd holding the counter page.
