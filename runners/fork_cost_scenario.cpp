@@ -303,15 +303,12 @@ scenario_outcome fork_cost_scenario::run(const run_settings& settings, std::stop
   spec.job.values[value_bytes] = params_.parent_rss_mb * mebibyte;
   std::memcpy(&spec.job.values[value_program], params_.program.data(), params_.program.size());
   spec.label = "parent";
-  const auto run = run_scenario_processes({spec}, {}, stop, who);
-  if (stop.stop_requested()) {
-    outcome.error = stopped_error;
-    return outcome;
-  }
-  if (!run.error.empty()) {
-    outcome.error = run.error;
-    return outcome;
-  }
+  scenario_processes_outcome run;
+  outcome.error = settle_batch(who, stop, [&] {
+    run = run_scenario_processes({spec}, {}, stop, who);
+    return run.error;
+  });
+  if (!outcome.ok()) return outcome;
   const auto& parent_finish = run.workers.at(0);
   const auto expected = static_cast<std::uint64_t>(params_.starts);
   if (parent_finish.count != expected) {

@@ -372,22 +372,13 @@ scenario_outcome messaging_scenario::run(const run_settings& settings, std::stop
     return outcome;
   }
   raw_result raw;
-  try {
+  outcome.error = settle_batch(who, stop, [&] {
     const auto where = place(params_.pinning, who);
     raw = settings.model == model_kind::threads ? run_threads(params_, where, stop, who)
                                                 : run_processes(params_, where, stop, who);
-  } catch (const std::exception& e) {
-    outcome.error = who + ": " + e.what();
-    return outcome;
-  }
-  if (stop.stop_requested()) {
-    outcome.error = stopped_error;
-    return outcome;
-  }
-  if (!raw.error.empty()) {
-    outcome.error = raw.error;
-    return outcome;
-  }
+    return raw.error;
+  });
+  if (!outcome.ok()) return outcome;
   if (raw.client.messages != params_.messages || raw.echoed != params_.messages) {
     outcome.error = who + ": the client got " + std::to_string(raw.client.messages) +
                     " and the echo " + std::to_string(raw.echoed) + " of " +

@@ -553,7 +553,7 @@ scenario_outcome pipeline_scenario::run(const run_settings& settings, std::stop_
     return outcome;
   }
   raw_result raw;
-  try {
+  outcome.error = settle_batch(who, stop, [&] {
     switch (settings.model) {
       case model_kind::sequential:
         raw = run_sequential(params_, stop, who);
@@ -570,19 +570,9 @@ scenario_outcome pipeline_scenario::run(const run_settings& settings, std::stop_
       default:
         break;
     }
-  } catch (const std::exception& e) {
-    outcome.error = who + ": " + e.what();
-    return outcome;
-  }
-  if (stop.stop_requested()) {
-    outcome.error = stopped_error;
-    return outcome;
-  }
-  if (raw.error.empty()) raw.error = delivery_error(raw.counts, who);
-  if (!raw.error.empty()) {
-    outcome.error = raw.error;
-    return outcome;
-  }
+    return raw.error.empty() ? delivery_error(raw.counts, who) : raw.error;
+  });
+  if (!outcome.ok()) return outcome;
   outcome.interval = raw.interval;
   const double seconds = std::chrono::duration<double>(raw.interval).count();
   outcome.figures = {

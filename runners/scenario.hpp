@@ -15,6 +15,7 @@
 // exit reported by the fork server is an error naming it) and reaps every process it forked.
 
 #include <chrono>
+#include <exception>
 #include <map>
 #include <stop_token>
 #include <string>
@@ -65,5 +66,22 @@ class scenario {
 
 // The error a stop request ends a batch with.
 inline constexpr const char* stopped_error = "stopped";
+
+// What every scenario's run() settles first, once its batch has run: `batch` runs it and
+// returns the batch's own error (empty when there is none). An exception from it becomes
+// "<who>: <what>"; a stop request "stopped", whatever else went wrong after it; otherwise the
+// batch's error. Empty when the batch's figures may be verified.
+template <typename Batch>
+std::string settle_batch(const std::string& who, const std::stop_token& stop, Batch&& batch) {
+  std::string error;
+  try {
+    error = batch();
+  } catch (const std::exception& e) {
+    // append(), not operator+: g++ 12 warns falsely (-Wrestrict) on the inlined concatenation.
+    return std::string(who).append(": ").append(e.what());
+  }
+  if (stop.stop_requested()) return stopped_error;
+  return error;
+}
 
 }  // namespace concbench

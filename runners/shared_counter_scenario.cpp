@@ -233,7 +233,8 @@ nlohmann::json shared_counter_scenario::params() const {
 
 std::vector<std::pair<std::string, std::string>> shared_counter_scenario::name_keys() const {
   std::string pause(to_string(params_.pause));
-  if (params_.pause == update_pause::spin) pause += "-" + std::to_string(params_.spin_iterations);
+  // append(), not "-" + ...: g++ 12 warns falsely (-Wrestrict) on that inlined concatenation.
+  if (params_.pause == update_pause::spin) pause.append("-").append(std::to_string(params_.spin_iterations));
   return {{"discipline", std::string(to_string(params_.discipline))},
           {"tasks", std::to_string(params_.tasks)},
           {"updates", std::to_string(params_.updates)},
@@ -280,7 +281,7 @@ scenario_outcome shared_counter_scenario::run(const run_settings& settings, std:
     return outcome;
   }
   raw_result raw;
-  try {
+  outcome.error = settle_batch(who, stop, [&] {
     switch (settings.model) {
       case model_kind::sequential: {
         counter_page page(false);
@@ -360,19 +361,9 @@ scenario_outcome shared_counter_scenario::run(const run_settings& settings, std:
       default:
         break;
     }
-  } catch (const std::exception& e) {
-    outcome.error = who + ": " + e.what();
-    return outcome;
-  }
-
-  if (stop.stop_requested()) {
-    outcome.error = stopped_error;
-    return outcome;
-  }
-  if (!raw.error.empty()) {
-    outcome.error = raw.error;
-    return outcome;
-  }
+    return raw.error;
+  });
+  if (!outcome.ok()) return outcome;
   const std::uint64_t expected = static_cast<std::uint64_t>(params_.tasks) * params_.updates;
   if (raw.updates_done != expected) {
     outcome.error = who + ": " + std::to_string(raw.updates_done) + " updates made of " + std::to_string(expected);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <future>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -258,6 +259,29 @@ TEST_P(stop_models, a_stop_request_ends_a_running_batch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(in_process, stop_models, testing::ValuesIn(in_process_models()), case_name);
+
+}  // namespace
+}  // namespace concbench
+
+namespace concbench {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// settle_batch: what every scenario's run() settles first
+
+TEST(settle_batch, names_a_throw_puts_a_stop_first_and_passes_the_batch_error_on) {
+  std::stop_source running;
+  EXPECT_EQ(settle_batch("shared under threads", running.get_token(), [] { return std::string(); }), "");
+  EXPECT_EQ(settle_batch("w", running.get_token(), [] { return std::string("lost 3 updates"); }), "lost 3 updates");
+  EXPECT_EQ(settle_batch("pipeline under threads", running.get_token(),
+                         []() -> std::string { throw std::runtime_error("no memfd"); }),
+            "pipeline under threads: no memfd");
+  std::stop_source stopped;
+  stopped.request_stop();
+  // A batch that failed because it was stopped is reported as stopped, not as its failure.
+  EXPECT_EQ(settle_batch("w", stopped.get_token(), [] { return std::string("consumer 1 got 3 of 9"); }),
+            stopped_error);
+}
 
 }  // namespace
 }  // namespace concbench
