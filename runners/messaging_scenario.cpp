@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <tuple>
 #include <utility>
 
 #include "gated_threads.hpp"
@@ -81,6 +82,12 @@ std::vector<std::byte> make_message(std::size_t bytes) {
 struct client_result {
   std::uint64_t messages = 0;
   double p50_ns = 0, p99_ns = 0, mean_ns = 0;
+  int cpu = -1;  // the CPU it ran on at the end (sched_getcpu): where pinning put it
+};
+
+struct echo_result {
+  std::uint64_t messages = 0;
+  int cpu = -1;
 };
 
 double percentile(std::vector<std::int64_t>& values, double fraction) {
@@ -121,6 +128,7 @@ client_result run_client(message_end& end, const messaging_params& params, int c
     result.mean_ns = sum / static_cast<double>(round_trips.size());
     result.p50_ns = percentile(round_trips, 0.50);
     result.p99_ns = percentile(round_trips, 0.99);
+    result.cpu = ::sched_getcpu();
     return result;
   }
   for (std::uint64_t i = 0; i < params.messages; ++i) {
@@ -135,17 +143,18 @@ client_result run_client(message_end& end, const messaging_params& params, int c
     throw std::runtime_error("client: the echo acknowledged " + std::to_string(sequence_of(reply)) +
                              " of " + std::to_string(params.messages) + " messages");
   result.messages = params.messages;
+  result.cpu = ::sched_getcpu();
   return result;
 }
 
 // The echo: answers each message (round_trip) or checks each one's place and answers once at
 // the end (stream). `in_process` decides what echo_dies does (a thread cannot die alone).
-std::uint64_t run_echo(message_end& end, const messaging_params& params, int cpu, bool in_process) {
+echo_result run_echo(message_end& end, const messaging_params& params, int cpu, bool in_process) {
   pin_calling_thread(cpu);
   std::vector<std::byte> message(params.message_bytes);
   bool misnumbered = false;
   for (std::uint64_t i = 0; i < params.messages; ++i) {
-    if (!end.receive(message)) return i;  // the client stopped early
+    if (!end.receive(message)) return {i, ::sched_getcpu()};  // the client stopped early
     if (sequence_of(message) != i)
       throw std::runtime_error("echo: expected message " + std::to_string(i) + ", got message " +
                                std::to_string(sequence_of(message)));
@@ -155,8 +164,8 @@ std::uint64_t run_echo(message_end& end, const messaging_params& params, int cpu
           params.fault == messaging_fault::echo_dies)
         throw std::runtime_error("echo: failed on message " + std::to_string(i) +
                                  " (injected fault)");
-      misnumbered =
-          true;  // echo_misnumbers: this echo (round_trip) or the acknowledgement (stream)
+      // echo_misnumbers: this echo (round_trip) or the acknowledgement (stream).
+      misnumbered = true;
       put_sequence(message, i + 1);
     }
     if (params.mode == messaging_mode::round_trip) end.send(message);
@@ -165,7 +174,7 @@ std::uint64_t run_echo(message_end& end, const messaging_params& params, int cpu
     put_sequence(message, misnumbered ? params.messages - 1 : params.messages);
     end.send(message);
   }
-  return params.messages;
+  return {params.messages, ::sched_getcpu()};
 }
 
 // A worker process's job: values are transport, mode, bytes, messages, CPU + 1 (0: not pinned),
@@ -206,7 +215,7 @@ struct raw_result {
   std::chrono::nanoseconds interval{0};
   std::optional<std::chrono::nanoseconds> workers_cpu;
   client_result client;
-  std::uint64_t echoed = 0;
+  echo_result echo;
   std::string error;
 };
 
@@ -224,7 +233,6 @@ raw_result run_threads(const messaging_params& params, const placement& where, s
   };
   party_failure failures[2];
   raw_result raw;
-  std::atomic<std::uint64_t> echoed{0};
   const auto run = run_gated_threads(
       2,
       [&](int party) {
@@ -236,7 +244,7 @@ raw_result run_threads(const messaging_params& params, const placement& where, s
           if (party == 0) {
             raw.client = run_client(*end, params, where.client_cpu, stop);
           } else {
-            echoed = run_echo(*end, params, where.echo_cpu, true);
+            raw.echo = run_echo(*end, params, where.echo_cpu, true);
           }
         } catch (const std::exception& e) {
           failures[party] = {steady_now_ns(), e.what()};
@@ -245,7 +253,6 @@ raw_result run_threads(const messaging_params& params, const placement& where, s
       [] {}, who);
   raw.interval = run.interval;
   raw.error = run.error;
-  raw.echoed = echoed.load();
   if (raw.error.empty() && (!failures[0].text.empty() || !failures[1].text.empty())) {
     const bool echo_first = failures[0].text.empty() ||
                             (!failures[1].text.empty() && failures[1].at_ns < failures[0].at_ns);
@@ -283,7 +290,8 @@ raw_result run_processes(const messaging_params& params, const placement& where,
     raw.client.p50_ns = client.figures.values[0];
     raw.client.p99_ns = client.figures.values[1];
     raw.client.mean_ns = client.figures.values[2];
-    raw.echoed = run.workers[1].count;
+    raw.client.cpu = static_cast<int>(client.figures.values[3]);
+    raw.echo = {run.workers[1].count, static_cast<int>(run.workers[1].figures.values[0])};
   }
   return raw;
 }
@@ -319,13 +327,17 @@ std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const 
   figures.values[0] = result.p50_ns;
   figures.values[1] = result.p99_ns;
   figures.values[2] = result.mean_ns;
+  figures.values[3] = result.cpu;
   return result.messages;
 }
 
-std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds) {
+std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds,
+                                     job_figures& figures) {
   const auto params = params_of(job);
   const auto end = open_message_end(params.transport, false, adopt(own_fds), params.message_bytes);
-  return run_echo(*end, params, cpu_of(job), false);
+  const auto result = run_echo(*end, params, cpu_of(job), false);
+  figures.values[0] = result.cpu;
+  return result.messages;
 }
 
 messaging_scenario::messaging_scenario(messaging_params params) : params_(params) {
@@ -372,18 +384,28 @@ scenario_outcome messaging_scenario::run(const run_settings& settings, std::stop
     return outcome;
   }
   raw_result raw;
+  placement where;
   outcome.error = settle_batch(who, stop, [&] {
-    const auto where = place(params_.pinning, who);
+    where = place(params_.pinning, who);
     raw = settings.model == model_kind::threads ? run_threads(params_, where, stop, who)
                                                 : run_processes(params_, where, stop, who);
     return raw.error;
   });
   if (!outcome.ok()) return outcome;
-  if (raw.client.messages != params_.messages || raw.echoed != params_.messages) {
+  if (raw.client.messages != params_.messages || raw.echo.messages != params_.messages) {
     outcome.error = who + ": the client got " + std::to_string(raw.client.messages) +
-                    " and the echo " + std::to_string(raw.echoed) + " of " +
+                    " and the echo " + std::to_string(raw.echo.messages) + " of " +
                     std::to_string(params_.messages) + " messages through";
     return outcome;
+  }
+  // Pinning is verified, not assumed: each party says where it ran.
+  for (const auto& [party, ran_on, pinned_to] : {std::tuple{"client", raw.client.cpu, where.client_cpu},
+                                                 std::tuple{"echo", raw.echo.cpu, where.echo_cpu}}) {
+    if (pinned_to >= 0 && ran_on != pinned_to) {
+      outcome.error = who + ": the " + party + " ran on CPU " + std::to_string(ran_on) +
+                      ", not on CPU " + std::to_string(pinned_to) + " it was pinned to";
+      return outcome;
+    }
   }
   outcome.interval = raw.interval;
   const double seconds = std::chrono::duration<double>(raw.interval).count();
@@ -400,6 +422,10 @@ scenario_outcome messaging_scenario::run(const run_settings& settings, std::stop
   }
   if (raw.workers_cpu)
     outcome.figures["workers_cpu_ns"] = static_cast<double>(raw.workers_cpu->count());
+  if (params_.pinning != party_pinning::none) {
+    outcome.figures["client_cpu"] = raw.client.cpu;
+    outcome.figures["echo_cpu"] = raw.echo.cpu;
+  }
   return outcome;
 }
 

@@ -17,11 +17,12 @@
 // round trip is ~43 µs across vCPUs and ~5 µs on one): `none` leaves placement to the
 // scheduler; `same-cpu` pins both parties to the first CPU this process may run on;
 // `cross-cpu` pins them to the first two (an error when it may run on only one). Each party
-// pins itself as it passes the start gate.
+// pins itself as it passes the start gate and says at the end which CPU it ran on: a pinned
+// party found elsewhere is an error.
 //
 // Figures: messages_per_second (M over the batch's interval), bytes_per_second; round_trip
 // adds round_trip_p50_ns, round_trip_p99_ns, round_trip_mean_ns; processes-fork adds
-// workers_cpu_ns (both workers, from wait4).
+// workers_cpu_ns (both workers, from wait4); a pinned batch adds client_cpu and echo_cpu.
 
 #include <cstddef>
 #include <cstdint>

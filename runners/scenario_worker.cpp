@@ -63,7 +63,7 @@ std::uint64_t run_job(const scenario_job& job, std::span<const int> own_fds, job
     case scenario_job_kind::messaging_client:
       return run_messaging_client_job(job, own_fds, figures);
     case scenario_job_kind::messaging_echo:
-      return run_messaging_echo_job(job, own_fds);
+      return run_messaging_echo_job(job, own_fds, figures);
     case scenario_job_kind::fork_cost_parent:
       return run_fork_cost_parent_job(job, own_fds, figures);
   }

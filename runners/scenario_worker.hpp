@@ -71,9 +71,11 @@ static_assert(sizeof(scenario_report) <= 512, "one write of a report must be ato
 std::uint64_t run_shared_counter_job(const scenario_job& job, std::span<const int> own_fds);
 std::uint64_t run_pipeline_producer_job(const scenario_job& job, std::span<const int> own_fds);
 std::uint64_t run_pipeline_consumer_job(const scenario_job& job, std::span<const int> own_fds);
-// Figures: round-trip p50, p99 and mean in ns (zero in stream mode).
+// Figures: round-trip p50, p99 and mean in ns (zero in stream mode), the CPU it ran on.
 std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures);
-std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds);
+// Figures: the CPU it ran on.
+std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds,
+                                     job_figures& figures);
 std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures);
 
 // What a job does before it reports ready, outside the interval: the fork-cost parent grows its

@@ -170,15 +170,24 @@ TEST(messaging, an_echo_process_killed_mid_run_is_named_on_every_transport) {
 }
 
 TEST(messaging, pinned_parties_run_on_one_cpu_and_on_two) {
+  const auto cpus = allowed_cpus();
   for (const auto model : {model_kind::threads, model_kind::processes_fork}) {
     auto params = messaging(message_transport::pipe, messaging_mode::round_trip);
-    params.pinning = party_pinning::same_cpu;
     auto outcome = messaging_scenario(params).run(under(model), {});
-    EXPECT_TRUE(outcome.ok()) << outcome.error;
-    if (allowed_cpus().size() < 2) continue;
-    params.pinning = party_pinning::cross_cpu;
+    ASSERT_TRUE(outcome.ok()) << outcome.error;
+    EXPECT_EQ(outcome.figures.count("client_cpu"), 0u);  // unpinned: where it ran means nothing
+    params.pinning = party_pinning::same_cpu;
     outcome = messaging_scenario(params).run(under(model), {});
-    EXPECT_TRUE(outcome.ok()) << outcome.error;
+    ASSERT_TRUE(outcome.ok()) << outcome.error;
+    EXPECT_EQ(figure(outcome, "client_cpu"), cpus[0]);
+    EXPECT_EQ(figure(outcome, "echo_cpu"), cpus[0]);
+    if (cpus.size() < 2) continue;
+    params.pinning = party_pinning::cross_cpu;
+    params.mode = messaging_mode::stream;
+    outcome = messaging_scenario(params).run(under(model), {});
+    ASSERT_TRUE(outcome.ok()) << outcome.error;
+    EXPECT_EQ(figure(outcome, "client_cpu"), cpus[0]);
+    EXPECT_EQ(figure(outcome, "echo_cpu"), cpus[1]);
   }
 }
 
