@@ -70,16 +70,17 @@ std::optional<std::string> first_batch_error(const workload& work, std::span<con
   return std::nullopt;
 }
 
-nlohmann::json timeline_columns(const batch_outcome& outcome, std::span<const task_spec> batch, int workers) {
+nlohmann::json timeline_columns(const std::vector<timeline_entry>& timeline, std::chrono::nanoseconds interval,
+                                std::span<const task_spec> batch, int workers) {
   nlohmann::json task = nlohmann::json::array(), worker = nlohmann::json::array();
   nlohmann::json start = nlohmann::json::array(), end = nlohmann::json::array();
-  for (std::size_t i = 0; i < outcome.timeline.size(); ++i) {
+  for (std::size_t i = 0; i < timeline.size(); ++i) {
     task.push_back(batch[i].index);
-    worker.push_back(outcome.timeline[i].worker);
-    start.push_back(outcome.timeline[i].start_ns);
-    end.push_back(outcome.timeline[i].end_ns);
+    worker.push_back(timeline[i].worker);
+    start.push_back(timeline[i].start_ns);
+    end.push_back(timeline[i].end_ns);
   }
-  return {{"tasks", batch.size()},   {"workers", workers},   {"interval_ns", outcome.interval.count()},
+  return {{"tasks", batch.size()},   {"workers", workers},   {"interval_ns", interval.count()},
           {"downsampled", false},    {"task", std::move(task)}, {"worker", std::move(worker)},
           {"start_ns", std::move(start)}, {"end_ns", std::move(end)}};
 }
@@ -240,8 +241,15 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   for (const auto& [name, value] : timeline_counters(figures_of(last->timeline, last->interval))) {
     state.counters[name] = value;
   }
-  entry.metadata->timeline =
-      timeline_columns(*last, entry.batch, effective_workers(plan.settings, entry.batch.size()));
+  entry.recorded_batches.push_back({entry.repetitions_run, last->interval, std::move(last->timeline)});
+  const auto choice = choose_representative_batch(entry.recorded_batches);
+  const auto& shown = entry.recorded_batches[choice.index];
+  entry.metadata->timeline = timeline_columns(shown.timeline, shown.interval, entry.batch,
+                                              effective_workers(plan.settings, entry.batch.size()));
+  entry.metadata->timeline["repetition"] = shown.repetition;
+  entry.metadata->timeline["repetition_ns"] = shown.interval.count();
+  entry.metadata->timeline["median_ns"] = choice.median_ns;
+  entry.metadata->timeline["recorded_repetitions"] = entry.recorded_batches.size();
 
   // The probe batch: once, after the last timed repetition (the loop above has ended, so
   // nothing here is timed), and never for an entry that failed.

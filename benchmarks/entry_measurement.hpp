@@ -6,7 +6,9 @@
 //
 // Besides the times, each entry gets figures of two kinds:
 // - from the timeline of each repetition's last timed batch (timeline_figures.hpp): task
-//   latency percentiles and the overhead split, as counters of that repetition's row;
+//   latency percentiles and the overhead split, as counters of that repetition's row; the
+//   timeline file shows, of those batches, the one closest to their median
+//   (representative_batch.hpp);
 // - from ONE extra untimed "probe" batch run after the entry's last timed repetition (never
 //   before or between them, so the instrumentation — malloc_trim, resetting the peak RSS,
 //   reading /proc — never perturbs a timed sample): memory and the CPU time and context
@@ -39,6 +41,7 @@
 #include "batch_outcome.hpp"
 #include "entry_metadata.hpp"
 #include "machine_constants.hpp"
+#include "representative_batch.hpp"
 #include "runner.hpp"
 #include "suite.hpp"
 
@@ -55,6 +58,8 @@ struct measured_entry {
   int repetitions_run = 0;
   bool failed = false;
   bool warm_up = true;  // --warm-up: one untimed batch before the first repetition (if affordable)
+  // Each measured repetition's last batch; the timeline file shows the one closest to their median.
+  std::vector<recorded_batch> recorded_batches{};
 };
 
 // The longest batch (by its ideal) that concbench adds an untimed run of, as a warm-up before
@@ -129,6 +134,7 @@ std::optional<std::string> first_batch_error(const workload& work, std::span<con
                                              const batch_outcome& outcome, std::string_view model);
 
 // The timeline as columns (task, worker, start_ns, end_ns) for the timeline file.
-nlohmann::json timeline_columns(const batch_outcome& outcome, std::span<const task_spec> batch, int workers);
+nlohmann::json timeline_columns(const std::vector<timeline_entry>& timeline, std::chrono::nanoseconds interval,
+                                std::span<const task_spec> batch, int workers);
 
 }  // namespace concbench

@@ -1,6 +1,6 @@
 #pragma once
 // What concbench knows about one benchmark entry beyond Google Benchmark's run: its
-// structured fields, its ideal and bound, and the timeline of its last batch. The benchmark
+// structured fields, its ideal and bound, and the timeline of a typical batch. The benchmark
 // side fills it; the report writer reads it.
 
 #include <map>
@@ -25,7 +25,7 @@ struct entry_metadata {
   // Entries with the same key run the same batch: speedup compares to the sequential one.
   std::string comparison_key;
   bool is_sequential = false;
-  nlohmann::json timeline;  // columns of the last measured batch; null until it ran
+  nlohmann::json timeline;  // columns of the batch closest to the median of the repetitions; null until one ran
   // Figures of the entry as a whole, measured once by an untimed probe batch after its last
   // timed repetition (peak_rss_bytes, cpu_user_ns, ...): an object of numbers that the report
   // puts on the entry's iteration, mean and median rows; null until the probe ran.
