@@ -3,9 +3,16 @@
 # plus a short run of the binary itself under ASan+UBSan. Any sanitizer report fails the test
 # it happens in (ASan and UBSan abort; TSan exits 66), so a report fails this script.
 # Not run under the sanitizers: the pytest suites that only run Python (plot/, the CPython
-# reference), and tests/e2e, whose runs of the binary would take many minutes instrumented:
-# the short ASan run below covers the binary's own paths (CLI, calibration, every model,
-# the collector) instead.
+# reference), and most of tests/e2e, whose runs of the binary would take many minutes
+# instrumented. Under ASan+UBSan instead: a short run of the binary (its own paths: CLI,
+# calibration, every model, the collector) and the e2e fault and signal tests (Ctrl-C,
+# SIGTERM, the task time-out, a real EAGAIN as an unprivileged user), whose shutdown paths no
+# GoogleTest reaches; a sanitizer report aborts the binary, which fails the test's exit-status
+# check.
+# ThreadSanitizer and fork: TSan cannot follow fork() from a threaded process. concbench never
+# forks a threaded process: processes-fork workers come from the fork server, a helper forked
+# before the test or the binary starts any thread, and processes-spawn and posix_spawn use
+# vfork+exec, which TSan intercepts; so the process tests run under TSan too.
 # Usage: ci/sanitizers.sh [asan] [tsan]   (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +31,8 @@ for preset in "${presets[@]}"; do
     build/asan/benchmarks/concbench --suite=quick --cpu-scale=0.01 --time-scale=0.05 \
       --benchmark_repetitions=1 --out="$out/r.json" >/dev/null
     rm -rf "$out"
+    CONCBENCH_BINARY=build/asan/benchmarks/concbench /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+      tests/e2e/test_faults_and_signals.py
   fi
 done
 echo "sanitizers: clean"
