@@ -48,10 +48,15 @@ statistics (per entry, OTHER vs BASE, on the successful repetitions):
   ratio      median(OTHER) / median(BASE); above 1: OTHER is slower.
   HL         Hodges-Lehmann ratio: exp(median of all m*n log(other_j) - log(base_i)).
   interval   its distribution-free interval: order statistics of those m*n differences at
-             the ranks given by the Mann-Whitney U critical value (exact null distribution
-             from the counting recursion for up to 50 repetitions a side without ties; the
-             normal approximation with tie correction otherwise; the "test" column says which).
-  verdict    two-sided Mann-Whitney U test; exact p-values for small samples.
+             the ranks given by the Mann-Whitney U critical value (from the exact null
+             distribution for up to 50 repetitions a side, the normal approximation beyond);
+             "unbounded" when no order statistic reaches the level (e.g. 95 % at 3 vs 3 or
+             3 vs 4): too few repetitions.
+  verdict    two-sided Mann-Whitney U test. The "test" column says how p was computed:
+             "exact" (up to 50 repetitions a side), "exact, ties" (the exact permutation
+             distribution over midranks when some times are equal), "normal" or
+             "normal, ties" (beyond 50 a side: normal approximation, continuity- and
+             tie-corrected).
 
 multiple comparisons (each OTHER vs BASE is one family of M entries: its own question, so
 adding a third report changes nothing in the second's table):
@@ -464,8 +469,9 @@ def write_pair(out: Out, pair: PairComparison):
         f"Interval: distribution-free interval of the HL ratio at {fmt_percent(level)} each "
         f"(Bonferroni, 1 − {pair.alpha:g}/{m}), so all {m} intervals hold together with ≥ "
         f"{fmt_percent(1 - pair.alpha)}.",
-        f"Verdict: two-sided Mann–Whitney U test (\"test\": exact null distribution, or normal "
-        f"approximation with tie correction), Holm-corrected over the {m} entries; \"p\" is "
+        f"Verdict: two-sided Mann–Whitney U test (\"test\": exact null distribution — with ties, "
+        f"the exact permutation distribution over midranks — or, beyond 50 repetitions a side, the "
+        f"normal approximation), Holm-corrected over the {m} entries; \"p\" is "
         "unadjusted, \"Holm p\" adjusted.")
     headers = ["entry", f"{a} median", f"{b} median", f"{b}/{a}", "HL", "interval",
                "reps", "test", "p", "Holm p", "verdict"]

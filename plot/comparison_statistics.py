@@ -5,13 +5,19 @@ by what factor?". Benchmark times are skewed, often bimodal (a preempted repetit
 come in handfuls (Google Benchmark's --benchmark_repetitions, typically 3 to 10), so
 nothing here assumes normality:
 
-- the Mann–Whitney U test for "different", with its EXACT null distribution (the standard
-  counting recursion) for small samples without ties, and the normal approximation with
-  tie correction and continuity correction otherwise;
+- the Mann–Whitney U test for "different", with its EXACT permutation null distribution for
+  small samples (up to EXACT_MAX_PER_SIDE repetitions a side): without ties the standard
+  counting recursion, with ties (midranks) a count of the ways of placing the other sample's
+  values among the pooled tie groups, by U; for large samples the normal approximation with
+  tie correction and continuity correction;
 - the Hodges–Lehmann estimate of the shift of log times (so a shift is a RATIO of times)
   with its exact distribution-free interval: order statistics of the m·n pairwise
   differences log(y_j) − log(x_i) at the ranks given by the U critical value (Hollander &
-  Wolfe, "Nonparametric Statistical Methods", ch. 4; Lehmann, "Nonparametrics", ch. 2);
+  Wolfe, "Nonparametric Statistical Methods", ch. 4; Lehmann, "Nonparametrics", ch. 2).
+  Those ranks come from the exact no-ties null distribution for small samples (the interval
+  is the continuous-model construction: ties from the timer's resolution do not change which
+  order statistics bound it), and the interval is "unbounded" (None) when no order statistic
+  reaches the requested confidence; the normal approximation sets them for large samples only;
 - Holm's step-down correction for testing many entries at once, and a geometric mean.
 
 The interval is for the shift under the two-sample shift model (log times of one machine are
@@ -38,14 +44,16 @@ from fractions import Fraction
 
 import numpy as np
 
-# Exact null distribution up to this many repetitions per side (and no ties). The recursion
-# costs about m²n²/4 integer additions, once per (m, n): 50 × 50 takes well under a second.
-# Beyond it the normal approximation is excellent anyway.
+# Exact null distribution up to this many repetitions per side, with or without ties. The
+# no-ties recursion costs about m²n²/4 integer additions, once per (m, n); the tied count
+# about (m + n)·n big-integer shift-and-adds, once per tie pattern: 50 × 50 takes well under
+# a second either way. Beyond it the normal approximation is excellent anyway.
 EXACT_MAX_PER_SIDE = 50
 
-EXACT = "exact"
+EXACT = "exact"  # small samples, no ties
+EXACT_TIES = "exact, ties"  # small samples with ties: the exact permutation distribution (midranks)
 NORMAL = "normal"  # large samples, no ties
-NORMAL_TIES = "normal, ties"  # ties make the exact (continuous) null distribution wrong
+NORMAL_TIES = "normal, ties"  # large samples with ties: tie-corrected variance
 
 
 # ---------------------------------------------------------------------------------------
@@ -115,6 +123,79 @@ def exact_p_value(u: float, m: int, n: int) -> float:
 
 
 # ---------------------------------------------------------------------------------------
+# The exact permutation null distribution of U with ties
+
+
+def tie_groups(x, y) -> tuple:
+    """Sizes of the runs of equal values in the pooled sample, smallest values first (every
+    group, size 1 included): all the permutation distribution of U depends on."""
+    _, counts = np.unique(np.concatenate([np.asarray(x, float), np.asarray(y, float)]),
+                          return_counts=True)
+    return tuple(int(c) for c in counts)
+
+
+@functools.lru_cache(maxsize=256)
+def tied_u_null_counts(m: int, n: int, groups: tuple) -> tuple:
+    """How many of the C(m+n, n) equally likely choices of which pooled values are the n
+    other-sample (y) ones give 2U = 0, 1, …, 2·m·n, for the pooled tie groups `groups`
+    (sizes, smallest values first; they sum to m + n).
+
+    This is the permutation null distribution of U with midranks (2U is an integer; so are
+    the doubled midranks, and 2U = Σ doubled ranks of the y's − n(n + 1)). Walk the groups
+    upwards, keeping k = how many y's so far. Putting j of a group's t values to y (in C(t, j)
+    ways), with b pooled values below the group of which b − k are x's, adds
+        2·j·(b − k)   (each of those y's is above every x below: one pair each, doubled)
+      + j·(t − j)     (each y ties each x of its own group: one half each, doubled).
+    Each k holds its distribution over 2U as ONE Python integer, slot s (B bits wide) the
+    count for 2U = s, so "shift by d slots and add C(t, j) times" is one big-integer
+    operation; no count exceeds C(m+n, n) < 2^(m+n), so B = m + n + 1 bits (rounded up to
+    whole bytes) cannot overflow into the next slot. Exact integers throughout.
+    """
+    if m < 0 or n < 0 or sum(groups) != m + n or any(t < 1 for t in groups):
+        raise ValueError("tie groups must be positive sizes summing to m + n")
+    big_n = m + n
+    bits = 8 * ((big_n + 1 + 7) // 8)
+    poly = [0] * (n + 1)
+    poly[0] = 1
+    below = 0
+    for t in groups:
+        new = [0] * (n + 1)
+        for k in range(max(0, below - m), min(below, n) + 1):
+            if not poly[k]:
+                continue
+            x_below = below - k
+            for j in range(0, min(t, n - k) + 1):
+                if x_below + (t - j) > m:
+                    continue
+                shift = 2 * j * x_below + j * (t - j)
+                ways = math.comb(t, j)
+                moved = poly[k] << (bits * shift)
+                new[k + j] += moved if ways == 1 else ways * moved
+        poly = new
+        below += t
+    size = 2 * m * n + 1
+    raw = poly[n].to_bytes(size * bits // 8, "little")
+    step = bits // 8
+    return tuple(int.from_bytes(raw[i * step:(i + 1) * step], "little") for i in range(size))
+
+
+def exact_tied_p_value(u: float, m: int, n: int, groups: tuple) -> float:
+    """Two-sided exact permutation p with ties: 2 · min(P(U ≤ u), P(U ≥ u)), capped at 1.
+
+    With ties the null distribution need not be symmetric about m·n/2, so both tails are
+    counted (without ties this is exact_p_value).
+    """
+    if m == 0 or n == 0:
+        return 1.0
+    counts = tied_u_null_counts(m, n, tuple(groups))
+    twice = int(round(2 * u))
+    lower = sum(counts[:twice + 1])
+    upper = sum(counts[twice:])
+    total = math.comb(m + n, n)
+    return float(min(Fraction(1), Fraction(2 * min(lower, upper), total)))
+
+
+# ---------------------------------------------------------------------------------------
 # U itself, ties, the normal approximation
 
 
@@ -156,17 +237,27 @@ def normal_p_value(u: float, m: int, n: int, ties: list = ()) -> float:
     return min(1.0, math.erfc(z / math.sqrt(2.0)))
 
 
+def small_samples(m: int, n: int) -> bool:
+    """Few enough repetitions a side for the exact distributions."""
+    return m <= EXACT_MAX_PER_SIDE and n <= EXACT_MAX_PER_SIDE
+
+
 def choose_method(m: int, n: int, ties: list = ()) -> str:
-    if ties:
-        return NORMAL_TIES
-    if m <= EXACT_MAX_PER_SIDE and n <= EXACT_MAX_PER_SIDE:
-        return EXACT
-    return NORMAL
+    """How the U test's p is computed: exact for small samples (with ties: the exact
+    permutation distribution over midranks), the normal approximation for large ones."""
+    if small_samples(m, n):
+        return EXACT_TIES if ties else EXACT
+    return NORMAL_TIES if ties else NORMAL
 
 
-def p_value(u: float, m: int, n: int, method: str, ties: list = ()) -> float:
+def p_value(u: float, m: int, n: int, method: str, ties: list = (), groups: tuple = None) -> float:
+    """Two-sided p of U by `method`; EXACT_TIES needs the pooled tie `groups` (tie_groups)."""
     if method == EXACT:
         return exact_p_value(u, m, n)
+    if method == EXACT_TIES:
+        if groups is None:
+            raise ValueError("the exact distribution with ties needs the tie groups")
+        return exact_tied_p_value(u, m, n, groups)
     return normal_p_value(u, m, n, ties)
 
 
@@ -211,15 +302,24 @@ def hodges_lehmann(x, y) -> float:
     return float(np.median(d))
 
 
-def critical_count(m: int, n: int, alpha: float, method: str, ties: list = ()) -> int:
-    """The largest c with P(U ≤ c) ≤ alpha/2 under H0 (−1 when there is none).
+def interval_method(m: int, n: int) -> str:
+    """How the interval's order statistics are chosen: EXACT (the no-ties distribution of U)
+    for small samples, NORMAL for large ones. Never the normal approximation at small sizes:
+    it would print a bounded interval where no order statistic reaches the level (3 vs 4)."""
+    return EXACT if small_samples(m, n) else NORMAL
 
-    Exact: from the counting recursion. Normal: the largest integer c with
+
+def critical_count(m: int, n: int, alpha: float, method: str = None) -> int:
+    """The largest c with P(U ≤ c) ≤ alpha/2 under H0 without ties (−1 when there is none).
+
+    EXACT: from the counting recursion. NORMAL: the largest integer c with
     Φ((c + ½ − m·n/2) / sd) ≤ alpha/2, i.e. c = ⌊m·n/2 − ½ − z_{1−alpha/2} · sd⌋ (continuity
-    corrected, tie-corrected sd), the same rule as for the p-value.
+    corrected, sd² = m·n(m + n + 1)/12), the same rule as for the p-value. Default method:
+    interval_method(m, n).
     """
     if m == 0 or n == 0:
         return -1
+    method = method or interval_method(m, n)
     if method == EXACT:
         cum = _u_null_cumulative(m, n)
         limit = Fraction(alpha / 2).limit_denominator(10 ** 12) * math.comb(m + n, m)
@@ -230,24 +330,31 @@ def critical_count(m: int, n: int, alpha: float, method: str, ties: list = ()) -
             else:
                 break
         return c
-    sd = math.sqrt(u_variance(m, n, ties))
+    if method != NORMAL:
+        raise ValueError(f"the interval's ranks are EXACT or NORMAL, not {method!r}")
+    sd = math.sqrt(u_variance(m, n))
     if sd == 0:
         return -1
     z = statistics.NormalDist().inv_cdf(1 - alpha / 2)
     return min(int(math.floor(m * n / 2 - 0.5 - z * sd)), (m * n - 1) // 2)
 
 
-def shift_interval(x, y, alpha: float, method: str, ties: list = ()):
+def shift_interval(x, y, alpha: float, method: str = None):
     """The distribution-free 1 − alpha interval for the shift Δ (y ~ x + Δ):
     [D_(c+1), D_(mn−c)], the order statistics of the sorted differences D, with c the
     critical count above. Coverage: P(D_(c+1) > Δ) = P(U ≤ c) ≤ alpha/2 for continuous data,
     the same on the other side; exact coverage (for EXACT) is 1 − 2·P(U ≤ c).
 
+    The ranks come from the no-ties distribution whatever the data: the construction is for
+    continuous times, and equal times (the timer's resolution) only make some differences
+    equal, not the order statistics' ranks different. Default method: interval_method(m, n).
+
     Returns (low, high, coverage) or None when no such c exists: the samples are too small
     for this level (the interval would be unbounded).
     """
     m, n = len(x), len(y)
-    c = critical_count(m, n, alpha, method, ties)
+    method = method or interval_method(m, n)
+    c = critical_count(m, n, alpha, method)
     if c < 0:
         return None
     d = pairwise_differences(x, y)
@@ -255,7 +362,7 @@ def shift_interval(x, y, alpha: float, method: str, ties: list = ()):
     if method == EXACT:
         coverage = float(1 - 2 * exact_cdf(c, m, n))
     else:
-        sd = math.sqrt(u_variance(m, n, ties))
+        sd = math.sqrt(u_variance(m, n))
         coverage = 1 - 2 * statistics.NormalDist().cdf((c + 0.5 - m * n / 2) / sd)
     return low, high, coverage
 
@@ -314,13 +421,16 @@ class SampleComparison:
 
     m: int
     n: int
-    method: str  # EXACT, NORMAL or NORMAL_TIES
+    method: str  # EXACT, EXACT_TIES, NORMAL or NORMAL_TIES: how p was computed
     u: float  # large: other slower
     p: float  # two-sided, unadjusted
     min_p: float  # the smallest p these sample sizes allow (complete separation, no ties)
     ratio_hl: float  # Hodges–Lehmann ratio other/base: exp(median of log differences)
     interval: tuple | None  # (low ratio, high ratio, coverage) at interval_alpha; None: unbounded
     interval_alpha: float
+    # The entry's own interval at entry_alpha (not corrected for other entries); None: unbounded
+    entry_interval: tuple | None = None
+    entry_alpha: float | None = None
 
     @property
     def direction(self) -> str:
@@ -329,11 +439,22 @@ class SampleComparison:
         return "slower" if self.u > centre else "faster" if self.u < centre else ""
 
 
-def compare_samples(base_times, other_times, interval_alpha: float) -> SampleComparison:
+def _ratio_interval(lx, ly, alpha: float):
+    interval = shift_interval(lx, ly, alpha)
+    if interval is None:
+        return None
+    return math.exp(interval[0]), math.exp(interval[1]), interval[2]
+
+
+def compare_samples(base_times, other_times, interval_alpha: float,
+                    entry_alpha: float | None = None) -> SampleComparison:
     """U test and Hodges–Lehmann ratio with its interval for two lists of positive times.
 
     Ranks and U use the times themselves (log is monotone: the same U); the shift is
     estimated on log times, so it is a ratio and its interval is a ratio interval.
+    `interval` is at level 1 − interval_alpha (compare.py: corrected for the number of
+    entries); `entry_interval`, when entry_alpha is given, at 1 − entry_alpha (this entry's
+    own evidence, uncorrected).
     """
     x = np.asarray(base_times, dtype=float)
     y = np.asarray(other_times, dtype=float)
@@ -346,16 +467,15 @@ def compare_samples(base_times, other_times, interval_alpha: float) -> SampleCom
     method = choose_method(m, n, ties)
     u = mann_whitney_u(x, y)
     lx, ly = np.log(x), np.log(y)
-    interval = shift_interval(lx, ly, interval_alpha, method, ties)
-    if interval is not None:
-        interval = (math.exp(interval[0]), math.exp(interval[1]), interval[2])
     return SampleComparison(
         m=m, n=n, method=method, u=u,
-        p=p_value(u, m, n, method, ties),
+        p=p_value(u, m, n, method, ties, tie_groups(x, y)),
         # From the sample sizes alone (no ties): "too few repetitions" is a property of how
         # many repetitions ran, not of what they measured.
         min_p=min_p_value(m, n, choose_method(m, n)),
         ratio_hl=math.exp(hodges_lehmann(lx, ly)),
-        interval=interval,
+        interval=_ratio_interval(lx, ly, interval_alpha),
         interval_alpha=interval_alpha,
+        entry_interval=None if entry_alpha is None else _ratio_interval(lx, ly, entry_alpha),
+        entry_alpha=entry_alpha,
     )

@@ -364,6 +364,36 @@ def test_large_samples_and_ties_say_which_approximation(tmp_path):
     assert "normal, ties" in table_row(completed.stdout, SEQ)
 
 
+def test_one_tie_at_4_vs_4_is_exact_and_not_significant(tmp_path):
+    # A = 1 2 3 4 ms, B = 4 5 6 7 ms (one tie): exact permutation p = 4/70 = 0.057
+    # (test_comparison_statistics derives it): one entry alone, 4 v 4 could reach 2/70, so
+    # the verdict is "no significant difference", not "slower" (the normal approximation's
+    # p = 0.042 said slower).
+    a = write(tmp_path / "a.json", report([entry(SEQ, "cpu", "sequential", 1, CPU, [1.0, 2.0, 3.0, 4.0])]))
+    b = write(tmp_path / "b.json", report([entry(SEQ, "cpu", "sequential", 1, CPU, [4.0, 5.0, 6.0, 7.0])]))
+    (row,) = load_pair(a, b).compared
+    assert row.stats.method == cs.EXACT_TIES
+    assert row.stats.p == pytest.approx(4 / 70)
+    assert row.verdict == "no significant difference"
+    completed = run(a, b)
+    assert completed.returncode == 0, completed.stderr
+    line = table_row(completed.stdout, SEQ)
+    assert "exact, ties" in line and "0.057" in line and "slower" not in line
+
+
+def test_3_vs_4_with_a_tie_cannot_trip_the_gate(tmp_path):
+    # No 95 % interval exists at 3 v 4 (P(U <= 0) = 1/35 > 0.025), ties or not: "unbounded",
+    # and --fail-above 0.95 cannot trip (it once exited 1 on a bounded 1.000 – 7.000).
+    a = write(tmp_path / "a.json", report([entry(SEQ, "cpu", "sequential", 1, CPU, [1.0, 2.0, 3.0])]))
+    b = write(tmp_path / "b.json", report([entry(SEQ, "cpu", "sequential", 1, CPU, [3.0, 5.0, 6.0, 7.0])]))
+    (row,) = load_pair(a, b).compared
+    assert row.stats.interval is None and row.stats.entry_interval is None
+    completed = run(a, b, "--fail-above", "0.95")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "unbounded" in table_row(completed.stdout, SEQ)
+    assert "cannot trip the gate" in completed.stderr
+
+
 def test_holm_ordering_in_the_table(tmp_path):
     # Three entries at 8 v 8 with p ranks: SEQ complete separation (2/12870), W2 with one
     # overlap (U = 57 of 64), W4 interleaved (U = 36). Holm adjusted p must equal cs.holm on the raw p's, and be

@@ -95,6 +95,8 @@ def test_mann_whitney_u_counts_pairs():
 
 
 def test_normal_approximation_with_ties_by_hand():
+    # The large-sample formula, checked on a small case (compare_samples uses the exact
+    # distribution here; the formula is the one used beyond 50 a side).
     # x = 1, 2, 2; y = 2, 3, 4. Pooled 1 2 2 2 3 4: one tie group of size t = 3.
     # U: y=2 beats x=1 (1) and ties both x=2 (½ + ½): 2; y=3: 3; y=4: 3; U = 8.
     # E[U] = mn/2 = 4.5. Var = mn/12 · ((N+1) − Σ(t³−t)/(N(N−1))) = 9/12 · (7 − 24/30) = 4.65.
@@ -102,12 +104,159 @@ def test_normal_approximation_with_ties_by_hand():
     x, y = [1, 2, 2], [2, 3, 4]
     assert cs.tie_sizes(x, y) == [3]
     assert cs.u_variance(3, 3, [3]) == pytest.approx(4.65)
-    assert cs.choose_method(3, 3, [3]) == cs.NORMAL_TIES
     u = cs.mann_whitney_u(x, y)
     assert u == 8
     p = cs.normal_p_value(u, 3, 3, [3])
     assert p == pytest.approx(math.erfc(3 / math.sqrt(4.65) / math.sqrt(2)))
     assert p == pytest.approx(0.1642, abs=5e-4)
+
+
+# --- ties: the exact permutation distribution (midranks) -----------------------------------
+
+def _midranks(pooled):
+    """Midrank of each pooled value: the mean of the 1-based positions its equals occupy."""
+    ordered = sorted(pooled)
+    first = {v: ordered.index(v) + 1 for v in pooled}
+    count = {v: ordered.count(v) for v in pooled}
+    return [first[v] + (count[v] - 1) / 2 for v in pooled]
+
+
+def _enumerated_two_u(pooled, n):
+    """2U over every choice of which n pooled values are the y's, counted pair by pair."""
+    out = []
+    for ys in itertools.combinations(range(len(pooled)), n):
+        xs = [i for i in range(len(pooled)) if i not in ys]
+        out.append(sum(2 if pooled[j] > pooled[i] else 1 if pooled[j] == pooled[i] else 0
+                       for i in xs for j in ys))
+    return out
+
+
+def _enumerated_p(x, y):
+    """Two-sided exact permutation p by brute force: the y's rank sum (midranks) over all
+    C(m+n, n) subsets, 2·min(lower tail, upper tail), capped at 1."""
+    pooled = list(x) + list(y)
+    ranks = _midranks(pooled)
+    m, n = len(x), len(y)
+    observed = sum(ranks[m:])
+    sums = [sum(ranks[i] for i in ys) for ys in itertools.combinations(range(m + n), n)]
+    lower = sum(1 for s in sums if s <= observed + 1e-9)
+    upper = sum(1 for s in sums if s >= observed - 1e-9)
+    return min(1.0, 2 * min(lower, upper) / len(sums))
+
+
+def test_one_tie_4_vs_4_is_not_significant():
+    # A = 1 2 3 4 ms, B = 4 5 6 7 ms. Pooled midranks 1 2 3 4.5 | 4.5 6 7 8: B's rank sum is
+    # 25.5, U = 25.5 − 4·5/2 = 15.5. The largest possible rank sum of four is 4.5 + 6 + 7 + 8
+    # = 25.5, reached two ways (either 4.5): P(U ≥ 15.5) = 2/70; two-sided p = 4/70 = 0.057,
+    # not significant at 5 % (the normal approximation said 0.042).
+    x, y = [1, 2, 3, 4], [4, 5, 6, 7]
+    r = cs.compare_samples(x, y, 0.05)
+    assert r.method == cs.EXACT_TIES
+    assert r.u == 15.5
+    assert r.p == pytest.approx(4 / 70)
+    assert r.p == pytest.approx(_enumerated_p(x, y))
+    assert r.p > 0.05
+    assert cs.normal_p_value(15.5, 4, 4, [2]) < 0.05  # what the audit saw
+    # The interval's ranks: the exact no-ties distribution at 4 v 4: c = 0 (1/70 <= 0.025),
+    # so [min, max] of the 16 ratios: [4/4, 7/1] = [1, 7], coverage 1 − 2/70.
+    low, high, coverage = r.interval
+    assert (low, high, coverage) == (pytest.approx(1.0), pytest.approx(7.0), pytest.approx(68 / 70))
+
+
+def test_3_vs_3_tie_by_hand():
+    # x = 1 2 2, y = 2 3 4: midranks 1 | 3 3 3 | 5 6; y's rank sum 3 + 5 + 6 = 14 (U = 8).
+    # Rank sums of three that reach 14: {3, 5, 6} with any of the three 3's: 3 of 20.
+    # p = 2 · 3/20 = 0.3 (the normal approximation said 0.164).
+    r = cs.compare_samples([1, 2, 2], [2, 3, 4], 0.05)
+    assert r.method == cs.EXACT_TIES and r.u == 8
+    assert r.p == pytest.approx(0.3)
+    assert r.interval is None  # no 95 % interval exists at 3 v 3
+
+
+def test_3_vs_4_with_a_tie_has_no_95_percent_interval():
+    # 3 v 4: P(U <= 0) = 1/C(7, 3) = 1/35 = 0.0286 > 0.025: no order statistic gives 95 %,
+    # ties or not (the normal approximation once printed 1.000 – 7.000 here).
+    assert cs.critical_count(3, 4, 0.05) == -1
+    r = cs.compare_samples([1, 2, 3], [3, 5, 6, 7], 0.05)
+    assert r.method == cs.EXACT_TIES
+    assert r.interval is None
+    # At 90 % it exists: c = 0 (1/35 <= 0.05): [min, max] of the 12 ratios = [3/3, 7/1].
+    assert r.p == pytest.approx(_enumerated_p([1, 2, 3], [3, 5, 6, 7]))
+    low, high, coverage = cs.compare_samples([1, 2, 3], [3, 5, 6, 7], 0.10).interval
+    assert (low, high, coverage) == (pytest.approx(1.0), pytest.approx(7.0), pytest.approx(33 / 35))
+
+
+@pytest.mark.parametrize("x,y", [
+    ([1, 2, 3, 4], [4, 5, 6, 7]),
+    ([1, 2, 2], [2, 3, 4]),
+    ([1, 2, 3], [3, 5, 6, 7]),
+    ([5, 5, 5], [5, 5, 6]),
+    ([1, 1, 2, 3], [2, 3, 3, 5, 5]),
+    ([2, 2, 2, 2], [2, 2, 2, 2]),  # all tied: p = 1
+    ([3, 1, 2, 2, 4], [2, 2, 5]),
+    ([1, 1, 1, 2, 2], [2, 3, 3, 3, 3]),  # complete separation but for one tie
+    ([7, 8, 8, 9, 10, 10], [8, 10, 11, 11, 12, 13]),
+])
+def test_tied_p_matches_full_enumeration(x, y):
+    r = cs.compare_samples(x, y, 0.05)
+    assert r.method in (cs.EXACT, cs.EXACT_TIES)
+    assert r.p == pytest.approx(_enumerated_p(x, y), rel=1e-12)
+
+
+@pytest.mark.parametrize("groups,m", [
+    ((1, 2, 1), 2), ((2, 2), 2), ((3, 1, 2), 3), ((1, 3, 1, 1), 2), ((2, 1, 1, 3), 4),
+    ((6,), 3), ((1, 1, 1, 1, 1), 2), ((2, 2, 2, 2), 3), ((1, 4, 2), 5),
+])
+def test_tied_null_counts_match_full_enumeration(groups, m):
+    # Pooled values 0 0 1 2 2 …, one value per group; every choice of the y positions.
+    pooled = [v for v, t in enumerate(groups) for _ in range(t)]
+    n = len(pooled) - m
+    counts = [0] * (2 * m * n + 1)
+    for two_u in _enumerated_two_u(pooled, n):
+        counts[two_u] += 1
+    assert cs.tied_u_null_counts(m, n, groups) == tuple(counts)
+    assert sum(counts) == math.comb(m + n, n)
+
+
+@pytest.mark.parametrize("m,n", [(m, n) for m in range(1, 6) for n in range(1, 6)])
+def test_tied_counts_without_ties_are_the_recursions(m, n):
+    # All groups of size one: 2U takes even values only, with the counting recursion's counts.
+    counts = cs.tied_u_null_counts(m, n, (1,) * (m + n))
+    assert counts[0::2] == cs.u_null_counts(m, n)
+    assert not any(counts[1::2])
+
+
+def test_method_choice():
+    assert cs.choose_method(3, 3, [3]) == cs.EXACT_TIES
+    assert cs.choose_method(50, 50, [2]) == cs.EXACT_TIES
+    assert cs.choose_method(51, 50, [2]) == cs.NORMAL_TIES
+    assert cs.choose_method(5, 5) == cs.EXACT
+    with pytest.raises(ValueError):
+        cs.p_value(1, 2, 2, cs.EXACT_TIES, [2])  # the tie groups are needed
+
+
+def test_interval_ranks_never_from_the_normal_approximation_at_small_sizes():
+    # 3 v 4 at 95 % with one pair tied: the tie-corrected normal approximation (what the audit
+    # saw) has Var = 12/12 · (8 − 6/42) = 7.857, c = ⌊6 − ½ − 1.96·2.803⌋ = ⌊0.006⌋ = 0: a
+    # bounded interval. The exact distribution gives none (1/35 > 0.025).
+    z = 1.959963984540054
+    assert math.floor(6 - 0.5 - z * math.sqrt(cs.u_variance(3, 4, [2]))) == 0
+    assert cs.interval_method(3, 4) == cs.EXACT
+    assert cs.critical_count(3, 4, 0.05) == -1
+    assert cs.interval_method(51, 51) == cs.NORMAL
+
+
+def test_entry_interval_is_uncorrected():
+    # 5 v 5, 79 entries: at 1 − 0.05/79 no interval (2/252 > 0.05/79), at 95 % c = 2:
+    # [D_(3), D_(23)] of the 25 sorted log ratios.
+    x = [1.0, 1.1, 1.2, 1.3, 1.4]
+    y = [2.0, 2.1, 2.2, 2.3, 2.4]
+    r = cs.compare_samples(x, y, 0.05 / 79, entry_alpha=0.05)
+    assert r.interval is None
+    ratios = sorted(b / a for a in x for b in y)
+    low, high, coverage = r.entry_interval
+    assert (low, high) == (pytest.approx(ratios[2]), pytest.approx(ratios[22]))
+    assert coverage == pytest.approx(1 - 2 * 4 / 252)
 
 
 def test_large_samples_use_the_normal_approximation():
