@@ -18,7 +18,9 @@ Why these statistics: benchmark repetitions are few (3 to 10), skewed and someti
 so nothing assumes normality (comparison_statistics.py says more). Why this correction: a
 report holds ~100 entries; at 5 % each, about five would be "significant" by chance alone.
 
-Exit status: 0 done, 1 the gate tripped, 2 bad input (one line on stderr).
+Exit status: 0 done, 1 the gate tripped, 2 bad input or an output that cannot be written (one
+line on stderr). The gate's status does not depend on stdout: 1 when it tripped, even if the
+reader stopped early or the disk was full.
 """
 
 from __future__ import annotations
@@ -72,7 +74,10 @@ adding a third report changes nothing in the second's table):
              no entry truly slower than RATIO, the chance of a false trip is <= ALPHA per
              OTHER report. An "unbounded" interval (too few repetitions) cannot trip it.
 
-exit status: 0 done; 1 the gate tripped; 2 bad input (one line on stderr).
+exit status: 0 done; 1 the gate tripped; 2 bad input, or the output could not be written
+(one line on stderr). The gate's 1 does not depend on stdout: a reader that stops early
+(`| head`) is not an error, and a tripped gate is 1 even when writing the table failed
+(`> /dev/full`: stderr says so too).
 """
 
 
@@ -347,6 +352,11 @@ def report_warnings(report: rl.Report) -> list:
 # Formatting
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """`1 entry`, `2 entries`, `0 entries`."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def fmt_ratio(r: float | None) -> str:
     if r is None or not math.isfinite(r):
         return "—"
@@ -618,7 +628,7 @@ def write_gate(out: Out, pairs: list, threshold: float) -> list:
         blind = [r for r in pair.compared if r.stats.interval is None]
         tag = f"{pair.other_tag} vs {pair.base_tag}"
         if tripped:
-            out.para(f"{tag}: TRIPPED by {len(tripped)} entr{'y' if len(tripped) == 1 else 'ies'} "
+            out.para(f"{tag}: TRIPPED by {plural(len(tripped), 'entry', 'entries')} "
                      f"whose interval lies wholly above {threshold:g}:")
             out.bullets([f"{out.code(r.name)}: {pair.other_tag}/{pair.base_tag} "
                          f"{fmt_ratio(r.ratio)}, interval {fmt_interval(r.stats)}" for r in tripped])
@@ -679,16 +689,46 @@ def run(argv) -> int:
                 warn(f"--fail-above: {len(blind)} of {pair.family_size} entries of "
                      f"{pair.other.path} cannot trip the gate (too few repetitions for a bounded "
                      f"interval" + (f"; {need} per side would do)" if need else ")"))
-    sys.stdout.write(out.text())
-    sys.stdout.flush()
+    write_failure = write_output(out.text())
     if tripped:
         names = ", ".join(f"{r.name} ({p.other_tag})" for p, r in tripped[:5])
         more = f" and {len(tripped) - 5} more" if len(tripped) > 5 else ""
-        count = f"{len(tripped)} entr{'y' if len(tripped) == 1 else 'ies'}"
+        count = plural(len(tripped), "entry", "entries")
         print(f"{PROG}: gate tripped: {count} slower than ×{args.fail_above:g} "
               f"beyond noise: {names}{more}", file=sys.stderr)
+    if write_failure:
+        print(f"{PROG}: cannot write the output: {write_failure}", file=sys.stderr)
+    # The gate's verdict does not depend on stdout: a tripped gate is 1 even when the table
+    # could not be written (both are failures to a CI; stderr says which).
+    if tripped:
         return 1
-    return 0
+    return 2 if write_failure else 0
+
+
+def _discard_stdout():
+    """Point file descriptor 1 at /dev/null, so that the interpreter's last flush of what is
+    still buffered neither fails again nor prints "Exception ignored …" at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def write_output(text: str) -> str:
+    """Write the tables to stdout. Returns "" when written (or when the reader went away
+    early, `compare.py … | head`: not an error of ours), else why the write failed (a full
+    disk, `> /dev/full`)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+    except OSError as e:
+        _discard_stdout()
+        return e.strerror or str(e)
+    return ""
 
 
 def main(argv=None) -> int:
@@ -697,12 +737,6 @@ def main(argv=None) -> int:
     except rl.ReportError as e:
         print(f"{PROG}: {e}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # `compare.py … | head`: not an error of ours
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return 0
 
 
 if __name__ == "__main__":

@@ -477,6 +477,40 @@ def test_gate_cannot_trip_without_repetitions_and_says_so(tmp_path):
     assert "cannot trip the gate" in completed.stderr
 
 
+def _shell(command: str, timeout=60):
+    return subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=timeout)
+
+
+def test_gate_status_survives_a_reader_that_stops_early():
+    # `| true` closes the pipe before compare.py writes: the gate's 1 must still come out
+    # (it once returned 0 from the BrokenPipeError handler), and no traceback.
+    cmd = f"{PYTHON} {COMPARE} {BASE} {OTHER} --fail-above 1.1 | true; echo status=${{PIPESTATUS[0]}}"
+    completed = _shell(cmd)
+    assert "status=1" in completed.stdout, completed.stdout + completed.stderr
+    assert "gate tripped" in completed.stderr
+    assert "Traceback" not in completed.stderr and "Exception ignored" not in completed.stderr
+    # Without a gate, a reader that stops early is not an error: 0.
+    completed = _shell(f"{PYTHON} {COMPARE} {BASE} {OTHER} | true; echo status=${{PIPESTATUS[0]}}")
+    assert "status=0" in completed.stdout and completed.stderr == ""
+
+
+@pytest.mark.skipif(not pathlib.Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_line_and_status_2():
+    with open("/dev/full", "w") as full:
+        completed = subprocess.run([PYTHON, str(COMPARE), str(BASE), str(OTHER)], stdout=full,
+                                   stderr=subprocess.PIPE, text=True, timeout=60)
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert lines == ["compare.py: cannot write the output: No space left on device"], completed.stderr
+    # A tripped gate stays 1 (its verdict does not depend on stdout); stderr names both.
+    with open("/dev/full", "w") as full:
+        completed = subprocess.run([PYTHON, str(COMPARE), str(BASE), str(OTHER), "--fail-above", "1.1"],
+                                   stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert completed.returncode == 1
+    assert "gate tripped" in completed.stderr and "cannot write the output" in completed.stderr
+    assert "Traceback" not in completed.stderr and "Exception ignored" not in completed.stderr
+
+
 # ---------------------------------------------------------------------------------------
 # The hardware and build diff
 
