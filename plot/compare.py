@@ -30,8 +30,10 @@ import dataclasses
 import json
 import math
 import os
+import re
 import string
 import sys
+import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -66,13 +68,30 @@ adding a third report changes nothing in the second's table):
              Holm-adjusted p <= ALPHA. "insufficient repetitions" means that even completely
              separated repetitions could not pass Holm in this table (e.g. 3 vs 3 repetitions:
              the smallest possible p is 2/20 = 0.1 > 0.05); never read it as "no difference".
-  intervals  each at level 1 - ALPHA/M (Bonferroni), so all M intervals hold together with
-             probability >= 1 - ALPHA. Holm has no matching intervals (its per-rank levels are
-             not simultaneous), so the intervals are slightly more conservative than the
-             verdicts: an entry can be "slower" with an interval that still touches 1.
-  gate       --fail-above RATIO trips when some entry's interval lies wholly above RATIO: with
-             no entry truly slower than RATIO, the chance of a false trip is <= ALPHA per
-             OTHER report. An "unbounded" interval (too few repetitions) cannot trip it.
+  corrected  ("99.94 % corrected" for M = 79) each interval at level 1 - ALPHA/M
+             (Bonferroni), so all M intervals hold together with probability >= 1 - ALPHA.
+             Why not Holm: Holm is a step-down TEST procedure. The level it uses for an entry
+             depends on that entry's rank among all M p-values and on whether every smaller
+             p was rejected first, so it is a random, data-dependent level; intervals built
+             at those levels do not hold simultaneously with probability 1 - ALPHA (the
+             simultaneous intervals that do match Holm's decisions, Strassburger & Bretz 2008,
+             say no more than "above 1" or "below 1" for a rejected entry unless every entry
+             is rejected). Bonferroni's fixed ALPHA/M is the level
+             that makes M intervals hold together. So the intervals are slightly more
+             conservative than the verdicts: an entry can be "slower" with a corrected
+             interval that still touches 1.
+  own        ("95 % own") each entry's own interval at 1 - ALPHA, NOT corrected: what its
+             repetitions alone say. Shown because a corrected interval needs many more
+             repetitions (5 vs 5 with 79 entries: none is bounded); about ALPHA*M of the own
+             intervals miss by chance alone, so read them one entry at a time.
+  gate       --fail-above RATIO trips when some entry's CORRECTED interval lies wholly above
+             RATIO: with no entry truly slower than RATIO, the chance of a false trip is
+             <= ALPHA per OTHER report. An "unbounded" interval (too few repetitions) cannot
+             trip it; the own intervals never do.
+
+order: entries are grouped by workload in registration order (the report's family_index),
+not in the run order that random interleaving shuffles; without family_index, by workload,
+params and model.
 
 exit status: 0 done; 1 the gate tripped; 2 bad input, or the output could not be written
 (one line on stderr). The gate's 1 does not depend on stdout: a reader that stops early
@@ -165,7 +184,7 @@ class PairComparison:
     base_tag: str
     other_tag: str
     alpha: float
-    entries: list  # EntryComparison, in the base report's order
+    entries: list  # EntryComparison, in ordered_entries(base) order
     only_base: list  # names
     only_other: list
 
@@ -241,13 +260,48 @@ def match_cpython_twins(reports: list) -> list:
     return notes
 
 
+def _registration(e: rl.Entry):
+    """(family_index, per_family_instance_index) from the entry's rows: the order the
+    benchmarks were registered in (run order is shuffled by interleaving); None when the rows
+    do not carry it (hand-made or older reports)."""
+    for row in e.iterations + list(e.aggregates.values()):
+        fi, pfi = row.get("family_index"), row.get("per_family_instance_index", 0)
+        if isinstance(fi, int) and isinstance(pfi, int) and not isinstance(fi, bool):
+            return fi, pfi
+    return None
+
+
+def _natural(text: str) -> list:
+    """Sort key that puts `scale:2` before `scale:10`."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text) if t]
+
+
+def ordered_entries(report: rl.Report) -> list:
+    """The report's entries grouped by workload, in a stable, meaningful order.
+
+    A report's rows come in RUN order, which random interleaving shuffles. When every entry
+    carries Google Benchmark's family_index, the order is the registration order (workloads
+    in the order they were registered, each workload's entries in theirs: sequential first,
+    then the models as the suite lists them). Otherwise: workloads by name, then params
+    (numbers by value), then the charts' model order (report_loading.sort_key)."""
+    entries = list(report.entries)
+    registered = [_registration(e) for e in entries]
+    if entries and all(r is not None for r in registered):
+        first = {}
+        for e, r in zip(entries, registered):
+            first[e.workload] = min(first.get(e.workload, r), r)
+        keyed = sorted(zip(entries, registered), key=lambda er: (first[er[0].workload], er[1]))
+        return [e for e, _ in keyed]
+    return sorted(entries, key=lambda e: (e.workload, _natural(params_key(e.params)), rl.sort_key(e)))
+
+
 def compare_pair(base: rl.Report, other: rl.Report, base_tag: str, other_tag: str,
                  alpha: float) -> PairComparison:
     """Every entry of both reports, matched by name, tested, Holm-corrected."""
     others = {e.run_name: e for e in other.entries}
     bases = {e.run_name for e in base.entries}
     rows = []
-    for b in base.entries:
+    for b in ordered_entries(base):
         o = others.get(b.run_name)
         if o is None:
             continue
@@ -256,8 +310,8 @@ def compare_pair(base: rl.Report, other: rl.Report, base_tag: str, other_tag: st
         rows.append(row)
     pair = PairComparison(
         base=base, other=other, base_tag=base_tag, other_tag=other_tag, alpha=alpha, entries=rows,
-        only_base=[e.run_name for e in base.entries if e.run_name not in others],
-        only_other=[e.run_name for e in other.entries if e.run_name not in bases],
+        only_base=[e.run_name for e in ordered_entries(base) if e.run_name not in others],
+        only_other=[e.run_name for e in ordered_entries(other) if e.run_name not in bases],
     )
     testable = [r for r in rows if not r.problem]
     # The intervals use Bonferroni's alpha/M, not Holm's per-rank levels: Holm's levels are
@@ -268,7 +322,9 @@ def compare_pair(base: rl.Report, other: rl.Report, base_tag: str, other_tag: st
     # verdict's level would suggest for all but the first Holm step.
     interval_alpha = alpha / max(1, len(testable))
     for r in testable:
-        r.stats = cs.compare_samples(r.base.times_s, r.other.times_s, interval_alpha)
+        # Each entry's own interval too, at 1 − alpha (uncorrected): what its repetitions alone
+        # say, shown next to the corrected one (which needs many more repetitions to be bounded).
+        r.stats = cs.compare_samples(r.base.times_s, r.other.times_s, interval_alpha, entry_alpha=alpha)
     # Verdicts: Holm over the M entries (familywise error ≤ alpha, more power than
     # Bonferroni). "Insufficient repetitions" when even complete separation of this entry's
     # repetitions could not pass Holm here (its smallest possible p, the others unchanged):
@@ -382,10 +438,21 @@ def fmt_percent(level: float) -> str:
     return f"{percent:.8f} %"
 
 
-def fmt_interval(stats: cs.SampleComparison) -> str:
-    if stats.interval is None:
+def fmt_interval(interval: tuple | None) -> str:
+    """(low, high, coverage) as `1.180 – 1.220`; None (no order statistic reaches the level)
+    as "unbounded"."""
+    if interval is None:
         return "unbounded"
-    return f"{fmt_ratio(stats.interval[0])} – {fmt_ratio(stats.interval[1])}"
+    return f"{fmt_ratio(interval[0])} – {fmt_ratio(interval[1])}"
+
+
+def fmt_count(x: float) -> str:
+    """An expected count: `4`, `0.35`."""
+    return f"{x:.0f}" if x >= 1 else f"{x:.2g}"
+
+
+# Prose in text mode is folded at this many columns (tables are as wide as their cells).
+TEXT_WIDTH = 100
 
 
 class Out:
@@ -413,11 +480,21 @@ class Out:
             self.lines += [line + "\\" if line and following else line
                            for line, following in zip(lines, lines[1:] + [""])] + [""]
         else:
-            self.lines += list(lines)
+            for line in lines:
+                self.lines += self.wrap(line)
+
+    def wrap(self, line: str, indent: str = "") -> list:
+        """Text mode: a prose line folded at TEXT_WIDTH columns (continuations indented by
+        `indent`); Markdown: the line as it is (the renderer wraps)."""
+        if self.markdown or len(line) <= TEXT_WIDTH:
+            return [line]
+        return textwrap.wrap(line, TEXT_WIDTH, subsequent_indent=indent, break_long_words=False,
+                             break_on_hyphens=False) or [line]
 
     def bullets(self, items: list):
         prefix = "- " if self.markdown else "  "
-        self.lines += [prefix + item for item in items]
+        for item in items:
+            self.lines += self.wrap(prefix + item, " " * (len(prefix) + 2))
         if self.markdown:
             self.lines.append("")
 
@@ -433,6 +510,8 @@ class Out:
             self.lines += ["| " + " | ".join(row) + " |" for row in esc[1:]]
             self.lines.append("")
             return
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
         cells = [[str(c) for c in row] for row in [headers] + rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
 
@@ -471,38 +550,82 @@ def write_legend(out: Out, reports: list, tags: list, alpha: float):
 def write_pair(out: Out, pair: PairComparison):
     a, b = pair.base_tag, pair.other_tag
     m = pair.family_size
-    out.heading(f"{b} vs {a}: {m} entries compared")
+    out.heading(f"{b} vs {a}: {plural(m, 'entry', 'entries')} compared")
+    starved = too_few_repetitions(pair)
+    # Most entries starved: say so first, with what would do, before ~80 rows that say nothing.
+    prominent = len(starved) * 2 > m
+    if prominent:
+        write_too_few(out, pair, starved)
     level = 1 - pair.interval_alpha
+    own = fmt_percent(1 - pair.alpha)
     out.para(
+        *([""] if prominent else []),
         f"{b}/{a}: ratio of medians. HL: Hodges–Lehmann ratio (median of all pairwise ratios of "
         "repetitions).",
-        f"Interval: distribution-free interval of the HL ratio at {fmt_percent(level)} each "
-        f"(Bonferroni, 1 − {pair.alpha:g}/{m}), so all {m} intervals hold together with ≥ "
-        f"{fmt_percent(1 - pair.alpha)}.",
+        f"\"{own} own\": the entry's own distribution-free interval of the HL ratio, NOT corrected "
+        f"for the other entries: what its repetitions alone say (with {plural(m, 'entry', 'entries')}, "
+        f"about {fmt_count(m * pair.alpha)} of these may miss by chance alone).",
+        f"\"{fmt_percent(level)} corrected\": the same interval at {fmt_percent(level)} each "
+        f"(Bonferroni, 1 − {pair.alpha:g}/{m}), so all {m} hold together with ≥ "
+        f"{fmt_percent(1 - pair.alpha)}; the gate uses these.",
         f"Verdict: two-sided Mann–Whitney U test (\"test\": exact null distribution — with ties, "
         f"the exact permutation distribution over midranks — or, beyond 50 repetitions a side, the "
-        f"normal approximation), Holm-corrected over the {m} entries; \"p\" is "
+        f"normal approximation), Holm-corrected over the {plural(m, 'entry', 'entries')}; \"p\" is "
         "unadjusted, \"Holm p\" adjusted.")
-    headers = ["entry", f"{a} median", f"{b} median", f"{b}/{a}", "HL", "interval",
-               "reps", "test", "p", "Holm p", "verdict"]
+    headers = ["entry", f"{a} median", f"{b} median", f"{b}/{a}", "HL", f"{own} own",
+               f"{fmt_percent(level)} corrected", "reps", "test", "p", "Holm p", "verdict"]
     rows = []
     for r in pair.compared:
         s = r.stats
         rows.append([out.code(r.name), rl.format_time(r.base.median_s), rl.format_time(r.other.median_s),
-                     fmt_ratio(r.ratio), fmt_ratio(s.ratio_hl), fmt_interval(s), f"{s.m}v{s.n}",
-                     s.method, fmt_p(s.p), fmt_p(r.adjusted_p), r.verdict])
+                     fmt_ratio(r.ratio), fmt_ratio(s.ratio_hl), fmt_interval(s.entry_interval),
+                     fmt_interval(s.interval), f"{s.m}v{s.n}", s.method, fmt_p(s.p),
+                     fmt_p(r.adjusted_p), r.verdict])
     means = pair.geometric_means()
     if means is not None:
-        rows.append([f"geometric mean ({m} entries)", "", "", fmt_ratio(means[0]), fmt_ratio(means[1]),
-                     "", "", "", "", "", ""])
+        rows.append([f"geometric mean ({plural(m, 'entry', 'entries')})", "", "", fmt_ratio(means[0]),
+                     fmt_ratio(means[1]), "", "", "", "", "", "", ""])
     if rows:
-        out.table(headers, rows, "lrrrrrrlrrl")
+        out.table(headers, rows, "lrrrrrrrlrrl")
     else:
         out.para("No entry could be compared (see below).")
-    write_pair_notes(out, pair)
+    write_pair_notes(out, pair, starved if not prominent else [])
 
 
-def write_pair_notes(out: Out, pair: PairComparison):
+def too_few_repetitions(pair: PairComparison) -> list:
+    """Entries whose verdict is "insufficient repetitions" or whose corrected interval is
+    unbounded: the table's correction asks more of them than their repetitions can give."""
+    return [r for r in pair.compared
+            if r.verdict == "insufficient repetitions" or r.stats.interval is None]
+
+
+def write_too_few(out: Out, pair: PairComparison, starved: list):
+    insufficient = [r for r in starved if r.verdict == "insufficient repetitions"]
+    unbounded = [r for r in starved if r.stats.interval is None]
+    sizes = sorted({(r.stats.m, r.stats.n) for r in starved})
+    shown = ", ".join(f"{m} vs {n} repetitions the smallest possible p is "
+                      f"{fmt_p(cs.min_p_value(m, n, cs.choose_method(m, n)))}"
+                      for m, n in sizes[:4])
+    need = cs.repetitions_needed(pair.interval_alpha)
+    m = pair.family_size
+    out.para(
+        "",
+        f"TOO FEW REPETITIONS for {plural(m, 'entry', 'entries')}: {len(insufficient)} of "
+        f"{plural(m, 'verdict', 'verdicts')} {'is' if len(insufficient) == 1 else 'are'} "
+        f"\"insufficient repetitions\" and {len(unbounded)} of "
+        f"{plural(m, 'corrected interval', 'corrected intervals')} "
+        f"{'is' if len(unbounded) == 1 else 'are'} \"unbounded\". With {shown}, but each entry must reach {fmt_p(pair.interval_alpha)} = "
+        f"{pair.alpha:g}/{m} (the first Holm step, and every corrected interval): even completely "
+        "separated repetitions cannot, so these cannot trip the gate either.",
+        (f"{need} repetitions per side would do: concbench --benchmark_repetitions={need}. "
+         if need else "")
+        + f"Meanwhile the \"{fmt_percent(1 - pair.alpha)} own\" column shows each entry's own "
+          "evidence, uncorrected.")
+
+
+def write_pair_notes(out: Out, pair: PairComparison, starved: list):
+    """What follows the table: the verdict counts, a too-few-repetitions note when it was not
+    given above, failed repetitions, entries not compared, entries in one report only."""
     a, b = pair.base_tag, pair.other_tag
     counts = {}
     for r in pair.compared:
@@ -510,20 +633,8 @@ def write_pair_notes(out: Out, pair: PairComparison):
     if counts:
         summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1]))
         out.para("", f"Verdicts ({b} vs {a}): {summary}.")
-    insufficient = [r for r in pair.compared if r.verdict == "insufficient repetitions"]
-    unbounded = [r for r in pair.compared if r.stats.interval is None]
-    if insufficient or unbounded:
-        sizes = sorted({(r.stats.m, r.stats.n) for r in insufficient + unbounded})
-        shown = ", ".join(f"{m} vs {n} (smallest possible p {fmt_p(cs.min_p_value(m, n, cs.choose_method(m, n)))})"
-                          for m, n in sizes[:4])
-        need = cs.repetitions_needed(pair.interval_alpha)
-        out.para(
-            f"Too few repetitions: {len(insufficient)} verdicts are \"insufficient repetitions\" and "
-            f"{len(unbounded)} intervals are \"unbounded\" — with {shown}, even completely "
-            f"separated repetitions cannot pass the corrected level ({fmt_p(pair.interval_alpha)} "
-            f"= {pair.alpha:g}/{pair.family_size} for the first Holm step and for every interval). "
-            + (f"With {pair.family_size} entries, {need} repetitions per side suffice "
-               f"(concbench --benchmark_repetitions={need})." if need else ""))
+    if starved:
+        write_too_few(out, pair, starved)
     partial = [r for r in pair.compared
                if r.base.failed_repetitions or r.other.failed_repetitions]
     if partial:
@@ -543,7 +654,7 @@ def only_in_summary(out: Out, report: rl.Report, names: list) -> str:
     ("all 35 http entries"); the rest are named."""
     only = set(names)
     per_workload: dict = {}
-    for e in report.entries:
+    for e in ordered_entries(report):
         per_workload.setdefault(e.workload, []).append(e.run_name)
     items = []
     for workload, all_names in per_workload.items():
@@ -593,7 +704,7 @@ def write_speedups(out: Out, reports: list, tags: list):
         headers += [f"{t} speedup", f"{t}÷{tags[0]}"]
         align += "rr"
     rows = []
-    for e in reports[0].entries:
+    for e in ordered_entries(reports[0]):
         if rl.is_sequential(e.model) or not any(e.run_name in names for names in by_name[1:]):
             continue
         speedups = [entry_speedup(names[e.run_name], idx) if e.run_name in names else None
@@ -611,13 +722,53 @@ def write_speedups(out: Out, reports: list, tags: list):
         out.para("No entry in common has a sequential run to compare with.")
 
 
+# Widest context cell in the table; longer values are cut there and given in full below the
+# table, so one long row (warnings, a command line) does not stretch every column of every
+# other row. Text: about 120 columns of values whatever the number of reports; Markdown
+# (rendered, and wrapped by the renderer): a fixed 80.
+def context_cell_width(markdown: bool, reports: int) -> int:
+    return 80 if markdown else max(30, min(60, 120 // max(1, reports)))
+
+
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 def write_context(out: Out, reports: list, tags: list):
     out.heading("Hardware and build")
     rows = context_diff.context_rows([r.context for r in reports])
     mark = "≠"
-    out.para(f"\"{mark}\": the reports differ on this row (as displayed). \"—\": absent.")
-    table = [[mark if row.differs else "", row.label, *row.values] for row in rows]
+    width = context_cell_width(out.markdown, len(reports))
+    table, long_rows = [], []
+    for row in rows:
+        if any(len(v) > width for v in row.values):
+            long_rows.append(row)
+        table.append([mark if row.differs else "", row.label, *(shorten(v, width) for v in row.values)])
+    out.para(f"\"{mark}\": the reports differ on this row (as displayed). \"—\": absent."
+             + (" \"…\": cut here, in full below the table." if long_rows else ""))
     out.table(["", "context", *tags], table, "ll" + "l" * len(tags))
+    for row in long_rows:
+        write_context_in_full(out, row, tags)
+
+
+def write_context_in_full(out: Out, row, tags: list):
+    """One long context row below the table: each report's value whole, a list of sentences
+    (warnings) one item a line; reports with the same value share one line."""
+    same: dict = {}
+    for tag, value, items in zip(tags, row.values, row.items):
+        sentences = tuple(items) if items and len(items) > 1 and any(" " in i for i in items) else None
+        same.setdefault((value, sentences), []).append(tag)
+    out.para("", f"{row.label}{' (≠)' if row.differs else ''}, in full:")
+    bullet, sub = ("- ", "  - ") if out.markdown else ("  ", "    - ")
+    for (value, sentences), who in same.items():
+        if sentences:
+            out.lines.append(f"{bullet}{', '.join(who)}:")
+            for item in sentences:
+                out.lines += out.wrap(sub + item, " " * len(sub))
+        else:
+            out.lines += out.wrap(f"{bullet}{', '.join(who)}: {value}", " " * (len(bullet) + 2))
+    if out.markdown:
+        out.lines.append("")
 
 
 def write_gate(out: Out, pairs: list, threshold: float) -> list:
@@ -631,7 +782,7 @@ def write_gate(out: Out, pairs: list, threshold: float) -> list:
             out.para(f"{tag}: TRIPPED by {plural(len(tripped), 'entry', 'entries')} "
                      f"whose interval lies wholly above {threshold:g}:")
             out.bullets([f"{out.code(r.name)}: {pair.other_tag}/{pair.base_tag} "
-                         f"{fmt_ratio(r.ratio)}, interval {fmt_interval(r.stats)}" for r in tripped])
+                         f"{fmt_ratio(r.ratio)}, corrected interval {fmt_interval(r.stats.interval)}" for r in tripped])
         else:
             out.para(f"{tag}: passed (no entry's interval lies wholly above {threshold:g}).")
         if blind:

@@ -74,6 +74,9 @@ class ContextRow:
     label: str
     values: list  # display text, one per report
     differs: bool
+    # Per report, the items of a list of strings (`warnings`, `command_line`), else None: a
+    # caller that cannot fit the joined text in a cell can list them one by one.
+    items: list = dataclasses.field(default_factory=list)
 
 
 def _ordered(keys, known) -> list:
@@ -123,7 +126,10 @@ def _value(v, key: str = "") -> str:
         return ", ".join(_cache(c) for c in v) or "none"
     if isinstance(v, list):
         if all(isinstance(x, (int, float, str)) and not isinstance(x, bool) for x in v):
-            sep = " " if all(isinstance(x, str) for x in v) else ", "
+            # Words (a command line) join with spaces; sentences (warnings) and numbers with
+            # separators, so one item's end is visible.
+            words = all(isinstance(x, str) and " " not in x for x in v)
+            sep = " " if words else "; " if all(isinstance(x, str) for x in v) else ", "
             return sep.join(_number(x) for x in v)
         return json.dumps(v, separators=(",", ":"))
     if isinstance(v, dict):
@@ -171,12 +177,29 @@ def label(key: str) -> str:
     return LABELS.get(key, key)
 
 
+def _lookup(context: dict, key: str):
+    """The raw value at a dotted key (one level deep), or None."""
+    if key in context:
+        return context[key]
+    head, _, sub = key.partition(".")
+    inner = context.get(head)
+    return inner.get(sub) if sub and isinstance(inner, dict) else None
+
+
+def _string_items(v):
+    if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+        return list(v)
+    return None
+
+
 def context_rows(contexts: list) -> list:
     """One ContextRow per key any context has, values as display text ("—" where absent)."""
-    flat = [_flatten(c if isinstance(c, dict) else {}) for c in contexts]
+    contexts = [c if isinstance(c, dict) else {} for c in contexts]
+    flat = [_flatten(c) for c in contexts]
     rows = []
     for key in _row_order(contexts):
         values = [f.get(key, ABSENT) for f in flat]
         rows.append(ContextRow(key=key, label=label(key), values=values,
-                               differs=len(set(values)) > 1))
+                               differs=len(set(values)) > 1,
+                               items=[_string_items(_lookup(c, key)) for c in contexts]))
     return rows

@@ -202,6 +202,11 @@ def load_pair(base_path=BASE, other_path=OTHER, alpha=0.05):
     return compare.compare_pair(a, b, "A", "B", alpha)
 
 
+def flat(text: str) -> str:
+    """The output with every run of whitespace one space: prose is folded at 100 columns."""
+    return " ".join(text.split())
+
+
 def table_row(stdout: str, name: str) -> str:
     lines = [line for line in stdout.splitlines() if line.startswith(name + " ")]
     assert lines, f"no row for {name}"
@@ -312,7 +317,7 @@ def test_insufficient_repetitions_3_vs_3(tmp_path):
     assert "insufficient repetitions" in completed.stdout
     assert "no significant difference" not in completed.stdout
     assert "unbounded" in table_row(completed.stdout, SEQ)
-    assert "4 repetitions per side suffice" in completed.stdout
+    assert "4 repetitions per side would do: concbench --benchmark_repetitions=4" in flat(completed.stdout)
 
 
 def test_insufficient_repetitions_2_vs_2_and_many_entries(tmp_path):
@@ -333,6 +338,65 @@ def test_insufficient_repetitions_2_vs_2_and_many_entries(tmp_path):
     b1 = write(tmp_path / "b1.json", report(b_entries[1:2]))
     (row,) = load_pair(a1, b1).compared
     assert row.verdict == "slower" and row.stats.p == pytest.approx(2 / 252)
+
+
+def _many_5_vs_5(tmp_path, count=11):
+    """`count` entries, 5 v 5, B's repetitions all slower (ratios 1.43 to 2.4)."""
+    a_entries, b_entries = [], []
+    for w in range(1, count + 1):
+        name = f"cpu/threads/W:{w}/pool:cold/scale:1"
+        a_entries.append(entry(name, "cpu", "threads", w, CPU, [1.0, 1.1, 1.2, 1.3, 1.4]))
+        b_entries.append(entry(name, "cpu", "threads", w, CPU, [2.0, 2.1, 2.2, 2.3, 2.4]))
+    return write(tmp_path / "a.json", report(a_entries)), write(tmp_path / "b.json", report(b_entries))
+
+
+def test_own_interval_is_shown_next_to_the_corrected_one(tmp_path):
+    # 11 entries at 5 v 5: the corrected level 1 − 0.05/11 asks P(U <= c) <= 0.00227, but
+    # P(U <= 0) = 1/252 = 0.00397: no corrected interval. Each entry's own 95 % interval
+    # exists: c = 2 (cumulative 1, 2, 4 of 252 <= 6.3), i.e. [D_(3), D_(23)] of the 25 ratios.
+    a, b = _many_5_vs_5(tmp_path)
+    ratios = sorted(y / x for x in [1.0, 1.1, 1.2, 1.3, 1.4] for y in [2.0, 2.1, 2.2, 2.3, 2.4])
+    own = f"{compare.fmt_ratio(ratios[2])} – {compare.fmt_ratio(ratios[22])}"
+    # D_(3): above 2.0/1.4 = 1.429 and 2.1/1.4 = 1.5 comes 2.0/1.3 = 1.538; D_(23): below
+    # 2.4/1.0 and 2.3/1.0 comes 2.2/1.0.
+    assert own == "1.538 – 2.200"
+    completed = run(a, b, "--fail-above", "1.1")
+    # The gate stays on the corrected intervals: unbounded, it cannot trip (the own ones lie
+    # wholly above 1.1, but 11 of them at 95 % would trip by chance far too often).
+    assert completed.returncode == 0, completed.stderr
+    out = completed.stdout
+    assert "| 95 % own |" not in out and "95 % own" in out and "99.55 % corrected" in out
+    row = table_row(out, "cpu/threads/W:1/pool:cold/scale:1")
+    assert own in row and "unbounded" in row and "insufficient repetitions" in row
+    # Most entries starved: the hint comes before the table, with what would do:
+    # 2/C(12, 6) = 2/924 = 0.0022 <= 0.05/11 = 0.0045 while 2/252 = 0.0079 is not: 6.
+    hint = out.index("TOO FEW REPETITIONS for 11 entries")
+    assert hint < out.index("\nentry ")
+    assert "6 repetitions per side would do: concbench --benchmark_repetitions=6" in flat(out)
+    assert "11 of 11 verdicts are \"insufficient repetitions\"" in flat(out)
+
+
+def test_no_too_few_hint_when_repetitions_suffice():
+    completed = run(BASE, OTHER)
+    assert "TOO FEW REPETITIONS" not in completed.stdout
+    assert "0.992857" not in completed.stdout  # levels are shown rounded: 99.3 %
+    row = table_row(completed.stdout, SEQ)
+    # 8 v 8 at 95 %: null counts of U = 0..14 are the partitions of u into at most 8 parts
+    # each at most 8: p(u) for u <= 8, then p(u) minus those with a part >= 9 and their
+    # conjugates: 1 1 2 3 5 7 11 15 22 | 28 38 48 63 77 97, cumulative … 67 95 133 181 244 321
+    # 418. 0.025 · 12870 = 321.75: c = 13, the interval [D_(14), D_(51)] of the 64 ratios.
+    assert cs.critical_count(8, 8, 0.05) == 13
+    ratios = sorted(b / a for a in SEQ_A for b in SEQ_B)
+    assert f"{compare.fmt_ratio(ratios[13])} – {compare.fmt_ratio(ratios[50])}" in row
+
+
+def test_one_entry_speaks_in_the_singular(tmp_path):
+    a = write(tmp_path / "a.json", report([entry(SEQ, "cpu", "sequential", 1, CPU, [1.0, 1.1, 1.2])]))
+    b = write(tmp_path / "b.json", report([entry(SEQ, "cpu", "sequential", 1, CPU, [10.0, 11.0, 12.0])]))
+    out = flat(run(a, b).stdout)
+    assert "B vs A: 1 entry compared" in out
+    assert "geometric mean (1 entry)" in out
+    assert "1 entries" not in out and "1 verdicts" not in out
 
 
 def test_alpha_flag_moves_the_levels(tmp_path):
@@ -415,6 +479,47 @@ def test_holm_ordering_in_the_table(tmp_path):
     assert [pair.compared[i].name for i in order] == [SEQ, W2, W4]
     assert adjusted[order[0]] == pytest.approx(3 * 2 / 12870)
     assert adjusted[order[0]] <= adjusted[order[1]] <= adjusted[order[2]]
+
+
+def test_entries_in_registration_order_grouped_by_workload(tmp_path):
+    # Rows in a shuffled (interleaved) run order; each entry's rows carry its registration
+    # (family_index): the table follows registration, workload by workload.
+    registered = [(SEQ, "cpu", "sequential", 1, CPU, SEQ_A), (W2, "cpu", "threads", 2, CPU, W2_A),
+                  (W4, "cpu", "threads", 4, CPU, W4_A),
+                  (SLEEP_SEQ, "sleep", "sequential", 1, SLEEP, SLEEP_A),
+                  (SLEEP_W2, "sleep", "threads", 2, SLEEP, SLEEP2_A)]
+    data = report([entry(*e) for e in registered])
+    index = {e[0]: i for i, e in enumerate(registered)}
+    for row in data["benchmarks"]:
+        row["family_index"] = index[row["run_name"]]
+        row["per_family_instance_index"] = 0
+    run_order = [SLEEP_W2, W4, SEQ, SLEEP_SEQ, W2]
+    data["benchmarks"].sort(key=lambda row: run_order.index(row["run_name"]))
+    a = write(tmp_path / "a.json", data)
+    assert [e.run_name for e in rl.load_report(str(a)).entries][:2] == [SLEEP_W2, W4]  # as run
+    pair = load_pair(a, a)
+    assert [r.name for r in pair.entries] == [SEQ, W2, W4, SLEEP_SEQ, SLEEP_W2]
+
+
+def test_entries_without_registration_sorted_by_workload_then_model():
+    # The fixtures carry no family_index: workloads by name, then the charts' model order.
+    pair = load_pair()
+    assert [r.name for r in pair.entries] == [SEQ, W2, W4, W8, HTTP_SEQ, HTTP_W2, SLEEP_SEQ, SLEEP_W2]
+
+
+def test_example_reports_in_registration_order():
+    examples = REPO / "reports" / "examples"
+    base, other = examples / "2-vcpu.quick.json", examples / "1-cpu-taskset.quick.json"
+    if not base.exists() or not other.exists():
+        pytest.skip("example reports absent")
+    pair = load_pair(base, other)
+    names = [r.name for r in pair.entries]
+    assert names[:3] == ["cpu/sequential/scale:1", "cpu/threads/W:1/pool:cold/scale:1",
+                         "cpu/threads/W:2/pool:cold/scale:1"]
+    workloads = [n.split("/")[0] for n in names]
+    blocks = [w for i, w in enumerate(workloads) if i == 0 or workloads[i - 1] != w]
+    assert blocks == sorted(set(workloads), key=blocks.index)  # each workload one block
+    assert blocks[0] == "cpu"
 
 
 def test_failed_entries_are_listed_not_compared():
@@ -546,6 +651,51 @@ def test_context_diff_in_the_output():
     assert kernel and not kernel[0].startswith("≠")
 
 
+WARNINGS_A = ["load average 2.4 on 2 CPUs: other work competes for the CPUs; stop it or expect noise",
+              "running in a VM (kvm): other guests can take CPU time (steal); the report records "
+              "the steal time of the run, and a dedicated or bare-metal machine gives steadier figures"]
+WARNINGS_B = WARNINGS_A + ["pinned to CPUs 0 (taskset): P = 1 of the machine's 2 CPUs"]
+COMMAND_A = ["./build/release/benchmarks/concbench", "--suite=quick", "--out=reports/examples/a.quick.json"]
+
+
+def _long_context_pair(tmp_path):
+    base, other = fixture_reports()
+    base["context"].update(warnings=WARNINGS_A, command_line=COMMAND_A)
+    other["context"].update(warnings=WARNINGS_B, command_line=COMMAND_A)
+    return write(tmp_path / "a.json", base), write(tmp_path / "b.json", other)
+
+
+def test_context_lists_of_sentences_keep_their_items():
+    rows = {r.key: r for r in context_diff.context_rows([{"warnings": WARNINGS_A, "command_line": COMMAND_A}])}
+    assert rows["warnings"].values == ["; ".join(WARNINGS_A)]  # sentences: "; " between them
+    assert rows["warnings"].items == [WARNINGS_A]
+    assert rows["command_line"].values == [" ".join(COMMAND_A)]  # words: a command line
+
+
+def test_long_context_values_are_cut_in_the_table_and_given_in_full_below(tmp_path):
+    a, b = _long_context_pair(tmp_path)
+    out = run(a, b).stdout
+    section = out[out.index("Hardware and build"):]
+    table = section[:section.index("\n\n", section.index("----"))]
+    # Cells at most 60 wide for two reports: the table stays readable (it was 625 wide).
+    assert max(len(line) for line in table.splitlines()) <= 3 + 38 + 2 + 2 * (60 + 2)
+    warnings_row = [line for line in table.splitlines() if " warnings " in line][0]
+    assert warnings_row.startswith("≠") and "…" in warnings_row
+    below = section[len(table):]
+    assert "warnings (≠), in full:" in below
+    for w in WARNINGS_B:
+        assert w in flat(below)
+    # A command line of 85 characters: cut in the table, whole below; shared values once.
+    assert "A, B: " + " ".join(COMMAND_A) in below
+    # Markdown: complete (every warning in full, one bullet each), the cells cut at 80.
+    md = run(a, b, "--markdown").stdout
+    assert "warnings (≠), in full:" in md
+    for w in WARNINGS_B:
+        assert f"  - {w}" in md
+    md_row = [line for line in md.splitlines() if line.startswith("| ≠ | warnings |")][0]
+    assert len(md_row) < 2 * 80 + 30
+
+
 def test_context_diff_measured_constants_differ_only_as_displayed():
     a = context(machine_constants={"core_ghz": 3.21076})
     b = context(machine_constants={"core_ghz": 3.21081})  # same to four significant figures
@@ -640,8 +790,8 @@ def test_markdown_output():
     assert out.startswith("# concbench comparison\n")
     assert "\n## B vs A: 7 entries compared\n" in out
     assert "\n## Hardware and build\n" in out
-    assert "| entry | A median | B median | B/A | HL | interval |" in out
-    assert "|---|--:|--:|--:|--:|--:|" in out
+    assert "| entry | A median | B median | B/A | HL | 95 % own | 99.3 % corrected | reps |" in out
+    assert "|---|--:|--:|--:|--:|--:|--:|--:|---|" in out
     seq = [line for line in out.splitlines() if line.startswith(f"| `{SEQ}` |")]
     assert seq and "| slower |" in seq[0]
     assert "| ≠ | usable CPUs (P) | 2 | 4 |" in out
@@ -654,6 +804,11 @@ def test_help_documents_the_levels():
     assert completed.returncode == 0
     assert "Bonferroni" in completed.stdout and "Holm" in completed.stdout
     assert "insufficient repetitions" in completed.stdout
+    # Why the intervals are Bonferroni's, not Holm's, and what the uncorrected column is.
+    assert "Why not Holm" in completed.stdout and "step-down TEST procedure" in completed.stdout
+    assert "NOT corrected" in completed.stdout and "CORRECTED interval" in completed.stdout
+    readme = flat((REPO / "README.md").read_text())
+    assert "Holm cannot be applied to intervals directly" in readme
 
 
 def test_self_comparison_and_three_reports():
@@ -689,8 +844,8 @@ def test_a_cpython_report_is_matched_to_its_cpp_twins(tmp_path):
     cpython = write(tmp_path / "cpython.json", json.dumps(_as_cpython(json.loads(OTHER.read_text()))))
     completed = run(BASE, cpython)
     assert completed.returncode == 0, completed.stderr
-    assert "is a CPython report: its" in completed.stdout
-    assert "python-threads ~ threads" in completed.stdout
+    assert "is a CPython report: its" in flat(completed.stdout)
+    assert "python-threads ~ threads" in flat(completed.stdout)
     assert "B vs A:" in completed.stdout and "entries compared" in completed.stdout
     # Two CPython reports keep their own names: nothing to rename.
     both = run(cpython, cpython)
