@@ -175,6 +175,16 @@ def _has_type(value, types) -> bool:
     return isinstance(value, types)
 
 
+def _ends_early(text: str, error: json.JSONDecodeError) -> bool:
+    """Does the parse fail because the text stops, not because of a wrong character? An
+    unterminated string, array or object; or the error at the very end; or only the start of
+    a literal (`tru`, `nul`, a lone `-`) left after it."""
+    if error.msg.startswith("Unterminated"):
+        return True
+    rest = text[error.pos:].strip()
+    return rest == "" or any(word.startswith(rest) and word != rest for word in ("true", "false", "null", "-1"))
+
+
 def read_json(path: str) -> Any:
     """The parsed file, or ReportError saying why it cannot be read."""
     try:
@@ -197,8 +207,10 @@ def read_json(path: str) -> Any:
     except json.JSONDecodeError as e:
         # A report is written whole (temporary file, then rename): one that stops early was
         # cut by a copy or a full disk. Say so, rather than only "Expecting ','".
-        cut = " (the file ends early: truncated?)" if e.pos >= len(text.rstrip()) else ""
-        raise ReportError(path, f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}{cut}") from None
+        cut = " (the file ends early: truncated?)" if _ends_early(text, e) else ""
+        # json's own messages sometimes end in "at" ("Unterminated string starting at").
+        at = " " if e.msg.endswith(" at") else " at "
+        raise ReportError(path, f"not JSON: {e.msg}{at}line {e.lineno}, column {e.colno}{cut}") from None
     except ValueError as e:
         raise ReportError(path, f"not a concbench report: {e}") from None
 
