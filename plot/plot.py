@@ -20,8 +20,10 @@ Given several reports, machines-* charts put the machines side by side, and ever
 per-report chart gets its machine as a file-name prefix. summary.md and a self-contained
 summary.html embed every chart with a one-line reading. The paths written are printed.
 
-Bad input gives one line on stderr starting `plot.py: ` and exit status 2, and nothing is
-written. Runs on /usr/bin/python3 (Debian's matplotlib and numpy), headless.
+Bad input, or output that cannot be written, gives one line on stderr starting `plot.py: `
+and exit status 2, and DIR is left exactly as it was: everything is drawn into a staging
+folder beside DIR first, then moved in (a file it replaces is kept aside until the last is
+in, and put back on a failure). Runs on /usr/bin/python3 (Debian's matplotlib and numpy), headless.
 """
 
 from __future__ import annotations
@@ -262,7 +264,8 @@ def parse_args(argv):
                     "repetitions, task timelines, time against task count, cost per task, messaging, "
                     "fork cost against the parent's memory, and across machines) "
                     "from one or more reports, as PNG and SVG, plus summary.md and summary.html.",
-        epilog="Exit status: 0 on success, 2 on bad input (nothing is written then).",
+        epilog="Exit status: 0 on success; 2 on bad input or when DIR cannot be written (one line on "
+               "stderr; DIR is then left as it was).",
     )
     parser.add_argument("reports", nargs="+", metavar="REPORT.json",
                         help="concbench report(s); several: machines-* charts compare them, and "
@@ -272,7 +275,34 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def draw_all(charts: list, staging: str) -> list:
+class WriteError(Exception):
+    """Writing the output failed: `target` is the file in DIR it was for, `cause` why."""
+
+    def __init__(self, target: str, cause: str):
+        self.target = target
+        self.cause = cause
+        super().__init__(f"cannot write {target}: {cause}")
+
+
+def _cause(e: OSError) -> str:
+    return e.strerror or str(e)
+
+
+def output_names(charts: list) -> list:
+    """Every file plot.py writes into DIR, in the order it writes them."""
+    return [f"{c.base}.{ext}" for c in charts for ext in ("png", "svg")] + list(summary_page.SUMMARY_FILES)
+
+
+def check_targets(out_dir: str, names: list) -> None:
+    """Fail before drawing (which takes a while) when a file cannot replace what is in DIR."""
+    for name in names:
+        target = os.path.join(out_dir, name)
+        if os.path.isdir(target) and not os.path.islink(target):
+            raise WriteError(target, "Is a directory")
+
+
+def draw_all(charts: list, staging: str, out_dir: str) -> list:
+    """Every chart, PNG and SVG, into `staging`; returns the names written."""
     plt = pyplot()
     staged = []
     for chart in charts:
@@ -280,12 +310,78 @@ def draw_all(charts: list, staging: str) -> list:
         try:
             for ext in ("png", "svg"):
                 name = f"{chart.base}.{ext}"
-                fig.savefig(os.path.join(staging, name), dpi=110 if ext == "png" else None,
-                            bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
+                try:
+                    fig.savefig(os.path.join(staging, name), dpi=110 if ext == "png" else None,
+                                bbox_inches="tight", metadata={"Date": None} if ext == "svg" else None)
+                except OSError as e:
+                    raise WriteError(os.path.join(out_dir, name), _cause(e)) from None
                 staged.append(name)
         finally:
             plt.close(fig)
     return staged
+
+
+def make_staging(out_dir: str) -> tuple:
+    """(staging directory, directories created for it). The staging directory sits beside
+    DIR (on DIR's file system, so moving files in is a rename), or inside DIR when DIR is
+    a mount point of its own. Missing parents of DIR are created (and listed, to be removed
+    again on failure)."""
+    parent = os.path.dirname(os.path.abspath(out_dir))
+    created = []
+    missing = parent
+    while not os.path.isdir(missing):
+        created.append(missing)
+        missing = os.path.dirname(missing)
+    os.makedirs(parent, exist_ok=True)
+    where = parent
+    if os.path.isdir(out_dir) and os.stat(out_dir).st_dev != os.stat(parent).st_dev:
+        where = out_dir
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(out_dir))}.plot-", dir=where)
+    return staging, created
+
+
+def install(staging: str, out_dir: str, names: list) -> list:
+    """Moves the staged files into DIR; all or nothing. A new DIR is the staging folder
+    renamed. Into an existing DIR each file replaces its namesake, which is kept aside until
+    every file is in: on a failure the new files go and the old ones come back, so DIR is
+    as it was. Returns the paths written."""
+    final = [os.path.join(out_dir, n) for n in names]
+    if not os.path.exists(out_dir):
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # as os.makedirs would have made it, not mkdtemp's 0700
+        try:
+            os.rename(staging, out_dir)
+        except OSError as e:
+            raise WriteError(out_dir, _cause(e)) from None
+        return final
+    aside = tempfile.mkdtemp(prefix=".previous-", dir=staging)
+    kept, moved = [], []  # (name) set aside; (name) moved in
+    try:
+        for name, target in zip(names, final):
+            try:
+                if os.path.lexists(target):
+                    if os.path.isdir(target) and not os.path.islink(target):
+                        raise IsADirectoryError(21, "Is a directory")
+                    os.replace(target, os.path.join(aside, name))
+                    kept.append(name)
+                os.replace(os.path.join(staging, name), target)
+                moved.append(name)
+            except OSError as e:
+                raise WriteError(target, _cause(e)) from None
+    except WriteError:
+        for name in reversed(moved):
+            try:
+                os.unlink(os.path.join(out_dir, name))
+            except OSError:
+                pass
+        for name in reversed(kept):
+            try:
+                os.replace(os.path.join(aside, name), os.path.join(out_dir, name))
+            except OSError:
+                pass
+        raise
+    return final
 
 
 def main(argv=None) -> int:
@@ -305,33 +401,38 @@ def main(argv=None) -> int:
             print(f"{PROG}: warning: {r.path}: incomplete run (\"complete\": false): drawing the "
                   f"{len(r.entries)} entries written so far", file=sys.stderr)
 
-    created = not os.path.isdir(out_dir)
-    try:
-        os.makedirs(out_dir, exist_ok=True)
-        staging = tempfile.mkdtemp(prefix=".plot-", dir=out_dir)
-    except OSError as e:
-        fail(f"--out {out_dir}: cannot create: {e.strerror or e}")
-
     charts, notes, warnings = plan(reports)
+    unchanged = f"nothing written, {out_dir} left as it was"
+    try:
+        check_targets(out_dir, output_names(charts))
+    except WriteError as e:
+        fail(f"{e} ({unchanged})")
+    try:
+        staging, created = make_staging(out_dir)
+    except OSError as e:
+        fail(f"--out {out_dir}: cannot create: {_cause(e)}")
+
     for w in warnings:
         print(f"{PROG}: note: {w}", file=sys.stderr)
     written = []
     try:
-        staged = draw_all(charts, staging)
-        staged += summary_page.write_summary(staging, reports, charts, notes)
-        for name in staged:
-            final = os.path.join(out_dir, name)
-            os.replace(os.path.join(staging, name), final)
-            written.append(final)
-    except OSError as e:
-        for path in written:  # all or nothing
-            os.unlink(path)
-        written.clear()
-        fail(f"--out {out_dir}: cannot write: {e.strerror or e}", status=1)
+        staged = draw_all(charts, staging, out_dir)
+        try:
+            staged += summary_page.write_summary(staging, reports, charts, notes)
+        except OSError as e:
+            name = os.path.basename(e.filename) if isinstance(e.filename, str) else "summary"
+            raise WriteError(os.path.join(out_dir, name), _cause(e)) from None
+        written = install(staging, out_dir, staged)
+    except WriteError as e:
+        fail(f"{e} ({unchanged})")
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created and not written and os.path.isdir(out_dir) and not os.listdir(out_dir):
-            os.rmdir(out_dir)
+        shutil.rmtree(staging, ignore_errors=True)  # gone already when it became DIR
+        if not written:
+            for folder in created:  # the parents made for it, innermost first
+                try:
+                    os.rmdir(folder)
+                except OSError:
+                    break
     for path in written:
         print(path)
     return 0

@@ -83,6 +83,9 @@ def html_page(reports: list, charts: list, notes: list, png_bytes) -> str:
     return "\n".join(out) + "\n"
 
 
+SUMMARY_FILES = ("summary.md", "summary.html")
+
+
 def write_summary(folder: str, reports: list, charts: list, notes: list) -> list:
     """Writes summary.md and summary.html into `folder` (where the PNGs are); returns names."""
     def png_bytes(base):
@@ -93,4 +96,4 @@ def write_summary(folder: str, reports: list, charts: list, notes: list) -> list
         f.write(markdown(reports, charts, notes))
     with open(os.path.join(folder, "summary.html"), "w", encoding="utf-8") as f:
         f.write(html_page(reports, charts, notes, png_bytes))
-    return ["summary.md", "summary.html"]
+    return list(SUMMARY_FILES)

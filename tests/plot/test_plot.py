@@ -389,3 +389,75 @@ def test_unknown_model_and_partial_failure_are_drawn(report_data, plot_module, t
     out = tmp_path / "out"
     printed = {os.path.basename(p) for p in draw_in_process(plot_module, capsys, path, "--out", out)}
     assert {"tutorial-cpu-scale-1.png", "summary.html"} <= printed
+
+
+# --- writing: all or nothing, DIR left as it was on a failure -------------------------------
+
+
+def snapshot(directory):
+    """{relative path: bytes, or None for a directory}: what DIR holds, to compare."""
+    return {str(p.relative_to(directory)): (None if p.is_dir() else p.read_bytes())
+            for p in sorted(directory.rglob("*"))}
+
+
+def test_unwritable_file_in_existing_dir_is_exit_2_naming_it(tmp_path):
+    data = one_group(load_fixture())
+    path = write_report(tmp_path / "r.json", data)
+    out = tmp_path / "trap"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    (out / "tutorial-cpu-scale-100.png").write_bytes(b"an older chart")
+    (out / "summary.html").mkdir()  # a directory where a file must go
+    (out / "summary.html" / "inside").write_text("x")
+    before = snapshot(out)
+    result = run_plot(path, "--out", out)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"plot.py: cannot write {out / 'summary.html'}: Is a directory"), lines[0]
+    assert result.stdout == ""
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "trap"], "no staging folder left"
+
+
+def test_failure_while_moving_in_puts_the_old_files_back(tmp_path, plot_module):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.png").write_bytes(b"old a")
+    (out / "keep.txt").write_text("mine")
+    staging, created = plot_module.make_staging(str(out))
+    assert created == [] and os.path.dirname(staging) == str(tmp_path)
+    for name in ("a.png", "b.png", "c.png"):
+        (tmp_path / staging / name).write_bytes(b"new " + name.encode())
+    (out / "c.png").mkdir()  # appears after the check: the third move fails
+    before = snapshot(out)
+    with pytest.raises(plot_module.WriteError) as caught:
+        plot_module.install(staging, str(out), ["a.png", "b.png", "c.png"])
+    assert caught.value.target == str(out / "c.png") and caught.value.cause == "Is a directory"
+    assert snapshot(out) == before  # a.png is the old one again, b.png is gone, keep.txt stays
+
+
+def test_success_replaces_its_own_files_and_keeps_the_rest(tmp_path):
+    data = one_group(load_fixture())
+    path = write_report(tmp_path / "r.json", data)
+    out = tmp_path / "charts"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    (out / "tutorial-cpu-scale-100.png").write_bytes(b"an older chart")
+    result = run_plot(path, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert (out / "keep.txt").read_text() == "mine"
+    assert (out / "tutorial-cpu-scale-100.png").read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["charts", "r.json"], "no staging folder left"
+
+
+def test_new_dir_gets_the_usual_permissions(tmp_path):
+    data = one_group(load_fixture())
+    path = write_report(tmp_path / "r.json", data)
+    out = tmp_path / "deeper" / "charts"
+    result = run_plot(path, "--out", out)
+    assert result.returncode == 0, result.stderr
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert sorted(p.name for p in (tmp_path / "deeper").iterdir()) == ["charts"]
