@@ -16,8 +16,11 @@ Per report, each chart answering one question (PNG and SVG each):
   sequential's floor and threads' peer threads-asio), where the report has empty entries.
 - fork-cost: time to start a child against the parent's resident memory, per way of
   starting (the fork-cost scenario; it replaces that scenario's one-bar tutorial charts).
-Given several reports, machines-* charts put the machines side by side, and every
-per-report chart gets its machine as a file-name prefix. summary.md and a self-contained
+Given several reports, machines-* charts put the machines side by side (C++ reports with
+C++ reports, CPython reports with CPython reports), and every per-report chart gets its
+machine as a file-name prefix. Given a CPython report (concbench_python.py's) and a C++
+report, cpython-vs-cpp-* draws each C++ model beside its CPython twin, for the groups both ran
+(cpython_chart.py; the C++ report of the CPython report's own machine when there is one). summary.md and a self-contained
 summary.html embed every chart with a one-line reading. The paths written are printed.
 
 Bad input, or output that cannot be written, gives one line on stderr starting `plot.py: `
@@ -57,6 +60,7 @@ from report_loading import (  # noqa: E402
     machine_slug,
     slugify,
 )
+import cpython_chart  # noqa: E402
 import distribution_chart as dist  # noqa: E402
 import fork_cost_chart as fork_cost  # noqa: E402
 import machines_chart as machines  # noqa: E402
@@ -73,6 +77,7 @@ from tutorial_chart import chart_title, draw_tutorial_chart, tutorial_reading  #
 PROG = "plot.py"
 EXIT_BAD_INPUT = 2
 ACROSS = "Across machines"
+LANGUAGES = "C++ against CPython"
 
 __all__ = ["FAILED_COLOUR", "IDEAL_COLOUR", "MODEL_COLOURS", "format_efficiency", "format_speedup",
            "format_time", "model_colour", "chart_title", "draw_tutorial_chart", "main"]
@@ -83,11 +88,12 @@ __all__ = ["FAILED_COLOUR", "IDEAL_COLOUR", "MODEL_COLOURS", "format_efficiency"
 
 
 def report_prefixes(reports: list) -> list:
-    """A file-name prefix per report: none for one report, else its machine (plus the file
-    name where one machine appears twice)."""
+    """A file-name prefix per report: none for one report, else its machine (`-cpython` for
+    a CPython report; plus the file name where one machine appears twice)."""
     if len(reports) == 1:
         return [""]
-    machines_ = [machine_slug(r.context, r.path) for r in reports]
+    machines_ = [machine_slug(r.context, r.path) + ("-cpython" if cpython_chart.is_cpython_report(r) else "")
+                 for r in reports]
     prefixes = list(machines_)
     for i, p in enumerate(machines_):
         if machines_.count(p) > 1:
@@ -231,9 +237,37 @@ def machine_overhead_chart(reports: list) -> list:
                   functools.partial(overhead.draw_machines_overhead, present, title), ACROSS)]
 
 
+def cpython_charts(reports: list) -> list:
+    """cpython-vs-cpp-<group>: C++ models beside their CPython twins, per (CPython report,
+    C++ report) pair and group both ran. With more than one pair, the file name starts with
+    both reports' prefixes."""
+    pairs = cpython_chart.cpython_pairs(reports)
+    prefix_of = dict(zip(map(id, reports), report_prefixes(reports)))
+    charts = []
+    for py, cpp in pairs:
+        for cpp_group, py_group in cpython_chart.twin_groups(py, cpp):
+            base = f"cpython-vs-cpp-{cpp_group.slug}"
+            if len(pairs) > 1:
+                base = f"{prefix_of[id(cpp)].rstrip('_')}-vs-{prefix_of[id(py)].rstrip('_')}_{base}"
+            title = cpython_chart.chart_title(py, cpp, cpp_group)
+            charts.append(Chart(base, "cpython-vs-cpp", f"{cpython_chart.QUESTION} {group_head(cpp_group)}",
+                                cpython_chart.cpython_reading(cpp_group, py_group),
+                                functools.partial(cpython_chart.draw_cpython_chart, py, cpp, cpp_group, py_group,
+                                                  title), LANGUAGES))
+    return charts
+
+
 def plan(reports: list) -> tuple:
     """(charts, notes for the summary, warnings for stderr), in the summary's order."""
-    charts = machine_charts(reports) + machine_overhead_chart(reports) if len(reports) > 1 else []
+    charts = cpython_charts(reports)
+    for kind in (False, True):  # machines compared within a language, never C++ with CPython
+        same = [r for r in reports if cpython_chart.is_cpython_report(r) == kind]
+        if len(same) > 1:
+            more = machine_charts(same) + machine_overhead_chart(same)
+            if kind and any(not cpython_chart.is_cpython_report(r) for r in reports):
+                for c in more:
+                    c.base = "cpython-" + c.base
+            charts += more
     notes, warnings = [], []
     for r, prefix in zip(reports, report_prefixes(reports)):
         c, n, w = report_charts(r, prefix, machine_and_report(r))
