@@ -110,14 +110,15 @@ def _sweep_params_text(params_key: str) -> str:
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(items.items()))
 
 
-def report_charts(report, prefix: str, section: str) -> tuple:
-    """(charts, notes, warnings) for one report."""
+def report_charts(report, prefix: str, section: str, reports: list | None = None) -> tuple:
+    """(charts, notes, warnings) for one report (`reports`: all of them, so the timelines
+    show the same group on every machine)."""
     charts, notes, warnings = [], [], []
     timelines, missing = load_timelines(report)
     if missing:
         notes.append(f"{section}: {missing}")
         warnings.append(f"{report.path}: {missing}")
-    headline = {id(g) for g in timeline.headline_groups(report)}
+    headline = {id(g) for g in timeline.headline_groups(report, reports)}
     for g in report.groups:
         head = group_head(g)
         # A fork-cost group is one start kind at one size, a single bar: its own chart below
@@ -270,7 +271,7 @@ def plan(reports: list) -> tuple:
             charts += more
     notes, warnings = [], []
     for r, prefix in zip(reports, report_prefixes(reports)):
-        c, n, w = report_charts(r, prefix, machine_and_report(r))
+        c, n, w = report_charts(r, prefix, machine_and_report(r), reports)
         charts += c
         notes += n
         warnings += w

@@ -1,7 +1,11 @@
 """Task timelines: who ran which task, when — one panel per model, one lane per worker.
 
-Drawn for each workload's headline group (its largest group), one entry per model: the
-entry at W = P if there is one, else the model's fastest. The bars show where the time
+Drawn for each workload's headline group, one entry per model: the entry at W = P if there
+is one, else the model's fastest. The headline group is chosen the same way on every
+machine: the group most reports have, then the one with most entries, then the fewest
+tasks (drawn whole, not downsampled). Each panel says how typical its batch is: the batch's
+time against the entry's median (the timeline file's `repetition_ns` and `median_ns`; in
+older files, the batch's interval against the report's median and range of repetitions). The bars show where the time
 went that the tutorial chart only totals: idle workers, a straggler at the end, a loop
 thread holding a hundred awaiting tasks at once, processes starting late. Tasks
 overlapping on one worker are stacked inside its lane rather than drawn over each other.
@@ -16,11 +20,35 @@ from timeline_data import pack_rows
 MAX_LABELLED_TASKS = 40  # task numbers written in the bars up to this many tasks
 
 
-def headline_groups(report) -> list:
-    """Per workload, its group with the most entries (the first on a tie)."""
+def _group_key(group) -> tuple:
+    from report_loading import params_slug
+
+    return (group.workload, params_slug(group.workload, group.params))
+
+
+def headline_groups(report, reports: list | None = None) -> list:
+    """Per workload, one group: the one the most of `reports` (default: this one alone) have,
+    then the one with the most entries (in any report), then the fewest tasks, then by
+    params. So every machine draws the same workload and batch when it has it, whatever
+    order its report lists the groups in."""
+    from report_loading import canonical_params
+
+    reports = reports or [report]
+    present: dict = {}
+    entries: dict = {}
+    for r in reports:
+        for key in {_group_key(g) for g in r.groups}:
+            present[key] = present.get(key, 0) + 1
+        for g in r.groups:
+            entries[_group_key(g)] = max(entries.get(_group_key(g), 0), len(g.entries))
+
+    def rank(g):
+        key = _group_key(g)
+        return (-present.get(key, 0), -entries.get(key, 0), g.tasks or 0, canonical_params(g.params))
+
     best: dict = {}
     for g in report.groups:
-        if g.workload not in best or len(g.entries) > len(best[g.workload].entries):
+        if g.workload not in best or rank(g) < rank(best[g.workload]):
             best[g.workload] = g
     return list(best.values())
 
@@ -51,6 +79,7 @@ def lane_noun(model: str, count: int = 1) -> str:
 
 
 def panel_text(entry, timeline) -> str:
+    """Two lines: what ran on what, then this batch's time against the entry's median."""
     lanes = len(set(timeline.worker))
     text = f"{entry.label} — {timeline.tasks} tasks"
     if timeline.downsampled:
@@ -58,10 +87,49 @@ def panel_text(entry, timeline) -> str:
     text += f" on {lanes} {lane_noun(entry.model, lanes)}"
     if "coroutines" in entry.model and entry.loop_threads:
         text += f" ({entry.loop_threads} loop thread{'s' if entry.loop_threads != 1 else ''})"
-    text += f", batch {format_time(timeline.span_s)}"
     flight = timeline.mean_in_flight()
     if flight is not None:
         text += f", {flight:.1f} tasks in flight on average"
+    return text + "\n" + batch_text(entry, timeline)
+
+
+def _relative(batch: float, median: float) -> str:
+    change = (batch / median - 1) * 100
+    return "±0 %" if abs(change) < 0.05 else f"{change:+.1f} %" if abs(change) < 10 else f"{change:+.0f} %"
+
+
+def time_range(lo: float, hi: float) -> str:
+    """`20.4–31.1 ms`; `950 µs–1.2 ms` across units."""
+    a, b = format_time(lo), format_time(hi)
+    if a.split(" ")[1] == b.split(" ")[1]:
+        return f"{a.split(' ')[0]}–{b}"
+    return f"{a}–{b}"
+
+
+def batch_text(entry, timeline) -> str:
+    """`this batch 22.9 ms, the entry's median 22.7 ms (+0.9 %)`. Newer timeline files say
+    which repetition was drawn (`repetition_ns`, `median_ns`); older ones only give the batch's
+    interval, set here against the report's median and range of the entry's repetitions,
+    and flagged when it lies outside that range."""
+    if timeline.repetition_s:
+        median = timeline.median_s or entry.median_s
+        text = f"this batch (a timed repetition) {format_time(timeline.repetition_s)}"
+        if median:
+            text += f", the entry's median {format_time(median)} ({_relative(timeline.repetition_s, median)})"
+        return text
+    batch = timeline.interval_s or timeline.span_s
+    text = f"this batch {format_time(batch)}"
+    if not entry.median_s:
+        return text
+    text += f", the entry's median {format_time(entry.median_s)} ({_relative(batch, entry.median_s)}"
+    times = entry.times_s
+    if len(times) > 1:
+        lo, hi = min(times), max(times)
+        text += f"; its {len(times)} repetitions {time_range(lo, hi)})"
+        if batch < lo * 0.995 or batch > hi * 1.005:
+            text += ": outside that range, not a typical batch"
+    else:
+        text += ")"
     return text
 
 
@@ -117,7 +185,7 @@ def _lighter(colour: str) -> str:
 
 def panel_height(timeline) -> float:
     lanes = max(timeline.workers, 1 + max(timeline.worker))
-    return 0.95 + 0.16 * min(lanes, 14)
+    return 1.1 + 0.16 * min(lanes, 14)  # the two-line panel title included
 
 
 def draw_timeline_chart(title: str, picked: list):
@@ -131,9 +199,12 @@ def draw_timeline_chart(title: str, picked: list):
         _draw_panel(ax, entry, timeline)
     height = 1.0 + sum(heights)
     fig.suptitle(title, x=0.01, y=1 - 0.08 / height, ha="left", va="top", fontsize=11)
-    fig.text(0.01, 0.04 / height, "One batch of each entry. Shades alternate between consecutive "
-             "tasks; numbers: task index; dashed line: the batch's end.", ha="left", va="bottom",
-             fontsize=7.5, color="#555555")
+    if all(t.repetition_s for _, t in picked):
+        which = "One timed repetition of each entry (its time against the entry's median above each panel)."
+    else:
+        which = "One batch of each entry, not necessarily a typical one (above each panel: its time against the entry's)."
+    fig.text(0.01, 0.04 / height, f"{which} Shades alternate between consecutive tasks; numbers: task index; "
+             "dashed line: the batch's end.", ha="left", va="bottom", fontsize=7.5, color="#555555")
     fig.tight_layout(rect=(0, 0.22 / height, 1, 1))  # room for the note (tight_layout minds the title)
     return fig
 

@@ -3,7 +3,10 @@
 The file (`<report>.timelines.json`, named by the report's `timelines_file`) holds, per
 entry name, parallel columns `task`, `worker`, `start_ns`, `end_ns` of one batch, stamped
 from the batch's start, plus `tasks`, `workers`, `interval_ns`, and `downsampled` (with
-`downsample_stride`: every k-th task kept above ~10,000 tasks). It is optional and may be
+`downsample_stride`: every k-th task kept above ~10,000 tasks), and — in newer files —
+`repetition_ns` (the drawn batch's own time: one of the entry's timed repetitions) and
+`median_ns` (the entry's median), so a chart can say how typical the drawn batch is. It is
+optional and may be
 absent, empty or damaged: none of that is bad input to plot.py — the timelines are skipped
 with a note instead. Kept apart from report_loading.py, which reads the report itself.
 """
@@ -28,6 +31,8 @@ class Timeline:
     worker: list
     start_s: list
     end_s: list
+    repetition_s: float | None = None  # the drawn batch's time, when the file says
+    median_s: float | None = None  # the entry's median, when the file says
 
     @property
     def span_s(self) -> float:
@@ -77,6 +82,8 @@ def parse_entry(run_name: str, raw) -> Timeline | None:
     workers = raw.get("workers")
     tasks = raw.get("tasks")
     stride = raw.get("downsample_stride")
+    repetition = raw.get("repetition_ns")
+    median = raw.get("median_ns")
     return Timeline(
         run_name=run_name,
         tasks=tasks if isinstance(tasks, int) else len(rows),
@@ -88,6 +95,8 @@ def parse_entry(run_name: str, raw) -> Timeline | None:
         worker=[r[1] for r in rows],
         start_s=[r[2] * 1e-9 for r in rows],
         end_s=[r[3] * 1e-9 for r in rows],
+        repetition_s=repetition * 1e-9 if _number(repetition) and repetition > 0 else None,
+        median_s=median * 1e-9 if _number(median) and median > 0 else None,
     )
 
 

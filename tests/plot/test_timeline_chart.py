@@ -94,3 +94,64 @@ def test_lane_names():
     assert tc.lane_noun("coroutines", 3) == "coroutines"
     assert tc.lane_noun("processes-fork", 2) == "processes"
     assert tc.lane_noun("threads") == "thread"
+
+
+# --- how typical the drawn batch is, and the same group on every machine -------------------
+
+
+def test_panel_says_the_batch_against_the_rows_in_old_files(small):
+    report, timelines = small
+    e = next(e for e in report.entries if e.run_name == "cpu/threads/W:2/pool:cold/scale:1")
+    t = timelines[e.run_name]
+    assert t.repetition_s is None and t.median_s is None  # an older file: no such fields
+    text = tc.batch_text(e, t)
+    assert text.startswith(f"this batch {rl.format_time(t.interval_s)}, the entry's median {rl.format_time(e.median_s)}")
+    assert f"its 3 repetitions {tc.time_range(min(e.times_s), max(e.times_s))}" in text
+    assert tc.panel_text(e, t).splitlines()[1] == text
+    slow = td.parse_entry(e.run_name, {"task": [0], "worker": [0], "start_ns": [0], "end_ns": [1],
+                                       "interval_ns": max(e.times_s) * 1.5e9})
+    assert tc.batch_text(e, slow).endswith("outside that range, not a typical batch")
+
+
+def test_panel_says_the_repetition_against_the_median_when_the_file_does():
+    raw = {"task": [0, 1], "worker": [0, 1], "start_ns": [0, 0], "end_ns": [20_000_000, 25_000_000],
+           "interval_ns": 38_900_000, "repetition_ns": 22_900_000, "median_ns": 22_700_000}
+    t = td.parse_entry("x", raw)
+    assert t.repetition_s == pytest.approx(0.0229) and t.median_s == pytest.approx(0.0227)
+    e = rl.load_report(str(REPORT)).entries[0]
+    assert tc.batch_text(e, t) == "this batch (a timed repetition) 22.9 ms, the entry's median 22.7 ms (+0.9 %)"
+    fig = tc.draw_timeline_chart("t", [(e, t)])
+    assert "One timed repetition of each entry" in " ".join(x.get_text() for x in fig.texts)
+    __import__("matplotlib.pyplot").pyplot.close(fig)
+    for bad in (None, "1", -5, float("nan")):  # absent or damaged: the older wording
+        assert td.parse_entry("x", dict(raw, repetition_ns=bad)).repetition_s is None
+
+
+def test_headline_group_is_the_same_on_every_machine(tmp_path):
+    data = load_fixture()
+    data["benchmarks"] = [b for b in data["benchmarks"] if b["workload"] == "cpu"]
+    for b in data["benchmarks"]:  # two groups of equal size: scale 1 and scale 100
+        if b["params"]["scale"] == 100:
+            b["params"]["scale"] = 10
+    rows = data["benchmarks"]
+    names = list(dict.fromkeys(b["run_name"] for b in rows if b["params"]["scale"] == 1))[:2]
+    data["benchmarks"] = [b for b in rows if b["params"]["scale"] == 10 or b["run_name"] in names]
+    first = rl.load_report(str(write_report(tmp_path / "a.json", data)))
+    data["benchmarks"] = list(reversed(data["benchmarks"]))  # the other machine lists them the other way
+    second = rl.load_report(str(write_report(tmp_path / "b.json", data)))
+    assert [g.params["scale"] for g in first.groups] != [g.params["scale"] for g in second.groups]
+    assert [len(g.entries) for g in first.groups] == [2, 2]  # a tie on size
+    pick = [tc.headline_groups(r, [first, second])[0].params["scale"] for r in (first, second)]
+    assert pick[0] == pick[1]
+    alone = [tc.headline_groups(r)[0].params["scale"] for r in (first, second)]
+    assert alone[0] == alone[1], "one report alone: not its order either"
+
+
+def test_a_group_only_one_machine_has_is_not_the_headline(tmp_path):
+    data = load_fixture()
+    data["benchmarks"] = [b for b in data["benchmarks"] if b["workload"] == "cpu"]
+    first = rl.load_report(str(write_report(tmp_path / "a.json", data)))
+    data["benchmarks"] = [b for b in data["benchmarks"] if b["params"]["scale"] == 100]
+    second = rl.load_report(str(write_report(tmp_path / "b.json", data)))
+    assert tc.headline_groups(first)[0].params["scale"] == 1  # the larger group, alone
+    assert tc.headline_groups(first, [first, second])[0].params["scale"] == 100  # the one both have
