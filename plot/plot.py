@@ -336,8 +336,10 @@ def check_targets(out_dir: str, names: list) -> None:
             raise WriteError(target, "Is a directory")
 
 
-def draw_all(charts: list, staging: str, out_dir: str) -> list:
-    """Every chart, PNG and SVG, into `staging`; returns the names written."""
+def draw_all(charts: list, staging: str, out_dir: str | None = None) -> list:
+    """Every chart, PNG and SVG, into `staging`; returns the names written. A failure names
+    the file in `out_dir` (default: `staging`) it was for."""
+    out_dir = staging if out_dir is None else out_dir
     plt = pyplot()
     staged = []
     for chart in charts:
