@@ -97,6 +97,17 @@ class Chart:
     section: str = ""  # the summary section (a report, or "across machines")
 
 
+def workers_tick_labels(entries) -> dict:
+    """{W: tick label} for the W values a named W stands for: `6 (py-default)` where the
+    entry's workers_label is not the number itself (Python's default pool size)."""
+    labels = {}
+    for e in entries:
+        label = getattr(e, "workers_label", None)
+        if label and label != str(e.workers) and label != "all":
+            labels[e.workers] = f"{e.workers} ({label})"
+    return labels
+
+
 def group_head(group) -> str:
     """`cpu: 17 tasks, scale 1`: the group as titles and the summary name it."""
     from report_loading import params_title

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes
+from chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes, workers_tick_labels
 from report_loading import format_speedup, format_time, is_sequential, model_rank, params_slug, pick_unit
 from scaling_chart import scaling_series
 
@@ -113,7 +113,7 @@ def draw_machines_scaling(reports: list, groups: list, title: str):
     machine, each machine's ideal dotted and its P marked."""
     plt = pyplot()
     from matplotlib.lines import Line2D
-    from matplotlib.ticker import NullLocator, ScalarFormatter
+    from matplotlib.ticker import FuncFormatter, NullLocator
 
     names = shared_series(groups)
     cols = min(3, len(names))
@@ -146,7 +146,8 @@ def draw_machines_scaling(reports: list, groups: list, title: str):
             ax.set_ylim(bottom=0)
         ax.set_xticks(sorted(ws))
         ax.xaxis.set_minor_locator(NullLocator())
-        ax.xaxis.set_major_formatter(ScalarFormatter())
+        named = workers_tick_labels(e for series in per_machine for w, e in series.get(name, []))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _, named=named: named.get(int(round(v)), f"{v:g}")))
         ax.set_title(name, loc="left", fontsize=9.5)
         ax.set_xlabel("W (workers)", fontsize=8.5)
         ax.set_ylabel("speedup over own sequential (×)", fontsize=8.5)

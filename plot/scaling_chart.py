@@ -9,7 +9,7 @@ schedule beats it); the efficiency panel draws the ideal at 1 and the bound's ce
 
 from __future__ import annotations
 
-from chart_style import BOUND_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes
+from chart_style import BOUND_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes, workers_tick_labels
 from report_loading import format_efficiency, format_speedup
 from throughput_chart import series_key
 
@@ -64,7 +64,7 @@ def _style(name: str) -> str:
 
 def draw_scaling_chart(report, group, title: str):
     plt = pyplot()
-    from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, ScalarFormatter
 
     series = scaling_series(group)
     has_speedup = any(e.speedup is not None for pts in series.values() for _, e in pts)
@@ -74,6 +74,9 @@ def draw_scaling_chart(report, group, title: str):
     ws = sorted({w for pts in series.values() for w, _ in pts})
     p = report.context.get("usable_cpus")
     wide = max(ws) / min(ws) > 16
+    named = workers_tick_labels(e for pts in series.values() for _, e in pts)  # 6 (py-default)
+    note = "py-default = Python's default pool size" if any(
+        "py-default" in label for label in named.values()) else ""
     panels = (["speedup"] if has_speedup else []) + ["efficiency"]
     for ax, panel in zip(axes, panels):
         for name, points in series.items():
@@ -130,8 +133,8 @@ def draw_scaling_chart(report, group, title: str):
             ax.set_xlim(0, max(ws) * 1.05)
         ax.xaxis.set_major_locator(FixedLocator(ws))
         ax.xaxis.set_minor_locator(NullLocator())
-        ax.xaxis.set_major_formatter(ScalarFormatter())
-        ax.set_xlabel("W: workers (threads or processes)")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: named.get(int(round(v)), f"{v:g}")))
+        ax.set_xlabel(f"W: workers (threads or processes{'; ' + note if note else ''})")
         ax.grid(True, color="#e4e4e4", linewidth=0.7)
         tidy_axes(ax)
     handles = {}

@@ -82,6 +82,7 @@ def draw_sweep_chart(series: dict, title: str):
     axes = list(axes[0])
     longest = max(e.median_s for pts in series.values() for _, e in pts)
     unit, factor = pick_unit(longest)
+    ideal_drawn = False
     for ax, panel in zip(axes, panels):
         for name, points in series.items():
             colour = model_colour(points[0][1].model)
@@ -90,6 +91,7 @@ def draw_sweep_chart(series: dict, title: str):
                 ideal = [(n, e.ideal_s / factor) for n, e in points if e.ideal_s]
                 if len(ideal) >= 2:
                     ax.plot(*zip(*ideal), ":", color=colour, linewidth=1.0)
+                    ideal_drawn = True
             else:
                 pts = [(n, entry_figure(e, panel)) for n, e in points]
                 pts = [(n, v / 2**20 if panel == "peak_rss_bytes" else v / 2**10) for n, v in pts
@@ -109,7 +111,8 @@ def draw_sweep_chart(series: dict, title: str):
                   "peak_rss_bytes": "peak resident memory (MiB)",
                   "bytes_per_task": "memory per task (KiB)"}[panel]
         ax.set_ylabel(ylabel)
-        ax.set_title({"time": "time against N (dotted: ideal)", "peak_rss_bytes": "peak memory against N",
+        ax.set_title({"time": "time against N" + (" (dotted: ideal)" if ideal_drawn else ""),
+                      "peak_rss_bytes": "peak memory against N",
                       "bytes_per_task": "memory per task against N"}[panel], loc="left", fontsize=10)
         ax.grid(True, which="both", color="#e8e8e8", linewidth=0.6)
         tidy_axes(ax)
@@ -117,6 +120,8 @@ def draw_sweep_chart(series: dict, title: str):
     if not memory:
         axes[0].annotate("no memory fields in this report: memory panel not drawn",
                          xy=(0, -0.16), xycoords="axes fraction", fontsize=7.5, color="#666666")
+    if len(series) == 1:  # nothing to compare with: say so rather than leave the reader looking
+        title += f"\nonly {next(iter(series))} was run at several task counts: this shows how it grows, not a comparison"
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     fig.tight_layout()
     return fig
@@ -133,7 +138,7 @@ def growth_exponent(points: list) -> float | None:
 
 
 def sweep_reading(series: dict) -> str:
-    parts = []
+    parts = [] if len(series) > 1 else [f"only {next(iter(series))} was swept"]
     for name, points in series.items():
         k = growth_exponent(points)
         n, e = points[-1]

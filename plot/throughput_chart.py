@@ -16,9 +16,10 @@ def concurrency(entry) -> int:
 
 
 def series_key(entry) -> str:
-    """Entries on one line: a model with one way of running (pool, form)."""
+    """Entries on one line: a model with one way of running (pool, form, loop threads)."""
     if entry.model == "coroutines":
-        return f"coroutines ({entry.task_form})"
+        threads = f", {entry.loop_threads} loop threads" if entry.loop_threads and entry.loop_threads > 1 else ""
+        return f"coroutines ({entry.task_form}{threads})"
     if entry.pool in ("cold", "warm"):
         return f"{entry.model} ({entry.pool} pool)"
     if entry.pool == "per-task":
@@ -45,27 +46,72 @@ def wants_throughput_chart(group) -> bool:
     return len(points) >= 2
 
 
+HIDDEN_WITHIN = 0.03  # a lone point this close to one already drawn cannot be seen
+
+
+def _hidden_points(series: dict) -> dict:
+    """{series: (concurrency, rate, behind)} for one-point series whose point lies within
+    3 % of a point drawn before it (lines first): left out of the legend, named in a note."""
+    drawn = [(c, r, name) for name, pts in series.items() if len(pts) > 1 for c, r, _ in pts]
+    hidden = {}
+    for name, pts in series.items():
+        if len(pts) != 1:
+            continue
+        c, r, _ = pts[0]
+        behind = next((other for oc, orate, other in drawn
+                       if oc == c and abs(orate / r - 1) <= HIDDEN_WITHIN), None)
+        if behind is not None:
+            hidden[name] = (c, r, behind)
+        else:
+            drawn.append((c, r, name))
+    return hidden
+
+
 def draw_throughput_chart(plt, report, group, title: str, colour_of):
-    fig, ax = plt.subplots(figsize=(9, 5.5))
-    for name, points in throughput_series(group).items():
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    from chart_style import workers_tick_labels
+
+    series = throughput_series(group)
+    # Lines first, lone points after, so a lone point is drawn over a line it sits on.
+    order = sorted(series, key=lambda n: len(series[n]) == 1)
+    hidden = _hidden_points({n: series[n] for n in order})
+    order.sort(key=lambda n: (len(series[n]) == 1, n not in hidden))  # a hidden point under what hides it
+    fig, ax = plt.subplots(figsize=(10.5, 5.5))
+    handles = {}
+    for name in order:
+        points = series[name]
         model = name.split(" ")[0]
         xs = [c for c, _, _ in points]
         ys = [r for _, r, _ in points]
         style = "--" if "warm" in name or "blocking" in name else "-"
-        ax.plot(xs, ys, style, marker="o", color=colour_of(model), label=name)
-    ideal = sorted({(c, i) for pts in throughput_series(group).values() for c, _, i in pts if i})
+        marker = "s" if "per task" in name or model == "thread-per-task" else "D" if "loop threads" in name else "o"
+        handles[name], = ax.plot(xs, ys, linestyle=style if len(points) > 1 else "none", marker=marker,
+                                 color=colour_of(model), label=name)
+    legend = [handles[n] for n in series if n not in hidden]  # in the models' order
+    ideal = sorted({(c, i) for pts in series.values() for c, _, i in pts if i})
     if ideal:
-        ax.plot([c for c, _ in ideal], [i for _, i in ideal], ":", color="#111111", marker="x",
-                label="ideal (zero-overhead)")
-    from matplotlib.ticker import ScalarFormatter
-
+        legend += ax.plot([c for c, _ in ideal], [i for _, i in ideal], ":", color="#111111", marker="x",
+                          label="ideal (zero-overhead)")
     ax.set_xscale("log", base=2)
-    ax.xaxis.set_major_formatter(ScalarFormatter())  # 1, 2, 4 ... rather than 2^n
+    concurrencies = sorted({c for pts in series.values() for c, _, _ in pts})
+    named = workers_tick_labels(e for e in group.entries if e.model != "coroutines")
+    ax.xaxis.set_major_locator(FixedLocator(concurrencies))  # whole numbers: the values measured
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: named.get(int(round(v)), f"{v:,.0f}")))
     ax.set_yscale("log")
     unit = "requests/s" if group.workload in REQUEST_WORKLOADS else "tasks/s"
     ax.set_xlabel("concurrency: W (threads, processes) or K (coroutines in flight)")
     ax.set_ylabel(f"{unit} (median of repetitions; higher is better)")
     ax.set_title(title, loc="left")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    ax.legend(handles=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if hidden:
+        import textwrap
+
+        text = "Hidden behind another point (within 3 %), not in the legend: " + "; ".join(
+            f"{name} at {c}: {r:,.0f}/s" for name, (c, r, _) in hidden.items())
+        ax.annotate("\n".join(textwrap.wrap(text, 150)), xy=(0, 0), xycoords="axes fraction", xytext=(0, -42), textcoords="offset points",
+                    fontsize=7.5, color="#555555", va="top")
+    fig.tight_layout()
     return fig

@@ -62,3 +62,19 @@ def test_without_sequential_only_efficiency(tmp_path):
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["efficiency against W"]
     assert sc.scaling_reading(report, report.groups[0]).startswith("no sequential entry")
     save_figure(fig, tmp_path, "eff")
+
+
+def test_a_named_w_is_labelled_with_its_name(tmp_path):
+    data = load_fixture()
+    data["benchmarks"] = [b for b in data["benchmarks"] if b["workload"] == "sleep"]
+    for b in data["benchmarks"]:
+        if b["run_name"].startswith("sleep/threads/W:2/pool:cold"):
+            b["workers_label"] = "py-default"
+    report = rl.load_report(str(write_report(tmp_path / "r.json", data)))
+    fig = sc.draw_scaling_chart(report, report.groups[0], "py-default")
+    fig.canvas.draw()
+    for ax in fig.axes:
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        assert "2 (py-default)" in labels and "1" in labels, labels
+        assert "py-default = Python's default pool size" in ax.get_xlabel()
+    __import__("matplotlib.pyplot").pyplot.close(fig)

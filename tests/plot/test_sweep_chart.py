@@ -75,3 +75,26 @@ def test_a_startup_like_family_where_w_is_n(tmp_path):
     found = sw.find_sweeps(rl.load_report(str(write_report(tmp_path / "s.json", data))))
     assert len(found) == 1 and [n for n, _ in next(iter(found[0][2].values()))] == [8, 64]
     assert math.isclose(sw.growth_exponent(next(iter(found[0][2].values()))), 1.0, abs_tol=1e-6)
+
+
+def test_subtitle_says_only_what_is_drawn(sweeps, tmp_path):
+    series = sweeps[0][2]
+    fig = sw.draw_sweep_chart(series, "with ideals")
+    assert fig.axes[0].get_title(loc="left") == "time against N (dotted: ideal)"
+    __import__("matplotlib.pyplot").pyplot.close(fig)
+    data = __import__("json").loads(SWEEP_REPORT.read_text())
+    for b in data["benchmarks"]:
+        b.pop("ideal", None)
+    bare = sw.find_sweeps(rl.load_report(str(write_report(tmp_path / "noideal.json", data))))[0][2]
+    fig = sw.draw_sweep_chart(bare, "no ideals")
+    assert fig.axes[0].get_title(loc="left") == "time against N"
+    assert not [line for line in fig.axes[0].get_lines() if line.get_linestyle() == ":"]
+    __import__("matplotlib.pyplot").pyplot.close(fig)
+
+
+def test_a_sweep_of_one_model_says_so(sweeps):
+    alone = {"sequential": sweeps[0][2]["sequential"]}
+    fig = sw.draw_sweep_chart(alone, "t")
+    assert "only sequential was run at several task counts" in fig._suptitle.get_text()
+    assert sw.sweep_reading(alone).startswith("only sequential was swept; sequential time ∝ N^")
+    __import__("matplotlib.pyplot").pyplot.close(fig)
