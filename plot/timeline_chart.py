@@ -99,8 +99,10 @@ def _relative(batch: float, median: float) -> str:
 
 
 def time_range(lo: float, hi: float) -> str:
-    """`20.4–31.1 ms`; `950 µs–1.2 ms` across units."""
+    """`20.4–31.1 ms`; `950 µs–1.2 ms` across units; `402 ms each` when they read alike."""
     a, b = format_time(lo), format_time(hi)
+    if a == b:
+        return f"{a} each"
     if a.split(" ")[1] == b.split(" ")[1]:
         return f"{a.split(' ')[0]}–{b}"
     return f"{a}–{b}"

@@ -155,3 +155,9 @@ def test_a_group_only_one_machine_has_is_not_the_headline(tmp_path):
     second = rl.load_report(str(write_report(tmp_path / "b.json", data)))
     assert tc.headline_groups(first)[0].params["scale"] == 1  # the larger group, alone
     assert tc.headline_groups(first, [first, second])[0].params["scale"] == 100  # the one both have
+
+
+def test_time_ranges_read_naturally():
+    assert tc.time_range(0.0204, 0.0311) == "20.4–31.1 ms"
+    assert tc.time_range(950e-6, 1.2e-3) == "950 µs–1.2 ms"
+    assert tc.time_range(0.4021, 0.4023) == "402 ms each"
