@@ -112,7 +112,8 @@ def draw_cpython_chart(py_report, cpp_report, cpp_group, py_group, title: str):
                                      gridspec_kw={"width_ratios": [1.25, 1.0]})
 
     # Speedup over the language's own sequential entry.
-    top = max([e.speedup for e in entries if e is not None and e.speedup is not None] + [r.context.get("usable_cpus") or 1 for r in (py_report, cpp_report)] + [1.0])
+    top = max([e.speedup for e in entries if e is not None and e.speedup is not None]
+              + [r.context.get("usable_cpus") or 1 for r in (py_report, cpp_report)] + [1.0])
     for y, e, colour in zip(ys, entries, colours):
         if e is None:
             ax_s.annotate("not measured", xy=(0, y), xytext=(4, 0), textcoords="offset points",
