@@ -1,11 +1,11 @@
 #include "cli_options.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
+#include <map>
 #include <set>
 
+#include "benchmark_flags.hpp"
+#include "cli_values.hpp"
 #include "machine_info.hpp"
 #include "number_format.hpp"
 
@@ -14,34 +14,6 @@ namespace {
 
 const std::vector<std::string> known_suites{"quick", "default", "full", "scale"};
 const std::vector<std::string> known_workloads{"cpu", "sleep", "sleep-shapes", "http", "startup", "empty", "shared", "pipeline", "messaging", "fork-cost"};
-
-// Google Benchmark 1.7.1's flags that concbench passes through.
-const std::set<std::string> passed_benchmark_flags{
-    "benchmark_filter",         "benchmark_min_time",
-    "benchmark_repetitions",    "benchmark_enable_random_interleaving",
-    "benchmark_report_aggregates_only", "benchmark_display_aggregates_only",
-    "benchmark_color",          "benchmark_counters_tabular", "benchmark_context",
-    "benchmark_time_unit",      "benchmark_perf_counters", "v"};
-// Flags that would bypass or break concbench's report: refused with the alternative.
-const std::vector<std::pair<std::string, std::string>> refused_benchmark_flags{
-    {"benchmark_out", "concbench writes its report itself: use --out=PATH"},
-    {"benchmark_out_format", "concbench's report is always JSON: use --out=PATH"},
-    {"benchmark_format", "concbench's console output is its progress lines; the report is JSON (--out)"},
-    {"benchmark_list_tests", "use --list to see the entries a run would execute"},
-    // Google Benchmark's warm-up calls an entry's function again and again with growing
-    // iteration counts (a batch each), which concbench would count as repetitions.
-    {"benchmark_min_warmup_time", "concbench warms each entry up itself with one untimed batch: see --warm-up"},
-};
-
-// "on" / "off" (also Google Benchmark's spellings of a boolean); throws naming the flag.
-bool parse_switch(const std::string& flag, const std::optional<std::string>& value) {
-  // Google Benchmark takes a bare boolean flag as true, and any word it does not know as true too.
-  const std::string text = value.value_or("true");
-  static const std::set<std::string> yes{"on", "true", "yes", "1"}, no{"off", "false", "no", "0"};
-  if (yes.count(text)) return true;
-  if (no.count(text)) return false;
-  throw cli_error(flag + ": '" + text + "' is not one of on, off (or true, false)");
-}
 
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> parts;
@@ -61,29 +33,9 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-long long parse_whole(const std::string& flag, const std::string& text) {
-  long long value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    throw cli_error(flag + ": '" + text + "' is not a whole number");
-  }
-  return value;
-}
-
-double parse_positive(const std::string& flag, const std::string& text, double maximum, const std::string& why) {
-  char* end = nullptr;
-  const double value = text.empty() ? NAN : std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value)) {
-    throw cli_error(flag + ": '" + text + "' is not a number");
-  }
-  if (value <= 0) throw cli_error(flag + ": " + text + " must be greater than 0");
-  if (value > maximum) throw cli_error(flag + ": " + text + " is above " + format_number(maximum) + " (" + why + ")");
-  return value;
-}
-
 worker_count parse_worker_count(const std::string& text) {
   if (text == "py-default") return {python_default_workers(), "py-default"};
-  const auto value = parse_whole("--workers", text);
+  const auto value = parse_whole("--workers", text);  // one too large for a long long is above the maximum
   if (value < 1) throw cli_error("--workers: " + text + " must be at least 1");
   if (value > max_workers) {
     throw cli_error("--workers: " + text + " is above " + std::to_string(max_workers) +
@@ -124,9 +76,12 @@ cli_options parse_cli(const std::vector<std::string>& args) {
     interleaving_given = {flag, on};
     options.interleaving = on;
   };
+  // Each flag as first given: a second one would silently win over the first (none of
+  // concbench's flags, nor Google Benchmark's, adds up when repeated), so it is refused.
+  std::map<std::string, std::string> given;
   for (const auto& arg : args) {
     if (arg == "--help" || arg == "-h") {
-      options.help = true;
+      options.help = true;  // harmless twice: it prints the same text
       continue;
     }
     if (arg.rfind("--", 0) != 0) throw cli_error("unexpected argument '" + arg + "' (flags start with --)");
@@ -134,7 +89,9 @@ cli_options parse_cli(const std::vector<std::string>& args) {
     const std::string flag = arg.substr(0, equals);
     const std::optional<std::string> value =
         equals == std::string::npos ? std::nullopt : std::optional<std::string>(arg.substr(equals + 1));
-    const std::string bare = flag.substr(2);
+    if (const auto [first, inserted] = given.emplace(flag, arg); !inserted) {
+      throw cli_error(flag + " is given twice ('" + first->second + "', then '" + arg + "'): give it once");
+    }
 
     if (flag == "--suite") {
       options.suite = require_value(flag, value);
@@ -165,8 +122,12 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         return parse_positive(flag, text, max_cpu_scale, "one batch would take minutes per model");
       });
     } else if (flag == "--time-scale") {
-      options.time_scale =
-          parse_positive(flag, require_value(flag, value), max_time_scale, "one batch would take minutes per model");
+      const auto text = require_value(flag, value);
+      options.time_scale = parse_positive(flag, text, max_time_scale, "one batch would take minutes per model");
+      if (options.time_scale < min_time_scale) {
+        throw cli_error(flag + ": " + text + " is below " + format_number(min_time_scale) +
+                        " (a 1 ms sleep would last less than a microsecond, shorter than a sleep can be timed)");
+      }
     } else if (flag == "--http-url") {
       const auto url = require_value(flag, value);
       if (url.rfind("http://", 0) != 0) throw cli_error(flag + ": '" + url + "' is not an http:// URL");
@@ -176,17 +137,24 @@ cli_options parse_cli(const std::vector<std::string>& args) {
         if (text == "all") return std::size_t{0};  // every task in flight, as K:all in names
         const auto k = parse_whole(flag, text);
         if (k < 1) throw cli_error(flag + ": " + text + " must be at least 1");
-        if (k > 100'000) throw cli_error(flag + ": " + text + " is above 100000");
+        if (k > max_http_tasks) throw cli_error(flag + ": " + text + " is above " + std::to_string(max_http_tasks));
         return static_cast<std::size_t>(k);
       });
     } else if (flag == "--http-tasks") {
-      const auto tasks = parse_whole(flag, require_value(flag, value));
-      if (tasks < 1) throw cli_error(flag + ": " + std::to_string(tasks) + " must be at least 1");
-      if (tasks > 100'000) throw cli_error(flag + ": " + std::to_string(tasks) + " is above 100000");
+      const auto text = require_value(flag, value);
+      const auto tasks = parse_whole(flag, text);
+      if (tasks < 1) throw cli_error(flag + ": " + text + " must be at least 1");
+      if (tasks > max_http_tasks) throw cli_error(flag + ": " + text + " is above " + std::to_string(max_http_tasks));
       options.http_tasks = static_cast<int>(tasks);
     } else if (flag == "--http-delay-ms") {
+      // 0 in any spelling (0.0, 0e3) is no delay; -0 too.
       const auto text = require_value(flag, value);
-      options.http_delay_ms = text == "0" ? 0.0 : parse_positive(flag, text, 60'000, "a minute per request");
+      const double delay = parse_number(flag, text);
+      if (delay < 0) throw cli_error(flag + ": " + text + " must be 0 (no delay) or more");
+      if (delay > max_http_delay_option_ms) {
+        throw cli_error(flag + ": " + text + " is above " + format_number(max_http_delay_option_ms) + " (a minute per request)");
+      }
+      options.http_delay_ms = delay == 0 ? 0.0 : delay;
     } else if (flag == "--http-timeout-ms") {
       options.http_timeout_ms = parse_positive(flag, require_value(flag, value), 3'600'000, "an hour per request");
     } else if (flag == "--task-timeout-ms") {
@@ -196,6 +164,7 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       if (limit > max_task_timeout_ms) throw cli_error(flag + ": " + text + " is above a day");
       options.task_timeout_ms = limit;
     } else if (flag == "--out") {
+      // Whether a file can be written there is checked by main (check_report_destination).
       options.out = require_value(flag, value);
     } else if (flag == "--interleaving" || flag == "--warm-up") {
       if (!value) throw cli_error(flag + " needs a value: " + flag + "=on or " + flag + "=off");
@@ -207,34 +176,7 @@ cli_options parse_cli(const std::vector<std::string>& args) {
     } else if (flag == "--list") {
       if (value) throw cli_error("--list takes no value");
       options.list = true;
-    } else if (passed_benchmark_flags.count(bare)) {
-      if (bare == "benchmark_repetitions") {
-        const auto repetitions = parse_whole(flag, require_value(flag, value));
-        if (repetitions < 1) throw cli_error(flag + ": must be at least 1");
-        options.repetitions_given = true;
-        options.repetitions_value = static_cast<int>(std::min<long long>(repetitions, 1'000'000));
-      }
-      if (bare == "benchmark_time_unit") {
-        const auto unit = require_value(flag, value);
-        if (unit != "ns" && unit != "us" && unit != "ms" && unit != "s") {
-          throw cli_error(flag + ": '" + unit + "' is not one of ns, us, ms, s");
-        }
-      }
-      if (bare == "benchmark_enable_random_interleaving") {
-        // concbench passes its own decision on (cli_options::interleaving), not this flag.
-        set_interleaving(flag, parse_switch(flag, value));
-        continue;
-      }
-      if (bare == "benchmark_color") {
-        const auto color = value.value_or("true");
-        static const std::set<std::string> colors{"auto", "true", "false", "yes", "no", "1", "0"};
-        if (!colors.count(color)) throw cli_error(flag + ": '" + color + "' is not one of auto, true, false");
-      }
-      options.benchmark_flags.push_back(arg);
-    } else {
-      for (const auto& [name, why] : refused_benchmark_flags) {
-        if (bare == name) throw cli_error(flag + " is not supported: " + why);
-      }
+    } else if (!apply_benchmark_flag(flag, value, options, set_interleaving)) {
       throw cli_error("unknown flag '" + flag + "' (see --help)");
     }
   }
@@ -298,7 +240,7 @@ Usage: concbench [flags] [Google Benchmark flags]
                           also run one process per task (pool:per-task, W:all); also the W
                           of the startup entries
   --cpu-scale=LIST        each cpu task counts n x 1,000,000 x scale (0.01 ... 1000)
-  --time-scale=X          every sleep and server delay lasts its length x X (e.g. 0.1)
+  --time-scale=X          every sleep and server delay lasts its length x X (0.001 ... 100)
   --http-url=URL          fetch from this server instead of starting concbench's own on
                           127.0.0.1 (e.g. one started with `concbench serve` on another machine)
   --http-inflight=LIST    K, the requests a coroutine batch keeps in flight, e.g. 8,32,all
@@ -327,15 +269,26 @@ Usage: concbench [flags] [Google Benchmark flags]
                           within its own length). Start-up entries always start once untimed
                           before each sample. off: none (warm pools keep their batch)
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
-                          timeline file is written beside it as <name>.timelines.json
+                          timeline file is written beside it as <name>.timelines.json. Both
+                          must be regular files or not exist yet (not a directory, a device
+                          or a fifo), in a directory that exists and is writable
   --list                  print the entries the run would execute, and its estimated time
   --help                  this text
 
-Google Benchmark's own flags pass through, e.g. --benchmark_filter=REGEX,
---benchmark_repetitions=N (default 5 per entry, 10 in full),
---benchmark_enable_random_interleaving=false (as --interleaving=off).
---benchmark_out and --benchmark_format are refused: concbench writes its report itself;
---benchmark_min_warmup_time too: see --warm-up.
+Google Benchmark's own flags, each checked before anything runs:
+  --benchmark_filter=REGEX                only the entries it matches (--list shows them; one
+                                          that matches none is refused)
+  --benchmark_repetitions=N               default 5 per entry, 10 in full
+  --benchmark_enable_random_interleaving=true|false   as --interleaving=on|off
+  --benchmark_context=KEY=VALUE[,...]     recorded in the report's context (benchmark_context)
+  --v=N                                   Google Benchmark's own log level, on stderr
+Refused, because concbench does it itself or they have no effect on its output:
+--benchmark_out, --benchmark_out_format, --benchmark_format (use --out), --benchmark_list_tests
+(use --list), --benchmark_min_warmup_time (see --warm-up), --benchmark_min_time (every entry
+runs a fixed number of batches), --benchmark_report_aggregates_only and
+--benchmark_display_aggregates_only (the report keeps every repetition),
+--benchmark_perf_counters, --benchmark_color, --benchmark_counters_tabular,
+--benchmark_time_unit. A flag may be given once.
 
 Test-only: the `fault` workload (a task that throws, returns a wrong result or kills its
 process on purpose) and a seam that makes the OS "refuse" threads and processes exist for

@@ -2,6 +2,7 @@
 // concbench's command line. Parsed and validated completely before Google Benchmark sees
 // anything (its Initialize() exits 0 on --help and on some bad flags: PITFALLS.md).
 
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -44,6 +45,8 @@ struct cli_options {
   bool help = false;
   bool list = false;
   std::vector<std::string> benchmark_flags;  // Google Benchmark's own, passed through
+  // --benchmark_context's key=value pairs, recorded in the report's context (benchmark_flags.hpp).
+  std::map<std::string, std::string> benchmark_context;
   bool repetitions_given = false;            // --benchmark_repetitions was passed
   int repetitions_value = 0;                 // its value (for --list's estimate)
   // Repetitions of different entries in a random order (--interleaving, or Google Benchmark's
@@ -54,7 +57,8 @@ struct cli_options {
   bool warm_up = true;
 };
 
-// Throws cli_error with a one-line message naming the flag and what is wrong.
+// Throws cli_error with a one-line message naming the flag and what is wrong: a bad value, an
+// unknown flag, a flag given twice. Reads no file and starts nothing (the fuzz target calls it).
 cli_options parse_cli(const std::vector<std::string>& args);
 
 std::string help_text();
@@ -62,6 +66,12 @@ std::string help_text();
 inline constexpr int max_workers = 10'000;  // pid_max is system-wide here (PITFALLS.md)
 inline constexpr double max_cpu_scale = 1'000;
 inline constexpr double max_time_scale = 100;
+// At 0.001 the suites' shortest wait (the http server's 5 ms delay) lasts 5 us; far below, a
+// 1 ms sleep would last under a microsecond, which no sleep or clock here resolves.
+inline constexpr double min_time_scale = 0.001;
+inline constexpr int max_http_tasks = 100'000;                // N of an http batch, and K
+inline constexpr double max_http_delay_option_ms = 60'000;    // --http-delay-ms: a minute per request
+inline constexpr int max_repetitions = 1'000'000;             // --benchmark_repetitions
 inline constexpr long long max_task_timeout_ms = 24LL * 3600 * 1000;
 // A run whose --list estimate is longer than this is refused as a mistake (a scale, a count).
 inline constexpr double max_run_seconds = 24.0 * 3600;

@@ -4,6 +4,8 @@
 #include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <set>
@@ -47,13 +49,110 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_EQ(error_of({"stray"}), "unexpected argument 'stray' (flags start with --)");
   EXPECT_NE(error_of({"--benchmark_out=x.json"}).find("use --out=PATH"), std::string::npos);
   EXPECT_NE(error_of({"--benchmark_format=csv"}).find("not supported"), std::string::npos);
-  EXPECT_NE(error_of({"--benchmark_time_unit=days"}).find("'days'"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_time_unit=us"}).find("not supported"), std::string::npos);
   EXPECT_NE(error_of({"--benchmark_repetitions=0"}).find("at least 1"), std::string::npos);
   EXPECT_NE(error_of({"--benchmark_nonsense=1"}).find("unknown flag"), std::string::npos);
   EXPECT_EQ(error_of({"--task-timeout-ms=-1"}), "--task-timeout-ms: -1 must be 0 (no time-out) or more");
   EXPECT_EQ(error_of({"--task-timeout-ms=1.5"}), "--task-timeout-ms: '1.5' is not a whole number");
   EXPECT_EQ(error_of({"--task-timeout-ms=86400001"}), "--task-timeout-ms: 86400001 is above a day");
   EXPECT_EQ(error_of({"--task-timeout-ms"}), "--task-timeout-ms needs a value, e.g. --task-timeout-ms=...");
+}
+
+TEST(Cli, NumbersOutOfRangeAreNamedAsSuch) {
+  // Too large even for a long long: still out of range, not "not a whole number".
+  EXPECT_EQ(error_of({"--workers=99999999999999999999"}),
+            "--workers: 99999999999999999999 is above 10000 (threads and processes are limited system-wide on "
+            "this machine)");
+  EXPECT_EQ(error_of({"--workers=-99999999999999999999"}), "--workers: -99999999999999999999 must be at least 1");
+  EXPECT_EQ(error_of({"--http-tasks=99999999999999999999"}), "--http-tasks: 99999999999999999999 is above 100000");
+  EXPECT_EQ(error_of({"--task-timeout-ms=99999999999999999999"}),
+            "--task-timeout-ms: 99999999999999999999 is above a day");
+  EXPECT_NE(error_of({"--cpu-scale=1e999"}).find("--cpu-scale: 1e999 is above 1000"), std::string::npos);
+  EXPECT_EQ(error_of({"--benchmark_repetitions=99999999999999999999"}),
+            "--benchmark_repetitions: 99999999999999999999 is above 1000000");
+}
+
+TEST(Cli, AnHttpDelayOfZeroIsAcceptedInAnySpelling) {
+  for (const std::string zero : {"0", "0.0", "0e3", "-0", "0.000"}) {
+    const auto options = parse_cli({"--http-delay-ms=" + zero});
+    ASSERT_TRUE(options.http_delay_ms) << zero;
+    EXPECT_EQ(*options.http_delay_ms, 0.0) << zero;
+    EXPECT_FALSE(std::signbit(*options.http_delay_ms)) << zero;
+  }
+  EXPECT_EQ(*parse_cli({"--http-delay-ms=2.5"}).http_delay_ms, 2.5);
+  EXPECT_EQ(error_of({"--http-delay-ms=-1"}), "--http-delay-ms: -1 must be 0 (no delay) or more");
+  EXPECT_EQ(error_of({"--http-delay-ms=zero"}), "--http-delay-ms: 'zero' is not a number");
+  EXPECT_NE(error_of({"--http-delay-ms=60001"}).find("is above 60000"), std::string::npos);
+}
+
+TEST(Cli, TheTimeScaleHasALowerBound) {
+  EXPECT_EQ(error_of({"--time-scale=1e-300"}),
+            "--time-scale: 1e-300 is below 0.001 (a 1 ms sleep would last less than a microsecond, shorter than a "
+            "sleep can be timed)");
+  EXPECT_NE(error_of({"--time-scale=0.0009"}).find("is below 0.001"), std::string::npos);
+  EXPECT_EQ(error_of({"--time-scale=0"}), "--time-scale: 0 must be greater than 0");
+  EXPECT_DOUBLE_EQ(parse_cli({"--time-scale=0.001"}).time_scale, 0.001);
+  // The suites' plans accept the smallest scale (sleep and http refuse a non-positive one).
+  EXPECT_FALSE(plan_suite(parse_cli({"--suite=quick", "--time-scale=0.001"})).empty());
+}
+
+TEST(Cli, AFlagGivenTwiceIsRefused) {
+  EXPECT_EQ(error_of({"--suite=quick", "--suite=full"}),
+            "--suite is given twice ('--suite=quick', then '--suite=full'): give it once");
+  EXPECT_EQ(error_of({"--out=a.json", "--out=b.json"}),
+            "--out is given twice ('--out=a.json', then '--out=b.json'): give it once");
+  EXPECT_NE(error_of({"--list", "--list"}).find("--list is given twice"), std::string::npos);
+  EXPECT_NE(error_of({"--warm-up=on", "--warm-up=on"}).find("--warm-up is given twice"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_filter=cpu", "--benchmark_filter=sleep"}).find("--benchmark_filter is given twice"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_repetitions=2", "--benchmark_repetitions=3"}).find("given twice"),
+            std::string::npos);
+  // --help prints the same text however often it is asked for.
+  EXPECT_TRUE(parse_cli({"--help", "-h", "--help"}).help);
+}
+
+TEST(Cli, GoogleBenchmarkFlagsAreCheckedBeforeAnythingRuns) {
+  // Refused with the reason: no effect in concbench, or they break its run.
+  EXPECT_NE(error_of({"--benchmark_min_time=0.5"}).find("--benchmark_min_time is not supported: every entry runs a "
+                                                        "fixed number of batches"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_min_time=abc"}).find("not supported"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_report_aggregates_only=true"}).find("keeps every repetition"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_display_aggregates_only"}).find("not supported"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_perf_counters=CYCLES"}).find("Google Benchmark aborts"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_counters_tabular=maybe"}).find("not supported"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_color=auto"}).find("not supported"), std::string::npos);
+  // Values Google Benchmark would only find bad after calibration.
+  EXPECT_EQ(error_of({"--v=abc"}), "--v: 'abc' is not a whole number");
+  EXPECT_EQ(error_of({"--v=-1"}), "--v: -1 must be 0 or more");
+  EXPECT_NE(error_of({"--v=99999999999"}).find("--v: 99999999999 is out of range"), std::string::npos);
+  EXPECT_EQ(error_of({"--v"}), "--v needs a value, e.g. --v=...");
+  EXPECT_EQ(error_of({"--benchmark_filter"}), "--benchmark_filter needs a value, e.g. --benchmark_filter=...");
+  EXPECT_EQ(error_of({"--benchmark_repetitions=x"}), "--benchmark_repetitions: 'x' is not a whole number");
+  EXPECT_EQ(error_of({"--benchmark_context=x"}),
+            "--benchmark_context: 'x' is not key=value (the value is key=value[,key=value...])");
+  EXPECT_NE(error_of({"--benchmark_context=a=1,=2"}).find("'=2' is not key=value"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_context=a=1,b"}).find("'b' is not key=value"), std::string::npos);
+  EXPECT_NE(error_of({"--benchmark_context=a=1=2"}).find("'a=1=2' is not key=value"), std::string::npos);
+  EXPECT_EQ(error_of({"--benchmark_context=a=1,a=2"}), "--benchmark_context: key 'a' is given twice");
+  EXPECT_EQ(error_of({"--benchmark_enable_random_interleaving=maybe"}),
+            "--benchmark_enable_random_interleaving: 'maybe' is not one of on, off (or true, false, yes, no, 1, 0)");
+  // Accepted: passed through as given, or kept by concbench.
+  const auto options = parse_cli({"--v=2", "--benchmark_filter=cpu/", "--benchmark_context=machine=vm1,run=a",
+                                  "--benchmark_enable_random_interleaving=NO"});
+  EXPECT_EQ(options.benchmark_flags, (std::vector<std::string>{"--v=2", "--benchmark_filter=cpu/"}));
+  EXPECT_EQ(options.benchmark_context, (std::map<std::string, std::string>{{"machine", "vm1"}, {"run", "a"}}));
+  EXPECT_FALSE(options.interleaving);
+  EXPECT_EQ(parse_cli({"--benchmark_context=empty="}).benchmark_context.at("empty"), "");
+}
+
+TEST(Cli, TheHelpSaysWhichGoogleBenchmarkFlagsAreRefused) {
+  const auto help = help_text();
+  for (const std::string flag : {"--benchmark_min_time", "--benchmark_report_aggregates_only",
+                                 "--benchmark_display_aggregates_only", "--benchmark_perf_counters",
+                                 "--benchmark_context=KEY=VALUE", "--v=N"}) {
+    EXPECT_NE(help.find(flag), std::string::npos) << flag;
+  }
 }
 
 TEST(Cli, InterleavingAndWarmUpAreOnUnlessTurnedOff) {
@@ -70,11 +169,11 @@ TEST(Cli, InterleavingAndWarmUpAreOnUnlessTurnedOff) {
 }
 
 TEST(Cli, BadSwitchesAreNamed) {
-  EXPECT_EQ(error_of({"--warm-up=maybe"}), "--warm-up: 'maybe' is not one of on, off (or true, false)");
+  EXPECT_EQ(error_of({"--warm-up=maybe"}), "--warm-up: 'maybe' is not one of on, off (or true, false, yes, no, 1, 0)");
   EXPECT_EQ(error_of({"--interleaving"}), "--interleaving needs a value: --interleaving=on or --interleaving=off");
   // Google Benchmark would take any word it does not know as true.
   EXPECT_EQ(error_of({"--benchmark_enable_random_interleaving=banana"}),
-            "--benchmark_enable_random_interleaving: 'banana' is not one of on, off (or true, false)");
+            "--benchmark_enable_random_interleaving: 'banana' is not one of on, off (or true, false, yes, no, 1, 0)");
   EXPECT_EQ(error_of({"--interleaving=on", "--benchmark_enable_random_interleaving=false"}),
             "--benchmark_enable_random_interleaving contradicts --interleaving given before it");
   EXPECT_NE(error_of({"--benchmark_min_warmup_time=0.5"}).find("see --warm-up"), std::string::npos);
@@ -357,7 +456,7 @@ TEST(Suites, HttpTasksAndDelayReplaceTheSuites) {
   ASSERT_EQ(plans.size(), 1u);
   EXPECT_EQ(entry_name(plans[0]), "http/sequential/N:1000/delay_ms:20/bytes:1024");
   EXPECT_EQ(error_of({"--http-tasks=0"}), "--http-tasks: 0 must be at least 1");
-  EXPECT_EQ(error_of({"--http-delay-ms=-1"}), "--http-delay-ms: -1 must be greater than 0");
+  EXPECT_EQ(error_of({"--http-delay-ms=-1"}), "--http-delay-ms: -1 must be 0 (no delay) or more");
   EXPECT_EQ(*parse_cli({"--http-inflight=8,all"}).http_inflight, (std::vector<std::size_t>{8, 0}));
 }
 
