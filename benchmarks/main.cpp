@@ -20,7 +20,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include "atomic_file.hpp"
 #include "build_info.hpp"
 #include "calibration.hpp"
 #include "cli_options.hpp"
@@ -34,6 +33,7 @@
 #include "machine_info.hpp"
 #include "progress_display.hpp"
 #include "report_collector.hpp"
+#include "report_destination.hpp"
 #include "scenario_measurement.hpp"
 #include "scenario_suite.hpp"
 #include "startup_measurement.hpp"
@@ -267,9 +267,9 @@ int main(int argc, char** argv) {
   const std::filesystem::path report_path = options.out ? std::filesystem::path(*options.out) : default_report_path();
   try {
     if (!options.out) std::filesystem::create_directories(report_path.parent_path());
-    check_writable(report_path);
+    check_report_destination(report_path);
   } catch (const std::exception& e) {
-    std::cerr << "concbench: --out: cannot write the report " << report_path << ": " << e.what() << "\n";
+    std::cerr << "concbench: --out: " << e.what() << "\n";
     return 2;
   }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace concbench {
 namespace {
@@ -19,6 +20,14 @@ std::filesystem::path temporary_beside(const std::filesystem::path& path) {
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  // rename() replaces whatever entry `path` names: a device node or a fifo would be destroyed
+  // (as root, /dev/null). A symbolic link is replaced itself, never what it points at.
+  std::error_code ignored;
+  const auto existing = std::filesystem::symlink_status(path, ignored).type();
+  if (existing != std::filesystem::file_type::not_found && existing != std::filesystem::file_type::none &&
+      existing != std::filesystem::file_type::regular && existing != std::filesystem::file_type::symlink) {
+    throw std::runtime_error("will not replace " + path.string() + ": it exists and is not a regular file");
+  }
   const auto temporary = temporary_beside(path);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);

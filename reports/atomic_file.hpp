@@ -7,7 +7,8 @@
 
 namespace concbench {
 
-// Throws std::runtime_error naming the path and the system's reason.
+// Throws std::runtime_error naming the path and the system's reason; refuses to replace anything
+// but a regular file or a symbolic link (a device, a fifo: rename() would destroy it).
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 // Throws std::runtime_error when a file could not be created at `path` (missing or

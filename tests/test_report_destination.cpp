@@ -1,0 +1,116 @@
+// --out is checked before a run starts: a path that names a directory, ends with '/', or is a
+// device, a fifo or a socket is refused, for the report and for the timeline file beside it,
+// and the writer itself never renames over anything but a regular file (as root, --out=/dev/null
+// once replaced the device). Fifos and directories in a temporary folder stand in for devices.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include "atomic_file.hpp"
+#include "report_destination.hpp"
+
+namespace concbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ReportDestination : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("concbench-destination-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string refusal(const fs::path& path) {
+    try {
+      check_report_destination(path);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  }
+  void make_fifo(const fs::path& path) { ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0) << path; }
+  // Only the test's own files: the check leaves nothing behind.
+  std::size_t entries() const {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {}));
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ReportDestination, AFileInAWritableDirectoryIsAccepted) {
+  EXPECT_EQ(refusal(dir_ / "r.json"), "");
+  std::ofstream(dir_ / "old.json") << "{}";
+  EXPECT_EQ(refusal(dir_ / "old.json"), "") << "an earlier report is replaced";
+  EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(ReportDestination, ADirectoryIsRefusedWithAnExample) {
+  EXPECT_EQ(refusal(dir_), "the report " + dir_.string() + " is a directory (name a file, e.g. " +
+                               dir_.string() + "/r.json)");
+  EXPECT_EQ(refusal(dir_.string() + "/"), "the report " + dir_.string() +
+                                              "/ ends with '/' (name a file, e.g. " +
+                                              dir_.string() + "/r.json)");
+  EXPECT_NE(refusal(dir_ / "missing/").find("ends with '/'"), std::string::npos);
+  EXPECT_NE(refusal(dir_ / ".").find("names a directory"), std::string::npos);
+  EXPECT_NE(refusal(dir_ / "..").find("names a directory"), std::string::npos);
+  EXPECT_EQ(entries(), 0u);
+}
+
+TEST_F(ReportDestination, AFifoIsRefusedAndNotReplaced) {
+  make_fifo(dir_ / "r.json");
+  EXPECT_EQ(refusal(dir_ / "r.json"),
+            "the report " + (dir_ / "r.json").string() +
+                " exists and is a fifo: concbench would replace it with a regular file");
+  // A symbolic link to one is refused like the fifo itself.
+  fs::create_symlink(dir_ / "r.json", dir_ / "link.json");
+  EXPECT_NE(refusal(dir_ / "link.json").find("is a fifo"), std::string::npos);
+  EXPECT_TRUE(fs::is_fifo(dir_ / "r.json"));
+}
+
+TEST_F(ReportDestination, TheTimelineFileBesideTheReportIsCheckedTheSameWay) {
+  fs::create_directory(dir_ / "r.timelines.json");
+  EXPECT_EQ(refusal(dir_ / "r.json"),
+            "the timeline file " + (dir_ / "r.timelines.json").string() + " is a directory");
+  make_fifo(dir_ / "s.timelines.json");
+  EXPECT_NE(refusal(dir_ / "s.json")
+                .find("the timeline file " + (dir_ / "s.timelines.json").string() +
+                      " exists and is a fifo"),
+            std::string::npos);
+  make_fifo(dir_ / "plain.timelines.json");
+  EXPECT_NE(refusal(dir_ / "plain").find("is a fifo"), std::string::npos)
+      << "a report without .json";
+}
+
+TEST_F(ReportDestination, AMissingDirectoryIsNamed) {
+  EXPECT_NE(refusal(dir_ / "missing" / "r.json").find("does not exist"), std::string::npos);
+}
+
+TEST_F(ReportDestination, TheWriterNeverRenamesOverAFifoOrADirectory) {
+  make_fifo(dir_ / "fifo");
+  EXPECT_THROW(write_file_atomically(dir_ / "fifo", "{}"), std::runtime_error);
+  EXPECT_TRUE(fs::is_fifo(dir_ / "fifo"));
+  fs::create_directory(dir_ / "dir");
+  EXPECT_THROW(write_file_atomically(dir_ / "dir", "{}"), std::runtime_error);
+  EXPECT_TRUE(fs::is_directory(dir_ / "dir"));
+  // A symbolic link is replaced itself; what it points at is untouched.
+  std::ofstream(dir_ / "target") << "old";
+  fs::create_symlink(dir_ / "target", dir_ / "link");
+  write_file_atomically(dir_ / "link", "new");
+  EXPECT_FALSE(fs::is_symlink(dir_ / "link"));
+  std::string old;
+  std::ifstream(dir_ / "target") >> old;
+  EXPECT_EQ(old, "old");
+  EXPECT_EQ(entries(), 4u) << "no temporary file left";
+}
+
+}  // namespace
+}  // namespace concbench
