@@ -263,6 +263,31 @@ TEST(ServeArguments, RoundTripAndNameWhatIsWrong) {
   EXPECT_THROW(http_server(http_server_options{.delay_ms = -1}), std::invalid_argument);
 }
 
+std::string serve_refusal(const std::vector<std::string>& arguments) {
+  try {
+    parse_serve_arguments(arguments);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ServeArguments, BadValuesAreCommandLineErrorsNamingTheFlag) {
+  // Checked while parsing (exit status 2), not when the server starts (exit status 1).
+  EXPECT_EQ(serve_refusal({"--delay-ms", "-1"}), "serve: --delay-ms must be 0..600000, got -1");
+  EXPECT_EQ(serve_refusal({"--delay-ms=nan"}), "serve: --delay-ms must be 0..600000, got nan");
+  EXPECT_EQ(serve_refusal({"--body-bytes=-5"}), "serve: --body-bytes must be 0..268435456, got -5");
+  EXPECT_EQ(serve_refusal({"--threads", "0"}), "serve: --threads must be at least 1, got 0");
+  EXPECT_EQ(serve_refusal({"--idle-timeout-ms=0"}), "serve: --idle-timeout-ms must be at least 1, got 0");
+  EXPECT_EQ(serve_refusal({"--bind="}), "serve: --bind needs an address, e.g. --bind 0.0.0.0");
+  // An unknown flag is named as unknown, with or without something after it.
+  EXPECT_EQ(serve_refusal({"--bogus"}).rfind("serve: unknown option '--bogus' (--port", 0), 0u);
+  EXPECT_EQ(serve_refusal({"--bogus", "1"}).rfind("serve: unknown option '--bogus'", 0), 0u);
+  EXPECT_EQ(serve_refusal({"--port"}), "serve: --port needs a value");
+  EXPECT_EQ(serve_refusal({"stray"}), "serve: unexpected argument 'stray'");
+  EXPECT_EQ(parse_serve_arguments(std::vector<std::string>{"--delay-ms", "0"}).delay_ms, 0.0);
+}
+
 TEST(HttpWorkload, NamesParamsAndRebuildsFromThem) {
   const http_workload work("http://127.0.0.1:9/base", 1000, 20, 1024, 500);
   const std::vector<std::pair<std::string, std::string>> keys{

@@ -6,11 +6,15 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
+#include "http_target.hpp"
+#include "number_format.hpp"
 #include "open_file_limit.hpp"
 
 namespace concbench {
@@ -29,6 +33,8 @@ number parse_value(const std::string& flag, const std::string& text) {
 }  // namespace
 
 serve_options parse_serve_arguments(std::span<const std::string> arguments) {
+  static const std::set<std::string> valued{"--port", "--delay-ms", "--body-bytes", "--bind", "--idle-timeout-ms",
+                                            "--threads"};
   serve_options options;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     std::string flag = arguments[i];
@@ -40,36 +46,53 @@ serve_options parse_serve_arguments(std::span<const std::string> arguments) {
       options.stop_on_stdin_eof = true;
       continue;
     }
-    std::string value;
+    std::optional<std::string> value;
     if (const auto equals = flag.find('='); equals != std::string::npos) {
       value = flag.substr(equals + 1);
       flag.resize(equals);
-    } else if (flag.starts_with("--") && i + 1 < arguments.size()) {
-      value = arguments[++i];
-    } else {
-      throw std::invalid_argument(flag.starts_with("--")
-                                      ? "serve: " + flag + " needs a value"
-                                      : "serve: unexpected argument '" + flag + "'");
     }
-    if (flag == "--port") {
-      const auto port = parse_value<unsigned>(flag, value);
-      if (port > 65535) throw std::invalid_argument("serve: --port must be 0..65535, got " + value);
-      options.port = static_cast<std::uint16_t>(port);
-    } else if (flag == "--delay-ms") {
-      options.delay_ms = parse_value<double>(flag, value);
-    } else if (flag == "--body-bytes") {
-      options.body_bytes = parse_value<std::int64_t>(flag, value);
-    } else if (flag == "--bind") {
-      options.address = value;
-    } else if (flag == "--idle-timeout-ms") {
-      options.idle_timeout_ms = parse_value<std::int64_t>(flag, value);
-    } else if (flag == "--threads") {
-      options.threads = parse_value<int>(flag, value);
-    } else {
+    if (!flag.starts_with("--")) throw std::invalid_argument("serve: unexpected argument '" + arguments[i] + "'");
+    // Known before its value is looked for: `--bogus` is an unknown option, not one without a value.
+    if (!valued.count(flag)) {
       throw std::invalid_argument(
           "serve: unknown option '" + flag +
           "' (--port, --delay-ms, --body-bytes, --bind, --close, --idle-timeout-ms, "
           "--threads, --stop-on-stdin-eof)");
+    }
+    if (!value) {
+      if (i + 1 == arguments.size()) throw std::invalid_argument("serve: " + flag + " needs a value");
+      value = arguments[++i];
+    }
+    // Each value is checked here, as http_server would, so a bad one is a command-line error
+    // (exit status 2) with the flag named, not a server that fails to start (exit status 1).
+    if (flag == "--port") {
+      const auto port = parse_value<unsigned>(flag, *value);
+      if (port > 65535) throw std::invalid_argument("serve: --port must be 0..65535, got " + *value);
+      options.port = static_cast<std::uint16_t>(port);
+    } else if (flag == "--delay-ms") {
+      options.delay_ms = parse_value<double>(flag, *value);
+      if (!(options.delay_ms >= 0) || !std::isfinite(options.delay_ms) || options.delay_ms > max_http_delay_ms) {
+        throw std::invalid_argument("serve: --delay-ms must be 0.." + format_number(max_http_delay_ms) + ", got " +
+                                    *value);
+      }
+      options.delay_ms = options.delay_ms == 0 ? 0.0 : options.delay_ms;  // -0 is no delay
+    } else if (flag == "--body-bytes") {
+      options.body_bytes = parse_value<std::int64_t>(flag, *value);
+      if (options.body_bytes < 0 || options.body_bytes > max_http_body_bytes) {
+        throw std::invalid_argument("serve: --body-bytes must be 0.." + std::to_string(max_http_body_bytes) +
+                                    ", got " + *value);
+      }
+    } else if (flag == "--bind") {
+      if (value->empty()) throw std::invalid_argument("serve: --bind needs an address, e.g. --bind 0.0.0.0");
+      options.address = *value;
+    } else if (flag == "--idle-timeout-ms") {
+      options.idle_timeout_ms = parse_value<std::int64_t>(flag, *value);
+      if (options.idle_timeout_ms < 1) {
+        throw std::invalid_argument("serve: --idle-timeout-ms must be at least 1, got " + *value);
+      }
+    } else if (flag == "--threads") {
+      options.threads = parse_value<int>(flag, *value);
+      if (options.threads < 1) throw std::invalid_argument("serve: --threads must be at least 1, got " + *value);
     }
   }
   return options;
