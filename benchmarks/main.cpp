@@ -230,7 +230,7 @@ int main(int argc, char** argv) {
     std::cerr << "concbench: --benchmark_filter: '" << filter << "' is not a valid regular expression\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "concbench: " << e.what() << "\nRun 'concbench --help' for usage.\n";
+    std::cerr << "concbench: " << e.what() << "\n";
     return 2;
   }
   // Unless the user passed --benchmark_repetitions.
@@ -247,6 +247,13 @@ int main(int argc, char** argv) {
         build_entries(plans, nominal_constants(cpus), registry, filter, options.task_timeout_ms, options.warm_up);
     const auto startups = build_startup_entries(startup_plans, registry, filter);
     const auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.warm_up);
+    // A filter that selects nothing would calibrate, run nothing and write no report.
+    if (entries.empty() && startups.empty() && scenarios.empty()) {
+      const std::size_t planned = plans.size() + startup_plans.size() + scenario_plans.size();
+      std::cerr << "concbench: --benchmark_filter=" << filter << " matches none of the " << planned
+                << " entries of this run (--list without the filter names them)\n";
+      return 2;
+    }
     const double seconds = estimated_seconds(entries, startups, scenarios, repetitions);
     if (seconds > max_run_seconds) {
       std::cerr << "concbench: this run would take about " << format_duration_ns(seconds * 1e9)
@@ -371,6 +378,7 @@ int main(int argc, char** argv) {
   // run_position records the order instead.
   context["interleaving"] = {{"enabled", options.interleaving}, {"seed", nullptr}};
   context["warm_up"] = {{"enabled", options.warm_up}, {"max_batch_ns", max_untimed_batch_ns}};
+  if (!options.benchmark_context.empty()) context["benchmark_context"] = options.benchmark_context;
   context.update(environment.start_context());
 
   const std::size_t entry_count = entries.size() + startups.size() + scenarios.size();
