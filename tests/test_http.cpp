@@ -336,6 +336,12 @@ TEST(HttpWorkload, BlockingResultsAreExactAndReuseOneConnection) {
   expect_all_verified(work, work.make_batch(), run_blocking_batch(work));
   // One thread, keep-alive: every request went over the same connection.
   EXPECT_EQ(server.server().connections_accepted(), 1u);
+  // The server counts a response once its write has completed, which its loop may learn a
+  // moment after the client has read the last byte: wait for the count, briefly.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server.server().responses_sent() < 6u && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   EXPECT_EQ(server.server().responses_sent(), 6u);
 }
 
