@@ -80,8 +80,13 @@ std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measu
   std::map<std::string, double> seconds;
   for (const auto& entry : entries) {
     const double batch_ns = std::max(entry.metadata->ideal_ns, 1e5);
+    // Untimed batches take wall time too: the warm-up, a warm pool's batch before every
+    // repetition, and the probe batch after the last one (entry_measurement.hpp).
+    const bool warm_pool = entry.plan.settings.pool == pool_mode::warm && uses_pool(entry.plan.settings.model);
+    const double untimed_batches = (warms_up(entry) ? 1 : 0) + (warm_pool ? repetitions : 0) +
+                                   (entry.metadata->ideal_ns < max_untimed_batch_ns ? 1 : 0);
     seconds[entry.metadata->name] =
-        (batch_ns * iterations_per_sample(*entry.plan.work) * repetitions + (warms_up(entry) ? batch_ns : 0)) / 1e9;
+        (batch_ns * (iterations_per_sample(*entry.plan.work) * repetitions + untimed_batches)) / 1e9;
   }
   // A start-up's ideal is measured by the run itself; a sample lasts about 50 ms, and stopping
   // the workers after each start about as long again.
@@ -382,7 +387,8 @@ int main(int argc, char** argv) {
   context.update(environment.start_context());
 
   const std::size_t entry_count = entries.size() + startups.size() + scenarios.size();
-  std::cout << "concbench: " << entry_count << " entries x " << repetitions << " repetitions"
+  std::cout << "concbench: " << entry_count << (entry_count == 1 ? " entry x " : " entries x ") << repetitions
+            << (repetitions == 1 ? " repetition" : " repetitions")
             << (options.interleaving ? " in a random order" : "") << ", about "
             << static_cast<int>(estimated_seconds(entries, startups, scenarios, repetitions) + 1)
             << " s; report: " << report_path.string() << std::endl;
