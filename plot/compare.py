@@ -217,7 +217,7 @@ def _side_problem(tag: str, e: rl.Entry) -> str:
         return f"{tag} failed: {e.error_message}"
     if not e.times_s:
         if e.median_s:
-            return (f"{tag} has aggregate rows only (--benchmark_report_aggregates_only?): "
+            return (f"{tag} has aggregate rows only, no row per repetition: "
                     "no repetition times to test")
         return f"{tag} has no successful repetition"
     if any(t <= 0 for t in e.times_s) or not e.median_s or e.median_s <= 0:
