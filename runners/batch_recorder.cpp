@@ -1,5 +1,7 @@
 #include "batch_recorder.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 #include "task_watchdog.hpp"
@@ -17,6 +19,8 @@ batch_recorder::batch_recorder(std::span<const task_spec> batch, std::string_vie
     forward_caller_stop_.emplace(caller_stop_, std::function<void()>([this] { timeout_stop_->request_stop(); }));
     running_since_ns_ = std::make_unique<std::atomic<std::int64_t>[]>(batch.size());
     overran_ = std::make_unique<std::atomic<bool>[]>(batch.size());
+    ignoring_stop_ = std::make_unique<std::atomic<bool>[]>(batch.size());
+    ignored_stop_ns_ = std::make_unique<std::atomic<std::int64_t>[]>(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) running_since_ns_[i].store(-1, std::memory_order_relaxed);
     timeout_ = watchdog->limit();
     watchdog_ = watchdog;
@@ -45,14 +49,60 @@ void batch_recorder::mark_running(std::size_t index, std::int64_t since_ns) {
   if (running_since_ns_) running_since_ns_[index].store(since_ns, std::memory_order_release);
 }
 
-void batch_recorder::mark_ended(std::size_t index) {
-  if (running_since_ns_) running_since_ns_[index].store(-1, std::memory_order_release);
+void batch_recorder::mark_ended(std::size_t index, std::int64_t end_ns) {
+  if (!running_since_ns_) return;
+  running_since_ns_[index].store(-1, std::memory_order_release);
+  if (ignoring_stop_[index].load(std::memory_order_acquire)) {
+    const std::int64_t stopped_ns = timeout_stop_ns_.load(std::memory_order_acquire);
+    ignored_stop_ns_[index].store(std::max<std::int64_t>(end_ns - stopped_ns, 0), std::memory_order_release);
+  }
+}
+
+namespace {
+
+// 1.2 s, 350 ms: how long a task went on after the stop request.
+std::string format_ignored(std::int64_t ns) {
+  char text[32];
+  if (ns >= 1'000'000'000) {
+    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ns) / 1e9);
+  } else {
+    std::snprintf(text, sizeof text, "%lld ms", static_cast<long long>(ns / 1'000'000));
+  }
+  return text;
+}
+
+constexpr const char* cannot_be_killed = "a thread cannot be killed, so concbench waited for it";
+
+}  // namespace
+
+std::string batch_recorder::describe_ignored_stop() const {
+  if (!ignoring_stop_) return "";
+  std::string text;
+  int count = 0;
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    if (!ignoring_stop_[i].load(std::memory_order_acquire)) continue;
+    if (running_since_ns_[i].load(std::memory_order_acquire) >= 0) continue;  // never ended
+    if (++count > 10) continue;
+    text += (text.empty() ? "" : ", ") + std::string("task ") + std::to_string(batch_[i].index) +
+            " ignored the stop request for " + format_ignored(ignored_stop_ns_[i].load(std::memory_order_acquire));
+  }
+  if (count == 0) return "";
+  if (count > 10) text += " and " + std::to_string(count - 10) + " more tasks";
+  return text + ": " + (count == 1 ? cannot_be_killed : "a thread cannot be killed, so concbench waited for them");
 }
 
 std::optional<std::string> batch_recorder::stopped_cause(std::size_t index) const {
+  std::string ignored;
+  if (ignoring_stop_ && ignoring_stop_[index].load(std::memory_order_acquire)) {
+    ignored = ", but it ignored the stop request for " +
+              format_ignored(ignored_stop_ns_[index].load(std::memory_order_acquire)) + ": " + cannot_be_killed;
+  }
   if (overran_ && overran_[index].load(std::memory_order_acquire)) {
     return "did not finish within the task time-out (" + std::to_string(timeout_.count()) +
-           " ms); it was stopped";
+           " ms); it was stopped" + ignored;
+  }
+  if (!ignored.empty()) {
+    return "stopped before it finished: another task of the batch exceeded the task time-out" + ignored;
   }
   if (!stop_requested()) return std::nullopt;
   if (caller_stop_.stop_requested()) return "stopped before it finished: interrupted";
@@ -68,7 +118,7 @@ void batch_recorder::task_started(std::size_t index, int worker) {
 
 void batch_recorder::task_succeeded(std::size_t index, const task_result& result) {
   outcome_.timeline[index].end_ns = since_start_ns();
-  mark_ended(index);
+  mark_ended(index, outcome_.timeline[index].end_ns);
   // A task that returns after a stop may have given up half-way: never a result.
   if (auto cause = stopped_cause(index)) {
     outcome_.tasks[index].error = describe_task(index) + ": " + *cause;
@@ -79,7 +129,7 @@ void batch_recorder::task_succeeded(std::size_t index, const task_result& result
 
 void batch_recorder::task_failed(std::size_t index, std::string_view cause) {
   if (outcome_.timeline[index].start_ns >= 0) outcome_.timeline[index].end_ns = since_start_ns();
-  mark_ended(index);
+  mark_ended(index, since_start_ns());
   const auto stopped = stopped_cause(index);
   outcome_.tasks[index].error = describe_task(index) + ": " + (stopped ? *stopped : std::string(cause));
 }
@@ -88,7 +138,7 @@ void batch_recorder::task_succeeded(std::size_t index, const task_result& result
                                     clock::time_point end) {
   outcome_.timeline[index].start_ns = offset_ns(start);
   outcome_.timeline[index].end_ns = offset_ns(end);
-  mark_ended(index);
+  mark_ended(index, outcome_.timeline[index].end_ns);
   if (auto cause = stopped_cause(index)) {
     outcome_.tasks[index].error = describe_task(index) + ": " + *cause;
     return;
@@ -100,7 +150,7 @@ void batch_recorder::task_failed(std::size_t index, std::string_view cause, cloc
                                  clock::time_point end) {
   outcome_.timeline[index].start_ns = offset_ns(start);
   outcome_.timeline[index].end_ns = offset_ns(end);
-  mark_ended(index);
+  mark_ended(index, outcome_.timeline[index].end_ns);
   const auto stopped = stopped_cause(index);
   outcome_.tasks[index].error = describe_task(index) + ": " + (stopped ? *stopped : std::string(cause));
 }
@@ -127,8 +177,15 @@ bool batch_recorder::stop_overdue_tasks(std::chrono::milliseconds limit) {
   }
   for (std::size_t k = 10; k < overdue.size(); ++k) overran_[overdue[k]].store(true, std::memory_order_release);
   if (overdue.size() > 10) names += " and " + std::to_string(overdue.size() - 10) + " more";
-  batch_failed(std::string(overdue.size() == 1 ? "task " : "tasks ") + names + " did not finish within the task time-out (" +
-               std::to_string(limit.count()) + " ms, --task-timeout-ms); the batch was stopped");
+  {
+    std::lock_guard lock(errors_mutex_);
+    timeout_error_index_ = outcome_.batch_errors.size();
+    outcome_.batch_errors.push_back(workload_name_ + " under " + model_name_ + ": " +
+                                    (overdue.size() == 1 ? "task " : "tasks ") + names +
+                                    " did not finish within the task time-out (" + std::to_string(limit.count()) +
+                                    " ms, --task-timeout-ms); the batch was stopped");
+  }
+  timeout_stop_ns_.store(since_start_ns(), std::memory_order_release);
   timeout_stop_->request_stop();
   return true;
 }
@@ -143,6 +200,21 @@ std::string batch_recorder::describe_running_tasks() const {
   std::string text = describe_task(running.front());
   if (running.size() > 1) text += " (and " + std::to_string(running.size() - 1) + " more)";
   return text;
+}
+
+std::string batch_recorder::note_tasks_ignoring_stop() {
+  if (!running_since_ns_) return "";
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    if (running_since_ns_[i].load(std::memory_order_acquire) >= 0) {
+      ignoring_stop_[i].store(true, std::memory_order_release);
+      // It may have ended in between: then it ended after the grace anyway.
+      if (running_since_ns_[i].load(std::memory_order_acquire) < 0) {
+        ignored_stop_ns_[i].store(since_start_ns() - timeout_stop_ns_.load(std::memory_order_acquire),
+                                  std::memory_order_release);
+      }
+    }
+  }
+  return describe_running_tasks();
 }
 
 std::string batch_recorder::describe_task(std::size_t index) const {
@@ -169,6 +241,13 @@ batch_outcome batch_recorder::finish() {
     watchdog_ = nullptr;
   }
   std::lock_guard lock(errors_mutex_);
+  if (const auto ignored = describe_ignored_stop(); !ignored.empty()) {
+    if (timeout_error_index_ < outcome_.batch_errors.size()) {
+      outcome_.batch_errors[timeout_error_index_] += "; " + ignored;
+    } else {
+      outcome_.batch_errors.push_back(workload_name_ + " under " + model_name_ + ": " + ignored);
+    }
+  }
   return std::move(outcome_);
 }
 

@@ -56,6 +56,11 @@ class batch_recorder {
   bool stop_overdue_tasks(std::chrono::milliseconds limit);
   // "task 3 of cpu under threads (and 1 more)", or empty when nothing runs. Thread-safe.
   std::string describe_running_tasks() const;
+  // For the watchdog, its grace after the time-out's stop gone: notes every task still running
+  // as ignoring the stop and describes them as describe_running_tasks() does. When they end,
+  // the time-out's batch error (the entry's error) says how long each ignored the stop and
+  // that a thread cannot be killed, and so does each one's own error. Thread-safe.
+  std::string note_tasks_ignoring_stop();
 
   // Runs the blocking form of task `index` on the calling thread and records everything; a
   // task is not started once the batch has been stopped.
@@ -72,7 +77,10 @@ class batch_recorder {
   std::int64_t since_start_ns() const;
   std::int64_t offset_ns(clock::time_point at) const;
   void mark_running(std::size_t index, std::int64_t since_ns);
-  void mark_ended(std::size_t index);
+  void mark_ended(std::size_t index, std::int64_t end_ns);
+  // "task 2 ignored the stop request for 1.2 s" for the tasks noted by note_tasks_ignoring_stop
+  // (only those that ended), and what that means; empty when none.
+  std::string describe_ignored_stop() const;
   // The error of a task that ended after the batch was stopped, or of one that timed out.
   std::optional<std::string> stopped_cause(std::size_t index) const;
 
@@ -89,6 +97,12 @@ class batch_recorder {
   std::optional<std::stop_callback<std::function<void()>>> forward_caller_stop_;
   std::unique_ptr<std::atomic<std::int64_t>[]> running_since_ns_;
   std::unique_ptr<std::atomic<bool>[]> overran_;
+  // When the time-out requested the stop (-1: it did not), which batch error says so, and per
+  // task whether it still ran after the watchdog's grace and then for how long after the stop.
+  std::atomic<std::int64_t> timeout_stop_ns_{-1};
+  std::size_t timeout_error_index_ = 0;
+  std::unique_ptr<std::atomic<bool>[]> ignoring_stop_;
+  std::unique_ptr<std::atomic<std::int64_t>[]> ignored_stop_ns_;
   std::chrono::milliseconds timeout_{0};
   mutable std::mutex errors_mutex_;  // batch errors come from any thread
 };

@@ -24,8 +24,11 @@ class runner {
   virtual batch_outcome run(const workload& work, std::span<const task_spec> batch, std::stop_token stop) = 0;
 
   // Stops a batch whose task runs longer than `limit` (zero: never); its watchdog thread starts
-  // here, outside every batch. Throws std::system_error when that thread cannot be started.
-  void enable_task_timeout(std::chrono::milliseconds limit);
+  // here, outside every batch. `grace`: how long stopped tasks get before they are reported as
+  // ignoring the stop (tests shorten it). Throws std::system_error when that thread cannot be
+  // started.
+  void enable_task_timeout(std::chrono::milliseconds limit,
+                           std::chrono::milliseconds grace = task_watchdog::default_stop_grace);
 
  protected:
   // For the runner's batch_recorder; null without a time-out.

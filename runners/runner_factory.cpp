@@ -12,9 +12,9 @@ namespace concbench {
 
 runner::~runner() = default;
 
-void runner::enable_task_timeout(std::chrono::milliseconds limit) {
+void runner::enable_task_timeout(std::chrono::milliseconds limit, std::chrono::milliseconds grace) {
   watchdog_.reset();
-  if (limit.count() > 0) watchdog_ = std::make_unique<task_watchdog>(limit);
+  if (limit.count() > 0) watchdog_ = std::make_unique<task_watchdog>(limit, grace);
 }
 
 namespace {

@@ -8,9 +8,11 @@
 
 namespace concbench {
 
-task_watchdog::task_watchdog(std::chrono::milliseconds limit)
+task_watchdog::task_watchdog(std::chrono::milliseconds limit, std::chrono::milliseconds grace)
     : limit_(limit),
-      period_(std::clamp<std::chrono::milliseconds>(limit / 4, std::chrono::milliseconds(1), std::chrono::seconds(1))) {
+      grace_(grace),
+      period_(std::clamp<std::chrono::milliseconds>(std::min(limit, grace) / 4, std::chrono::milliseconds(1),
+                                                    std::chrono::seconds(1))) {
   check_injected_refusal(os_resource::thread);
   thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
 }
@@ -46,11 +48,11 @@ void task_watchdog::loop(std::stop_token stop) {
       if (current_ != watched) break;
       if (stopped_at == std::chrono::steady_clock::time_point::max()) {
         if (watched->stop_overdue_tasks(limit_)) stopped_at = std::chrono::steady_clock::now();
-      } else if (!warned && std::chrono::steady_clock::now() - stopped_at > stop_grace) {
-        const auto still = watched->describe_running_tasks();
+      } else if (!warned && std::chrono::steady_clock::now() - stopped_at > grace_) {
+        const auto still = watched->note_tasks_ignoring_stop();
         if (!still.empty()) {
-          std::cerr << "\nconcbench: " << still << " still running " << stop_grace.count()
-                    << " s after the task time-out stopped the batch: a thread that ignores its stop request "
+          std::cerr << "\nconcbench: " << still << " still running " << grace_.count()
+                    << " ms after the task time-out stopped the batch: a thread that ignores its stop request "
                        "cannot be killed, so the run waits for it (Ctrl-C twice quits at once; the report on "
                        "disk stays valid)\n";
         }

@@ -83,6 +83,50 @@ TEST_P(TaskTimeout, TasksWithinTheTimeOutAreUntouched) {
 INSTANTIATE_TEST_SUITE_P(Models, TaskTimeout, ::testing::ValuesIn(in_process_models()),
                          [](const auto& info) { return info.param.label; });
 
+// A task deaf to its stop token (the test-only `ignore-stop` fault: a plain sleep_for) cannot be
+// killed: the batch waits for it, and the entry's error says so, naming the task and how long it
+// went on after the stop. The grace before it counts as ignoring the stop is shortened here.
+class IgnoredStop : public ::testing::TestWithParam<model_case> {};
+
+TEST_P(IgnoredStop, TheEntryErrorSaysTheTaskIgnoredTheStopAndWasWaitedFor) {
+  const fault_workload work(3, 2, fault_mode::ignores_stop, 1000, 1, std::chrono::milliseconds(600));
+  const auto batch = work.make_batch();
+  const auto settings = GetParam().settings;
+  auto runner = make_runner(settings);
+  runner->enable_task_timeout(std::chrono::milliseconds(50), std::chrono::milliseconds(100));
+  const auto outcome = runner->run(work, batch, {});
+  const std::string model(to_string(settings.model));
+  ASSERT_FALSE(outcome.ok());
+  const auto first = outcome.errors().front();
+  EXPECT_EQ(first.rfind("fault under " + model +
+                            ": task 2 did not finish within the task time-out (50 ms, --task-timeout-ms); the batch "
+                            "was stopped; task 2 ignored the stop request for ",
+                        0),
+            0u)
+      << first;
+  EXPECT_NE(first.find(": a thread cannot be killed, so concbench waited for it"), std::string::npos) << first;
+  EXPECT_FALSE(outcome.tasks[2].result);
+  EXPECT_NE(outcome.tasks[2].error.find("it was stopped, but it ignored the stop request for "), std::string::npos)
+      << outcome.tasks[2].error;
+}
+
+TEST_P(IgnoredStop, ATaskThatEndsWithinTheGraceIsNotSaidToIgnoreIt) {
+  const fault_workload work(2, 1, fault_mode::hangs);
+  const auto batch = work.make_batch();
+  auto runner = make_runner(GetParam().settings);
+  runner->enable_task_timeout(std::chrono::milliseconds(50), std::chrono::milliseconds(2'000));
+  const auto outcome = runner->run(work, batch, {});
+  ASSERT_FALSE(outcome.ok());
+  for (const auto& error : outcome.errors()) EXPECT_EQ(error.find("ignored the stop"), std::string::npos) << error;
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, IgnoredStop,
+                         ::testing::Values(model_case{"threads_W2", with(model_kind::threads, 2)},
+                                           model_case{"thread_per_task", with(model_kind::thread_per_task)},
+                                           model_case{"coroutines_blocking",
+                                                      with(model_kind::coroutines, 1, task_form::blocking)}),
+                         [](const auto& info) { return info.param.label; });
+
 TEST(TaskTimeout, NegativeIsRefused) {
   auto settings = with(model_kind::threads, 2);
   settings.task_timeout = std::chrono::milliseconds(-1);

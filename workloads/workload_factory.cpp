@@ -35,7 +35,9 @@ std::unique_ptr<workload> make_workload(const std::string& name, const nlohmann:
     if (name == "fault") {
       return std::make_unique<fault_workload>(params.at("tasks").get<int>(), params.at("faulty_index").get<int>(),
                                               parse_fault_mode(params.at("mode").get<std::string>()),
-                                              params.at("increments").get<std::int64_t>());
+                                              params.at("increments").get<std::int64_t>(),
+                                              params.value("fail_from_run", 1),
+                                              std::chrono::milliseconds(params.value("ignore_ms", 1000)));
     }
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument("bad params for workload '" + name + "': " + e.what());
