@@ -126,7 +126,8 @@ process_usage own_usage() {
 }  // namespace
 
 std::optional<resource_probe> probe_resources(runner& batch_runner, const workload& work,
-                                              std::span<const task_spec> batch, std::stop_token stop) {
+                                              std::span<const task_spec> batch, std::stop_token stop,
+                                              std::string* error, std::string_view model) {
   auto* pool_runner = dynamic_cast<process_pool_runner*>(&batch_runner);
   if (pool_runner) pool_runner->sample_next_batch();
   ::malloc_trim(0);  // memory the timed batches freed goes back, so this batch's shows as growth
@@ -136,7 +137,10 @@ std::optional<resource_probe> probe_resources(runner& batch_runner, const worklo
   const auto outcome = batch_runner.run(work, batch, stop);
   const auto usage_after = own_usage();
   const auto peak = own_status_bytes("VmHWM");
-  if (first_batch_error(work, batch, outcome, "the probe batch")) return std::nullopt;
+  if (auto failure = first_batch_error(work, batch, outcome, model)) {
+    if (error) *error = std::move(*failure);
+    return std::nullopt;
+  }
 
   resource_probe probe;
   if (peak_reset && peak && rss_before) {
@@ -163,6 +167,13 @@ nlohmann::json probe_fields(const resource_probe& probe) {
   return fields;
 }
 
+std::string interrupted_before(std::string_view workload, std::string_view model, int repetition) {
+  const std::string who = std::string(workload) + " under " + std::string(model);
+  if (repetition <= 1) return "interrupted: the run was stopped before " + who + " started";
+  return "interrupted: the run was stopped before this repetition of " + who +
+         " started (the entry's measured repetitions are kept)";
+}
+
 void skip_repetition(benchmark::State& state, const std::string& message) {
   for (auto _ : state) {
     state.SkipWithError(message.c_str());
@@ -187,7 +198,7 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   ++entry.repetitions_run;
   if (stop.stop_requested()) {
     entry.failed = true;
-    skip_repetition(state, entry.repetitions_run > 1 ? interrupted_before_repetition : interrupted_before_start);
+    skip_repetition(state, interrupted_before(work.name(), model, entry.repetitions_run));
     return;
   }
   std::unique_ptr<runner> batch_runner;
@@ -259,8 +270,14 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   const bool last_repetition = entry.repetitions <= 0 || entry.repetitions_run >= entry.repetitions;
   const bool affordable = entry.metadata->ideal_ns < max_untimed_batch_ns;
   if (last_repetition && affordable && !entry.failed && !stop.stop_requested()) {
-    if (const auto probe = probe_resources(*batch_runner, work, entry.batch, stop)) {
+    std::string probe_error;
+    if (const auto probe = probe_resources(*batch_runner, work, entry.batch, stop, &probe_error, model)) {
       entry.metadata->entry_figures = probe_fields(*probe);
+    } else if (!stop.stop_requested()) {
+      // A failure never vanishes: the probe's batch is the entry's too (after Ctrl-C the
+      // measured repetitions stand; the probe only loses its figures).
+      entry.failed = true;
+      state.SkipWithError(("probe batch (untimed, after the last repetition) failed: " + probe_error).c_str());
     }
   }
 }

@@ -91,9 +91,11 @@ struct resource_probe {
 };
 
 // Runs one batch of `batch` on `batch_runner` with the instrumentation around it; nullopt
-// when the batch failed. Never call it between timed samples.
+// when the batch failed, and then `error` (when given) gets the batch's first error, naming the
+// task and `model`. Never call it between timed samples.
 std::optional<resource_probe> probe_resources(runner& batch_runner, const workload& work,
-                                              std::span<const task_spec> batch, std::stop_token stop);
+                                              std::span<const task_spec> batch, std::stop_token stop,
+                                              std::string* error = nullptr, std::string_view model = "the probe batch");
 // The probe as the report's row fields: peak_rss_bytes, rss_growth_bytes, bytes_per_task,
 // workers_pss_bytes, cpu_user_ns, cpu_system_ns, voluntary_switches, involuntary_switches.
 nlohmann::json probe_fields(const resource_probe& probe);
@@ -121,12 +123,12 @@ std::chrono::milliseconds default_task_timeout(const workload& work);
 // many such entries (measured repetitions, then ones the stop reached before they started).
 void skip_repetition(benchmark::State& state, const std::string& message);
 
-// The error of an entry that the run's stop (Ctrl-C) reached before it started, and of one
-// repetition that it reached before it started when others of the entry ran (with random
-// interleaving every entry may be partly measured when the stop comes).
-inline constexpr const char* interrupted_before_start = "interrupted: the run was stopped before this entry started";
-inline constexpr const char* interrupted_before_repetition =
-    "interrupted: the run was stopped before this repetition started (the entry's measured repetitions are kept)";
+// The error of an entry that the run's stop (Ctrl-C) reached before it started (`repetition`
+// 1), and of one repetition that it reached before it started when others of the entry ran
+// (with random interleaving every entry may be partly measured when the stop comes). It names
+// the workload and the model ("interrupted: the run was stopped before cpu under threads
+// started") and starts with "interrupted" (the progress line looks for it).
+std::string interrupted_before(std::string_view workload, std::string_view model, int repetition);
 
 // The first error of a batch (a failed task, a runner failure, or a result that does not
 // verify), naming the task and the model; nullopt when every task is right.

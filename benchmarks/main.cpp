@@ -136,23 +136,27 @@ std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, 
 }
 
 std::vector<measured_startup_entry> build_startup_entries(const std::vector<startup_plan>& plans,
-                                                          entry_registry& registry, const std::string& filter) {
+                                                          entry_registry& registry, const std::string& filter,
+                                                          std::optional<long long> task_timeout_ms) {
   std::vector<measured_startup_entry> entries;
   for (const auto& plan : plans) {
     if (!selected_by(filter, entry_name(plan))) continue;
     entries.push_back({plan, registry.add(describe_entry(plan))});
+    entries.back().timeout = task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms) : default_startup_timeout;
   }
   return entries;
 }
 
 std::vector<measured_scenario_entry> build_scenario_entries(const std::vector<scenario_plan>& plans,
                                                            entry_registry& registry, const std::string& filter,
-                                                           bool warm_up) {
+                                                           std::optional<long long> task_timeout_ms, bool warm_up) {
   std::vector<measured_scenario_entry> entries;
   for (const auto& plan : plans) {
     if (!selected_by(filter, entry_name(plan))) continue;
     entries.push_back({plan, registry.add(describe_entry(plan))});
     entries.back().warm_up = warm_up;
+    entries.back().timeout =
+        task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms) : default_task_timeout(plan);
   }
   return entries;
 }
@@ -214,6 +218,11 @@ int main(int argc, char** argv) {
     std::cerr << "concbench: cannot start the fork server: " << e.what() << "\n";
     return 1;
   }
+  // Whichever way main returns (a finished run, exit status 2, an interrupted run), the fork
+  // server is told to go and reaped last, once everything that may use it has ended.
+  struct fork_server_stopper {
+    ~fork_server_stopper() { stop_fork_server(); }
+  } const stop_forks_at_exit;
   const std::vector<std::string> args(argv + 1, argv + argc);
   cli_options options;
   std::vector<entry_plan> plans;
@@ -250,8 +259,8 @@ int main(int argc, char** argv) {
     entry_registry registry;
     const auto entries =
         build_entries(plans, nominal_constants(cpus), registry, filter, options.task_timeout_ms, options.warm_up);
-    const auto startups = build_startup_entries(startup_plans, registry, filter);
-    const auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.warm_up);
+    const auto startups = build_startup_entries(startup_plans, registry, filter, options.task_timeout_ms);
+    const auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.task_timeout_ms, options.warm_up);
     // A filter that selects nothing would calibrate, run nothing and write no report.
     if (entries.empty() && startups.empty() && scenarios.empty()) {
       const std::size_t planned = plans.size() + startup_plans.size() + scenario_plans.size();
@@ -327,8 +336,8 @@ int main(int argc, char** argv) {
 
   entry_registry registry;
   auto entries = build_entries(plans, constants, registry, filter, options.task_timeout_ms, options.warm_up);
-  auto startups = build_startup_entries(startup_plans, registry, filter);
-  auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.warm_up);  // complete before
+  auto startups = build_startup_entries(startup_plans, registry, filter, options.task_timeout_ms);
+  auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.task_timeout_ms, options.warm_up);  // complete before
   const std::stop_token stop = interrupt->token();                                         // registering: the
                                                                                             // lambdas keep references
   // The console's progress comes from each repetition's end (repetition_order), so it works

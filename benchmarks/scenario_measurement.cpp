@@ -2,9 +2,13 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
+#include <system_error>
 #include <string>
 
+#include "batch_deadline.hpp"
 #include "entry_measurement.hpp"
+#include "resource_limits.hpp"
 
 namespace concbench {
 
@@ -40,6 +44,33 @@ entry_metadata describe_entry(const scenario_plan& plan) {
   return entry;
 }
 
+std::chrono::milliseconds default_task_timeout(const scenario_plan& plan) {
+  const auto ten_batches = std::chrono::milliseconds(static_cast<std::int64_t>(10 * nominal_batch_ns(plan) / 1e6));
+  return std::max<std::chrono::milliseconds>(ten_batches, std::chrono::minutes(1));
+}
+
+namespace {
+
+// "shared under threads": who an entry's own errors name.
+std::string who(const scenario_plan& plan) {
+  return plan.work->name() + " under " + std::string(to_string(plan.settings.model));
+}
+
+// One batch under the entry's time-out. A batch the time-out stopped fails saying so, whatever
+// the scenario made of the stop; one stopped by Ctrl-C names the scenario and the model.
+scenario_outcome run_batch(const scenario_plan& plan, batch_deadline& deadline, const std::stop_token& stop) {
+  auto outcome = plan.work->run(plan.settings, deadline.arm(stop));
+  const bool overran = deadline.disarm();
+  if (overran && !stop.stop_requested()) {
+    outcome.error = who(plan) + ": " + deadline.overrun_message();
+  } else if (outcome.error == stopped_error) {
+    outcome.error = "interrupted: " + who(plan) + " was stopped before its batch finished";
+  }
+  return outcome;
+}
+
+}  // namespace
+
 bool warms_up(const measured_scenario_entry& entry) {
   return entry.warm_up && nominal_batch_ns(entry.plan) < max_untimed_batch_ns;
 }
@@ -47,12 +78,20 @@ bool warms_up(const measured_scenario_entry& entry) {
 void measure_scenario_entry(benchmark::State& state, measured_scenario_entry& entry, std::stop_token stop) {
   ++entry.repetitions_run;
   if (stop.stop_requested()) {
-    skip_repetition(state, entry.repetitions_run > 1 ? interrupted_before_repetition : interrupted_before_start);
+    skip_repetition(state, interrupted_before(entry.plan.work->name(), to_string(entry.plan.settings.model),
+                                              entry.repetitions_run));
     return;
   }
   const auto& plan = entry.plan;
+  std::optional<batch_deadline> deadline;  // its thread starts here, outside the samples
+  try {
+    deadline.emplace(entry.timeout);
+  } catch (const std::system_error& e) {
+    skip_repetition(state, who(plan) + ": could not start: " + explain_refusal(e, os_resource::thread));
+    return;
+  }
   if (warms_up(entry) && entry.repetitions_run == 1) {
-    const auto warm_up = plan.work->run(plan.settings, stop);
+    const auto warm_up = run_batch(plan, *deadline, stop);
     if (!warm_up.ok()) {
       skip_repetition(state, ("warm-up batch failed: " + warm_up.error));
       return;
@@ -62,7 +101,7 @@ void measure_scenario_entry(benchmark::State& state, measured_scenario_entry& en
   std::map<std::string, double> sums;
   std::int64_t batches = 0;
   for (auto _ : state) {
-    const auto outcome = plan.work->run(plan.settings, stop);
+    const auto outcome = run_batch(plan, *deadline, stop);
     if (!outcome.ok()) {
       state.SkipWithError(outcome.error.c_str());
       break;

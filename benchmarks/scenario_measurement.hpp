@@ -6,6 +6,7 @@
 // entry's counters (lost_updates, ns_per_update, items_per_second, ...), each the mean over the
 // sample's iterations.
 
+#include <chrono>
 #include <memory>
 #include <stop_token>
 
@@ -21,7 +22,14 @@ struct measured_scenario_entry {
   std::shared_ptr<entry_metadata> metadata;
   int repetitions_run = 0;
   bool warm_up = true;  // --warm-up: one untimed batch before the first repetition (if affordable)
+  // --task-timeout-ms: a batch running longer is stopped (batch_deadline.hpp) and the entry
+  // fails saying so; zero: never.
+  std::chrono::milliseconds timeout{0};
 };
+
+// The time-out of a scenario entry when the user gave none, as default_task_timeout does for
+// a workload: ten times its nominal batch, at least a minute.
+std::chrono::milliseconds default_task_timeout(const scenario_plan& plan);
 
 // The report's fields of a scenario entry. A scenario has no ideal or bound yet (DESIGN.md
 // defines them for workloads only): both are 0, so the report carries no efficiency for it;

@@ -59,14 +59,26 @@ void measure_startup_entry(benchmark::State& state, measured_startup_entry& entr
   };
   ++entry.repetitions_run;
   if (stop.stop_requested()) {
-    skip_repetition(state, entry.repetitions_run > 1 ? interrupted_before_repetition : interrupted_before_start);
+    skip_repetition(state, interrupted_before("startup", to_string(plan.subject), entry.repetitions_run));
     return;
   }
   // One untimed start before each sample (Google Benchmark calls this once per repetition), as a
   // warm pool runs one untimed batch: the first start after another entry's (a different
   // mechanism's teardown, the binary's pages, the fork server's tables) is slower than the rest.
+  // A start lasting longer than the time-out fails the entry: its workers are stopped and reaped
+  // (the ready_workers going) before the error is reported.
+  const auto overran = [&](std::chrono::nanoseconds took) -> std::optional<std::string> {
+    if (entry.timeout.count() <= 0 || took <= entry.timeout) return std::nullopt;
+    return what() + ": the start did not finish within the time-out (" + std::to_string(entry.timeout.count()) +
+           " ms, --task-timeout-ms); its workers were stopped and reaped";
+  };
   try {
+    const auto began = std::chrono::steady_clock::now();
     start(plan).stop();
+    if (const auto error = overran(std::chrono::steady_clock::now() - began)) {
+      skip_repetition(state, *error);
+      return;
+    }
   } catch (const std::exception& e) {
     skip_repetition(state, (what() + ": " + e.what()));
     return;
@@ -76,7 +88,9 @@ void measure_startup_entry(benchmark::State& state, measured_startup_entry& entr
   std::int64_t starts = 0;
   for (auto _ : state) {
     if (stop.stop_requested()) {
-      state.SkipWithError((what() + ": interrupted: a stop was requested").c_str());
+      state.SkipWithError(("interrupted: the run was stopped during startup under " +
+                           std::string(to_string(plan.subject)) + " (" + what() + ")")
+                              .c_str());
       break;
     }
     std::optional<ready_workers> ready;
@@ -88,6 +102,11 @@ void measure_startup_entry(benchmark::State& state, measured_startup_entry& entr
     }
     if (ready->pids().size() != static_cast<std::size_t>(plan.workers)) {
       state.SkipWithError((what() + ": " + std::to_string(ready->pids().size()) + " were ready").c_str());
+      break;
+    }
+    if (const auto error = overran(ready->time_to_ready())) {
+      ready.reset();
+      state.SkipWithError(error->c_str());
       break;
     }
     state.SetIterationTime(std::chrono::duration<double>(ready->time_to_ready()).count());

@@ -5,6 +5,7 @@
 // both the manual and the process CPU time. A model's ideal and bound are its floor's median
 // in the same report (entry_metadata::ideal_entry); a floor is its own ideal.
 
+#include <chrono>
 #include <memory>
 #include <stop_token>
 
@@ -19,7 +20,15 @@ struct measured_startup_entry {
   startup_plan plan;
   std::shared_ptr<entry_metadata> metadata;
   int repetitions_run = 0;
+  // --task-timeout-ms: a start of W workers lasting longer fails the entry saying so (its
+  // workers are then stopped and reaped); zero: never. A start cannot be stopped half-way, but
+  // it never lasts long: every worker not ready within process_pool::hello_timeout is killed.
+  std::chrono::milliseconds timeout{0};
 };
+
+// The time-out of a start-up entry when the user gave none: a minute, as for a task entry
+// whose batch is short (default_task_timeout).
+inline constexpr std::chrono::milliseconds default_startup_timeout{60'000};
 
 // The report's fields of a start-up entry: workload "startup", the subject as its model,
 // W workers and tasks, params {"workers": W}, a cold pool, blocking; its ideal is its floor's.

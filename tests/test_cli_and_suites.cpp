@@ -12,6 +12,7 @@
 
 #include "cli_options.hpp"
 #include "entry_measurement.hpp"
+#include "fault_workload.hpp"
 #include "machine_info.hpp"
 #include "progress_display.hpp"
 #include "startup_measurement.hpp"
@@ -293,7 +294,7 @@ TEST(SkipRepetition, AnEntryWithMeasuredAndSkippedRepetitionsKeepsBothAndTheRunG
   // repetition's iteration count differs from the measured ones'.
   int calls = 0;
   benchmark::RegisterBenchmark("skip_repetition_test", [&calls](benchmark::State& state) {
-    if (++calls == 3) return skip_repetition(state, interrupted_before_repetition);
+    if (++calls == 3) return skip_repetition(state, interrupted_before("cpu", "threads", 3));
     for (auto _ : state) state.SetIterationTime(0.001);
   })->Iterations(2)->Repetitions(3)->UseManualTime()->ReportAggregatesOnly(false);
   collecting_reporter reporter;
@@ -305,7 +306,9 @@ TEST(SkipRepetition, AnEntryWithMeasuredAndSkippedRepetitionsKeepsBothAndTheRunG
       ++aggregates;
     } else if (row.error_occurred) {
       ++skipped;
-      EXPECT_EQ(row.error_message, interrupted_before_repetition);
+      EXPECT_EQ(row.error_message,
+                "interrupted: the run was stopped before this repetition of cpu under threads started (the entry's "
+                "measured repetitions are kept)");
     } else {
       ++measured;
     }
@@ -313,6 +316,34 @@ TEST(SkipRepetition, AnEntryWithMeasuredAndSkippedRepetitionsKeepsBothAndTheRunG
   EXPECT_EQ(measured, 2);
   EXPECT_EQ(skipped, 1);
   EXPECT_GT(aggregates, 0) << "the aggregates of the two measured repetitions";
+}
+
+TEST(ProbeBatch, AFailedProbeBatchIsTheEntrysErrorNeverDropped) {
+  // The faulty task throws from its second run on: the timed batch passes, the untimed probe
+  // batch after the last repetition fails, and that failure must be the entry's error.
+  machine_constants constants;
+  constants.ns_per_increment = {0.3};
+  run_settings settings;
+  settings.model = model_kind::threads;
+  settings.workers = 2;
+  const entry_plan plan{std::make_shared<fault_workload>(3, 1, fault_mode::throws, 1000, 2), settings, "2"};
+  auto batch = plan.work->make_batch();
+  measured_entry entry{plan, batch, std::make_shared<entry_metadata>(describe_entry(plan, batch, constants)),
+                       constants};
+  entry.repetitions = 1;
+  entry.warm_up = false;
+  benchmark::RegisterBenchmark("probe_failure_test", [&entry](benchmark::State& state) {
+    measure_entry(state, entry, {});
+  })->Iterations(1)->Repetitions(1)->UseManualTime()->ReportAggregatesOnly(false);
+  collecting_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "probe_failure_test");
+  benchmark::ClearRegisteredBenchmarks();
+  ASSERT_EQ(reporter.rows.size(), 1u);
+  EXPECT_TRUE(reporter.rows[0].error_occurred);
+  EXPECT_EQ(reporter.rows[0].error_message,
+            "probe batch (untimed, after the last repetition) failed: task 1 of fault under threads: injected failure "
+            "in task 1");
+  EXPECT_TRUE(entry.failed);
 }
 
 TEST(Cli, GoodInputIsKept) {

@@ -3,20 +3,93 @@
 // the four they always had), their grammar names, and nominal times that keep a sample of
 // cheap starts from costing seconds. Planning only: nothing runs here.
 
+#include <benchmark/benchmark.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "batch_deadline.hpp"
 #include "cli_options.hpp"
 #include "fork_cost_scenario.hpp"
+#include "scenario_measurement.hpp"
 #include "scenario_suite.hpp"
 
 namespace concbench {
 namespace {
+
+// A scenario whose batch never ends by itself: it returns only when stopped, as every
+// scenario must (scenario.hpp).
+class hanging_scenario final : public scenario {
+ public:
+  std::string name() const override { return "hang"; }
+  nlohmann::json params() const override { return nlohmann::json::object(); }
+  std::vector<std::pair<std::string, std::string>> name_keys() const override { return {}; }
+  int workers(const run_settings&) const override { return 1; }
+  double nominal_sequential_ns() const override { return 1e6; }
+  scenario_outcome run(const run_settings&, std::stop_token stop) const override {
+    std::mutex mutex;
+    std::condition_variable_any stopped;
+    std::unique_lock lock(mutex);
+    stopped.wait(lock, stop, [] { return false; });
+    return {{}, {}, stopped_error};
+  }
+};
+
+class collecting_reporter : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& runs) override { rows.insert(rows.end(), runs.begin(), runs.end()); }
+  std::vector<Run> rows;
+};
+
+TEST(scenario_timeout, a_batch_over_the_time_out_is_stopped_and_the_entry_says_so) {
+  run_settings settings;
+  settings.model = model_kind::threads;
+  measured_scenario_entry entry{{std::make_shared<hanging_scenario>(), settings, "1"}, nullptr};
+  entry.metadata = std::make_shared<entry_metadata>(describe_entry(entry.plan));
+  entry.timeout = std::chrono::milliseconds(50);
+  entry.warm_up = false;
+  benchmark::RegisterBenchmark("scenario_timeout_test", [&entry](benchmark::State& state) {
+    measure_scenario_entry(state, entry, {});
+  })->Iterations(1)->Repetitions(1)->UseManualTime()->ReportAggregatesOnly(false);
+  collecting_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "scenario_timeout_test");
+  benchmark::ClearRegisteredBenchmarks();
+  ASSERT_EQ(reporter.rows.size(), 1u);
+  EXPECT_TRUE(reporter.rows[0].error_occurred);
+  EXPECT_EQ(reporter.rows[0].error_message,
+            "hang under threads: the batch did not finish within the time-out (50 ms, --task-timeout-ms); it was "
+            "stopped");
+}
+
+TEST(scenario_timeout, the_default_is_ten_nominal_batches_and_at_least_a_minute) {
+  for (const auto& plan : plan_scenarios(parse_cli({"--workloads=shared,pipeline,messaging,fork-cost"}))) {
+    const auto limit = default_task_timeout(plan);
+    EXPECT_GE(limit, std::chrono::minutes(1)) << entry_name(plan);
+    EXPECT_GE(limit.count(), static_cast<long long>(10 * nominal_batch_ns(plan) / 1e6)) << entry_name(plan);
+  }
+}
+
+TEST(batch_deadline, a_batch_within_the_limit_is_left_alone_and_ctrl_c_still_reaches_it) {
+  batch_deadline deadline(std::chrono::milliseconds(10'000));
+  std::stop_source caller;
+  auto token = deadline.arm(caller.get_token());
+  EXPECT_FALSE(token.stop_requested());
+  EXPECT_FALSE(deadline.disarm());
+  token = deadline.arm(caller.get_token());
+  caller.request_stop();
+  EXPECT_TRUE(token.stop_requested());
+  EXPECT_FALSE(deadline.disarm());  // the caller's stop, not the time-out's
+  batch_deadline none(std::chrono::milliseconds(0));
+  EXPECT_FALSE(none.arm({}).stop_possible());
+  EXPECT_FALSE(none.disarm());
+}
 
 std::vector<std::string> names_of(const std::vector<std::string>& args) {
   std::vector<std::string> names;
