@@ -8,6 +8,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "fork_server.hpp"
+
 namespace concbench {
 namespace {
 
@@ -68,8 +70,9 @@ void interruption::wait_for_signals() {
     } else {
       say("\nconcbench: second signal: quitting now; the report on disk is the one written after the last "
           "finished entry (\"complete\": false)\n");
-      // The fork server sees this process go and takes its workers along; the http server's
-      // lifeline pipe closes with it.
+      // The fork server is told to go (it takes its workers along) and reaped, so that it is
+      // not left a zombie; the http server's lifeline pipe closes with this process.
+      stop_fork_server_at_once();
       ::_exit(128 + signal_.load());
     }
   }

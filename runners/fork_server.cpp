@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstring>
@@ -279,6 +281,16 @@ void server::shut_down() {
 class client {
  public:
   client(unique_fd socket, pid_t server) : socket_(std::move(socket)), server_(server) {}
+  // However the measuring process ends (main returns, std::exit), the server is told to go
+  // and reaped: never left a zombie for pid 1.
+  ~client() { hang_up_and_reap(std::chrono::seconds(5)); }
+
+  // Ends the server's socket (it kills and reaps its workers and exits on end of file) and
+  // reaps it, killing it after `patience`. Takes no lock and frees nothing: the second-signal
+  // path calls it from its own thread while the main thread may be using the client.
+  // `again`: even when it has run or runs on another thread (whichever waitpid gets the server
+  // reaps it; the second Ctrl-C must not leave a server the main thread is still waiting for).
+  void hang_up_and_reap(std::chrono::milliseconds patience, bool again = false) noexcept;
 
   std::vector<forked_worker> fork(int count);
   std::vector<int> fork_scenario(std::span<const scenario_fork_request> requests);
@@ -313,7 +325,24 @@ class client {
   std::uint64_t next_id_ = 1;
   std::unordered_map<pid_t, process_exit> exits_;  // reported, not yet asked for
   bool gone_ = false;
+  std::atomic<bool> reaped_{false};  // hang_up_and_reap has run
 };
+
+void client::hang_up_and_reap(std::chrono::milliseconds patience, bool again) noexcept {
+  if (reaped_.exchange(true) && !again) return;
+  ::shutdown(socket_.get(), SHUT_RDWR);
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    int status = 0;
+    const pid_t got = ::waitpid(server_, &status, WNOHANG);
+    if (got == server_ || (got < 0 && errno != EINTR)) return;  // reaped (or already, by server_gone)
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    ::usleep(1000);
+  }
+  ::kill(server_, SIGKILL);
+  while (::waitpid(server_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
 
 void client::server_gone(const std::string& how) {
   std::string state;
@@ -537,6 +566,12 @@ void start_fork_server() {
     server(std::move(theirs)).run();
   }
   instance = std::make_unique<client>(std::move(ours), pid);
+}
+
+void stop_fork_server() { the_client().reset(); }
+
+void stop_fork_server_at_once() noexcept {
+  if (auto* instance = the_client().get()) instance->hang_up_and_reap(std::chrono::seconds(2), true);
 }
 
 bool fork_server_running() { return the_client() != nullptr; }
