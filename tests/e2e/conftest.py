@@ -3,6 +3,7 @@
 import json
 import os
 import pathlib
+import sys
 import subprocess
 
 import pytest
@@ -39,3 +40,18 @@ def small_run(concbench_binary, tmp_path_factory):
         "report_path": report_path,
         "report": json.loads(report_path.read_text()) if report_path.exists() else None,
     }
+
+
+# After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py).
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import process_leak_check  # noqa: E402
+
+process_leak_check.become_subreaper()
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind():
+    before = process_leak_check.descendants()
+    yield
+    left = process_leak_check.leftovers(before)
+    assert not left, "processes left behind by this test: " + "; ".join(left)

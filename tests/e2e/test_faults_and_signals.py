@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+import process_leak_check  # tests/process_leak_check.py, on the path through conftest.py
+
 # Long enough to be interrupted in the middle: sleeps at their real length, every process model.
 INTERRUPTIBLE_RUN = ["--suite=quick", "--workloads=sleep,http", "--cpu-scale=0.01",
                      "--models=sequential,threads,processes-fork,processes-spawn,coroutines",
@@ -123,6 +125,79 @@ def test_a_task_over_the_time_out_fails_its_entry_naming_the_tasks(concbench_bin
         assert "sleep under " + row["model"] + ": task" in row["error_message"], row["error_message"]
 
 
+def test_scenario_and_startup_entries_over_the_time_out_fail_saying_so(concbench_binary, tmp_path):
+    # A scenario runs its whole batch itself and a start-up starts W workers: neither is a
+    # runner's tasks, yet --task-timeout-ms holds for them too.
+    report_path = tmp_path / "r.json"
+    completed = subprocess.run(
+        [concbench_binary, "--suite=quick", "--workloads=shared,pipeline,startup",
+         "--models=threads,processes-fork", "--workers=2", "--task-timeout-ms=1", "--benchmark_repetitions=1",
+         f"--out={report_path}"], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 1, completed.stderr
+    report = json.loads(report_path.read_text())
+    assert report["complete"] is True  # the run went on to the end
+    rows = [r for r in report["benchmarks"] if r.get("run_type") == "iteration"]
+    assert {r["workload"] for r in rows} == {"shared", "pipeline", "startup"}
+    for row in rows:
+        assert row.get("error_occurred"), row["name"]
+        message = row["error_message"]
+        assert "did not finish within the time-out (1 ms, --task-timeout-ms)" in message, message
+        if row["workload"] == "startup":
+            assert "its workers were stopped and reaped" in message, message
+        else:
+            assert message == (f"{row['workload']} under {row['model']}: the batch did not finish within the "
+                               "time-out (1 ms, --task-timeout-ms); it was stopped"), message
+
+
+def test_the_fork_server_is_reaped_on_every_exit(concbench_binary, tmp_path):
+    # pytest is a child subreaper (conftest.py): a fork server concbench left behind would be
+    # re-parented here and fail this test's leak check, as it would stay <defunct> under pid 1.
+    for args, status in ((["--list", "--suite=quick"], 0), (["--no-such-flag"], 2), (["--help"], 0),
+                         (["--suite=quick", "--workloads=empty", "--models=sequential,processes-fork",
+                           "--benchmark_repetitions=1", f"--out={tmp_path}/r.json"], 0)):
+        completed = subprocess.run([concbench_binary, *args], capture_output=True, text=True, timeout=120)
+        assert completed.returncode == status, (args, completed.stderr)
+        left = process_leak_check.new_descendants({})
+        assert not left, (args, [process_leak_check.describe(pid) for pid in left])
+
+
+def test_a_second_sigint_quits_at_once_and_the_report_on_disk_stays_valid(concbench_binary, tmp_path):
+    """Ctrl-C twice. To make "the run cannot stop by itself" certain rather than a race against
+    a fast shutdown, the fork server is frozen (SIGSTOP) first: after the first SIGINT the run
+    stops its entries, then waits for the server at exit — where only the second SIGINT gets it
+    out."""
+    report = tmp_path / "r.json"
+    run = subprocess.Popen([concbench_binary, "--suite=quick", "--workloads=sleep", "--models=sequential,threads",
+                            "--time-scale=0.2", "--benchmark_repetitions=3", f"--out={report}"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert wait_for(lambda: has_rows(report), 120), "no entry finished within two minutes"
+        servers = [pid for pid in descendants(run.pid)
+                   if pathlib.Path(f"/proc/{pid}/comm").read_text().strip() == "concbench-forks"]
+        assert len(servers) == 1, servers
+        os.kill(servers[0], signal.SIGSTOP)
+        os.kill(run.pid, signal.SIGINT)
+        first = ""
+        while "send it again to quit at once" not in first:
+            line = run.stderr.readline()
+            assert line, "concbench ended before it took the first SIGINT"
+            first += line
+        time.sleep(0.2)
+        assert run.poll() is None, "with its fork server frozen, the run cannot have ended by itself"
+        os.kill(run.pid, signal.SIGINT)
+        stderr = first + run.stderr.read()
+        run.wait(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode == 130, stderr
+    assert "second signal: quitting now" in stderr, stderr
+    saved = json.loads(report.read_text())
+    assert saved["complete"] is False
+    assert saved["benchmarks"], "the entries finished before the signals stay"
+
+
 def test_a_run_estimated_above_a_day_is_refused_before_anything_runs(concbench_binary, tmp_path):
     completed = subprocess.run(
         [concbench_binary, "--workloads=http", "--http-tasks=100000", "--http-delay-ms=60000",
@@ -170,6 +245,27 @@ def test_the_os_refusing_threads_for_real_names_the_limit(concbench_binary, unpr
     message = failed[0]["error_message"]
     assert "could not start thread" in message and "EAGAIN" in message, message
     assert "ulimit -u (RLIMIT_NPROC) 10 for uid 65534" in message, message
+    assert any(r["model"] == "sequential" and not r.get("error_occurred") for r in report["benchmarks"])
+
+
+@pytest.mark.parametrize("model", ["processes-fork", "processes-spawn"])
+def test_the_os_refusing_processes_for_real_names_the_limit(concbench_binary, unprivileged_dir, model):
+    # ulimit -u 10 counts concbench's threads and processes (and the fork server's): a process
+    # pool of a worker per task (pool:per-task) cannot have them all.
+    binary = unprivileged_dir / "concbench"
+    shutil.copy(concbench_binary, binary)
+    os.chmod(binary, 0o755)
+    completed = as_nobody(
+        f"ulimit -u 10 && exec {binary} --suite=quick --workloads=sleep --models={model},sequential "
+        f"--time-scale=0.05 --benchmark_repetitions=1 --out={unprivileged_dir}/r.json", unprivileged_dir)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    report = json.loads((unprivileged_dir / "r.json").read_text())
+    assert report["complete"] is True  # the suite went on
+    failed = [r for r in report["benchmarks"] if r.get("error_occurred")]
+    assert failed and all(r["model"] == model for r in failed)
+    refused = [r["error_message"] for r in failed if "EAGAIN" in r["error_message"]]
+    assert refused, [r["error_message"] for r in failed]
+    assert "ulimit -u (RLIMIT_NPROC) 10 for uid 65534" in refused[0], refused[0]
     assert any(r["model"] == "sequential" and not r.get("error_occurred") for r in report["benchmarks"])
 
 
