@@ -196,6 +196,14 @@ class repetition_order {
   long long next_ = 0;
 };
 
+// Tells the fork server to go and reaps it when it goes out of scope (stop_fork_server()).
+struct fork_server_stopper {
+  fork_server_stopper() = default;
+  fork_server_stopper(const fork_server_stopper&) = delete;
+  fork_server_stopper& operator=(const fork_server_stopper&) = delete;
+  ~fork_server_stopper() { stop_fork_server(); }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -219,10 +227,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Whichever way main returns (a finished run, exit status 2, an interrupted run), the fork
-  // server is told to go and reaped last, once everything that may use it has ended.
-  struct fork_server_stopper {
-    ~fork_server_stopper() { stop_fork_server(); }
-  } const stop_forks_at_exit;
+  // server is told to go and reaped, once everything that may use it has ended.
+  const fork_server_stopper stop_forks_at_exit;
   const std::vector<std::string> args(argv + 1, argv + argc);
   cli_options options;
   std::vector<entry_plan> plans;
@@ -302,6 +308,9 @@ int main(int argc, char** argv) {
     std::cerr << "concbench: cannot watch for Ctrl-C: " << e.what() << "\n";
     return 1;
   }
+  // Once the run is over, the fork server goes while Ctrl-C is still watched: should it be slow
+  // to go, a second Ctrl-C still quits at once.
+  const fork_server_stopper stop_forks_before_the_signal_watcher;
 
   // The machine's state before calibration loads the CPUs; its warnings say what to fix.
   run_environment environment;

@@ -297,6 +297,7 @@ class client {
   void kill(pid_t pid);
   std::optional<process_exit> wait(pid_t pid, std::chrono::milliseconds timeout);
   pid_t pid() const { return server_; }
+  bool hung_up() const { return reaped_.load(); }
 
  private:
   struct received {
@@ -523,6 +524,7 @@ client& running_client() {
         "processes-fork needs the fork server: call concbench::start_fork_server() first thing in "
         "main");
   }
+  if (instance->hung_up()) throw std::runtime_error("the fork server has been stopped (stop_fork_server())");
   return *instance;
 }
 
@@ -568,13 +570,16 @@ void start_fork_server() {
   instance = std::make_unique<client>(std::move(ours), pid);
 }
 
-void stop_fork_server() { the_client().reset(); }
+// The client stays (freed at exit): the second Ctrl-C's thread may be using it meanwhile.
+void stop_fork_server() {
+  if (auto* instance = the_client().get()) instance->hang_up_and_reap(std::chrono::seconds(5));
+}
 
 void stop_fork_server_at_once() noexcept {
   if (auto* instance = the_client().get()) instance->hang_up_and_reap(std::chrono::seconds(2), true);
 }
 
-bool fork_server_running() { return the_client() != nullptr; }
+bool fork_server_running() { return the_client() != nullptr && !the_client()->hung_up(); }
 
 int fork_server_pid() { return the_client() ? the_client()->pid() : -1; }
 

@@ -28,8 +28,9 @@ namespace concbench {
 void start_fork_server();
 // Tells the server to go (it kills and reaps its workers) and reaps it, SIGKILLing it if it has
 // not exited within 5 s. Also what happens when the process ends by returning from main or by
-// std::exit: the server is never left a zombie. Not thread-safe: no other thread may be using
-// the server. Calling it again, or before start_fork_server(), does nothing.
+// std::exit: the server is never left a zombie. No other thread may be using the server (but
+// stop_fork_server_at_once may run meanwhile). Calling it again, or before
+// start_fork_server(), does nothing; it cannot be started again.
 void stop_fork_server();
 // The same from any thread, taking no lock, waiting at most 2 s before the SIGKILL: for a
 // process about to _exit (the second Ctrl-C) while other threads may still use the server.
