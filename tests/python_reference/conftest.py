@@ -12,8 +12,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import pathlib
-import sys
 import subprocess
 import threading
 import time
@@ -88,18 +86,3 @@ def tiny_run(tmp_path_factory, http_url):
     completed = run_cli([*TINY_RUN_FLAGS, f"--http-url={http_url}", f"--out={report_path}"])
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return {"completed": completed, "path": report_path, "report": json.loads(report_path.read_text())}
-
-
-# After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py).
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-import process_leak_check  # noqa: E402
-
-process_leak_check.become_subreaper()
-
-
-@pytest.fixture(autouse=True)
-def no_process_left_behind():
-    before = process_leak_check.descendants()
-    yield
-    left = process_leak_check.leftovers(before)
-    assert not left, "processes left behind by this test: " + "; ".join(left)
