@@ -21,24 +21,6 @@ INTERRUPTIBLE_RUN = ["--suite=quick", "--workloads=sleep,http", "--cpu-scale=0.0
                      "--benchmark_repetitions=3"]
 
 
-def descendants(pid):
-    """Every process below `pid` (the fork server, its workers, the http server)."""
-    found = set()
-    pending = [pid]
-    while pending:
-        parent = pending.pop()
-        for task in pathlib.Path(f"/proc/{parent}/task").glob("*"):
-            try:
-                children = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                if child not in found:
-                    found.add(child)
-                    pending.append(child)
-    return found
-
-
 def alive(pid):
     try:
         state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -73,7 +55,7 @@ def interrupt_a_run(binary, tmp_path, sig):
     try:
         assert wait_for(lambda: has_rows(report), 120), "no entry finished within two minutes"
         time.sleep(0.3)  # into the middle of the next entry
-        helpers = descendants(run.pid)
+        helpers = process_leak_check.descendants(run.pid)
         assert helpers, "the fork server should be running"
         os.killpg(run.pid, sig)
         stdout, stderr = run.communicate(timeout=60)
@@ -173,7 +155,7 @@ def test_a_second_sigint_quits_at_once_and_the_report_on_disk_stays_valid(concbe
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert wait_for(lambda: has_rows(report), 120), "no entry finished within two minutes"
-        servers = [pid for pid in descendants(run.pid)
+        servers = [pid for pid in process_leak_check.descendants(run.pid)
                    if pathlib.Path(f"/proc/{pid}/comm").read_text().strip() == "concbench-forks"]
         assert len(servers) == 1, servers
         os.kill(servers[0], signal.SIGSTOP)
@@ -228,31 +210,10 @@ def unprivileged_dir():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_the_os_refusing_threads_for_real_names_the_limit(concbench_binary, unprivileged_dir):
-    # `nobody` runs no process here, so ulimit -u 10 leaves room for concbench's own threads
-    # (main, the signal watcher, calibration, the fork server, a watchdog) but not for a
-    # thread per task of the sleep batch.
-    binary = unprivileged_dir / "concbench"
-    shutil.copy(concbench_binary, binary)
-    os.chmod(binary, 0o755)
-    completed = as_nobody(
-        f"ulimit -u 10 && exec {binary} --suite=quick --workloads=sleep --models=thread-per-task,sequential "
-        f"--time-scale=0.05 --benchmark_repetitions=1 --out={unprivileged_dir}/r.json", unprivileged_dir)
-    assert completed.returncode == 1, completed.stdout + completed.stderr
-    report = json.loads((unprivileged_dir / "r.json").read_text())
-    assert report["complete"] is True  # the suite went on
-    failed = [r for r in report["benchmarks"] if r.get("error_occurred")]
-    assert failed and all(r["model"] == "thread-per-task" for r in failed)
-    message = failed[0]["error_message"]
-    assert "could not start thread" in message and "EAGAIN" in message, message
-    assert "ulimit -u (RLIMIT_NPROC) 10 for uid 65534" in message, message
-    assert any(r["model"] == "sequential" and not r.get("error_occurred") for r in report["benchmarks"])
-
-
-@pytest.mark.parametrize("model", ["processes-fork", "processes-spawn"])
-def test_the_os_refusing_processes_for_real_names_the_limit(concbench_binary, unprivileged_dir, model):
-    # ulimit -u 10 counts concbench's threads and processes (and the fork server's): a process
-    # pool of a worker per task (pool:per-task) cannot have them all.
+def refused_for_real(concbench_binary, unprivileged_dir, model):
+    """The quick sleep entries of `model` and sequential, as `nobody` under `ulimit -u 10`: the
+    run must go on past the refused entries (exit 1, a complete report, sequential measured).
+    Returns the error messages of `model`'s failed entries."""
     binary = unprivileged_dir / "concbench"
     shutil.copy(concbench_binary, binary)
     os.chmod(binary, 0o755)
@@ -264,10 +225,27 @@ def test_the_os_refusing_processes_for_real_names_the_limit(concbench_binary, un
     assert report["complete"] is True  # the suite went on
     failed = [r for r in report["benchmarks"] if r.get("error_occurred")]
     assert failed and all(r["model"] == model for r in failed)
-    refused = [r["error_message"] for r in failed if "EAGAIN" in r["error_message"]]
-    assert refused, [r["error_message"] for r in failed]
-    assert "ulimit -u (RLIMIT_NPROC) 10 for uid 65534" in refused[0], refused[0]
     assert any(r["model"] == "sequential" and not r.get("error_occurred") for r in report["benchmarks"])
+    return [r["error_message"] for r in failed]
+
+
+def test_the_os_refusing_threads_for_real_names_the_limit(concbench_binary, unprivileged_dir):
+    # `nobody` runs no process here, so ulimit -u 10 leaves room for concbench's own threads
+    # (main, the signal watcher, calibration, the fork server, a watchdog) but not for a
+    # thread per task of the sleep batch.
+    message = refused_for_real(concbench_binary, unprivileged_dir, "thread-per-task")[0]
+    assert "could not start thread" in message and "EAGAIN" in message, message
+    assert "ulimit -u (RLIMIT_NPROC) 10 for uid 65534" in message, message
+
+
+@pytest.mark.parametrize("model", ["processes-fork", "processes-spawn"])
+def test_the_os_refusing_processes_for_real_names_the_limit(concbench_binary, unprivileged_dir, model):
+    # ulimit -u 10 counts concbench's threads and processes (and the fork server's): a process
+    # pool of a worker per task (pool:per-task) cannot have them all.
+    messages = refused_for_real(concbench_binary, unprivileged_dir, model)
+    refused = [message for message in messages if "EAGAIN" in message]
+    assert refused, messages
+    assert "ulimit -u (RLIMIT_NPROC) 10 for uid 65534" in refused[0], refused[0]
 
 
 def test_a_read_only_directory_is_refused_for_an_unprivileged_user(concbench_binary, unprivileged_dir):
