@@ -25,9 +25,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+import gc
 import multiprocessing
 import os
 import resource
+import signal
+import threading
 import time
 
 import http_client
@@ -179,13 +182,59 @@ def _run_threads(work, batch, settings):
 def _run_processes(work, batch, settings):
     context = multiprocessing.get_context(PROCESS_MODELS[settings.model])
     workers = settings.effective_workers(len(batch))
+    # Untimed: to tell this pool's workers and threads apart if it has to be abandoned.
+    earlier = set(multiprocessing.active_children()), set(threading.enumerate())
     cpu0 = _cpu_ns()
     t0 = time.perf_counter_ns()
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as ex:
+    ex = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
         futures = [ex.submit(execute, work, spec) for spec in batch]
+        ex.shutdown(wait=True)  # what `with ... as ex:` does on its way out
+    except BaseException:
+        _abandon_pool(ex, earlier)
+        raise
     t1 = time.perf_counter_ns()
     cpu1 = _cpu_ns()
     return _collect(futures), t0, t1, cpu1 - cpu0
+
+
+def _end_processes(processes, grace_s: float = 0.0) -> None:
+    """Joins each multiprocessing Process within `grace_s`, else kills it; always reaps it
+    (a forkserver worker is the fork server's child: its join reads the status the fork
+    server reaped)."""
+    for p in processes:
+        p.join(grace_s)
+    for p in processes:
+        if p.exitcode is None:
+            try:
+                p.kill()
+            except OSError:
+                pass
+    for p in processes:
+        p.join(5.0)
+
+
+POOL_END_S = 10.0
+
+
+def _abandon_pool(ex, earlier: tuple) -> None:
+    """A pool left by an exception (submit failed, the pool could not start a worker, Ctrl-C
+    during a task that does not end): `with`'s shutdown(wait=True) would wait for the running
+    tasks, maybe for ever. Its pending tasks are cancelled and its workers killed; then the
+    shutdown finds the pool broken and joins its manager thread and every worker.
+
+    Then its threads are waited for (bounded) until they have really ended: in CPython 3.11
+    a Thread.join() interrupted by an exception (the Ctrl-C that got us here, during
+    shutdown's join) marks a thread that is still running as ended (threading's
+    _wait_for_tstate_lock, bpo-45274), so the shutdown above may return while the pool's
+    manager thread still runs, holding its queues and semaphores. threading.enumerate()
+    lists a thread until it has ended."""
+    processes, threads = earlier
+    _end_processes([p for p in multiprocessing.active_children() if p not in processes])
+    ex.shutdown(wait=True, cancel_futures=True)
+    deadline = time.monotonic() + POOL_END_S
+    while any(t not in threads for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 async def _asyncio_batch(work, batch, settings, raw: list) -> None:
@@ -263,3 +312,61 @@ def prepare(model: str) -> None:
     if model == PROCESSES_FORKSERVER:
         from multiprocessing import forkserver
         forkserver.ensure_running()
+
+
+HELPER_STOP_S = 5.0
+
+
+def _stop_helper(helper, pid: int | None) -> None:
+    """helper._stop() closes our end of the helper's pipe and waits for it; bounded: if
+    something else still holds that pipe (a process this run did not end), the helper is
+    killed, and the wait returns."""
+    if pid is None:
+        return
+
+    def stop():
+        try:
+            helper._stop()
+        except OSError:  # ChildProcessError: already reaped; its pipe already closed
+            pass
+
+    stopper = threading.Thread(target=stop, name="concbench-stop-helper", daemon=True)
+    stopper.start()
+    stopper.join(HELPER_STOP_S)
+    if stopper.is_alive():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        stopper.join(HELPER_STOP_S)
+
+
+def finish() -> None:
+    """The end of a run (prepare's counterpart): nothing multiprocessing started is left.
+
+    First any process of ours still running (every pool and echo is ended on its own failure
+    paths; this is the last guard, e.g. after Ctrl-C), then the fork server (its workers hold
+    its "alive" pipe, so it goes after them), then the resource tracker (started by the fork
+    server and by spawn's and forkserver's semaphores; the fork server's workers hold its
+    pipe). Both helpers are long-lived by design: a normal program never stops them, and
+    they end on their own when this process exits and their pipes reach end of file, but
+    after it has exited no one waits for them: orphans, reaped by init, or left <defunct>
+    under a child subreaper (systemd --user, a container's init, a test runner) above it.
+    A benchmark run leaves nothing behind, so they are stopped and reaped here.
+
+    CPython 3.11 has no public call that stops them; `_forkserver._stop()` and
+    `_resource_tracker._stop()` (close the pipe, waitpid) are what CPython's own test suite
+    uses. If they are gone in a later Python, the helpers are left to end as before."""
+    _end_processes(multiprocessing.active_children(), grace_s=1.0)
+    # An abandoned pool may still be garbage in a reference cycle (through a traceback): its
+    # semaphores' finalizers unlink them and unregister them with the tracker; run after the
+    # tracker has gone (it unlinks what is left as leaked), they would fail, and start a
+    # new tracker.
+    gc.collect()
+    from multiprocessing import forkserver, resource_tracker
+    server = getattr(forkserver, "_forkserver", None)
+    if server is not None and hasattr(server, "_stop"):
+        _stop_helper(server, getattr(server, "_forkserver_pid", None))
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    if tracker is not None and hasattr(tracker, "_stop"):
+        _stop_helper(tracker, getattr(tracker, "_pid", None))

@@ -62,6 +62,7 @@ def main(argv: list) -> int:
                 http_url = server.url
         return run(options, http_url, argv)
     finally:
+        models.finish()  # no pool worker, fork server or resource tracker outlives the run
         if server is not None:
             server.stop()
 
