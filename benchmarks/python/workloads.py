@@ -283,15 +283,22 @@ class HttpWorkload:
 @dataclasses.dataclass(frozen=True)
 class FaultWorkload:
     """Test-only (like C++'s fault workload): three small counts, task 1 raises (`raise`) or
-    returns a wrong count (`wrong`). It proves failures come back as entry errors."""
+    returns a wrong count (`wrong`). It proves failures come back as entry errors.
+
+    Two more kinds, for the pools' failure paths only (not on the command line): `dies`, the
+    worker process of task 1 kills itself (SIGKILL; in the measuring process, where that
+    would end the run, it raises instead), and `hangs`, task 1 does not end (it sleeps
+    HANG_S) until its worker is killed."""
 
     kind: str
     name = "fault"
     FAULTY_TASK = 1
+    KINDS = ("raise", "wrong", "dies", "hangs")
+    HANG_S = 60.0
 
     def __post_init__(self):
-        if self.kind not in ("raise", "wrong"):
-            raise ValueError(f"fault kind must be raise or wrong, got {self.kind!r}")
+        if self.kind not in self.KINDS:
+            raise ValueError(f"fault kind must be one of {', '.join(self.KINDS)}, got {self.kind!r}")
 
     def params(self) -> dict:
         return {"kind": self.kind, "tasks": 3, "faulty_task": self.FAULTY_TASK}
@@ -307,6 +314,15 @@ class FaultWorkload:
         if spec.index == self.FAULTY_TASK:
             if self.kind == "raise":
                 raise RuntimeError(f"fault injected in task {spec.index}")
+            if self.kind == "dies":
+                import multiprocessing
+                import os
+                import signal
+                if multiprocessing.parent_process() is not None:  # a worker process
+                    os.kill(os.getpid(), signal.SIGKILL)
+                raise RuntimeError(f"fault injected in task {spec.index}: its process would die")
+            if self.kind == "hangs":
+                time.sleep(self.HANG_S)
             return counted - 1
         return counted
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import time
 
 import jsonschema
 import measure
@@ -53,6 +55,47 @@ def test_an_exception_in_one_task_keeps_the_others_results():
         assert [t.value for t in outcome.tasks] == [1000, None, 1000]
         assert outcome.tasks[1].error == f"task 1 of fault under {settings.model}: raised RuntimeError: " \
                                          "fault injected in task 1"
+
+
+@pytest.fixture
+def a_run_ends():
+    """What program.main does when a run ends, for the tests that run pools in this process:
+    models.finish() stops what they started (the fork server, the resource tracker). Then
+    the autouse leak check finds nothing, or names it."""
+    yield
+    models.finish()
+
+
+@pytest.mark.parametrize("model", sorted(models.PROCESS_MODELS))
+def test_a_worker_that_dies_breaks_the_pool_and_leaves_no_process(a_run_ends, model):
+    work = workloads.FaultWorkload(kind="dies")
+    outcome = models.run_batch(work, work.make_batch(), models.RunSettings(model, workers=2, workers_label="2"))
+    assert outcome.tasks[1].error.startswith(f"task 1 of fault under {model}: raised BrokenProcessPool"), \
+        outcome.tasks[1].error
+
+
+class _Interrupted(Exception):
+    pass
+
+
+@pytest.mark.parametrize("model", sorted(models.PROCESS_MODELS))
+def test_a_batch_interrupted_during_a_task_that_does_not_end_leaves_no_process(a_run_ends, model):
+    """As Ctrl-C would (an exception in the measuring process while its pool waits for a task
+    that does not end): the pool is not waited for but ended, its workers killed and reaped."""
+    def interrupt(*_):
+        raise _Interrupted
+
+    work = workloads.FaultWorkload(kind="hangs")
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.5)
+    start = time.monotonic()
+    try:
+        with pytest.raises(_Interrupted):
+            models.run_batch(work, work.make_batch(), models.RunSettings(model, workers=2, workers_label="2"))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - start < work.HANG_S / 2  # the hanging task was not waited for
 
 
 def test_a_short_sleep_is_caught_by_verification():
