@@ -12,7 +12,9 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import pathlib
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -86,3 +88,31 @@ def tiny_run(tmp_path_factory, http_url):
     completed = run_cli([*TINY_RUN_FLAGS, f"--http-url={http_url}", f"--out={report_path}"])
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return {"completed": completed, "path": report_path, "report": json.loads(report_path.read_text())}
+
+
+# After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py):
+# neither a run's own processes (the reference as a subprocess, re-parented here when it exits)
+# nor the pools, workers, fork server or resource tracker of a run made in this process.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import process_leak_check  # noqa: E402
+
+process_leak_check.become_subreaper()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind_by_the_session():
+    """The per-test check below cannot see what a session fixture (tiny_run, http_url)
+    leaves: such a fixture is set up before the first test's snapshot. This one is set up
+    before them and torn down after them (its failure is reported at the last test)."""
+    before = process_leak_check.descendants()
+    yield
+    left = process_leak_check.leftovers(before)
+    assert not left, "processes left behind by this session's fixtures: " + "; ".join(left)
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind():
+    before = process_leak_check.descendants()
+    yield
+    left = process_leak_check.leftovers(before)
+    assert not left, "processes left behind by this test: " + "; ".join(left)
