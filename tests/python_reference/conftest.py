@@ -24,6 +24,35 @@ import pytest
 from reference_support import TINY_RUN_FLAGS, run_cli
 
 
+# After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py):
+# neither a run's own processes (the reference as a subprocess, re-parented here when it exits)
+# nor the pools, workers, fork server or resource tracker of a run made in this process.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+import process_leak_check  # noqa: E402
+
+process_leak_check.become_subreaper()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind_by_the_session():
+    """The per-test check below cannot see what a session fixture (tiny_run, http_url)
+    leaves: such a fixture is set up before the first test's snapshot. Each of them asks
+    for this one, so that it is set up before them and torn down after them (its failure
+    is reported at the last test)."""
+    before = process_leak_check.descendants()
+    yield
+    left = process_leak_check.leftovers(before)
+    assert not left, "processes left behind by this session's fixtures: " + "; ".join(left)
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind():
+    before = process_leak_check.descendants()
+    yield
+    left = process_leak_check.leftovers(before)
+    assert not left, "processes left behind by this test: " + "; ".join(left)
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
@@ -57,7 +86,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @pytest.fixture(scope="session")
-def stdlib_server():
+def stdlib_server(no_process_left_behind_by_the_session):
     server = _Server(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -67,7 +96,7 @@ def stdlib_server():
 
 
 @pytest.fixture(scope="session")
-def http_url(stdlib_server):
+def http_url(no_process_left_behind_by_the_session, stdlib_server):
     """concbench's own server when CONCBENCH_BINARY is set, else the stdlib one."""
     binary = os.environ.get("CONCBENCH_BINARY")
     if not binary:
@@ -83,36 +112,9 @@ def http_url(stdlib_server):
 
 
 @pytest.fixture(scope="session")
-def tiny_run(tmp_path_factory, http_url):
+def tiny_run(no_process_left_behind_by_the_session, tmp_path_factory, http_url):
     report_path = tmp_path_factory.mktemp("tiny-run") / "py.json"
     completed = run_cli([*TINY_RUN_FLAGS, f"--http-url={http_url}", f"--out={report_path}"])
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return {"completed": completed, "path": report_path, "report": json.loads(report_path.read_text())}
 
-
-# After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py):
-# neither a run's own processes (the reference as a subprocess, re-parented here when it exits)
-# nor the pools, workers, fork server or resource tracker of a run made in this process.
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-import process_leak_check  # noqa: E402
-
-process_leak_check.become_subreaper()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def no_process_left_behind_by_the_session():
-    """The per-test check below cannot see what a session fixture (tiny_run, http_url)
-    leaves: such a fixture is set up before the first test's snapshot. This one is set up
-    before them and torn down after them (its failure is reported at the last test)."""
-    before = process_leak_check.descendants()
-    yield
-    left = process_leak_check.leftovers(before)
-    assert not left, "processes left behind by this session's fixtures: " + "; ".join(left)
-
-
-@pytest.fixture(autouse=True)
-def no_process_left_behind():
-    before = process_leak_check.descendants()
-    yield
-    left = process_leak_check.leftovers(before)
-    assert not left, "processes left behind by this test: " + "; ".join(left)
