@@ -4,8 +4,8 @@ Drawn for each workload's headline group, one entry per model: the entry at W = 
 is one, else the model's fastest. The headline group is chosen the same way on every
 machine: the group most reports have, then the one with most entries, then the fewest
 tasks (drawn whole, not downsampled). Each panel says how typical its batch is: the batch's
-time against the entry's median (the timeline file's `repetition_ns` and `median_ns`; in
-older files, the batch's interval against the report's median and range of repetitions). The bars show where the time
+time (the timeline file's `repetition_ns`: the timed repetition nearest the median; in older
+files some batch's interval) against the report's median and range of repetitions. The bars show where the time
 went that the tutorial chart only totals: idle workers, a straggler at the end, a loop
 thread holding a hundred awaiting tasks at once, processes starting late. Tasks
 overlapping on one worker are stacked inside its lane rather than drawn over each other.
@@ -109,25 +109,22 @@ def time_range(lo: float, hi: float) -> str:
 
 
 def batch_text(entry, timeline) -> str:
-    """`this batch 22.9 ms, the entry's median 22.7 ms (+0.9 %)`. Newer timeline files say
-    which repetition was drawn (`repetition_ns`, `median_ns`); older ones only give the batch's
-    interval, set here against the report's median and range of the entry's repetitions,
-    and flagged when it lies outside that range."""
-    if timeline.repetition_s:
-        median = timeline.median_s or entry.median_s
-        text = f"this batch (a timed repetition) {format_time(timeline.repetition_s)}"
-        if median:
-            text += f", the entry's median {format_time(median)} ({_relative(timeline.repetition_s, median)})"
+    """`the repetition nearest the median: this batch 22.9 ms; the entry's median 22.7 ms
+    (+0.9 %), its 7 repetitions 20.4–31.1 ms`. Newer timeline files draw the timed repetition
+    whose batch is nearest the median of the repetitions' batches (`repetition_ns`); older ones
+    some batch, whose interval is set against the report's median and range of the entry's
+    repetitions, and flagged when it lies outside that range."""
+    chosen = bool(timeline.repetition_s)
+    batch = timeline.repetition_s or timeline.interval_s or timeline.span_s
+    text = ("the repetition nearest the median: " if chosen else "") + f"this batch {format_time(batch)}"
+    median = entry.median_s or timeline.median_s
+    if not median:
         return text
-    batch = timeline.interval_s or timeline.span_s
-    text = f"this batch {format_time(batch)}"
-    if not entry.median_s:
-        return text
-    text += f", the entry's median {format_time(entry.median_s)} ({_relative(batch, entry.median_s)}"
+    text += f"; the entry's median {format_time(median)} ({_relative(batch, median)}"
     times = entry.times_s
     if len(times) > 1:
         lo, hi = min(times), max(times)
-        text += f"; its {len(times)} repetitions {time_range(lo, hi)})"
+        text += f"), its {len(times)} repetitions {time_range(lo, hi)}"
         if batch < lo * 0.995 or batch > hi * 1.005:
             text += ": outside that range, not a typical batch"
     else:
