@@ -18,7 +18,8 @@ def report_lines(report) -> list:
     """(name, machine, details) for the header: what ran where."""
     c = report.context
     build = c.get("build") if isinstance(c.get("build"), dict) else {}
-    details = [f"{len(report.entries)} entries in {len(report.groups)} groups"]
+    entries, groups = len(report.entries), len(report.groups)
+    details = [f"{entries} {'entry' if entries == 1 else 'entries'} in {groups} {'group' if groups == 1 else 'groups'}"]
     for label, value in (("suite", c.get("suite")), ("date", c.get("date")), ("kernel", c.get("kernel")),
                          ("build", " ".join(str(build[k]) for k in ("compiler", "build_type") if build.get(k))),
                          ("commit", build.get("git_commit"))):
