@@ -11,6 +11,8 @@ import pathlib
 import signal
 import time
 
+import pytest
+
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -87,3 +89,12 @@ def leftovers(before, seconds=2.0):
         except ChildProcessError:
             pass
     return found
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind():
+    """The per-test check; a conftest.py imports it to apply it to its folder's tests."""
+    before = descendants()
+    yield
+    left = leftovers(before)
+    assert not left, "processes left behind by this test: " + "; ".join(left)

@@ -45,13 +45,6 @@ def small_run(concbench_binary, tmp_path_factory):
 # After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py).
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import process_leak_check  # noqa: E402
+from process_leak_check import no_process_left_behind  # noqa: E402,F401 - the per-test check
 
 process_leak_check.become_subreaper()
-
-
-@pytest.fixture(autouse=True)
-def no_process_left_behind():
-    before = process_leak_check.descendants()
-    yield
-    left = process_leak_check.leftovers(before)
-    assert not left, "processes left behind by this test: " + "; ".join(left)

@@ -146,9 +146,10 @@ def test_the_fork_server_is_reaped_on_every_exit(concbench_binary, tmp_path):
     for args, status in ((["--list", "--suite=quick"], 0), (["--no-such-flag"], 2), (["--help"], 0),
                          (["--suite=quick", "--workloads=empty", "--models=sequential,processes-fork",
                            "--benchmark_repetitions=1", f"--out={tmp_path}/r.json"], 0)):
+        before = process_leak_check.descendants()  # what other tests' session fixtures keep running
         completed = subprocess.run([concbench_binary, *args], capture_output=True, text=True, timeout=120)
         assert completed.returncode == status, (args, completed.stderr)
-        left = process_leak_check.new_descendants({})
+        left = process_leak_check.new_descendants(before)
         assert not left, (args, [process_leak_check.describe(pid) for pid in left])
 
 

@@ -116,3 +116,32 @@ def drawn_pair(tmp_path_factory):
     second = write_report(base / "laptop.json", other_machine(cpu_scale1_only(load_fixture())))
     out = base / "out"
     return run_plot(first, second, "--out", out), out, (first, second)
+
+
+def as_cpython(data: dict, slower: float = 1.0) -> dict:
+    """The report as the CPython reference (concbench_python.py) would write it: python-<twin>
+    for each model, the models without a twin dropped, every time `slower` times slower (the
+    interpreter), CPython's build context and no timeline file."""
+    sys.path.insert(0, str(REPO / "plot"))
+    from compare import CPYTHON_TWINS  # noqa: E402 - plot/ is not a package
+
+    twins = {v: k for k, v in CPYTHON_TWINS.items()}
+    data = copy.deepcopy(data)
+    rows = []
+    for row in data["benchmarks"]:
+        if row["model"] not in twins:
+            continue
+        python = twins[row["model"]]
+        for key in ("name", "run_name"):
+            parts = row[key].split("/")
+            parts[1] = python
+            row[key] = "/".join(parts)
+        row["model"] = python
+        for key in ("real_time", "ideal", "bound"):
+            if key in row and row.get("aggregate_unit") != "percentage":
+                row[key] *= slower
+        rows.append(row)
+    data["benchmarks"] = rows
+    data["context"]["build"] = {"python_version": "3.11.2"}
+    data.pop("timelines_file", None)
+    return data

@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import as_cpython
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 COMPARE = REPO / "plot" / "compare.py"
@@ -831,28 +832,8 @@ def test_self_comparison_and_three_reports():
     assert "is the BASE report itself" in completed.stderr
 
 
-def _as_cpython(data: dict) -> dict:
-    """The report as the CPython reference would name it: python-<model>, except the models
-    without a CPython twin (dropped)."""
-    twins = {v: k for k, v in compare.CPYTHON_TWINS.items()}
-    data = copy.deepcopy(data)
-    rows = []
-    for row in data["benchmarks"]:
-        if row["model"] not in twins:
-            continue
-        python = twins[row["model"]]
-        for key in ("name", "run_name"):
-            parts = row[key].split("/")
-            parts[1] = python
-            row[key] = "/".join(parts)
-        row["model"] = python
-        rows.append(row)
-    data["benchmarks"] = rows
-    return data
-
-
 def test_a_cpython_report_is_matched_to_its_cpp_twins(tmp_path):
-    cpython = write(tmp_path / "cpython.json", json.dumps(_as_cpython(json.loads(OTHER.read_text()))))
+    cpython = write(tmp_path / "cpython.json", json.dumps(as_cpython(json.loads(OTHER.read_text()))))
     completed = run(BASE, cpython)
     assert completed.returncode == 0, completed.stderr
     assert "is a CPython report: its" in flat(completed.stdout)

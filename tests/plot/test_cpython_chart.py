@@ -1,50 +1,24 @@
 """C++ against CPython (plot/cpython_chart.py): each C++ model beside its CPython twin, on the
 fixture, and the README's headline pair of committed example reports."""
 
-import copy
 import sys
 
 import pytest
-from conftest import REPO, assert_chart_files, cpu_scale1_only, load_fixture, run_plot, save_figure, write_report
+from conftest import (REPO, as_cpython, assert_chart_files, cpu_scale1_only, load_fixture, run_plot, save_figure,
+                      write_report)
 
 sys.path.insert(0, str(REPO / "plot"))
 import cpython_chart as cc  # noqa: E402
 import report_loading as rl  # noqa: E402
-from compare import CPYTHON_TWINS  # noqa: E402
 
 EXAMPLES = REPO / "reports" / "examples"
-
-
-def as_cpython(data, slower=90.0):
-    """The report as concbench_python.py would write it: python-<twin>, models without a
-    twin dropped, everything `slower` times slower (the interpreter)."""
-    twins = {v: k for k, v in CPYTHON_TWINS.items()}
-    data = copy.deepcopy(data)
-    rows = []
-    for row in data["benchmarks"]:
-        if row["model"] not in twins:
-            continue
-        python = twins[row["model"]]
-        for key in ("name", "run_name"):
-            parts = row[key].split("/")
-            parts[1] = python
-            row[key] = "/".join(parts)
-        row["model"] = python
-        for key in ("real_time", "ideal", "bound"):
-            if key in row and row.get("aggregate_unit") != "percentage":
-                row[key] *= slower
-        rows.append(row)
-    data["benchmarks"] = rows
-    data["context"]["build"] = {"python_version": "3.11.2"}
-    data.pop("timelines_file", None)
-    return data
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
     base = tmp_path_factory.mktemp("twins")
     cpp = write_report(base / "cpp.json", cpu_scale1_only(load_fixture()))
-    py = write_report(base / "py.json", as_cpython(cpu_scale1_only(load_fixture())))
+    py = write_report(base / "py.json", as_cpython(cpu_scale1_only(load_fixture()), slower=90.0))
     return rl.load_report(str(py)), rl.load_report(str(cpp))
 
 

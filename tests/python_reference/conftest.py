@@ -29,13 +29,14 @@ from reference_support import TINY_RUN_FLAGS, run_cli
 # nor the pools, workers, fork server or resource tracker of a run made in this process.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import process_leak_check  # noqa: E402
+from process_leak_check import no_process_left_behind  # noqa: E402,F401 - the per-test check
 
 process_leak_check.become_subreaper()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def no_process_left_behind_by_the_session():
-    """The per-test check below cannot see what a session fixture (tiny_run, http_url)
+    """The per-test check (process_leak_check.no_process_left_behind) cannot see what a session fixture (tiny_run, http_url)
     leaves: such a fixture is set up before the first test's snapshot. Each of them asks
     for this one, so that it is set up before them and torn down after them (its failure
     is reported at the last test)."""
@@ -43,14 +44,6 @@ def no_process_left_behind_by_the_session():
     yield
     left = process_leak_check.leftovers(before)
     assert not left, "processes left behind by this session's fixtures: " + "; ".join(left)
-
-
-@pytest.fixture(autouse=True)
-def no_process_left_behind():
-    before = process_leak_check.descendants()
-    yield
-    left = process_leak_check.leftovers(before)
-    assert not left, "processes left behind by this test: " + "; ".join(left)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -117,4 +110,3 @@ def tiny_run(no_process_left_behind_by_the_session, tmp_path_factory, http_url):
     completed = run_cli([*TINY_RUN_FLAGS, f"--http-url={http_url}", f"--out={report_path}"])
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return {"completed": completed, "path": report_path, "report": json.loads(report_path.read_text())}
-
