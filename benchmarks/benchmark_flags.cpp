@@ -26,13 +26,11 @@ const std::vector<std::pair<std::string, std::string>> refused_benchmark_flags{
     // takes the first run as significant and never looks at the minimum time.
     {"benchmark_min_time",
      "every entry runs a fixed number of batches per repetition, so Google Benchmark ignores it; "
-     "use "
-     "--benchmark_repetitions=N for more samples"},
+     "use --benchmark_repetitions=N for more samples"},
     // configure() (main.cpp) sets ReportAggregatesOnly(false) on every entry, which overrides
     // both flags; concbench's report and charts need every repetition anyway.
     {"benchmark_report_aggregates_only",
-     "concbench's report keeps every repetition (its medians and intervals are computed from "
-     "them)"},
+     "concbench's report keeps every repetition (its medians and intervals are computed from them)"},
     {"benchmark_display_aggregates_only",
      "concbench's console shows its own progress lines, and its report keeps every repetition"},
     // Google Benchmark 1.7.1 CHECK-aborts when the counters cannot be opened (as on this VM),

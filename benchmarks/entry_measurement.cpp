@@ -186,9 +186,13 @@ bool warms_up(const measured_entry& entry) {
   return entry.warm_up && !warm_pool && entry.metadata->ideal_ns < max_untimed_batch_ns;
 }
 
-std::chrono::milliseconds default_task_timeout(const workload& work) {
-  const auto ten_batches = std::chrono::milliseconds(static_cast<std::int64_t>(10 * work.nominal_sequential_ns() / 1e6));
+std::chrono::milliseconds default_timeout_for_batch(double nominal_batch_ns) {
+  const auto ten_batches = std::chrono::milliseconds(static_cast<std::int64_t>(10 * nominal_batch_ns / 1e6));
   return std::max<std::chrono::milliseconds>(ten_batches, std::chrono::minutes(1));
+}
+
+std::chrono::milliseconds default_task_timeout(const workload& work) {
+  return default_timeout_for_batch(work.nominal_sequential_ns());
 }
 
 void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_token stop) {

@@ -110,9 +110,13 @@ entry_metadata describe_entry(const entry_plan& plan, const std::vector<task_spe
 // Google Benchmark's function body for an entry.
 void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_token stop);
 
-// The task time-out of an entry when the user gave none: ten times the whole batch run
-// sequentially at nominal speed, and at least a minute, so that it never trips on a slow
-// machine yet ends a hung task.
+// The time-out of a batch when the user gave none: ten times its nominal length, and at least
+// a minute, so that it never trips on a slow machine yet ends a hung task. Every kind of entry
+// (tasks, scenarios) takes its default from here.
+std::chrono::milliseconds default_timeout_for_batch(double nominal_batch_ns);
+
+// The task time-out of an entry when the user gave none: default_timeout_for_batch of the
+// whole batch run sequentially at nominal speed.
 std::chrono::milliseconds default_task_timeout(const workload& work);
 
 // Fails this repetition before its timed loop has started, as SkipWithError would — but from

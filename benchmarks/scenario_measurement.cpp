@@ -45,8 +45,7 @@ entry_metadata describe_entry(const scenario_plan& plan) {
 }
 
 std::chrono::milliseconds default_task_timeout(const scenario_plan& plan) {
-  const auto ten_batches = std::chrono::milliseconds(static_cast<std::int64_t>(10 * nominal_batch_ns(plan) / 1e6));
-  return std::max<std::chrono::milliseconds>(ten_batches, std::chrono::minutes(1));
+  return default_timeout_for_batch(nominal_batch_ns(plan));
 }
 
 namespace {

@@ -27,8 +27,8 @@ struct measured_scenario_entry {
   std::chrono::milliseconds timeout{0};
 };
 
-// The time-out of a scenario entry when the user gave none, as default_task_timeout does for
-// a workload: ten times its nominal batch, at least a minute.
+// The time-out of a scenario entry when the user gave none: default_timeout_for_batch of its
+// nominal batch.
 std::chrono::milliseconds default_task_timeout(const scenario_plan& plan);
 
 // The report's fields of a scenario entry. A scenario has no ideal or bound yet (DESIGN.md
