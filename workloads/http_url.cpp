@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "http_quote.hpp"
+
 namespace concbench {
 namespace {
 
@@ -14,6 +16,26 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
     if (c != prefix[i]) return false;
   }
   return true;
+}
+
+// Why `text` cannot be a URL as it stands, or empty. A URL is printable ASCII without spaces
+// (RFC 3986): anything else would be sent as it is in the request line or the Host header, and
+// a CR LF there ends the line early and lets the rest of the URL add headers of its own (header
+// injection). Percent-encoding writes any such byte safely.
+std::string unsendable_byte(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte > 0x20 && byte < 0x7f) continue;
+    const std::string where = " at byte " + std::to_string(i) + " ";
+    if (byte == ' ') return "a space" + where + "(write it as %20)";
+    if (byte >= 0x80) {
+      return "a non-ASCII byte (" + quote_text(text.substr(i, 1)) + ")" + where +
+             "(percent-encode it)";
+    }
+    return "a control character (" + quote_text(text.substr(i, 1)) + ")" + where +
+           "(a URL is printable ASCII)";
+  }
+  return {};
 }
 
 }  // namespace
@@ -33,8 +55,9 @@ http_url http_url::with_target(std::string new_target) const {
 
 http_url parse_http_url(std::string_view text) {
   const auto fail = [&](const std::string& why) {
-    return std::invalid_argument("bad URL '" + std::string(text) + "': " + why);
+    return std::invalid_argument("bad URL '" + quote_text(text) + "': " + why);
   };
+  if (const auto problem = unsendable_byte(text); !problem.empty()) throw fail("it holds " + problem);
   constexpr std::string_view scheme = "http://";
   if (!starts_with_ignoring_case(text, scheme)) {
     throw fail(starts_with_ignoring_case(text, "https://") ? "https is not supported, use http://"

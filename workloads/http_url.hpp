@@ -21,7 +21,10 @@ struct http_url {
   http_url with_target(std::string new_target) const;
 };
 
-// Throws std::invalid_argument saying what is wrong ("not an http:// URL", a bad port, ...).
+// Throws std::invalid_argument saying what is wrong ("not an http:// URL", a bad port, a
+// space or a control character, ...) in one line: the URL is quoted with its control bytes
+// escaped (http_quote.hpp). A URL is printable ASCII without spaces, so what it holds can never
+// end the request line or the Host header early (no header injection).
 http_url parse_http_url(std::string_view text);
 
 }  // namespace concbench
