@@ -14,8 +14,9 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "http_body.hpp"
+#include "http_quote.hpp"
 #include "open_file_limit.hpp"
 
 namespace concbench {
@@ -104,7 +107,8 @@ struct cancel_target {
   }
 };
 
-std::string prefix(const http_url& url) { return "GET " + url.text() + ": "; }
+// Quoted: an http_url built by hand (not by parse_http_url) may hold any byte.
+std::string prefix(const http_url& url) { return "GET " + quote_text(url.text(), 2000) + ": "; }
 
 std::string timeout_text(const http_request_options& options) {
   return std::to_string(options.timeout.count()) + " ms (timed out)";
@@ -126,20 +130,35 @@ bool is_http_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
 }
 
-std::string describe_read_failure(const beast::error_code& ec,
-                                  const http::response_parser<http::string_body>& parser,
-                                  const http_request_options& options) {
+// The Content-Length a response announced, when it did and its header is complete (before,
+// Beast's answer is undefined; it answers with boost::optional).
+template <typename parser_type>
+std::optional<std::uint64_t> content_length_of(const parser_type& parser) {
+  if (!parser.is_header_done()) return std::nullopt;
+  const auto length = parser.content_length();
+  return length ? std::optional<std::uint64_t>(*length) : std::nullopt;
+}
+
+// What a failed read means. `received`: the body bytes that had arrived.
+std::string describe_read_failure(const beast::error_code& ec, bool header_done,
+                                  std::optional<std::uint64_t> content_length,
+                                  std::uint64_t received, const http_request_options& options) {
   if (ec == beast::error::timeout) return "no complete response within " + timeout_text(options);
   if (ec == http::error::end_of_stream) return "the server closed the connection without answering";
   if (ec == http::error::partial_message) {
-    if (!parser.is_header_done())
+    if (!header_done)
       return "truncated response: the connection closed in the middle of the headers";
-    const auto expected = parser.content_length();
-    return "truncated body: the connection closed after " +
-           std::to_string(parser.get().body().size()) + " of " +
-           (expected ? std::to_string(*expected) : std::string("an unknown number of")) + " bytes";
+    return "truncated body: the connection closed after " + std::to_string(received) + " of " +
+           (content_length ? std::to_string(*content_length) : std::string("an unknown number of")) +
+           " bytes";
   }
   if (ec == http::error::body_limit) {
+    if (options.expected_body) {
+      return "body longer than the " + std::to_string(options.expected_body->bytes) +
+             " bytes expected" +
+             (content_length ? " (Content-Length " + std::to_string(*content_length) + ")"
+                             : " (more arrived)");
+    }
     return "body larger than the limit of " + std::to_string(options.max_body_bytes) + " bytes";
   }
   if (is_http_error(ec)) return "malformed response (" + ec.message() + ")";
@@ -155,7 +174,7 @@ asio::awaitable<tcp::endpoint> resolve(const http_url& url) {
   auto [error, results] =
       co_await resolver.async_resolve(url.host, std::to_string(url.port), use_tuple);
   if (error || results.empty()) {
-    throw http_error(prefix(url) + "cannot resolve host '" + url.host + "' (" +
+    throw http_error(prefix(url) + "cannot resolve host '" + quote_text(url.host) + "' (" +
                      (error ? error.message() : std::string("no address")) + ")");
   }
   co_return results.begin()->endpoint();  // the loopback or lab server has one address
@@ -199,6 +218,12 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
   std::stop_callback cancel_on_stop(
       stop, [target, executor] { asio::post(executor, [target] { target->cancel(); }); });
 
+  // The limit the parser enforces: a body longer than the expected one fails as soon as its
+  // Content-Length says so, or as soon as one byte too many arrives.
+  const std::uint64_t body_limit =
+      options.expected_body ? std::min(options.expected_body->bytes, options.max_body_bytes)
+                            : options.max_body_bytes;
+
   http::request<http::empty_body> request{http::verb::get, url.target, 11};
   request.set(http::field::host, url.authority());
   request.set(http::field::user_agent, "concbench");
@@ -228,28 +253,77 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
     }
     if (stop.stop_requested()) throw_stopped(url);
 
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(options.max_body_bytes);
-    auto [read_error, read] =
-        co_await http::async_read(conn->stream, conn->buffer, parser, use_tuple);
-    target->clear();
-    if (read_error) {
+    // The header first: a response that is not a 200 fails before its body is read.
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(body_limit);
+    auto [header_error, header_read] =
+        co_await http::async_read_header(conn->stream, conn->buffer, parser, use_tuple);
+    if (header_error) {
+      target->clear();
       if (stop.stop_requested()) throw_stopped(url);
-      if (reused && !parser.got_some() && looks_closed_while_idle(read_error)) continue;
-      throw http_error(prefix(url) + describe_read_failure(read_error, parser, options));
+      if (reused && !parser.got_some() && looks_closed_while_idle(header_error)) continue;
+      throw http_error(prefix(url) + describe_read_failure(header_error, parser.is_header_done(),
+                                                           content_length_of(parser), 0, options));
+    }
+    if (const auto status = parser.get().result_int(); status != 200) {
+      target->clear();  // the connection goes with its unread body
+      throw http_error(prefix(url) + "HTTP " + std::to_string(status) + " " +
+                       quote_text(parser.get().reason()));
     }
 
-    auto response = parser.release();
+    // Then the body, a piece at a time into `piece`: checked and digested as it arrives.
+    http_body_digest digest;
+    std::unique_ptr<char[]> piece;
+    std::size_t piece_size = 0;
+    while (!parser.is_done()) {
+      if (!piece) {
+        // No larger than a body of known length: a 1 KiB response costs 1 KiB, as a whole
+        // body in memory did, so a batch of small requests in flight costs no more than before.
+        piece_size = static_cast<std::size_t>(std::clamp<std::uint64_t>(
+            content_length_of(parser).value_or(http_body_piece_max_bytes), 1,
+            http_body_piece_max_bytes));
+        piece = std::make_unique_for_overwrite<char[]>(piece_size);
+      }
+      auto& body = parser.get().body();
+      body.data = piece.get();
+      body.size = piece_size;
+      auto [read_error, read] =
+          co_await http::async_read(conn->stream, conn->buffer, parser, use_tuple);
+      const std::string_view got(piece.get(), piece_size - body.size);
+      if (options.expected_body) {
+        const auto& expected = *options.expected_body;
+        if (const auto at = http_body_mismatch(expected.path, digest.size(), got);
+            at != std::string_view::npos) {
+          target->clear();
+          throw http_error(prefix(url) + "the body differs from the server's bytes for " +
+                           quote_text(expected.path) + " at byte " +
+                           std::to_string(digest.size() + at) +
+                           " (not the response to this request, or bytes were changed)");
+        }
+      }
+      digest.add(got);
+      // need_buffer: the piece is full and was used above; anything else ends the request.
+      if (read_error && read_error != http::error::need_buffer) {
+        target->clear();
+        if (stop.stop_requested()) throw_stopped(url);
+        throw http_error(prefix(url) + describe_read_failure(read_error, true,
+                                                             content_length_of(parser),
+                                                             digest.size(), options));
+      }
+    }
+    target->clear();
+    if (options.expected_body && digest.size() != options.expected_body->bytes) {
+      throw http_error(prefix(url) + "body of " + std::to_string(digest.size()) +
+                       " bytes instead of the " + std::to_string(options.expected_body->bytes) +
+                       " expected");
+    }
+
     // Bytes after the response would be read as the next response's start: never reuse then.
-    if (options.keep_alive && response.keep_alive() && conn->buffer.size() == 0) {
+    if (options.keep_alive && parser.get().keep_alive() && conn->buffer.size() == 0) {
       conn->stream.expires_never();
       pool.give_back(key, std::move(conn));
     }
-    if (response.result_int() != 200) {
-      throw http_error(prefix(url) + "HTTP " + std::to_string(response.result_int()) + " " +
-                       std::string(response.reason()));
-    }
-    co_return http_response{response.result_int(), std::move(response.body()), reused};
+    co_return http_response{200, digest.size(), digest.checksum(), reused};
   }
 }
 

@@ -9,13 +9,21 @@
 // calling thread (thread_local), so each pool thread or process keeps its own connection.
 // A cached connection the server closed meanwhile costs one silent retry on a fresh one.
 //
+// The body is read piece by piece into a buffer of at most http_body_piece_max_bytes (64 KiB,
+// what Beast reads from a socket at a time; http_body.hpp) and never held whole: the caller
+// gets its size and checksum, and, when it says which body it expects, every byte is compared
+// as it arrives, so a wrong byte or one byte too many fails the request at once. A request's
+// memory stays bounded whatever the server sends.
+//
 // Every failure throws http_error naming the URL and the cause ("connection refused",
-// "timed out", "HTTP 500 ...", "truncated body ...", "malformed response ..."); a stop
-// request throws http_request_stopped.
+// "timed out", "HTTP 500 ...", "truncated body ...", "malformed response ...") in one line
+// (text from the server is quoted with its control bytes escaped); a stop request throws
+// http_request_stopped.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
@@ -24,18 +32,31 @@
 
 namespace concbench {
 
+// The body a request must get: the server's bytes for `path` (http_body.hpp), exactly
+// `bytes` of them.
+struct http_expected_body {
+  std::string path;
+  std::uint64_t bytes = 0;
+};
+
 struct http_request_options {
   // For the whole request: connect, send, and receive the complete response.
   std::chrono::milliseconds timeout{10'000};
   // Reuse a cached connection and leave it open afterwards; false: one connection per
   // request, asked to close with "Connection: close".
   bool keep_alive = true;
+  // A body longer than this fails as soon as it is known to be (from its Content-Length, or
+  // when the bytes overrun it).
   std::uint64_t max_body_bytes = std::uint64_t{256} << 20;
+  // When set, any other body fails the request as soon as it differs: a wrong byte, one byte
+  // too many, or too few at the end.
+  std::optional<http_expected_body> expected_body;
 };
 
 struct http_response {
   unsigned status = 0;  // always 200: anything else is an http_error
-  std::string body;
+  std::uint64_t body_bytes = 0;
+  std::uint32_t body_checksum = 0;  // http_body_checksum of the body
   bool reused_connection = false;
 };
 

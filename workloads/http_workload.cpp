@@ -20,8 +20,8 @@ constexpr double nominal_round_trip_ns = 100'000;
 // A stopped request gives stopped_value, which never verifies.
 constexpr std::int64_t stopped_value = -1;
 
-std::int64_t pack(const std::string& body) {
-  return (static_cast<std::int64_t>(body.size()) << 32) | http_body_checksum(body);
+std::int64_t pack(const http_response& response) {
+  return (static_cast<std::int64_t>(response.body_bytes) << 32) | response.body_checksum;
 }
 
 std::string path_of(const http_url& base, std::size_t index) {
@@ -87,11 +87,21 @@ http_url http_workload::task_url(std::size_t index) const {
   return base_.with_target(make_http_target(path_of(base_, index), delay_ms_, body_bytes_));
 }
 
+http_request_options http_workload::request_options(const task_spec& task) const {
+  http_request_options options;
+  options.timeout = std::chrono::milliseconds(std::llround(timeout_ms_));
+  options.keep_alive = keep_alive_;
+  // Checked as it arrives: a wrong byte or one too many fails the task at once, and the body
+  // is never held whole (a task of 200 MB holds 64 KiB).
+  options.expected_body =
+      http_expected_body{path_of(base_, task.index), static_cast<std::uint64_t>(task.size)};
+  return options;
+}
+
 task_result http_workload::run_blocking(const task_spec& task, std::stop_token stop) const {
-  const http_request_options options{std::chrono::milliseconds(std::llround(timeout_ms_)),
-                                     keep_alive_};
+  const auto options = request_options(task);
   try {
-    return {pack(http_get(task_url(task.index), options, std::move(stop)).body)};
+    return {pack(http_get(task_url(task.index), options, std::move(stop)))};
   } catch (const http_request_stopped&) {
     return {
         stopped_value};  // the contract: a stopped task returns a result that fails verification
@@ -100,14 +110,13 @@ task_result http_workload::run_blocking(const task_spec& task, std::stop_token s
 
 boost::asio::awaitable<task_result> http_workload::run_awaitable(task_spec task,
                                                                  std::stop_token stop) const {
-  const http_request_options options{std::chrono::milliseconds(std::llround(timeout_ms_)),
-                                     keep_alive_};
+  const auto options = request_options(task);
   std::optional<http_response> response;
   try {
     response = co_await async_http_get(task_url(task.index), options, std::move(stop));
   } catch (const http_request_stopped&) {
   }
-  co_return task_result{response ? pack(response->body) : stopped_value};
+  co_return task_result{response ? pack(*response) : stopped_value};
 }
 
 std::optional<std::string> http_workload::verify(const task_spec& task,

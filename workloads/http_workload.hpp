@@ -1,8 +1,10 @@
 #pragma once
 // `http`: the tutorials' web scraper against a server we control. Task i is one GET of
 // <url path>i?delay_ms=L&bytes=B; the server waits L (a timer) and answers B deterministic
-// bytes that the client checksums, so every response is verified byte for byte.
+// bytes that the client compares as they arrive and checksums, so every response is verified
+// byte for byte without being held whole.
 
+#include "http_client.hpp"
 #include "http_url.hpp"
 #include "workload.hpp"
 
@@ -33,6 +35,8 @@ class http_workload final : public workload {
   http_url task_url(std::size_t index) const;
 
  private:
+  http_request_options request_options(const task_spec& task) const;
+
   std::string url_text_;
   http_url base_;  // target: the path tasks are appended to, ending in '/'
   int tasks_;
