@@ -26,16 +26,19 @@ http_url calibration_url(const std::string& url, std::int64_t body_bytes) {
 
 }  // namespace
 
-double measure_http_round_trip_ns(const std::string& url, std::int64_t body_bytes, int requests) {
+double measure_http_round_trip_ns(const std::string& url, std::int64_t body_bytes, int requests,
+                                  std::chrono::milliseconds timeout) {
   if (requests < 1) throw std::invalid_argument("the round trip needs at least one request");
   const auto target = calibration_url(url, body_bytes);
+  http_request_options options;
+  options.timeout = timeout;
   constexpr int warm_up = 10;
-  for (int i = 0; i < warm_up; ++i) http_get(target);
+  for (int i = 0; i < warm_up; ++i) http_get(target, options);
   std::vector<double> samples;
   samples.reserve(static_cast<std::size_t>(requests));
   for (int i = 0; i < requests; ++i) {
     const auto start = clock_type::now();
-    http_get(target);
+    http_get(target, options);
     samples.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - start).count());
   }
   // The median: one scheduler hiccup on a shared machine must not move r.
@@ -43,10 +46,13 @@ double measure_http_round_trip_ns(const std::string& url, std::int64_t body_byte
 }
 
 double measure_http_requests_per_second(const std::string& url, std::int64_t body_bytes,
-                                        int connections, std::chrono::milliseconds duration) {
+                                        int connections, std::chrono::milliseconds duration,
+                                        std::chrono::milliseconds timeout) {
   if (connections < 1)
     throw std::invalid_argument("the request rate needs at least one connection");
   const auto target = calibration_url(url, body_bytes);
+  http_request_options options;
+  options.timeout = timeout;
   boost::asio::io_context loop(1);
   std::uint64_t completed = 0;
   std::exception_ptr failure;
@@ -55,7 +61,7 @@ double measure_http_requests_per_second(const std::string& url, std::int64_t bod
   auto last_answer = start;
   const auto lane = [&]() -> boost::asio::awaitable<void> {
     while (clock_type::now() < end && !failure) {
-      co_await async_http_get(target);
+      co_await async_http_get(target, options);
       ++completed;
       last_answer = clock_type::now();
     }
@@ -74,9 +80,10 @@ double measure_http_requests_per_second(const std::string& url, std::int64_t bod
 }
 
 void measure_http_constants(const std::string& url, machine_constants& constants,
-                            std::int64_t body_bytes) {
-  constants.loopback_round_trip_ns = measure_http_round_trip_ns(url, body_bytes);
-  constants.loopback_requests_per_second = measure_http_requests_per_second(url, body_bytes);
+                            std::int64_t body_bytes, std::chrono::milliseconds timeout) {
+  constants.loopback_round_trip_ns = measure_http_round_trip_ns(url, body_bytes, 200, timeout);
+  constants.loopback_requests_per_second =
+      measure_http_requests_per_second(url, body_bytes, 16, std::chrono::milliseconds(500), timeout);
 }
 
 }  // namespace concbench
