@@ -9,10 +9,12 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
 
+#include "http_quote.hpp"
 #include "http_target.hpp"
 #include "number_format.hpp"
 #include "open_file_limit.hpp"
@@ -25,7 +27,8 @@ number parse_value(const std::string& flag, const std::string& text) {
   number value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc{} || end != text.data() + text.size()) {
-    throw std::invalid_argument("serve: " + flag + " wants a number, got '" + text + "'");
+    throw std::invalid_argument("serve: " + flag + " wants a number, got '" + quote_text(text) +
+                                "'");
   }
   return value;
 }
@@ -36,8 +39,19 @@ serve_options parse_serve_arguments(std::span<const std::string> arguments) {
   static const std::set<std::string> valued{"--port", "--delay-ms", "--body-bytes", "--bind", "--idle-timeout-ms",
                                             "--threads"};
   serve_options options;
+  // Each flag as first given: a second one would silently win over the first (`--port=0
+  // --port=1` serving on port 1), so it is refused, as concbench's own flags are.
+  std::map<std::string, std::string> given;
+  const auto once = [&given](const std::string& flag, const std::string& argument) {
+    if (const auto [first, inserted] = given.emplace(flag, argument); !inserted) {
+      throw std::invalid_argument("serve: " + flag + " is given twice ('" +
+                                  quote_text(first->second) + "', then '" +
+                                  quote_text(argument) + "'): give it once");
+    }
+  };
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     std::string flag = arguments[i];
+    if (flag == "--close" || flag == "--stop-on-stdin-eof") once(flag, flag);
     if (flag == "--close") {
       options.keep_alive = false;
       continue;
@@ -51,36 +65,42 @@ serve_options parse_serve_arguments(std::span<const std::string> arguments) {
       value = flag.substr(equals + 1);
       flag.resize(equals);
     }
-    if (!flag.starts_with("--")) throw std::invalid_argument("serve: unexpected argument '" + arguments[i] + "'");
+    if (!flag.starts_with("--")) {
+      throw std::invalid_argument("serve: unexpected argument '" + quote_text(arguments[i]) + "'");
+    }
     // Known before its value is looked for: `--bogus` is an unknown option, not one without a value.
     if (!valued.count(flag)) {
       throw std::invalid_argument(
-          "serve: unknown option '" + flag +
+          "serve: unknown option '" + quote_text(flag) +
           "' (--port, --delay-ms, --body-bytes, --bind, --close, --idle-timeout-ms, "
           "--threads, --stop-on-stdin-eof)");
     }
+    const std::size_t flag_word = i;
     if (!value) {
       if (i + 1 == arguments.size()) throw std::invalid_argument("serve: " + flag + " needs a value");
       value = arguments[++i];
     }
+    once(flag, i == flag_word ? arguments[i] : flag + " " + *value);
     // Each value is checked here, as http_server would, so a bad one is a command-line error
     // (exit status 2) with the flag named, not a server that fails to start (exit status 1).
     if (flag == "--port") {
       const auto port = parse_value<unsigned>(flag, *value);
-      if (port > 65535) throw std::invalid_argument("serve: --port must be 0..65535, got " + *value);
+      if (port > 65535) {
+        throw std::invalid_argument("serve: --port must be 0..65535, got " + quote_text(*value));
+      }
       options.port = static_cast<std::uint16_t>(port);
     } else if (flag == "--delay-ms") {
       options.delay_ms = parse_value<double>(flag, *value);
       if (!(options.delay_ms >= 0) || !std::isfinite(options.delay_ms) || options.delay_ms > max_http_delay_ms) {
         throw std::invalid_argument("serve: --delay-ms must be 0.." + format_number(max_http_delay_ms) + ", got " +
-                                    *value);
+                                    quote_text(*value));
       }
       options.delay_ms = options.delay_ms == 0 ? 0.0 : options.delay_ms;  // -0 is no delay
     } else if (flag == "--body-bytes") {
       options.body_bytes = parse_value<std::int64_t>(flag, *value);
       if (options.body_bytes < 0 || options.body_bytes > max_http_body_bytes) {
         throw std::invalid_argument("serve: --body-bytes must be 0.." + std::to_string(max_http_body_bytes) +
-                                    ", got " + *value);
+                                    ", got " + quote_text(*value));
       }
     } else if (flag == "--bind") {
       if (value->empty()) throw std::invalid_argument("serve: --bind needs an address, e.g. --bind 0.0.0.0");
@@ -88,11 +108,16 @@ serve_options parse_serve_arguments(std::span<const std::string> arguments) {
     } else if (flag == "--idle-timeout-ms") {
       options.idle_timeout_ms = parse_value<std::int64_t>(flag, *value);
       if (options.idle_timeout_ms < 1) {
-        throw std::invalid_argument("serve: --idle-timeout-ms must be at least 1, got " + *value);
+        throw std::invalid_argument("serve: --idle-timeout-ms must be at least 1, got " + quote_text(*value));
       }
     } else if (flag == "--threads") {
       options.threads = parse_value<int>(flag, *value);
-      if (options.threads < 1) throw std::invalid_argument("serve: --threads must be at least 1, got " + *value);
+      if (options.threads < 1 || options.threads > max_http_server_threads) {
+        throw std::invalid_argument("serve: --threads must be 1.." +
+                                    std::to_string(max_http_server_threads) + ", got " +
+                                    quote_text(*value) +
+                                    " (loop threads beyond the cores only contend for them)");
+      }
     }
   }
   return options;
@@ -149,6 +174,9 @@ int serve_main(const serve_options& options) {
                                        server.stop();
                                    });
     }
+    // Every thread runs before the URL goes out: a server that cannot start them fails
+    // without ever having said it serves (a parent that read the URL would send requests).
+    server.start_threads();
     // The URL goes out only once the signals are caught: a parent that read it may SIGTERM at once.
     std::printf("%s\n", server.url().c_str());
     std::fflush(stdout);

@@ -20,14 +20,16 @@ struct serve_options : http_server_options {
 
 // The serve flags, shared by the command line and by http_server_process so both agree:
 //   --port P  --delay-ms D  --body-bytes B  --bind ADDRESS  --close  --idle-timeout-ms T
-//   --threads N  --stop-on-stdin-eof   (each valued one also as --flag=value)
-// Throws std::invalid_argument naming the bad or unknown argument.
+//   --threads N  --stop-on-stdin-eof   (each valued one also as --flag=value; each at most once)
+// Throws std::invalid_argument naming the bad, unknown or repeated argument, in one line (what
+// the user typed is quoted with its control bytes escaped).
 serve_options parse_serve_arguments(std::span<const std::string> arguments);
 std::vector<std::string> serve_arguments(const serve_options& options);
 
 // Runs the server in this process until SIGINT or SIGTERM (or stdin's EOF when asked): 0
-// after a clean stop, 1 (with a
-// message on stderr) when it cannot listen or its options are bad.
+// after a clean stop, 1 (with a message on stderr) when it cannot listen, cannot start its
+// threads or its options are bad. The URL is printed only once it serves on every thread, so
+// a server that fails has printed nothing on stdout.
 int serve_main(const serve_options& options);
 
 }  // namespace concbench

@@ -1,8 +1,12 @@
 #include "http_server.hpp"
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,10 +14,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -23,6 +29,7 @@
 #include <vector>
 
 #include "http_body.hpp"
+#include "http_quote.hpp"
 #include "http_target.hpp"
 #include "number_format.hpp"
 
@@ -61,10 +68,41 @@ void validate(const http_server_options& options) {
     throw std::invalid_argument("server idle time-out must be at least 1 ms, got " +
                                 std::to_string(options.idle_timeout_ms));
   }
-  if (options.threads < 1) {
-    throw std::invalid_argument("server threads must be at least 1, got " +
+  if (options.threads < 1 || options.threads > max_http_server_threads) {
+    throw std::invalid_argument("server threads must be between 1 and " +
+                                std::to_string(max_http_server_threads) + ", got " +
                                 std::to_string(options.threads));
   }
+}
+
+// Waits out a response's delay unless the client leaves first; false when it left. A client
+// that closed its connection while its response was delayed would otherwise keep the socket
+// open (in CLOSE-WAIT) until the delay ends: with long delays and clients that give up, the
+// server would hold a descriptor for every client long gone, and run out of them.
+asio::awaitable<bool> wait_unless_client_leaves(tcp::socket& socket,
+                                                std::chrono::nanoseconds delay) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+  for (;;) {
+    // Whichever comes first; the other is cancelled (and finished) before this returns.
+    auto [order, timer_error, wait_error] =
+        co_await asio::experimental::make_parallel_group(
+            timer.async_wait(asio::deferred),
+            socket.async_wait(tcp::socket::wait_read, asio::deferred))
+            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    if (order[0] == 0) co_return true;  // the delay is over
+    if (wait_error) co_return false;
+    // Readable: a read would return end-of-file (the client closed; a client that only shut
+    // down its sending side is taken as gone too, as nginx takes it) or a reset's error, or
+    // the client sent its next request early (pipelining). A peek tells which, and leaves a
+    // request's bytes for the next read.
+    char byte = 0;
+    const auto peeked = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked == 0) co_return false;
+    if (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) co_return false;
+    if (peeked > 0) break;  // a client still there: the socket stays readable, so stop watching
+  }
+  co_await timer.async_wait(use_tuple);
+  co_return true;
 }
 
 }  // namespace
@@ -77,6 +115,9 @@ struct http_server::state {
   tcp::acceptor acceptor;
   std::atomic<std::uint64_t> connections{0};
   std::atomic<std::uint64_t> responses{0};
+  // The loop's other threads (start_threads()); joined by run() or the destructor.
+  std::vector<std::thread> helpers;
+  bool helpers_started = false;
 
   explicit state(const http_server_options& o) : loop(o.threads), options(o), acceptor(loop) {}
 
@@ -88,6 +129,8 @@ struct http_server::state {
   asio::awaitable<void> serve_connection(tcp::socket socket);
   asio::awaitable<bool> answer(beast::tcp_stream& stream,
                                const http::request<http::string_body>& request);
+  asio::awaitable<bool> send_body(beast::tcp_stream& stream, const http::response_header<>& header,
+                                  const std::string& path, std::uint64_t bytes);
 };
 
 asio::awaitable<void> http_server::state::accept_loop() {
@@ -178,14 +221,14 @@ asio::awaitable<bool> http_server::state::answer(beast::tcp_stream& stream,
       response.body() = std::string("bad request: ") + e.what() + "\n";
     }
     if (response.result() == http::status::ok) {
-      if (delay_ms > 0) {
-        // The response delay: a timer, so a waiting request holds no thread.
-        asio::steady_timer delay(co_await asio::this_coro::executor,
-                                 std::chrono::nanoseconds(std::llround(delay_ms * 1e6)));
-        co_await delay.async_wait(use_tuple);
+      // The response delay: a timer, so a waiting request holds no thread.
+      if (delay_ms > 0 &&
+          !co_await wait_unless_client_leaves(
+              stream.socket(), std::chrono::nanoseconds(std::llround(delay_ms * 1e6)))) {
+        co_return false;  // nobody to answer: the connection closes now
       }
-      response.set(http::field::content_type, "application/octet-stream");
-      append_http_body(response.body(), path, static_cast<std::size_t>(bytes));
+      co_return co_await send_body(stream, response.base(), path,
+                                   static_cast<std::uint64_t>(bytes));
     }
   }
   response.prepare_payload();
@@ -193,6 +236,34 @@ asio::awaitable<bool> http_server::state::answer(beast::tcp_stream& stream,
   stream.expires_after(idle_timeout());
   auto [write_error, written] = co_await http::async_write(stream, response, use_tuple);
   if (write_error) co_return false;
+  responses.fetch_add(1, std::memory_order_relaxed);
+  co_return response.keep_alive();
+}
+
+// Sends the 200 with the body for `path`, piece by piece straight from http_body_piece's
+// static storage: a response of 200 MB costs no memory of its own, however many are in flight.
+asio::awaitable<bool> http_server::state::send_body(beast::tcp_stream& stream,
+                                                    const http::response_header<>& header,
+                                                    const std::string& path, std::uint64_t bytes) {
+  http::response<http::buffer_body> response{header};
+  response.set(http::field::content_type, "application/octet-stream");
+  response.content_length(bytes);
+  http::response_serializer<http::buffer_body> serializer{response};
+  std::uint64_t offset = 0;
+  do {
+    const auto piece = http_body_piece(path, offset, bytes - offset);
+    offset += piece.size();
+    auto& body = response.body();
+    // Beast's buffer_body only reads through the pointer (a response is never parsed into it).
+    body.data = piece.empty() ? nullptr : const_cast<char*>(piece.data());
+    body.size = piece.size();
+    body.more = offset < bytes;
+    // A client that stops reading does not hold the connection forever.
+    stream.expires_after(idle_timeout());
+    auto [write_error, written] = co_await http::async_write(stream, serializer, use_tuple);
+    // need_buffer: this piece is sent, the next one is wanted.
+    if (write_error && write_error != http::error::need_buffer) co_return false;
+  } while (!serializer.is_done());
   responses.fetch_add(1, std::memory_order_relaxed);
   co_return response.keep_alive();
 }
@@ -205,7 +276,8 @@ http_server::http_server(const http_server_options& options) {
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.address, ec);
   if (ec)
-    throw std::invalid_argument("server address '" + options.address + "' is not an IP address");
+    throw std::invalid_argument("server address '" + quote_text(options.address) +
+                                "' is not an IP address");
   const tcp::endpoint endpoint(address, options.port);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -215,7 +287,13 @@ http_server::http_server(const http_server_options& options) {
   asio::co_spawn(state_->loop, state_->accept_loop(), [](std::exception_ptr) {});
 }
 
-http_server::~http_server() = default;
+http_server::~http_server() {
+  // Threads started without run() are still running the loop: stop them before it goes.
+  if (state_ && !state_->helpers.empty()) {
+    stop();
+    for (auto& helper : state_->helpers) helper.join();
+  }
+}
 
 std::uint16_t http_server::port() const { return state_->acceptor.local_endpoint().port(); }
 
@@ -226,11 +304,33 @@ std::string http_server::url() const {
   return "http://" + host + ":" + std::to_string(endpoint.port()) + "/";
 }
 
+void http_server::start_threads() {
+  if (state_->helpers_started) return;
+  state_->helpers_started = true;
+  const int wanted = state_->options.threads - 1;
+  state_->helpers.reserve(static_cast<std::size_t>(wanted));
+  for (int t = 0; t < wanted; ++t) {
+    try {
+      state_->helpers.emplace_back([this] { state_->loop.run(); });
+    } catch (const std::system_error& e) {
+      // Those already started end with the loop; a server short of threads would still
+      // serve, but not as the user asked (and its measurements would not be what they say).
+      stop();
+      for (auto& helper : state_->helpers) helper.join();
+      state_->helpers.clear();
+      throw std::runtime_error("cannot start thread " + std::to_string(t + 2) + " of " +
+                               std::to_string(state_->options.threads) + " for the server (" +
+                               e.code().message() + "): ask for fewer --threads");
+    }
+  }
+}
+
 void http_server::run() {
-  std::vector<std::jthread> helpers;
-  for (int t = 1; t < state_->options.threads; ++t)
-    helpers.emplace_back([this] { state_->loop.run(); });
+  start_threads();
   state_->loop.run();
+  // stop() ends every thread's run(): these joins are short.
+  for (auto& helper : state_->helpers) helper.join();
+  state_->helpers.clear();
 }
 
 void http_server::stop() {

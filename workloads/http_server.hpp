@@ -6,8 +6,9 @@
 // the body size in its query (http_target.hpp).
 //
 // Robust by construction: a malformed request gets a 400 and its connection is closed, a
-// client that vanishes or goes quiet only ends its own connection (idle time-out), and
-// nothing a client sends can throw out of run().
+// client that vanishes or goes quiet only ends its own connection (idle time-out), a client
+// that closes its connection while its response is delayed has it closed at once (not when
+// the delay ends), and nothing a client sends can throw out of run().
 
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
@@ -15,6 +16,13 @@
 #include <string>
 
 namespace concbench {
+
+// The most threads a server's loop may run on. One thread serves any number of waiting
+// requests (the delay is a timer), and threads beyond the cores only contend for them; 1,024
+// is above the core count of the machines this runs on and far below the system's thread
+// limits (threads-max is in the tens of thousands), so a typo such as 100000 is refused rather
+// than left to exhaust them.
+inline constexpr int max_http_server_threads = 1024;
 
 struct http_server_options {
   std::string address = "127.0.0.1";  // 0.0.0.0 serves other machines too
@@ -24,7 +32,7 @@ struct http_server_options {
   bool keep_alive = true;             // false: every response closes its connection
   // A connection quiet this long (or a write stuck this long) is closed.
   std::int64_t idle_timeout_ms = 30'000;
-  int threads = 1;  // threads running the server's loop
+  int threads = 1;  // threads running the server's loop, 1..max_http_server_threads
 };
 
 class http_server {
@@ -39,8 +47,14 @@ class http_server {
   std::uint16_t port() const;
   std::string url() const;  // "http://ADDRESS:PORT/"
 
-  // Serves on this thread (and options.threads - 1 more) until stop(). Returns at once if
-  // stop() came first. Connections still open at that moment are closed with the server.
+  // Starts the options.threads - 1 threads that run the loop besides run()'s caller, so a
+  // caller can know they all started before it tells anyone it serves (serve_main prints its
+  // URL only then). Throws std::runtime_error naming the count when the system refuses one;
+  // the server is stopped then, with none of its threads left running. Once only.
+  void start_threads();
+  // Serves on this thread (and the others, started here unless start_threads() came first)
+  // until stop(). Returns at once if stop() came first. Connections still open at that moment
+  // are closed with the server.
   void run();
   // Thread-safe, idempotent, callable before run().
   void stop();

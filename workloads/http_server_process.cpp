@@ -17,6 +17,8 @@
 #include <system_error>
 #include <thread>
 
+#include "http_quote.hpp"
+
 namespace concbench {
 namespace {
 
@@ -136,7 +138,7 @@ void http_server_process::read_url(const std::string& executable, int stdout_sou
     }
   }
   if (url_.empty() || !url_.starts_with("http://")) {
-    if (failure.empty()) failure = "printed '" + url_ + "' instead of its URL";
+    if (failure.empty()) failure = "printed '" + quote_text(url_) + "' instead of its URL";
     const int status = stop();
     // An exit status says more than "ended": e.g. "cannot listen" comes with status 1.
     throw std::runtime_error("the http server (" + executable + ", pid " + std::to_string(pid_) +
