@@ -119,7 +119,16 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       options.workers = parse_list<worker_count>(flag, require_value(flag, value), parse_worker_count);
     } else if (flag == "--cpu-scale") {
       options.cpu_scales = parse_list<double>(flag, require_value(flag, value), [&](const std::string& text) {
-        return parse_positive(flag, text, max_cpu_scale, "one batch would take minutes per model");
+        const double scale = parse_positive(flag, text, max_cpu_scale, "one batch would take minutes per model");
+        // The help's lower end: below it the tutorial's smallest task (n = 4) counts fewer
+        // than 40,000 increments, a few microseconds, no longer than starting the task, so the
+        // batch would time the models' overhead while its name says cpu work.
+        constexpr double min_cpu_scale = 0.01;
+        if (scale < min_cpu_scale) {
+          throw cli_error(flag + ": " + text + " is below " + format_number(min_cpu_scale) +
+                          " (a cpu task would be too short to measure the work instead of the overhead)");
+        }
+        return scale;
       });
     } else if (flag == "--time-scale") {
       const auto text = require_value(flag, value);
