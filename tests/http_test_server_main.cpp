@@ -4,6 +4,7 @@
 //   stubborn  prints a URL, then ignores SIGTERM (only SIGKILL ends it)
 //   silent    never prints its URL
 //   dies      exits with status 3 at once
+//   garbled   prints a line of junk with control bytes in it instead of a URL
 //   orphaning-parent  starts a real server through http_server_process, prints its pid and
 //             dies without stopping it (as a crash would): the server must not outlive it
 
@@ -43,6 +44,11 @@ int main(int argc, char** argv) {
     for (;;) ::pause();
   }
   if (command == "dies") return 3;
+  if (command == "garbled") {
+    std::printf("not a URL\r\x1b[2K\n");
+    std::fflush(stdout);
+    for (;;) ::pause();
+  }
   if (command == "orphaning-parent") {
     concbench::http_server_process_options options;
     options.executable = "/proc/self/exe";

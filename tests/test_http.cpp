@@ -17,6 +17,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <thread>
@@ -68,12 +70,12 @@ class running_server {
 };
 
 // A raw-socket server that plays a broken one: for each connection it reads the request's
-// headers, then sends `reply` and closes, or (no reply) never answers and waits for the client
-// to give up.
+// headers, then sends `reply` and closes (or, close_after_reply false, keeps the connection
+// open and silent), or (no reply) never answers and waits for the client to give up.
 class fake_server {
  public:
-  explicit fake_server(std::optional<std::string> reply)
-      : reply_(std::move(reply)), acceptor_(loop_) {
+  explicit fake_server(std::optional<std::string> reply, bool close_after_reply = true)
+      : reply_(std::move(reply)), close_after_reply_(close_after_reply), acceptor_(loop_) {
     const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
     acceptor_.open(endpoint.protocol());
     acceptor_.bind(endpoint);
@@ -111,15 +113,23 @@ class fake_server {
     }
     co_await asio::async_write(socket, asio::buffer(*reply_), use_tuple);
     boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    if (close_after_reply_) socket.shutdown(tcp::socket::shutdown_send, ignored);
     co_await socket.async_read_some(asio::buffer(chunk), use_tuple);  // let the client read it all
   }
 
   std::optional<std::string> reply_;
+  bool close_after_reply_;
   asio::io_context loop_;  // before the acceptor: destroyed after it
   tcp::acceptor acceptor_;
   std::thread thread_;
 };
+
+// The first `bytes` bytes of the body the server sends for `path`.
+std::string body_of(std::string_view path, std::size_t bytes) {
+  std::string body;
+  append_http_body(body, path, bytes);
+  return body;
+}
 
 // A port nothing listens on: bound, then released.
 std::string closed_port_url() {
@@ -152,7 +162,7 @@ task_result run_awaitable_on_loop(const workload& work, const task_spec& task,
 
 // The message a failing task gives, from either form.
 std::string failure_of(const http_workload& work, bool awaitable) {
-  const task_spec task{3, 0};
+  const task_spec task = work.make_batch().at(3);
   try {
     if (awaitable) {
       run_awaitable_on_loop(work, task);
@@ -277,7 +287,9 @@ TEST(ServeArguments, BadValuesAreCommandLineErrorsNamingTheFlag) {
   EXPECT_EQ(serve_refusal({"--delay-ms", "-1"}), "serve: --delay-ms must be 0..600000, got -1");
   EXPECT_EQ(serve_refusal({"--delay-ms=nan"}), "serve: --delay-ms must be 0..600000, got nan");
   EXPECT_EQ(serve_refusal({"--body-bytes=-5"}), "serve: --body-bytes must be 0..268435456, got -5");
-  EXPECT_EQ(serve_refusal({"--threads", "0"}), "serve: --threads must be at least 1, got 0");
+  EXPECT_EQ(serve_refusal({"--threads", "0"}),
+            "serve: --threads must be 1..1024, got 0 (loop threads beyond the cores only contend "
+            "for them)");
   EXPECT_EQ(serve_refusal({"--idle-timeout-ms=0"}), "serve: --idle-timeout-ms must be at least 1, got 0");
   EXPECT_EQ(serve_refusal({"--bind="}), "serve: --bind needs an address, e.g. --bind 0.0.0.0");
   // An unknown flag is named as unknown, with or without something after it.
@@ -525,7 +537,8 @@ INSTANTIATE_TEST_SUITE_P(
             bad_server_case{"status_500",
                             "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
                             "HTTP 500 Internal Server Error"},
-            bad_server_case{"truncated", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789",
+            bad_server_case{"truncated",
+                            "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + body_of("/3", 10),
                             "truncated body: the connection closed after 10 of 100 bytes"},
             bad_server_case{"malformed", "HTTP/1.1 two hundred OK\r\n\r\n", "malformed response"},
             bad_server_case{"not_http", "SSH-2.0-OpenSSH_9.2\r\n\r\n", "malformed response"},
@@ -641,6 +654,275 @@ TEST(HttpStop, TheClientThrowsStoppedWhenStoppedBeforeStarting) {
   std::stop_source stop;
   stop.request_stop();
   EXPECT_THROW(http_get(parse_http_url(server.url()), {}, stop.get_token()), http_request_stopped);
+}
+
+// ---------------------------------------------------------------- issue 13, item 6: hostile input
+
+// Every byte of a one-line message is printable: no CR or LF splits it, no escape sequence
+// rewrites the terminal.
+bool printable_line(const std::string& message) {
+  for (const char c : message) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7f) return false;
+  }
+  return true;
+}
+
+std::string url_refusal(std::string_view text) {
+  try {
+    parse_http_url(text);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+// (a) The probe requests measuring r and X had a time-out of their own (10 s), whatever
+// --http-timeout-ms said.
+TEST(hostile_item6, calibration_requests_honour_the_given_time_out) {
+  fake_server silent(std::nullopt);
+  const auto expect_time_out = [](const auto& measure) {
+    try {
+      measure();
+      ADD_FAILURE() << "a server that never answers was measured";
+    } catch (const http_error& e) {
+      EXPECT_NE(std::string(e.what()).find("no complete response within 300 ms"), std::string::npos)
+          << e.what();
+    }
+  };
+  expect_time_out([&] { measure_http_round_trip_ns(silent.url(), 0, 1, 300ms); });
+  expect_time_out([&] { measure_http_requests_per_second(silent.url(), 0, 1, 100ms, 300ms); });
+  machine_constants constants;
+  expect_time_out([&] { measure_http_constants(silent.url(), constants, 0, 300ms); });
+}
+
+// (b) A CR LF in --http-url went out as it was: the rest of the URL became request headers of
+// its own, and the error quoting the URL spanned lines.
+TEST(hostile_item6, a_url_with_a_control_character_or_a_space_is_refused_in_one_line) {
+  EXPECT_EQ(url_refusal("http://127.0.0.1:9/a\r\nX-Injected: 1"),
+            "bad URL 'http://127.0.0.1:9/a\\r\\nX-Injected: 1': it holds a control character (\\r) "
+            "at byte 20 (a URL is printable ASCII)");
+  EXPECT_EQ(url_refusal("http://127.0.0.1:9/a b"),
+            "bad URL 'http://127.0.0.1:9/a b': it holds a space at byte 20 (write it as %20)");
+  for (const std::string& bad :
+       {std::string("http://127.0.0.1:9/\n"), std::string("http://127.0.0.1:9/\t"),
+        std::string("http://127.0.0.1:9/x\0y", 22), std::string("http://127.0.0.1:9/\x7f"),
+        std::string("http://127.0.0.1:9/\x1b[2K"), std::string("http://h\xc3\xa9:9/"),
+        std::string("http://127.0.0.1\r\n:9/"), std::string(" http://127.0.0.1:9/")}) {
+    const auto message = url_refusal(bad);
+    EXPECT_TRUE(message.starts_with("bad URL '")) << message;
+    EXPECT_TRUE(printable_line(message)) << message;
+  }
+  EXPECT_EQ(url_refusal("http://127.0.0.1:9/a%20b?x=1&y=%0D%0A"), "(accepted)");
+}
+
+// (b) What a server says is quoted in one line too.
+TEST(hostile_item6, a_servers_status_line_is_quoted_in_one_line) {
+  fake_server server("HTTP/1.1 500 Caf\xc3\xa9\tbroken\r\nContent-Length: 0\r\n\r\n");
+  const http_workload work(server.url(), 5, 0, 100, 5'000);
+  for (const bool awaitable : {false, true}) {
+    const auto message = failure_of(work, awaitable);
+    EXPECT_NE(message.find("HTTP 500 Caf\\xc3\\xa9\\tbroken"), std::string::npos) << message;
+    EXPECT_TRUE(printable_line(message)) << message;
+  }
+}
+
+TEST(hostile_item6, a_server_that_prints_junk_instead_of_its_url_is_quoted_in_one_line) {
+  try {
+    http_server_process server(test_process_options("garbled"));
+    ADD_FAILURE() << "started: " << server.url();
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("printed 'not a URL\\r\\x1b[2K' instead of its URL"), std::string::npos)
+        << message;
+    EXPECT_TRUE(printable_line(message)) << message;
+  }
+}
+
+// (c) Memory, in KiB, from /proc/self/status ("VmRSS", "VmHWM").
+std::int64_t status_kib(const std::string& key) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with(key + ":")) return std::stoll(line.substr(key.size() + 1));
+  }
+  return -1;
+}
+
+// (c) A body was held whole (up to 256 MiB) by the client, and built whole by the server: a
+// 200 MiB body cost 400 MiB in this process, which runs both. Now both stream it.
+TEST(hostile_item6, a_200_mib_body_is_streamed_and_checked_without_being_held) {
+  running_server server;
+  constexpr std::int64_t bytes = std::int64_t{200} << 20;
+  const http_workload work(server.url(), 1, 0, bytes, 120'000);
+  const auto task = work.make_batch().at(0);
+  const auto before_kib = status_kib("VmRSS");
+  // Resets VmHWM, the peak, to what is resident now (Linux's clear_refs).
+  std::ofstream("/proc/self/clear_refs") << "5";
+  const auto result = work.run_blocking(task, {});
+  EXPECT_FALSE(work.verify(task, result)) << *work.verify(task, result);
+  const auto peak_kib = status_kib("VmHWM");
+  ASSERT_GT(before_kib, 0);
+  // Generous: a 64 KiB piece at a time; a whole body would be 204,800 KiB.
+  EXPECT_LT(peak_kib - before_kib, 64 * 1024) << "peak " << peak_kib << " KiB, " << before_kib
+                                              << " KiB before";
+}
+
+// (c) One byte too many fails the request at once, without waiting for the end of a body that
+// may never end (this server sends 150 bytes, no length, and keeps the connection open).
+TEST(hostile_item6, a_body_longer_than_expected_fails_as_soon_as_it_overruns) {
+  std::string endless = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+  append_http_body(endless, "/3", 150);
+  fake_server never_ends(endless, false);
+  const http_workload work(never_ends.url(), 5, 0, 100, 10'000);
+  for (const bool awaitable : {false, true}) {
+    const auto message = failure_of(work, awaitable);
+    EXPECT_NE(message.find("body longer than the 100 bytes expected (more arrived)"),
+              std::string::npos)
+        << message;
+  }
+  // Announced: refused from the header, before any of the body is read.
+  std::string announced = "HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n";
+  append_http_body(announced, "/3", 101);
+  fake_server longer(announced);
+  const http_workload work_longer(longer.url(), 5, 0, 100, 10'000);
+  EXPECT_NE(failure_of(work_longer, false)
+                .find("body longer than the 100 bytes expected (Content-Length 101)"),
+            std::string::npos)
+      << failure_of(work_longer, false);
+}
+
+// (c) Every byte is compared as it arrives.
+TEST(hostile_item6, a_wrong_or_missing_byte_fails_the_request_naming_where) {
+  std::string body;
+  append_http_body(body, "/3", 100);
+  body[57] = static_cast<char>(body[57] ^ 1);
+  fake_server changed("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + body);
+  const http_workload work(changed.url(), 5, 0, 100, 10'000);
+  for (const bool awaitable : {false, true}) {
+    const auto message = failure_of(work, awaitable);
+    EXPECT_NE(message.find("the body differs from the server's bytes for /3 at byte 57"),
+              std::string::npos)
+        << message;
+  }
+  body.clear();
+  append_http_body(body, "/3", 99);
+  fake_server shorter("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n" + body);
+  const http_workload work_shorter(shorter.url(), 5, 0, 100, 10'000);
+  EXPECT_NE(failure_of(work_shorter, true).find("body of 99 bytes instead of the 100 expected"),
+            std::string::npos)
+      << failure_of(work_shorter, true);
+}
+
+// (d) `serve --port=0 --port=1` served on port 1.
+TEST(hostile_item6, a_serve_flag_given_twice_is_refused) {
+  EXPECT_EQ(serve_refusal({"--port=0", "--port=1"}),
+            "serve: --port is given twice ('--port=0', then '--port=1'): give it once");
+  EXPECT_EQ(serve_refusal({"--port", "0", "--delay-ms=1", "--port=1"}),
+            "serve: --port is given twice ('--port 0', then '--port=1'): give it once");
+  EXPECT_EQ(serve_refusal({"--close", "--close"}),
+            "serve: --close is given twice ('--close', then '--close'): give it once");
+  EXPECT_EQ(serve_refusal({"--bind=\r\n", "--bind=x"}),
+            "serve: --bind is given twice ('--bind=\\r\\n', then '--bind=x'): give it once");
+}
+
+// (d) `serve --threads=100000` printed its URL, then failed to start its threads.
+TEST(hostile_item6, serve_threads_are_range_checked_while_parsing) {
+  EXPECT_EQ(serve_refusal({"--threads=100000"}),
+            "serve: --threads must be 1..1024, got 100000 (loop threads beyond the cores only "
+            "contend for them)");
+  EXPECT_EQ(parse_serve_arguments(std::vector<std::string>{"--threads=1024"}).threads, 1024);
+  EXPECT_THROW(http_server({.threads = 1025}), std::invalid_argument);
+}
+
+// (e) The descriptors this process has open.
+std::size_t open_descriptors() {
+  std::size_t count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd"))
+    ++count;
+  return count;
+}
+
+// (e) Clients that gave up while their response was delayed kept a socket each in CLOSE-WAIT
+// until the delay ended.
+TEST(hostile_item6, clients_that_leave_during_the_delay_have_their_connections_closed) {
+  running_server server({.delay_ms = 30'000});
+  const auto baseline = open_descriptors();
+  constexpr int clients = 50;
+  {
+    asio::io_context loop;  // in here: its own descriptors (epoll, ...) go with it
+    std::vector<tcp::socket> sockets;
+    for (int i = 0; i < clients; ++i) {
+      sockets.emplace_back(loop).connect(
+          tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+      asio::write(sockets.back(), asio::buffer("GET /" + std::to_string(i) +
+                                               " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    }
+    const auto accepted_by = std::chrono::steady_clock::now() + 10s;
+    while (server.server().connections_accepted() < clients &&
+           std::chrono::steady_clock::now() < accepted_by) {
+      std::this_thread::sleep_for(1ms);
+    }
+    ASSERT_EQ(server.server().connections_accepted(), std::uint64_t{clients});
+  }  // every client closes its connection here
+  // Generous: the server notices at once; the bound only keeps a broken server from passing
+  // by waiting out the 30 s delay.
+  const auto closed_by = std::chrono::steady_clock::now() + 10s;
+  while (open_descriptors() > baseline && std::chrono::steady_clock::now() < closed_by) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_LE(open_descriptors(), baseline);
+  EXPECT_EQ(server.server().responses_sent(), 0u);
+}
+
+// (e) Watching a delayed request's socket must not drop a client that sends its next request
+// early (pipelining): the socket is readable then, but the client is still there.
+TEST(HttpServer, AnswersARequestSentWhileTheLastOneIsDelayed) {
+  running_server server({.delay_ms = 100});
+  asio::io_context loop;
+  tcp::socket socket(loop);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  asio::write(socket, asio::buffer(std::string("GET /1?bytes=5 HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::this_thread::sleep_for(20ms);  // most likely during the delay; either way both are answered
+  asio::write(socket, asio::buffer(std::string(
+                          "GET /2?bytes=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+  std::string reply;
+  boost::system::error_code error;
+  asio::read(socket, asio::dynamic_buffer(reply), error);  // until the server closes
+  const auto first = reply.find("HTTP/1.1 200 OK");
+  ASSERT_NE(first, std::string::npos) << reply;
+  EXPECT_NE(reply.find("HTTP/1.1 200 OK", first + 1), std::string::npos) << reply;
+}
+
+// (c) A chunked body (no length known up front) is read, checked and digested piece by piece.
+TEST(HttpClient, AChunkedBodyIsVerified) {
+  std::string body;
+  append_http_body(body, "/3", 100);
+  fake_server chunked("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n" +
+                      body.substr(0, 40) + "\r\n3c\r\n" + body.substr(40) + "\r\n0\r\n\r\n");
+  const http_workload work(chunked.url(), 5, 0, 100, 10'000);
+  const auto task = work.make_batch().at(3);
+  EXPECT_FALSE(work.verify(task, work.run_blocking(task, {})));
+  EXPECT_FALSE(work.verify(task, run_awaitable_on_loop(work, task)));
+}
+
+TEST(HttpBody, PiecesAndDigestsAgreeWithTheWholeBody) {
+  std::string whole;
+  append_http_body(whole, "/p", 300'000);
+  http_body_digest digest;
+  for (std::uint64_t offset = 0; offset < whole.size();) {
+    // Boundaries off the period.
+    const auto piece = http_body_piece("/p", offset, std::min<std::size_t>(7'777, whole.size() - offset));
+    ASSERT_TRUE(piece == std::string_view(whole).substr(offset, 7'777)) << offset;
+    EXPECT_EQ(http_body_mismatch("/p", offset, piece), std::string_view::npos);
+    digest.add(piece);
+    offset += piece.size();
+  }
+  EXPECT_EQ(digest.checksum(), http_body_checksum(whole));
+  EXPECT_EQ(digest.checksum(), expected_http_body_checksum("/p", whole.size()));
+  EXPECT_EQ(http_body_piece("/p", 0, 1'000'000).size(), http_body_piece_max_bytes);
+  std::string changed = whole.substr(70'000, 10);
+  changed[4] = '!';
+  EXPECT_EQ(http_body_mismatch("/p", 70'000, changed), 4u);
 }
 
 // ---------------------------------------------------------------- calibration
