@@ -185,6 +185,9 @@ cli_options parse_cli(const std::vector<std::string>& args) {
     } else if (flag == "--list") {
       if (value) throw cli_error("--list takes no value");
       options.list = true;
+    } else if (flag == "--force") {
+      if (value) throw cli_error("--force takes no value");
+      options.force = true;
     } else if (!apply_benchmark_flag(flag, value, options, set_interleaving)) {
       throw cli_error("unknown flag '" + flag + "' (see --help)");
     }
@@ -278,9 +281,14 @@ Usage: concbench [flags] [Google Benchmark flags]
                           within its own length). Start-up entries always start once untimed
                           before each sample. off: none (warm pools keep their batch)
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
-                          timeline file is written beside it as <name>.timelines.json. Both
-                          must be regular files or not exist yet (not a directory, a device
-                          or a fifo), in a directory that exists and is writable
+                          timeline file is written beside it as <name>.timelines.json. While
+                          the run goes on, the rows are in <name>.partial.json (rewritten at
+                          most once a second); PATH is written once, at the end, so a run
+                          that fails to finish leaves the previous report as it was. Each
+                          must be a regular file, a link to one, or not exist yet (not a
+                          directory, a device or a fifo), in a directory that exists and has
+                          room; an existing file that is not a concbench report is refused
+  --force                 replace an existing --out file that is not a concbench report
   --list                  print the entries the run would execute, and its estimated time
   --help                  this text
 

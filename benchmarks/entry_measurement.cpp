@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "fork_server_dependency.hpp"
 #include "process_pool_runner.hpp"
 #include "resource_limits.hpp"
 #include "runner.hpp"
@@ -205,6 +206,11 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
     skip_repetition(state, interrupted_before(work.name(), model, entry.repetitions_run));
     return;
   }
+  if (const auto skipped = skipped_for_lost_fork_server(needs_fork_server(plan))) {
+    entry.failed = true;
+    skip_repetition(state, *skipped);
+    return;
+  }
   std::unique_ptr<runner> batch_runner;
   try {
     batch_runner = make_runner(plan.settings);  // a warm pool starts here, outside the samples
@@ -256,15 +262,17 @@ void measure_entry(benchmark::State& state, measured_entry& entry, std::stop_tok
   for (const auto& [name, value] : timeline_counters(figures_of(last->timeline, last->interval))) {
     state.counters[name] = value;
   }
-  entry.recorded_batches.push_back({entry.repetitions_run, last->interval, std::move(last->timeline)});
-  const auto choice = choose_representative_batch(entry.recorded_batches);
-  const auto& shown = entry.recorded_batches[choice.index];
-  entry.metadata->timeline = timeline_columns(shown.timeline, shown.interval, entry.batch,
-                                              effective_workers(plan.settings, entry.batch.size()));
-  entry.metadata->timeline["repetition"] = shown.repetition;
-  entry.metadata->timeline["repetition_ns"] = shown.interval.count();
-  entry.metadata->timeline["median_ns"] = choice.median_ns;
-  entry.metadata->timeline["recorded_repetitions"] = entry.recorded_batches.size();
+  entry.recorded_batches.add({entry.repetitions_run, last->interval, std::move(last->timeline)});
+  const auto& shown = entry.recorded_batches.shown();
+  if (shown.repetition != entry.shown_repetition) {  // its columns are built once, not every repetition
+    entry.shown_repetition = shown.repetition;
+    entry.metadata->timeline = timeline_columns(shown.timeline, shown.interval, entry.batch,
+                                                effective_workers(plan.settings, entry.batch.size()));
+    entry.metadata->timeline["repetition"] = shown.repetition;
+    entry.metadata->timeline["repetition_ns"] = shown.interval.count();
+  }
+  entry.metadata->timeline["median_ns"] = entry.recorded_batches.median_ns();
+  entry.metadata->timeline["recorded_repetitions"] = entry.recorded_batches.recorded();
 
   // The probe batch: once, after the last timed repetition (the loop above has ended, so
   // nothing here is timed), and never for an entry that failed.

@@ -59,7 +59,8 @@ struct measured_entry {
   bool failed = false;
   bool warm_up = true;  // --warm-up: one untimed batch before the first repetition (if affordable)
   // Each measured repetition's last batch; the timeline file shows the one closest to their median.
-  std::vector<recorded_batch> recorded_batches{};
+  representative_batches recorded_batches{};
+  int shown_repetition = 0;  // the repetition whose batch entry.metadata->timeline holds
 };
 
 // The longest batch (by its ideal) that concbench adds an untimed run of, as a warm-up before

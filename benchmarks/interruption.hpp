@@ -4,8 +4,8 @@
 // in the middle of a measurement. The first signal requests the run's stop: the running batch
 // stops (tasks honour their stop token, worker processes are killed and reaped), the entries
 // left are reported as interrupted, the report on disk stays valid with "complete": false and
-// concbench exits 128 + the signal (130, 143). A second signal quits at once: the report on
-// disk is the one written after the last finished entry, still valid.
+// concbench exits 128 + the signal (130, 143). A second signal quits at once: the rows measured
+// until then are in the partial report (report_collector.hpp), at most a second old.
 
 #include <atomic>
 #include <stop_token>
@@ -25,6 +25,12 @@ class interruption {
   interruption& operator=(const interruption&) = delete;
 
   std::stop_token token() const { return stop_.get_token(); }
+  // Stops the run as the first signal would, for a reason of concbench's own (a report that
+  // can no longer be written): signal() stays 0.
+  void request_stop() { stop_.request_stop(); }
+  // Where the rows measured so far are, said when a second signal quits at once. Set it before
+  // the run starts (the signal thread reads it).
+  void set_quit_note(std::string note) { quit_note_ = std::move(note); }
   // The first signal taken (SIGINT, SIGTERM), 0 while none came.
   int signal() const { return signal_.load(); }
   // "SIGINT", or empty while no signal came.
@@ -36,6 +42,7 @@ class interruption {
   void wait_for_signals();
 
   std::stop_source stop_;
+  std::string quit_note_;
   std::atomic<int> signal_{0};
   std::atomic<bool> closing_{false};
   std::thread waiter_;

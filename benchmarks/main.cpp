@@ -6,12 +6,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <regex>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -20,10 +21,12 @@
 
 #include <benchmark/benchmark.h>
 
+#include "atomic_file.hpp"
 #include "build_info.hpp"
 #include "calibration.hpp"
 #include "cli_options.hpp"
 #include "entry_measurement.hpp"
+#include "entry_selection.hpp"
 #include "environment_check.hpp"
 #include "fork_server.hpp"
 #include "http_calibration.hpp"
@@ -64,12 +67,25 @@ std::string benchmark_filter(const cli_options& options) {
   return "";
 }
 
-// Whether Google Benchmark's filter would select `name` (a leading '-' negates it).
-bool selected_by(const std::string& filter, const std::string& name) {
-  if (filter.empty() || filter == "all" || filter == ".") return true;
-  const bool negated = filter.front() == '-';
-  const std::regex pattern(negated ? filter.substr(1) : filter);
-  return std::regex_search(name, pattern) != negated;
+// The names of the entries --benchmark_filter selects, as Google Benchmark selects them
+// (entry_selection.hpp). `repetitions`: set on every entry unless --benchmark_repetitions was given.
+std::set<std::string> selected_entries(const std::string& filter, const std::vector<entry_plan>& plans,
+                                       const std::vector<startup_plan>& startup_plans,
+                                       const std::vector<scenario_plan>& scenario_plans,
+                                       std::optional<int> repetitions) {
+  std::vector<entry_registration> registrations;
+  for (const auto& plan : plans)
+    registrations.push_back({entry_name(plan), iterations_per_sample(*plan.work), repetitions});
+  for (const auto& plan : startup_plans)
+    registrations.push_back({entry_name(plan), iterations_per_sample(plan), repetitions});
+  for (const auto& plan : scenario_plans)
+    registrations.push_back({entry_name(plan), iterations_per_sample(plan), repetitions});
+  const auto selected = entries_selected_by(filter, registrations);
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < registrations.size(); ++i) {
+    if (selected[i]) names.insert(registrations[i].name);
+  }
+  return names;
 }
 
 // The --list estimate of each entry, by name.
@@ -78,6 +94,8 @@ std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measu
                                                          const std::vector<measured_scenario_entry>& scenarios,
                                                          int repetitions) {
   std::map<std::string, double> seconds;
+  // An entry's rows: one per repetition and four aggregates (mean, median, stddev, cv).
+  const double writer_seconds = 2 * (repetitions + 4) * write_seconds_per_row;
   for (const auto& entry : entries) {
     const double batch_ns = std::max(entry.metadata->ideal_ns, 1e5);
     // Untimed batches take wall time too: the warm-up, a warm pool's batch before every
@@ -86,15 +104,16 @@ std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measu
     const double untimed_batches = (warms_up(entry) ? 1 : 0) + (warm_pool ? repetitions : 0) +
                                    (entry.metadata->ideal_ns < max_untimed_batch_ns ? 1 : 0);
     seconds[entry.metadata->name] =
-        (batch_ns * (iterations_per_sample(*entry.plan.work) * repetitions + untimed_batches)) / 1e9;
+        (batch_ns * (iterations_per_sample(*entry.plan.work) * repetitions + untimed_batches)) / 1e9 + writer_seconds;
   }
   // A start-up's ideal is measured by the run itself; a sample lasts about 50 ms, and stopping
   // the workers after each start about as long again.
-  for (const auto& entry : startups) seconds[entry.metadata->name] = 2 * 50e6 * repetitions / 1e9;
+  for (const auto& entry : startups) seconds[entry.metadata->name] = 2 * 50e6 * repetitions / 1e9 + writer_seconds;
   for (const auto& entry : scenarios) {
     const double batch_ns = nominal_batch_ns(entry.plan);
     seconds[entry.metadata->name] =
-        (batch_ns * iterations_per_sample(entry.plan) * repetitions + (warms_up(entry) ? batch_ns : 0)) / 1e9;
+        (batch_ns * iterations_per_sample(entry.plan) * repetitions + (warms_up(entry) ? batch_ns : 0)) / 1e9 +
+        writer_seconds;
   }
   return seconds;
 }
@@ -120,11 +139,11 @@ machine_constants nominal_constants(int cpus) {
 }
 
 std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, const machine_constants& constants,
-                                          entry_registry& registry, const std::string& filter,
+                                          entry_registry& registry, const std::set<std::string>& selected,
                                           std::optional<long long> task_timeout_ms, bool warm_up) {
   std::vector<measured_entry> entries;
   for (auto plan : plans) {
-    if (!selected_by(filter, entry_name(plan))) continue;
+    if (!selected.contains(entry_name(plan))) continue;
     plan.settings.task_timeout = task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms)
                                                  : default_task_timeout(*plan.work);
     auto batch = plan.work->make_batch();
@@ -136,11 +155,12 @@ std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, 
 }
 
 std::vector<measured_startup_entry> build_startup_entries(const std::vector<startup_plan>& plans,
-                                                          entry_registry& registry, const std::string& filter,
+                                                          entry_registry& registry,
+                                                          const std::set<std::string>& selected,
                                                           std::optional<long long> task_timeout_ms) {
   std::vector<measured_startup_entry> entries;
   for (const auto& plan : plans) {
-    if (!selected_by(filter, entry_name(plan))) continue;
+    if (!selected.contains(entry_name(plan))) continue;
     entries.push_back({plan, registry.add(describe_entry(plan))});
     entries.back().timeout = task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms) : default_startup_timeout;
   }
@@ -148,27 +168,18 @@ std::vector<measured_startup_entry> build_startup_entries(const std::vector<star
 }
 
 std::vector<measured_scenario_entry> build_scenario_entries(const std::vector<scenario_plan>& plans,
-                                                           entry_registry& registry, const std::string& filter,
+                                                           entry_registry& registry,
+                                                           const std::set<std::string>& selected,
                                                            std::optional<long long> task_timeout_ms, bool warm_up) {
   std::vector<measured_scenario_entry> entries;
   for (const auto& plan : plans) {
-    if (!selected_by(filter, entry_name(plan))) continue;
+    if (!selected.contains(entry_name(plan))) continue;
     entries.push_back({plan, registry.add(describe_entry(plan))});
     entries.back().warm_up = warm_up;
     entries.back().timeout =
         task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms) : default_task_timeout(plan);
   }
   return entries;
-}
-
-// Every entry is timed the same way (DESIGN.md "How a benchmark is timed").
-void configure(benchmark::internal::Benchmark* registered, int iterations, bool repetitions_given, int repetitions) {
-  registered->Iterations(iterations)
-      ->UseManualTime()
-      ->MeasureProcessCPUTime()
-      ->Unit(benchmark::kMillisecond)
-      ->ReportAggregatesOnly(false);
-  if (!repetitions_given) registered->Repetitions(repetitions);
 }
 
 // The console's width when stdout is a terminal that can rewrite a line in place, else 0 (a
@@ -218,6 +229,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // A file size limit (ulimit -f) must fail a write with EFBIG, which concbench reports, not
+  // kill the process halfway through a run.
+  std::signal(SIGXFSZ, SIG_IGN);
   // Before anything starts a thread: every worker of processes-fork is forked from this
   // single-threaded helper, never from the measuring process (DESIGN.md "Processes").
   try {
@@ -235,6 +249,7 @@ int main(int argc, char** argv) {
   std::vector<startup_plan> startup_plans;
   std::vector<scenario_plan> scenario_plans;
   std::string filter;
+  std::set<std::string> selected;
   try {
     options = parse_cli(args);
     if (options.help) {
@@ -245,10 +260,6 @@ int main(int argc, char** argv) {
     startup_plans = plan_startup(options);
     scenario_plans = plan_scenarios(options);
     filter = benchmark_filter(options);
-    std::regex check(filter.empty() || filter.front() != '-' ? filter : filter.substr(1));
-  } catch (const std::regex_error& e) {
-    std::cerr << "concbench: --benchmark_filter: '" << filter << "' is not a valid regular expression\n";
-    return 2;
   } catch (const std::exception& e) {
     std::cerr << "concbench: " << e.what() << "\n";
     return 2;
@@ -258,20 +269,30 @@ int main(int argc, char** argv) {
   // What the run will do: Google Benchmark applies the user's count itself (configure()).
   const int repetitions = options.repetitions_given ? options.repetitions_value : suite_repetitions;
   const int cpus = usable_cpus();
+  // Google Benchmark names a run after its registration: /repeats:R only when concbench sets it.
+  const std::optional<int> registered_repetitions =
+      options.repetitions_given ? std::nullopt : std::optional<int>(repetitions);
+  try {
+    selected = selected_entries(filter, plans, startup_plans, scenario_plans, registered_repetitions);
+  } catch (const bad_filter& e) {
+    std::cerr << "concbench: " << e.what() << "\n";
+    return 2;
+  }
 
   {
     // What --list prints, and the check that refuses a run nobody meant (a scale or a count
     // that would take days), before anything runs.
     entry_registry registry;
     const auto entries =
-        build_entries(plans, nominal_constants(cpus), registry, filter, options.task_timeout_ms, options.warm_up);
-    const auto startups = build_startup_entries(startup_plans, registry, filter, options.task_timeout_ms);
-    const auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.task_timeout_ms, options.warm_up);
+        build_entries(plans, nominal_constants(cpus), registry, selected, options.task_timeout_ms, options.warm_up);
+    const auto startups = build_startup_entries(startup_plans, registry, selected, options.task_timeout_ms);
+    const auto scenarios =
+        build_scenario_entries(scenario_plans, registry, selected, options.task_timeout_ms, options.warm_up);
     // A filter that selects nothing would calibrate, run nothing and write no report.
     if (entries.empty() && startups.empty() && scenarios.empty()) {
       const std::size_t planned = plans.size() + startup_plans.size() + scenario_plans.size();
       std::cerr << "concbench: --benchmark_filter=" << filter << " matches none of the " << planned
-                << " entries of this run (--list without the filter names them)\n";
+                << " entries of this run (--list without the filter names them; " << run_name_hint() << ")\n";
       return 2;
     }
     const double seconds = estimated_seconds(entries, startups, scenarios, repetitions);
@@ -291,10 +312,13 @@ int main(int argc, char** argv) {
     }
   }
 
-  const std::filesystem::path report_path = options.out ? std::filesystem::path(*options.out) : default_report_path();
+  std::filesystem::path report_path = options.out ? std::filesystem::path(*options.out) : default_report_path();
   try {
     if (!options.out) std::filesystem::create_directories(report_path.parent_path());
-    check_report_destination(report_path);
+    // A link is followed: the report replaces what it points at, and the timeline and partial
+    // files go beside that, where the report's timelines_file field says they are.
+    report_path = followed_links(report_path);
+    check_report_destination(report_path, options.force);
   } catch (const std::exception& e) {
     std::cerr << "concbench: --out: " << e.what() << "\n";
     return 2;
@@ -343,10 +367,12 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The http plans were made again with the server's URL: their selection is asked again.
+  selected = selected_entries(filter, plans, startup_plans, scenario_plans, registered_repetitions);
   entry_registry registry;
-  auto entries = build_entries(plans, constants, registry, filter, options.task_timeout_ms, options.warm_up);
-  auto startups = build_startup_entries(startup_plans, registry, filter, options.task_timeout_ms);
-  auto scenarios = build_scenario_entries(scenario_plans, registry, filter, options.task_timeout_ms, options.warm_up);  // complete before
+  auto entries = build_entries(plans, constants, registry, selected, options.task_timeout_ms, options.warm_up);
+  auto startups = build_startup_entries(startup_plans, registry, selected, options.task_timeout_ms);
+  auto scenarios = build_scenario_entries(scenario_plans, registry, selected, options.task_timeout_ms, options.warm_up);  // complete before
   const std::stop_token stop = interrupt->token();                                         // registering: the
                                                                                             // lambdas keep references
   // The console's progress comes from each repetition's end (repetition_order), so it works
@@ -372,7 +398,7 @@ int main(int argc, char** argv) {
                                                       measure_entry(state, entry, token);
                                                       order.done(*entry.metadata);
                                                     });
-    configure(registered, iterations_per_sample(*entry.plan.work), options.repetitions_given, repetitions);
+    configure_registration(registered, {entry.metadata->name, iterations_per_sample(*entry.plan.work), registered_repetitions});
   }
   for (auto& entry : startups) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
@@ -380,7 +406,7 @@ int main(int argc, char** argv) {
                                                       measure_startup_entry(state, entry, token);
                                                       order.done(*entry.metadata);
                                                     });
-    configure(registered, iterations_per_sample(entry.plan), options.repetitions_given, repetitions);
+    configure_registration(registered, {entry.metadata->name, iterations_per_sample(entry.plan), registered_repetitions});
   }
   for (auto& entry : scenarios) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
@@ -388,7 +414,7 @@ int main(int argc, char** argv) {
                                                       measure_scenario_entry(state, entry, token);
                                                       order.done(*entry.metadata);
                                                     });
-    configure(registered, iterations_per_sample(entry.plan), options.repetitions_given, repetitions);
+    configure_registration(registered, {entry.metadata->name, iterations_per_sample(entry.plan), registered_repetitions});
   }
 
   nlohmann::json context = machine_context();
@@ -415,15 +441,31 @@ int main(int argc, char** argv) {
                                progress.entry_done(entry, rows);
                              });
   progress.set_rows_source([&collector](const std::string& name) { return collector.rows_of(name); });
+  // Nothing measured after a failed write could be saved where it belongs: stop at once.
+  collector.set_write_failed([&interrupt](const std::string& error) {
+    std::cerr << "\nconcbench: " << error << ": stopping the run\n";
+    interrupt->request_stop();
+  });
+  interrupt->set_quit_note("the rows measured so far are in " + collector.partial_path().string() +
+                           " (rewritten at most once a second); " + report_path.string() + " was not replaced");
 
   collector.set_interruption([&interrupt] { return interrupt->signal_name(); });
   collector.set_end_of_run([&environment, &progress] {
     progress.finish();  // the entry lines still waiting for a comparison, before the end's warnings
-    return environment.finish(std::cout);
+    auto keys = environment.finish(std::cout);
+    if (const auto lost = fork_server_lost()) {
+      std::cout << "concbench: warning: " << *lost
+                << " during the run: the entries that needed it failed or were skipped\n";
+      keys["fork_server_lost"] = *lost;
+    }
+    return keys;
   });
 
   std::vector<std::string> benchmark_args{argv[0]};
-  benchmark_args.insert(benchmark_args.end(), options.benchmark_flags.begin(), options.benchmark_flags.end());
+  // The filter has been applied: only the selected entries are registered.
+  for (const auto& flag : options.benchmark_flags) {
+    if (!flag.starts_with("--benchmark_filter=")) benchmark_args.push_back(flag);
+  }
   benchmark_args.push_back(std::string("--benchmark_enable_random_interleaving=") +
                            (options.interleaving ? "true" : "false"));
   std::vector<char*> benchmark_argv;
@@ -431,8 +473,24 @@ int main(int argc, char** argv) {
   int benchmark_argc = static_cast<int>(benchmark_argv.size());
   benchmark::Initialize(&benchmark_argc, benchmark_argv.data());
   if (benchmark::ReportUnrecognizedArguments(benchmark_argc, benchmark_argv.data())) return 2;
-  benchmark::RunSpecifiedBenchmarks(&collector);
+  const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
+  if (!collector.write_error().empty()) {
+    std::error_code ignored;
+    const bool had_report = std::filesystem::exists(report_path, ignored);
+    std::cerr << "concbench: the run was stopped at its first failed write (" << collector.write_error() << "); "
+              << (collector.partial_written()
+                      ? "the rows measured until the last good write are in " + collector.partial_path().string()
+                      : std::string("no partial report could be written"))
+              << (had_report ? "; " + report_path.string() + " was left as it was" : "") << "\n";
+    return 1;
+  }
+  if (ran == 0 || !collector.any_row()) {
+    // Nothing measured, so nothing written: an older report at the path must not pass for this run's.
+    std::cerr << "concbench: Google Benchmark ran none of the " << entry_count
+              << " selected entries; no report was written\n";
+    return 1;
+  }
 
   std::cout << "report:    " << collector.report_path().string() << "\n"
             << "timelines: " << collector.timelines_path().string() << "\n"
@@ -442,10 +500,6 @@ int main(int argc, char** argv) {
               << ": the report keeps the entries that finished; the others are marked interrupted (\"complete\": "
                  "false)\n";
     return interrupt->exit_status();
-  }
-  if (!collector.write_error().empty()) {
-    std::cerr << "concbench: the report could not be written: " << collector.write_error() << "\n";
-    return 1;
   }
   if (collector.any_entry_failed()) {
     std::cerr << "concbench: some entries failed; their errors are in the report\n";

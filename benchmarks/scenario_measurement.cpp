@@ -8,6 +8,7 @@
 
 #include "batch_deadline.hpp"
 #include "entry_measurement.hpp"
+#include "fork_server_dependency.hpp"
 #include "resource_limits.hpp"
 
 namespace concbench {
@@ -82,6 +83,10 @@ void measure_scenario_entry(benchmark::State& state, measured_scenario_entry& en
     return;
   }
   const auto& plan = entry.plan;
+  if (const auto skipped = skipped_for_lost_fork_server(needs_fork_server(plan))) {
+    skip_repetition(state, *skipped);
+    return;
+  }
   std::optional<batch_deadline> deadline;  // its thread starts here, outside the samples
   try {
     deadline.emplace(entry.timeout);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "fork_server_dependency.hpp"
 #include "launch_floor.hpp"
 
 namespace concbench {
@@ -60,6 +61,10 @@ void measure_startup_entry(benchmark::State& state, measured_startup_entry& entr
   ++entry.repetitions_run;
   if (stop.stop_requested()) {
     skip_repetition(state, interrupted_before("startup", to_string(plan.subject), entry.repetitions_run));
+    return;
+  }
+  if (const auto skipped = skipped_for_lost_fork_server(needs_fork_server(plan))) {
+    skip_repetition(state, *skipped);
     return;
   }
   // One untimed start before each sample (Google Benchmark calls this once per repetition), as a

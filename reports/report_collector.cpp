@@ -41,6 +41,14 @@ std::filesystem::path timelines_path_for(const std::filesystem::path& report_pat
   return path;
 }
 
+std::filesystem::path partial_path_for(const std::filesystem::path& report_path) {
+  auto path = report_path;
+  const bool json = path.extension() == ".json";
+  if (json) path.replace_extension();
+  path += json ? ".partial.json" : ".partial";
+  return path;
+}
+
 nlohmann::json run_fields(const benchmark::BenchmarkReporter::Run& run) {
   using Run = benchmark::BenchmarkReporter::Run;
   nlohmann::json row = {{"name", run.benchmark_name()},
@@ -99,11 +107,12 @@ nlohmann::json benchmark_context_fields(const benchmark::BenchmarkReporter::Cont
 }
 
 report_collector::report_collector(std::filesystem::path report_path, nlohmann::json concbench_context,
-                                   const entry_registry& entries, entry_done on_entry_done)
+                                   const entry_registry& entries, entry_done on_entry_done, write_policy policy)
     : report_path_(std::move(report_path)),
       concbench_context_(std::move(concbench_context)),
       entries_(entries),
-      on_entry_done_(std::move(on_entry_done)) {}
+      on_entry_done_(std::move(on_entry_done)),
+      policy_(policy) {}
 
 std::filesystem::path report_collector::timelines_path() const { return timelines_path_for(report_path_); }
 
@@ -116,12 +125,12 @@ bool report_collector::ReportContext(const Context& context) {
   for (const auto& [key, value] : concbench_context_.items()) fields[key] = value;
   fields["concbench_schema_version"] = concbench_schema_version;
   document_.emplace(std::move(fields));
-  write(false);
+  write_partial(true);  // a destination that cannot take the report shows now, not at the end
   return write_error_.empty();
 }
 
 void report_collector::ReportRuns(const std::vector<Run>& runs) {
-  if (runs.empty()) return;
+  if (runs.empty() || !document_) return;
   const auto entry = entries_.find(runs.front().run_name.function_name);
   if (!entry) {
     GetErrorStream() << "concbench: internal error: no entry named " << runs.front().run_name.function_name << "\n";
@@ -134,8 +143,9 @@ void report_collector::ReportRuns(const std::vector<Run>& runs) {
     if (run.run_type == Run::RT_Iteration && !run.error_occurred) ++measured;
     aggregates = aggregates || run.run_type == Run::RT_Aggregate;
     document_->add_row(run_fields(run), entry);
+    ++rows_;
   }
-  write(false);
+  write_partial(false);
   // Google Benchmark reports an entry's iteration rows, then (with two or more measured
   // repetitions) its aggregates in a second call: the entry is done after the last one.
   const bool aggregates_follow = !aggregates && measured >= 2;
@@ -143,28 +153,55 @@ void report_collector::ReportRuns(const std::vector<Run>& runs) {
 }
 
 void report_collector::Finalize() {
-  if (end_context_ && document_) {
+  if (!document_ || !write_error_.empty()) return;  // after a failed write the destination stays as it was
+  if (end_context_) {
     try {
       document_->update_context(end_context_());
     } catch (const std::exception& e) {
       GetErrorStream() << "concbench: the end-of-run check failed: " << e.what() << "\n";
     }
   }
-  write(true);
+  // What keeping the report on disk cost the run, outside every timed interval but not its wall time.
+  document_->update_context({{"report_writer",
+                              {{"rows", rows_},
+                               {"partial_writes", partial_writes_},
+                               {"partial_write_seconds", std::chrono::duration<double>(partial_write_time_).count()}}}});
+  if (write_to(report_path_, true)) remove_partial_files();
 }
 
-void report_collector::write(bool complete) {
+void report_collector::write_partial(bool now_anyway) {
+  if (!write_error_.empty()) return;
+  const auto began = std::chrono::steady_clock::now();
+  if (!now_anyway && began < next_partial_write_) return;
+  if (!write_to(partial_path(), false)) return;
+  const auto ended = std::chrono::steady_clock::now();
+  partial_written_ = true;
+  ++partial_writes_;
+  partial_write_time_ += ended - began;
+  const auto cost = std::chrono::duration_cast<std::chrono::nanoseconds>((ended - began) * policy_.cost_multiple);
+  next_partial_write_ = ended + std::max<std::chrono::nanoseconds>(policy_.min_interval, cost);
+}
+
+bool report_collector::write_to(const std::filesystem::path& report_path, bool complete) {
   try {
-    const auto timelines = timelines_path();
-    write_file_atomically(timelines, document_->timelines(report_path_.filename().string()).dump(1) + "\n");
+    const auto timelines = timelines_path_for(report_path);
+    write_file_atomically(timelines, document_->timelines(report_path.filename().string()).dump(1) + "\n");
     const std::string interrupted_by = interrupted_by_ ? interrupted_by_() : "";
     auto report = document_->report(complete && interrupted_by.empty(), timelines.filename().string());
     if (!interrupted_by.empty()) report["context"]["interrupted_by"] = interrupted_by;
-    write_file_atomically(report_path_, report.dump(2) + "\n");
+    write_file_atomically(report_path, report.dump(2) + "\n");
+    return true;
   } catch (const std::exception& e) {
-    if (write_error_.empty()) GetErrorStream() << "concbench: " << e.what() << "\n";
     write_error_ = e.what();
+    if (on_write_failed_) on_write_failed_(write_error_);
+    return false;
   }
+}
+
+void report_collector::remove_partial_files() const {
+  std::error_code ignored;
+  std::filesystem::remove(timelines_path_for(partial_path()), ignored);
+  std::filesystem::remove(partial_path(), ignored);
 }
 
 }  // namespace concbench

@@ -96,44 +96,56 @@ void report_document::update_context(const nlohmann::json& keys) {
   for (const auto& [key, value] : keys.items()) context_[key] = value;
 }
 
-std::optional<stability_verdict> report_document::entry_stability(const std::string& entry_name) const {
-  std::vector<double> times;
-  for (const auto& r : rows_) {
-    if (r.entry->name != entry_name || is_failed(r.fields) || statistic_of(r.fields) != "iteration") continue;
-    if (!r.fields.contains("time_unit") || !r.fields.contains("real_time")) continue;
-    times.push_back(r.fields.at("real_time").get<double>() * nanoseconds_per(r.fields.at("time_unit")));
-  }
-  return stability_of(times);
-}
-
-int report_document::measured_repetitions(const std::string& entry_name) const {
-  int measured = 0;
-  for (const auto& r : rows_) {
-    if (r.entry->name == entry_name && !is_failed(r.fields) && statistic_of(r.fields) == "iteration") ++measured;
-  }
-  return measured;
-}
-
 void report_document::add_row(nlohmann::json row, std::shared_ptr<const entry_metadata> entry) {
+  auto& indexed = entries_[entry->name];
+  indexed.rows.push_back(rows_.size());
+  if (!is_failed(row) && row.contains("time_unit") && row.contains("real_time") && row.at("real_time").is_number()) {
+    const double ns = row.at("real_time").get<double>() * nanoseconds_per(row.at("time_unit"));
+    const auto kind = statistic_of(row);
+    if (kind == "iteration") {
+      indexed.iteration_ns.push_back(ns);
+      indexed.summary_stale = true;
+    } else {
+      indexed.first_aggregate_ns.try_emplace(kind, ns);
+    }
+  }
+  if (entry->is_sequential) sequential_by_key_.try_emplace(entry->comparison_key, entry->name);
   rows_.push_back({std::move(row), std::move(entry)});
+}
+
+const report_document::entry_rows* report_document::rows_of_entry(const std::string& entry_name) const {
+  const auto found = entries_.find(entry_name);
+  return found == entries_.end() ? nullptr : &found->second;
+}
+
+const report_document::entry_rows& report_document::summarised(const entry_rows& entry) const {
+  if (!entry.summary_stale) return entry;
+  entry.summary_stale = false;
+  entry.stability = stability_of(entry.iteration_ns);
+  entry.median_ns.reset();
+  entry.mean_ns.reset();
+  if (!entry.iteration_ns.empty()) {
+    entry.median_ns = median_of(entry.iteration_ns);
+    double sum = 0;
+    for (const double t : entry.iteration_ns) sum += t;
+    entry.mean_ns = sum / static_cast<double>(entry.iteration_ns.size());
+  }
+  return entry;
 }
 
 std::optional<double> report_document::entry_statistic(const std::string& entry_name, const std::string& statistic,
                                                        const std::string& unit) const {
-  std::vector<double> iterations;
-  for (const auto& r : rows_) {
-    if (r.entry->name != entry_name || is_failed(r.fields) || !r.fields.contains("time_unit")) continue;
-    const double time = r.fields.at("real_time").get<double>() * nanoseconds_per(r.fields.at("time_unit")) /
-                        nanoseconds_per(unit);
-    const auto kind = statistic_of(r.fields);
-    if (kind == statistic) return time;
-    if (kind == "iteration") iterations.push_back(time);
+  const auto* entry = rows_of_entry(entry_name);
+  if (!entry) return std::nullopt;
+  std::optional<double> ns;
+  if (const auto found = entry->first_aggregate_ns.find(statistic); found != entry->first_aggregate_ns.end()) {
+    ns = found->second;
+  } else {
+    const auto& summary = summarised(*entry);
+    ns = statistic == "median" ? summary.median_ns : summary.mean_ns;
   }
-  if (iterations.empty()) return std::nullopt;
-  if (statistic == "median") return median_of(iterations);
-  double sum = 0;
-  for (const double t : iterations) sum += t;
-  return sum / static_cast<double>(iterations.size());
+  if (!ns) return std::nullopt;
+  return *ns / nanoseconds_per(unit);
 }
 
 nlohmann::json report_document::with_derived_fields(const row& r) const {
@@ -145,10 +157,11 @@ nlohmann::json report_document::with_derived_fields(const row& r) const {
   out["run_name"] = entry.name;
   for (const auto& [key, value] : entry.fields.items()) out[key] = value;
   // The entry's verdict on every one of its rows, once two repetitions are measured.
-  if (const auto stability = entry_stability(entry.name)) out["stability"] = stability_json(*stability);
+  const auto& indexed = summarised(*rows_of_entry(entry.name));
+  if (indexed.stability) out["stability"] = stability_json(*indexed.stability);
   // Below `repetitions` when some failed or the run was interrupted (with random interleaving
   // an interrupted run leaves many entries partly measured): the aggregates rest on these only.
-  out["measured_repetitions"] = measured_repetitions(entry.name);
+  out["measured_repetitions"] = indexed.iteration_ns.size();
   if (statistic_of(r.fields) == "iteration" && r.fields.contains("repetition_index")) {
     const auto index = r.fields.at("repetition_index").get<long long>();
     if (index >= 0 && static_cast<std::size_t>(index) < entry.run_positions.size()) {
@@ -181,20 +194,19 @@ nlohmann::json report_document::with_derived_fields(const row& r) const {
 
   // Speedup over the sequential entry that ran the same batch: an iteration row against
   // its median, an aggregate against the same aggregate.
-  for (const auto& other : rows_) {
-    if (!other.entry->is_sequential || other.entry->comparison_key != entry.comparison_key) continue;
+  if (const auto sequential_entry = sequential_by_key_.find(entry.comparison_key);
+      sequential_entry != sequential_by_key_.end()) {
     const auto sequential =
-        entry_statistic(other.entry->name, statistic == "iteration" ? "median" : statistic, unit);
+        entry_statistic(sequential_entry->second, statistic == "iteration" ? "median" : statistic, unit);
     if (sequential && time > 0) out["speedup"] = *sequential / time;
-    break;
   }
   return out;
 }
 
 std::vector<nlohmann::json> report_document::rows_of(const std::string& entry_name) const {
   std::vector<nlohmann::json> rows;
-  for (const auto& r : rows_) {
-    if (r.entry->name == entry_name) rows.push_back(with_derived_fields(r));
+  if (const auto* entry = rows_of_entry(entry_name)) {
+    for (const std::size_t index : entry->rows) rows.push_back(with_derived_fields(rows_[index]));
   }
   return rows;
 }

@@ -298,6 +298,14 @@ class client {
   std::optional<process_exit> wait(pid_t pid, std::chrono::milliseconds timeout);
   pid_t pid() const { return server_; }
   bool hung_up() const { return reaped_.load(); }
+  // Why the server died on its own, once that was noticed; empty while it runs.
+  std::string lost() {
+    std::lock_guard lock(mutex_);
+    return lost_;
+  }
+  // Kills and reaps the workers the dead server left (ours now: this process is their
+  // subreaper), waiting at most `patience` for each.
+  void reap_orphans(std::chrono::milliseconds patience);
 
  private:
   struct received {
@@ -315,7 +323,13 @@ class client {
   void fork_all_or_none(int count, const char* what, SendRequest send_request, TakeAnswer take_answer);
   // One notice, waiting up to `timeout_ms` (-1: as long as it takes); false on time-out.
   bool receive(int timeout_ms, received& out);
+  // Records why the server has gone (the first time: reaps it and says how it ended) and throws
+  // fork_server_gone saying so.
   [[noreturn]] void server_gone(const std::string& how);
+  // A worker of the dead server, reparented to this process (start_fork_server made it the
+  // subreaper): killed and reaped directly. Nothing for a pid that is not our child.
+  void kill_orphan(pid_t pid);
+  std::optional<process_exit> wait_orphan(pid_t pid, std::chrono::steady_clock::time_point deadline);
   std::string server_name() const {
     return "the fork server (pid " + std::to_string(server_) + ")";
   }
@@ -325,7 +339,9 @@ class client {
   pid_t server_;
   std::uint64_t next_id_ = 1;
   std::unordered_map<pid_t, process_exit> exits_;  // reported, not yet asked for
+  std::unordered_set<pid_t> running_;              // forked, their exit not yet reported
   bool gone_ = false;
+  std::string lost_;  // how the server ended, once it has gone
   std::atomic<bool> reaped_{false};  // hang_up_and_reap has run
 };
 
@@ -346,14 +362,54 @@ void client::hang_up_and_reap(std::chrono::milliseconds patience, bool again) no
 }
 
 void client::server_gone(const std::string& how) {
-  std::string state;
   if (!gone_) {
     gone_ = true;
     int status = 0;
-    if (::waitpid(server_, &status, 0) == server_)
-      state = ": it " + process_exit{status, {}}.describe();
+    // Its end of the socket closes before it is a zombie: this wait is short.
+    if (::waitpid(server_, &status, 0) == server_) {
+      lost_ = server_name() + " " + process_exit{status, {}}.describe();
+    } else {
+      lost_ = server_name() + " has gone (" + how + ")";
+    }
   }
-  throw std::runtime_error(server_name() + " has gone (" + how + ")" + state);
+  throw fork_server_gone(lost_);
+}
+
+void client::kill_orphan(pid_t pid) {
+  // Only a child of ours, which cannot be reaped by anyone else meanwhile: a reused pid is
+  // never hit. WNOWAIT leaves a zombie for wait_orphan to reap.
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return;
+  if (info.si_pid == pid) return;  // already ended
+  ::kill(-pid, SIGKILL);            // its process group (scenario workers start children)
+  ::kill(pid, SIGKILL);
+}
+
+std::optional<process_exit> client::wait_orphan(pid_t pid, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    int status = 0;
+    ::rusage usage{};
+    const pid_t got = ::wait4(pid, &status, WNOHANG, &usage);
+    if (got == pid) {
+      running_.erase(pid);
+      return process_exit{status, usage};
+    }
+    if (got < 0 && errno != EINTR) {
+      // Not our child (no subreaper, or reaped by someone else): how it ended is unknown.
+      running_.erase(pid);
+      return process_exit{process_exit::unknown_status, {}};
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    ::usleep(1000);
+  }
+}
+
+void client::reap_orphans(std::chrono::milliseconds patience) {
+  std::lock_guard lock(mutex_);
+  if (!gone_) return;
+  const std::vector<pid_t> orphans(running_.begin(), running_.end());
+  for (const pid_t pid : orphans) kill_orphan(pid);
+  for (const pid_t pid : orphans) wait_orphan(pid, std::chrono::steady_clock::now() + patience);
 }
 
 void client::send(const request& req, std::span<const int> fds) {
@@ -379,15 +435,25 @@ void client::send(const request& req, std::span<const int> fds) {
 }
 
 void client::abandon(const std::vector<pid_t>& pids) {
-  for (const pid_t pid : pids) {
-    if (!gone_) send({request_kind::kill_worker, pid, 0, 0, {}});
-  }
-  for (const pid_t pid : pids) {
-    while (!gone_ && exits_.count(pid) == 0) {
-      received got;
-      receive(-1, got);
+  try {
+    for (const pid_t pid : pids) {
+      if (!gone_) send({request_kind::kill_worker, pid, 0, 0, {}});
     }
-    exits_.erase(pid);
+    for (const pid_t pid : pids) {
+      while (!gone_ && exits_.count(pid) == 0) {
+        received got;
+        receive(-1, got);
+      }
+    }
+  } catch (const fork_server_gone&) {
+    // The rest are orphans, killed and reaped below.
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (const pid_t pid : pids) {
+    if (exits_.erase(pid) == 0 && gone_) {
+      kill_orphan(pid);
+      wait_orphan(pid, deadline);
+    }
   }
 }
 
@@ -421,8 +487,12 @@ bool client::receive(int timeout_ms, received& out) {
   if (got != sizeof out.message || (header.msg_flags & MSG_CTRUNC) != 0) {
     throw std::runtime_error(server_name() + " sent a malformed message");
   }
-  if (out.message.kind == notice_kind::exited)
+  if (out.message.kind == notice_kind::exited) {
     exits_[out.message.pid] = {out.message.status, out.message.usage};
+    running_.erase(out.message.pid);
+  } else if (out.message.kind == notice_kind::forked) {
+    running_.insert(out.message.pid);
+  }
   return true;
 }
 
@@ -490,7 +560,15 @@ std::vector<int> client::fork_scenario(std::span<const scenario_fork_request> re
 
 void client::kill(pid_t pid) {
   std::lock_guard lock(mutex_);
-  send({request_kind::kill_worker, pid, 0, 0, {}});
+  if (!gone_) {
+    try {
+      send({request_kind::kill_worker, pid, 0, 0, {}});
+      return;
+    } catch (const fork_server_gone&) {
+      // Its workers are ours now: kill this one directly.
+    }
+  }
+  kill_orphan(pid);
 }
 
 std::optional<process_exit> client::wait(pid_t pid, std::chrono::milliseconds timeout) {
@@ -502,12 +580,17 @@ std::optional<process_exit> client::wait(pid_t pid, std::chrono::milliseconds ti
       exits_.erase(it);
       return exit;
     }
+    if (gone_) return wait_orphan(pid, deadline);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     received got;
-    if (!receive(static_cast<int>(std::max<std::int64_t>(left.count(), 0)), got)) {
-      if (exits_.count(pid) != 0) continue;
-      return std::nullopt;
+    try {
+      if (!receive(static_cast<int>(std::max<std::int64_t>(left.count(), 0)), got)) {
+        if (exits_.count(pid) != 0) continue;
+        return std::nullopt;
+      }
+    } catch (const fork_server_gone&) {
+      // The next turn reaps it as an orphan: a worker outlives its server.
     }
   }
 }
@@ -551,6 +634,10 @@ void start_fork_server() {
   }
   raise_fd_limit();
   std::signal(SIGPIPE, SIG_IGN);
+  // Should the server die (the OOM killer, a stray kill), its workers become this process's
+  // children instead of init's, so that they are still killed and reaped here, and nothing it
+  // forked outlives the run.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   int ends[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) {
     throw std::system_error(errno, std::generic_category(), "socketpair for the fork server");
@@ -572,7 +659,18 @@ void start_fork_server() {
 
 // The client stays (freed at exit): the second Ctrl-C's thread may be using it meanwhile.
 void stop_fork_server() {
-  if (auto* instance = the_client().get()) instance->hang_up_and_reap(std::chrono::seconds(5));
+  if (auto* instance = the_client().get()) {
+    instance->hang_up_and_reap(std::chrono::seconds(5));
+    instance->reap_orphans(std::chrono::seconds(5));
+  }
+}
+
+std::optional<std::string> fork_server_lost() {
+  auto* instance = the_client().get();
+  if (!instance) return std::nullopt;
+  auto lost = instance->lost();
+  if (lost.empty()) return std::nullopt;
+  return lost;
 }
 
 void stop_fork_server_at_once() noexcept {

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <optional>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "file_descriptors.hpp"
@@ -36,6 +38,17 @@ void stop_fork_server();
 // process about to _exit (the second Ctrl-C) while other threads may still use the server.
 void stop_fork_server_at_once() noexcept;
 bool fork_server_running();
+// How the fork server ended when it died on its own during the run ("the fork server (pid 812)
+// was killed by signal SIGKILL (9)"), once that was noticed; nullopt while it runs, and after
+// stop_fork_server(). Its workers are then killed and reaped directly (this process is their
+// subreaper), and every later fork fails with fork_server_gone.
+std::optional<std::string> fork_server_lost();
+
+// Thrown by every fork once the server has died; what() is fork_server_lost()'s text.
+class fork_server_gone : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 int fork_server_pid();  // -1 before start_fork_server()
 
 struct forked_worker {

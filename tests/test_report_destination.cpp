@@ -31,7 +31,7 @@ class ReportDestination : public ::testing::Test {
 
   std::string refusal(const fs::path& path) {
     try {
-      check_report_destination(path);
+      check_report_destination(path, false);
     } catch (const std::runtime_error& e) {
       return e.what();
     }
@@ -48,7 +48,7 @@ class ReportDestination : public ::testing::Test {
 
 TEST_F(ReportDestination, AFileInAWritableDirectoryIsAccepted) {
   EXPECT_EQ(refusal(dir_ / "r.json"), "");
-  std::ofstream(dir_ / "old.json") << "{}";
+  std::ofstream(dir_ / "old.json") << R"({"context": {"concbench_schema_version": 1}})";
   EXPECT_EQ(refusal(dir_ / "old.json"), "") << "an earlier report is replaced";
   EXPECT_EQ(entries(), 1u);
 }
@@ -101,15 +101,19 @@ TEST_F(ReportDestination, TheWriterNeverRenamesOverAFifoOrADirectory) {
   fs::create_directory(dir_ / "dir");
   EXPECT_THROW(write_file_atomically(dir_ / "dir", "{}"), std::runtime_error);
   EXPECT_TRUE(fs::is_directory(dir_ / "dir"));
-  // A symbolic link is replaced itself; what it points at is untouched.
+  // A symbolic link is followed: what it points at is replaced, the link stays a link.
   std::ofstream(dir_ / "target") << "old";
   fs::create_symlink(dir_ / "target", dir_ / "link");
   write_file_atomically(dir_ / "link", "new");
-  EXPECT_FALSE(fs::is_symlink(dir_ / "link"));
-  std::string old;
-  std::ifstream(dir_ / "target") >> old;
-  EXPECT_EQ(old, "old");
-  EXPECT_EQ(entries(), 4u) << "no temporary file left";
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link"));
+  std::string now;
+  std::ifstream(dir_ / "target") >> now;
+  EXPECT_EQ(now, "new");
+  // A link to a fifo is refused like the fifo.
+  fs::create_symlink(dir_ / "fifo", dir_ / "fifo-link");
+  EXPECT_THROW(write_file_atomically(dir_ / "fifo-link", "{}"), std::runtime_error);
+  EXPECT_TRUE(fs::is_fifo(dir_ / "fifo"));
+  EXPECT_EQ(entries(), 5u) << "no temporary file left";
 }
 
 }  // namespace

@@ -181,6 +181,12 @@ TEST_F(ReportDocument, TimelinesAreDownsampledAboveTenThousandTasks) {
   EXPECT_FALSE(timelines["entries"][sequential->name]["downsampled"].get<bool>());
 }
 
+TEST(PartialPath, SitsBesideTheReport) {
+  EXPECT_EQ(partial_path_for("results/r.json"), std::filesystem::path("results/r.partial.json"));
+  EXPECT_EQ(partial_path_for("r"), std::filesystem::path("r.partial"));
+  EXPECT_EQ(timelines_path_for(partial_path_for("r.json")), std::filesystem::path("r.partial.timelines.json"));
+}
+
 TEST(TimelinesPath, SitsBesideTheReport) {
   EXPECT_EQ(timelines_path_for("results/r.json"), std::filesystem::path("results/r.timelines.json"));
   EXPECT_EQ(timelines_path_for("r"), std::filesystem::path("r.timelines.json"));
@@ -233,15 +239,17 @@ TEST(ReportCollector, WritesAnIncompleteReportAtTheStartAndACompleteOneAtTheEnd)
   entry_registry entries;
   report_collector collector(dir / "r.json", {{"suite", "test"}}, entries, nullptr);
   ASSERT_TRUE(collector.ReportContext(benchmark::BenchmarkReporter::Context()));
-  const auto read = [&] {
-    std::ifstream in(dir / "r.json");
+  const auto read = [&](const char* name) {
+    std::ifstream in(dir / name);
     return nlohmann::json::parse(in);
   };
-  EXPECT_EQ(read()["complete"], false);
-  EXPECT_EQ(read()["context"]["suite"], "test");
-  EXPECT_EQ(read()["context"]["concbench_schema_version"], concbench_schema_version);
+  EXPECT_EQ(read("r.partial.json")["complete"], false);
+  EXPECT_EQ(read("r.partial.json")["context"]["suite"], "test");
+  EXPECT_EQ(read("r.partial.json")["context"]["concbench_schema_version"], concbench_schema_version);
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.json")) << "written once, at the end";
   collector.Finalize();
-  EXPECT_EQ(read()["complete"], true);
+  EXPECT_EQ(read("r.json")["complete"], true);
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.partial.json"));
   EXPECT_TRUE(std::filesystem::exists(dir / "r.timelines.json"));
   std::filesystem::remove_all(dir);
 }

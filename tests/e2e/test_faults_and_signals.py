@@ -53,7 +53,8 @@ def interrupt_a_run(binary, tmp_path, sig):
     run = subprocess.Popen([binary, *INTERRUPTIBLE_RUN, f"--out={report}"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        assert wait_for(lambda: has_rows(report), 120), "no entry finished within two minutes"
+        # While the run goes on its rows are in the partial report; r.json comes at the end.
+        assert wait_for(lambda: has_rows(tmp_path / "r.partial.json"), 120), "no entry finished within two minutes"
         time.sleep(0.3)  # into the middle of the next entry
         helpers = process_leak_check.descendants(run.pid)
         assert helpers, "the fork server should be running"
@@ -153,7 +154,7 @@ def test_the_fork_server_is_reaped_on_every_exit(concbench_binary, tmp_path):
         assert not left, (args, [process_leak_check.describe(pid) for pid in left])
 
 
-def test_a_second_sigint_quits_at_once_and_the_report_on_disk_stays_valid(concbench_binary, tmp_path):
+def test_a_second_sigint_quits_at_once_and_the_partial_report_stays_valid(concbench_binary, tmp_path):
     """Ctrl-C twice. To make "the run cannot stop by itself" certain rather than a race against
     a fast shutdown, the fork server is frozen (SIGSTOP) first: after the first SIGINT the run
     stops its entries, then waits for the server at exit — where only the second SIGINT gets it
@@ -162,8 +163,9 @@ def test_a_second_sigint_quits_at_once_and_the_report_on_disk_stays_valid(concbe
     run = subprocess.Popen([concbench_binary, "--suite=quick", "--workloads=sleep", "--models=sequential,threads",
                             "--time-scale=0.2", "--benchmark_repetitions=3", f"--out={report}"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    partial = tmp_path / "r.partial.json"
     try:
-        assert wait_for(lambda: has_rows(report), 120), "no entry finished within two minutes"
+        assert wait_for(lambda: has_rows(partial), 120), "no entry finished within two minutes"
         servers = [pid for pid in process_leak_check.descendants(run.pid)
                    if pathlib.Path(f"/proc/{pid}/comm").read_text().strip() == "concbench-forks"]
         assert len(servers) == 1, servers
@@ -184,10 +186,11 @@ def test_a_second_sigint_quits_at_once_and_the_report_on_disk_stays_valid(concbe
             run.kill()
             run.wait()
     assert run.returncode == 130, stderr
-    assert "second signal: quitting now" in stderr, stderr
-    saved = json.loads(report.read_text())
+    assert "second signal: quitting now; the rows measured so far are in " + str(partial) in stderr, stderr
+    saved = json.loads(partial.read_text())
     assert saved["complete"] is False
     assert saved["benchmarks"], "the entries finished before the signals stay"
+    assert not report.exists(), "the destination is written once, at the end of a run"
 
 
 def test_a_run_estimated_above_a_day_is_refused_before_anything_runs(concbench_binary, tmp_path):

@@ -157,7 +157,7 @@ def test_ctrl_c_in_an_interleaved_run_keeps_what_was_measured_and_says_it_is_inc
     run = subprocess.Popen([concbench_binary, *flags, f"--out={report_path}"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        assert wait_for(lambda: has_rows(report_path), 120), "no entry finished within two minutes"
+        assert wait_for(lambda: has_rows(tmp_path / "r.partial.json"), 120), "no entry finished within two minutes"
         os.killpg(run.pid, signal.SIGINT)
         stdout, stderr = run.communicate(timeout=60)
     finally:
