@@ -357,7 +357,9 @@ int main(int argc, char** argv) {
         plans = plan_suite(options);
       }
       std::cout << "concbench: http server " << *options.http_url << " ..." << std::flush;
-      measure_http_constants(*options.http_url, constants);
+      // The probe requests wait as long as the user lets every request wait (--http-timeout-ms).
+      measure_http_constants(*options.http_url, constants, 1024,
+                             std::chrono::milliseconds(static_cast<std::int64_t>(options.http_timeout_ms)));
       std::cout << " round trip r = " << format_duration_ns(constants.loopback_round_trip_ns)
                 << ", saturated rate X = " << static_cast<long long>(constants.loopback_requests_per_second)
                 << " requests/s" << std::endl;

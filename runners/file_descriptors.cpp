@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <climits>
+#include <filesystem>
+#include <string>
 #include <system_error>
 
 namespace concbench {
@@ -15,10 +17,48 @@ void unique_fd::reset(int fd) noexcept {
   fd_ = fd;
 }
 
+namespace {
+// -1 when /proc/self/fd cannot be read, as happens when no descriptor is left to read it with.
+long open_descriptors() {
+  std::error_code error;
+  std::filesystem::directory_iterator it("/proc/self/fd", error);
+  if (error) return -1;
+  long count = 0;
+  for (; it != std::filesystem::directory_iterator(); it.increment(error)) {
+    if (error) return -1;
+    ++count;
+  }
+  return count > 0 ? count - 1 : count;  // less the iterator's own
+}
+
+long descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return -1;
+  return static_cast<long>(limit.rlim_cur);
+}
+}  // namespace
+
+std::string descriptors_in_use() {
+  const long limit = descriptor_limit();
+  const long open = open_descriptors();
+  const std::string of = limit < 0 ? std::string("unlimited") : std::to_string(limit);
+  if (open < 0) return "all " + of + " descriptors in use (ulimit -n)";
+  return std::to_string(open) + " of " + of + " descriptors in use (ulimit -n)";
+}
+
+bool out_of_descriptors(int margin) {
+  const long limit = descriptor_limit();
+  const long open = open_descriptors();
+  return limit >= 0 && (open < 0 || open + margin >= limit);
+}
+
 pipe_ends make_pipe() {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0)
-    throw std::system_error(errno, std::generic_category(), "pipe2");
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    const int error = errno;
+    if (error == EMFILE) throw std::system_error(error, std::generic_category(), "pipe2 (" + descriptors_in_use() + ")");
+    throw std::system_error(error, std::generic_category(), "pipe2");
+  }
   return {unique_fd(fds[0]), unique_fd(fds[1])};
 }
 

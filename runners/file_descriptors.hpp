@@ -4,6 +4,7 @@
 // worker must not hold, and the descriptor limit a thousand workers need.
 
 #include <span>
+#include <string>
 #include <utility>
 
 namespace concbench {
@@ -35,8 +36,15 @@ struct pipe_ends {
   unique_fd write_end;
 };
 
-// Both ends close-on-exec. Throws std::system_error.
+// Both ends close-on-exec. Throws std::system_error; out of descriptors (EMFILE), it says how
+// many are open against the limit.
 pipe_ends make_pipe();
+
+// "64 of 64 descriptors in use (ulimit -n)": this process's open descriptors and its soft
+// RLIMIT_NOFILE, for messages about running out of them.
+std::string descriptors_in_use();
+// Whether this process is within `margin` descriptors of its limit.
+bool out_of_descriptors(int margin = 2);
 
 // Throws std::system_error naming `what` when fcntl fails.
 void set_nonblocking(int fd);

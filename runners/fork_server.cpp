@@ -484,6 +484,11 @@ bool client::receive(int timeout_ms, received& out) {
     out.fds[0].reset(fds[0]);
     out.fds[1].reset(fds[1]);
   }
+  if ((header.msg_flags & MSG_CTRUNC) != 0 && out_of_descriptors()) {
+    // The kernel drops descriptors this process has no room for, and says only MSG_CTRUNC.
+    throw std::runtime_error("could not take a new worker's pipe ends from " + server_name() +
+                             ": this process is out of descriptors (" + descriptors_in_use() + ")");
+  }
   if (got != sizeof out.message || (header.msg_flags & MSG_CTRUNC) != 0) {
     throw std::runtime_error(server_name() + " sent a malformed message");
   }

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
@@ -62,8 +63,39 @@ long tasks_of_user(uid_t uid) {
   return count;
 }
 
+// This process's mapped address space (VmSize), in bytes; -1 when /proc cannot tell.
+long long mapped_bytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmSize:", 0) == 0) return std::stoll(line.substr(7)) * 1024;
+  }
+  return -1;
+}
+
+// `ulimit -v` (RLIMIT_AS) when it is set: a thread's stack is mapped from it, so a new thread
+// fails with EAGAIN like every count limit below, though none of them was reached.
+std::string address_space_limit() {
+  rlimit as{};
+  if (::getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur == RLIM_INFINITY) return "";
+  rlimit stack{};
+  ::getrlimit(RLIMIT_STACK, &stack);
+  const long long stack_bytes =
+      stack.rlim_cur == RLIM_INFINITY ? 2LL << 20 : static_cast<long long>(stack.rlim_cur);  // glibc's default
+  const long long mapped = mapped_bytes();
+  std::ostringstream text;
+  text << "ulimit -v (RLIMIT_AS) " << as.rlim_cur / 1024 << " KiB: each thread's stack maps " << stack_bytes / 1024
+       << " KiB of it (ulimit -s)";
+  if (mapped >= 0) {
+    const long long room = (static_cast<long long>(as.rlim_cur) - mapped) / stack_bytes;
+    text << ", room for " << std::max(room, 0LL) << " more now (" << mapped / 1024 << " KiB mapped)";
+    if (room < 1) text << ": the limit that was hit";
+  }
+  return text.str();
+}
+
 std::string describe_limits() {
   std::ostringstream text;
+  if (const auto address_space = address_space_limit(); !address_space.empty()) text << address_space << "; ";
   const uid_t uid = ::getuid();
   rlimit nproc{};
   ::getrlimit(RLIMIT_NPROC, &nproc);

@@ -251,3 +251,70 @@ def test_output_rule_a_link_is_followed_and_the_report_gets_the_umasks_mode(conc
     assert json.loads(target.read_text())["timelines_file"] == "r.timelines.json"
     assert stat.S_IMODE(os.stat(tmp_path / "kept" / "r.timelines.json").st_mode) == 0o644
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "latest.json"]
+
+
+# -- item 6: messages that blamed the wrong thing ----------------------------------------------
+
+def limited(resource_id, value):
+    def apply():
+        resource.setrlimit(resource_id, (value, value))
+    return apply
+
+
+def test_item6_a_killed_worker_is_named_with_its_signal(concbench_binary, tmp_path):
+    """The error kept used to be a consequence ('task 76 … stopped before it finished: the batch
+    ended when task 77's worker process failed'), never the signal."""
+    report = tmp_path / "r.json"
+    run_ = subprocess.Popen([concbench_binary, "--workloads=sleep", "--models=processes-fork", "--workers=4",
+                             "--time-scale=20", "--benchmark_repetitions=1", "--warm-up=off", f"--out={report}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        def a_worker():
+            for pid in process_leak_check.descendants(run_.pid):
+                try:
+                    if pathlib.Path(f"/proc/{pid}/comm").read_text().strip() == "concbench-wkr":
+                        return pid
+                except OSError:
+                    pass
+            return None
+        assert wait_for(lambda: a_worker() is not None, 120), "no worker started"
+        time.sleep(0.5)
+        os.kill(a_worker(), signal.SIGKILL)
+        _, stderr = run_.communicate(timeout=300)
+    finally:
+        if run_.poll() is None:
+            run_.kill()
+            run_.communicate()
+    assert run_.returncode == 1, stderr
+    failed = [r for r in json.loads(report.read_text())["benchmarks"] if r.get("error_occurred")]
+    assert failed
+    message = failed[0]["error_message"]
+    assert "was killed by signal SIGKILL (9)" in message, message
+    assert not message.split(" (and ")[0].endswith("failed"), message
+
+
+def test_item6_running_out_of_descriptors_says_so(concbench_binary, tmp_path):
+    """`ulimit -n 64` used to give 'the fork server sent a malformed message'."""
+    completed = run(concbench_binary, ["--workloads=sleep", "--models=processes-fork,processes-spawn", "--workers=8",
+                                       "--time-scale=0.05", "--benchmark_repetitions=1", f"--out={tmp_path}/r.json"],
+                    preexec_fn=limited(resource.RLIMIT_NOFILE, 64))
+    assert completed.returncode == 1, completed.stderr
+    errors = [r["error_message"] for r in json.loads((tmp_path / "r.json").read_text())["benchmarks"]
+              if r.get("error_occurred")]
+    assert errors, "a hundred workers at once cannot fit in 64 descriptors"
+    for message in errors:
+        assert "malformed" not in message and "is the worker binary" not in message, message
+        assert "descriptors in use (ulimit -n)" in message, message
+
+
+def test_item6_a_thread_refused_for_address_space_names_ulimit_v(concbench_binary, tmp_path):
+    """`ulimit -v` thread failures used to be blamed on RLIMIT_NPROC, threads-max and pid_max."""
+    completed = run(concbench_binary, ["--workloads=sleep", "--models=threads", "--workers=100", "--time-scale=0.05",
+                                       "--benchmark_repetitions=1", f"--out={tmp_path}/r.json"],
+                    preexec_fn=limited(resource.RLIMIT_AS, 400 * 1024 * 1024))
+    assert completed.returncode == 1, completed.stderr
+    errors = [r["error_message"] for r in json.loads((tmp_path / "r.json").read_text())["benchmarks"]
+              if r.get("error_occurred")]
+    assert errors
+    for message in errors:
+        assert "the OS refused a new thread (EAGAIN): ulimit -v (RLIMIT_AS) 409600 KiB" in message, message

@@ -62,10 +62,6 @@ class SilentServer:
 
 
 # (a) The probe (calibration) request had its own 10 s time-out, whatever the user said.
-# The client side is fixed here (measure_http_constants takes the time-out); main.cpp must pass
-# --http-timeout-ms to it, which is outside this change: remove the mark with that line.
-@pytest.mark.xfail(strict=True, reason="benchmarks/main.cpp does not pass --http-timeout-ms to "
-                   "measure_http_constants yet")
 def test_item6_the_probe_request_honours_http_timeout_ms(concbench_binary, tmp_path):
     server = SilentServer()
     try:
