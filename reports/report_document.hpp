@@ -16,7 +16,8 @@
 
 namespace concbench {
 
-inline constexpr int concbench_schema_version = 1;
+// 2: the context's report_writer and fork_server_lost (reports/report.schema.json).
+inline constexpr int concbench_schema_version = 2;
 
 // How steady an entry's repetitions were (the `stability` field of its rows): the coefficient
 // of variation (sample standard deviation / mean, as Google Benchmark's cv), and the outliers
