@@ -306,7 +306,8 @@ int main(int argc, char** argv) {
       for (const auto& entry : entries) std::cout << entry.metadata->name << "\n";
       for (const auto& entry : startups) std::cout << entry.metadata->name << "\n";
       for (const auto& entry : scenarios) std::cout << entry.metadata->name << "\n";
-      std::cout << entries.size() + startups.size() + scenarios.size() << " entries; about " << static_cast<int>(seconds + 1)
+      const std::size_t listed = entries.size() + startups.size() + scenarios.size();
+      std::cout << listed << (listed == 1 ? " entry" : " entries") << "; about " << static_cast<int>(seconds + 1)
                 << " s with " << repetitions << " repetitions (nominal constants, P=" << cpus << ")\n";
       return 0;
     }
