@@ -160,6 +160,10 @@ void prepare_fork_cost_parent_job(const scenario_job& job) {
         std::to_string(static_cast<std::uint64_t>(*available / mebibyte)) +
         " MiB this machine has available (MemAvailable): choose a smaller parent_rss_mb");
   }
+  // Should memory run short anyway, this large parent is the OOM killer's first choice, not the
+  // fork server beside it (every later processes-fork entry needs the server) nor the measuring
+  // process. Raising one's own score needs no privilege; failing to is harmless.
+  std::ofstream("/proc/self/oom_score_adj") << 1000;
   void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) {
     const int error = errno;
