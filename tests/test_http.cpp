@@ -845,39 +845,42 @@ std::size_t open_descriptors() {
 // (e) Clients that gave up while their response was delayed kept a socket each in CLOSE-WAIT
 // until the delay ended.
 TEST(hostile_item6, clients_that_leave_during_the_delay_have_their_connections_closed) {
-  running_server server({.delay_ms = 30'000});
-  const auto baseline = open_descriptors();
-  constexpr int clients = 50;
-  {
-    asio::io_context loop;  // in here: its own descriptors (epoll, ...) go with it
-    std::vector<tcp::socket> sockets;
-    for (int i = 0; i < clients; ++i) {
-      sockets.emplace_back(loop).connect(
-          tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
-      asio::write(sockets.back(), asio::buffer("GET /" + std::to_string(i) +
-                                               " HTTP/1.1\r\nHost: x\r\n\r\n"));
+  for (const int threads : {1, 4}) {  // one loop thread, and several watching at once
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    running_server server({.delay_ms = 30'000, .threads = threads});
+    const auto baseline = open_descriptors();
+    constexpr int clients = 50;
+    {
+      asio::io_context loop;  // in here: its own descriptors (epoll, ...) go with it
+      std::vector<tcp::socket> sockets;
+      for (int i = 0; i < clients; ++i) {
+        sockets.emplace_back(loop).connect(
+            tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+        asio::write(sockets.back(), asio::buffer("GET /" + std::to_string(i) +
+                                                 " HTTP/1.1\r\nHost: x\r\n\r\n"));
+      }
+      const auto accepted_by = std::chrono::steady_clock::now() + 10s;
+      while (server.server().connections_accepted() < clients &&
+             std::chrono::steady_clock::now() < accepted_by) {
+        std::this_thread::sleep_for(1ms);
+      }
+      ASSERT_EQ(server.server().connections_accepted(), std::uint64_t{clients});
+    }  // every client closes its connection here
+    // Generous: the server notices at once; the bound only keeps a broken server from passing
+    // by waiting out the 30 s delay.
+    const auto closed_by = std::chrono::steady_clock::now() + 10s;
+    while (open_descriptors() > baseline && std::chrono::steady_clock::now() < closed_by) {
+      std::this_thread::sleep_for(10ms);
     }
-    const auto accepted_by = std::chrono::steady_clock::now() + 10s;
-    while (server.server().connections_accepted() < clients &&
-           std::chrono::steady_clock::now() < accepted_by) {
-      std::this_thread::sleep_for(1ms);
-    }
-    ASSERT_EQ(server.server().connections_accepted(), std::uint64_t{clients});
-  }  // every client closes its connection here
-  // Generous: the server notices at once; the bound only keeps a broken server from passing
-  // by waiting out the 30 s delay.
-  const auto closed_by = std::chrono::steady_clock::now() + 10s;
-  while (open_descriptors() > baseline && std::chrono::steady_clock::now() < closed_by) {
-    std::this_thread::sleep_for(10ms);
+    EXPECT_LE(open_descriptors(), baseline);
+    EXPECT_EQ(server.server().responses_sent(), 0u);
   }
-  EXPECT_LE(open_descriptors(), baseline);
-  EXPECT_EQ(server.server().responses_sent(), 0u);
 }
 
 // (e) Watching a delayed request's socket must not drop a client that sends its next request
 // early (pipelining): the socket is readable then, but the client is still there.
 TEST(HttpServer, AnswersARequestSentWhileTheLastOneIsDelayed) {
-  running_server server({.delay_ms = 100});
+  running_server server({.delay_ms = 100, .threads = 2});
   asio::io_context loop;
   tcp::socket socket(loop);
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
