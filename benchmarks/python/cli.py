@@ -25,8 +25,18 @@ VALUE_FLAGS = {"--suite", "--workloads", "--models", "--workers", "--cpu-scale",
                "--benchmark_repetitions", "--out", "--test-fault"}
 
 
+def one_line(text: str) -> str:
+    """`text` with every unprintable character (a newline, a tab, a byte that was not UTF-8)
+    written as its escape, so that a message quoting an argument stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 class CliError(Exception):
-    """A bad command line: the message is one line for the person who typed it."""
+    """A bad command line: the message is one line for the person who typed it (an argument
+    it quotes has its newlines and other unprintable characters escaped)."""
+
+    def __init__(self, message: str):
+        super().__init__(one_line(message))
 
 
 @dataclasses.dataclass
@@ -42,6 +52,7 @@ class Options:
     repetitions: int = 5
     out: str | None = None
     list: bool = False
+    force: bool = False  # replace an existing --out that is not a concbench report
     help: bool = False
     test_fault: str | None = None
 
@@ -112,10 +123,10 @@ def parse_cli(args: list) -> Options:
         if not arg.startswith("--"):
             raise CliError(f"unexpected argument '{arg}' (flags start with --)")
         flag, equals, value = arg.partition("=")
-        if flag == "--list":
+        if flag in ("--list", "--force"):
             if equals:
-                raise CliError("--list takes no value")
-            options.list = True
+                raise CliError(f"{flag} takes no value")
+            setattr(options, flag[2:], True)
             continue
         if flag not in VALUE_FLAGS:
             if flag in ("--benchmark_out", "--benchmark_format", "--benchmark_out_format"):
@@ -183,7 +194,12 @@ whose entries line up by name with the C++ report's (model python-* instead of t
 Usage: /usr/bin/python3 benchmarks/python/concbench_python.py [flags]
 
   --out=PATH              the report (default: results/concbench-python-<date>-<time>.json);
-                          the timelines go beside it as <name>.timelines.json
+                          the timelines go beside it as <name>.timelines.json. A link is
+                          followed (its target is written); a device, fifo, socket or
+                          directory is refused, and so is an existing file that is not a
+                          concbench report (timeline file), unless --force
+  --force                 replace an existing --out (or its timeline file) that is not a
+                          concbench report (timeline file); never a device, fifo or directory
   --suite=quick|default   quick: small batches, well under 30 s; default (the default): cpu at
                           scale 0.1, sleep 100 x 10 ms plus asyncio at 1,000 / 10,000 /
                           100,000 tasks and threads with W = N at 1,000 / 10,000, http 100
@@ -212,5 +228,6 @@ Test-only: --test-fault=raise|wrong runs the `fault` workload (task 1 raises, or
 wrong count; besides --workloads if given) to check that failures become entry errors.
 
 Exit status: 0 all entries ran and verified; 1 some entry failed (its error is in the
-report); 2 bad command line, output path or http server.
+report), or a write of the report failed (a full disk: the run stops, the last complete
+write stays); 2 bad command line, output path or http server.
 """

@@ -2,13 +2,16 @@
 machine's constants (as CPython sees them); run every entry; rewrite the report after each.
 
 Exit status: 0 every entry ran and verified; 1 some entry failed (its error is in the
-report); 2 a bad command line, output path or http server (one line on stderr).
+report), or a write of the report failed (the run stops at once: one line on stderr says
+what the report file then holds); 2 a bad command line, output path or http server (one
+line on stderr), before anything is measured.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import signal
 import sys
 
 import calibration
@@ -17,8 +20,9 @@ import context
 import http_server
 import measure
 import models
+import report_destination
 import suite
-from report_writer import ReportDocument, write_json_atomically
+from report_writer import ReportDocument, WriteError, timelines_path_for
 
 PROGRAM = "concbench_python"
 ENTRY_POINT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "concbench_python.py")
@@ -30,11 +34,14 @@ def default_report_path() -> str:
 
 
 def fail_usage(message: str) -> int:
-    print(f"{PROGRAM}: {message}", file=sys.stderr)
+    print(f"{PROGRAM}: {cli.one_line(message)}", file=sys.stderr)
     return 2
 
 
 def main(argv: list) -> int:
+    # A file size limit (ulimit -f) then fails the write (EFBIG), which stops the run with one
+    # line, instead of killing it with SIGXFSZ before it can say where its data is.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         options = cli.parse_cli(argv)
     except cli.CliError as e:
@@ -87,9 +94,12 @@ def run(options, http_url, argv) -> int:
     try:
         if options.out is None:
             os.makedirs(os.path.dirname(report_path), exist_ok=True)
-        write_json_atomically(report_path, {"context": {}, "complete": False, "benchmarks": []})
+        report_out, timelines_out = report_destination.check_destinations(
+            report_path, timelines_path_for(report_path), options.force, PROGRAM)
     except OSError as e:
         return fail_usage(f"--out: cannot write the report {report_path}: {e.strerror or e}")
+    except report_destination.DestinationError as e:
+        return fail_usage(f"--out: {e}")
 
     usable = context.usable_cpus()
     quick = options.suite == "quick"
@@ -114,24 +124,56 @@ def run(options, http_url, argv) -> int:
     for model in {p.settings.model for p in plans}:
         models.prepare(model)
 
-    document = ReportDocument(ctx, report_path)
+    document = ReportDocument(ctx, report_path, report_out.target, timelines_out.target)
+    writes = _Writes(document, len(plans))
     failed = 0
     start = measure.now()
     try:
+        writes.write(complete=False)  # from here on, PATH is this run's (no stale report meanwhile)
         for family_index, plan in enumerate(plans):
             batch = plan.work.make_batch()
             ideal_ns, bound_ns = plan.work.estimate(batch, plan.settings.shape(len(batch)), constants)
             result = measure.measure_entry(plan, options.repetitions, family_index)
             document.add_entry(plan, result.rows, result.timeline, ideal_ns, bound_ns)
-            document.write(complete=False)
+            writes.write(complete=False)
             failed += result.error is not None
             print(measure.progress_line(plan, result, ideal_ns, measure.now() - start), flush=True)
+        writes.write(complete=True)
+    except WriteError as e:
+        return writes.stopped(e)
     except KeyboardInterrupt:
-        document.write(complete=False)
+        try:
+            writes.write(complete=False)
+        except WriteError as e:
+            return writes.stopped(e)
         print(f"{PROGRAM}: interrupted; the report so far is {report_path} (complete: false)", file=sys.stderr)
         return 130
-    document.write(complete=True)
     print(f"{PROGRAM}: {len(plans)} entries in {measure.now() - start:.0f} s; report {report_path}"
           + (f"; {failed} entries FAILED" if failed else ""))
     return 1 if failed else 0
 
+
+class _Writes:
+    """The run's writes of its report, and what the report file holds when one fails."""
+
+    def __init__(self, document: ReportDocument, planned: int):
+        self.document = document
+        self.planned = planned
+        self.written = None  # entries in the last complete write of this run; None: none yet
+
+    def write(self, complete: bool) -> None:
+        self.document.write(complete)
+        self.written = len(self.document.entries)
+
+    def stopped(self, error: WriteError) -> int:
+        """One line: what failed, that the run stopped, where its data is. Exit status 1."""
+        path = self.document.report_path
+        if self.written is None:
+            holds = f"{path} is as it was before this run"
+        else:
+            holds = (f"{path} holds the last complete write ({self.written} of {self.planned} entries, "
+                     "complete: false)")
+        measured = len(self.document.entries)
+        print(f"{PROGRAM}: {cli.one_line(error)}; the run stopped after {measured} of {self.planned} entries: "
+              f"{cli.one_line(holds)}; no partial file is kept", file=sys.stderr)
+        return 1

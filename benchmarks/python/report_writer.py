@@ -7,18 +7,23 @@ C++ report document does: `ideal` and `bound` on every row with a time unit; `ef
 an iteration row against its median, an aggregate against the same aggregate) on iteration,
 mean and median rows that did not fail. No number is ever NaN or infinite (they become null).
 
-Both files are rewritten after every entry through a temporary file and a rename, so a
-reader never sees half a file; `complete` stays false until the run ends.
+Both files are rewritten after every entry through a temporary file beside the file written
+(a link's final target: report_destination.py) and a rename, so a reader never sees half a
+file; `complete` stays false until the run ends. A write that fails (a full disk, a file
+size limit) removes its temporary file and leaves the previous complete file as it was; the
+caller stops the run. Files get the umask's mode (0644 by default), as open(2) would give.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
 import statistics
 import tempfile
 
+import report_destination
 from measure import NS_PER_UNIT
 
 MAX_TIMELINE_TASKS = 10_000
@@ -54,13 +59,17 @@ def downsampled(timeline: dict) -> dict:
     return kept
 
 
-def write_json_atomically(path: str, document, indent: int | None = 1) -> None:
+def write_json_atomically(path: str, document, indent: int | None = 1, what: str = "the file") -> None:
+    """`document` as JSON at `path` (a regular file or nothing: the caller resolved links),
+    whole or not at all. Raises OSError, after removing its temporary file."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
     try:
+        os.fchmod(fd, report_destination.file_mode())
         with os.fdopen(fd, "w") as f:
             json.dump(document, f, indent=indent, allow_nan=False)
             f.write("\n")
+        report_destination.recheck_before_rename(path, what)
         os.replace(temporary, path)
     except BaseException:
         try:
@@ -68,6 +77,16 @@ def write_json_atomically(path: str, document, indent: int | None = 1) -> None:
         except OSError:
             pass
         raise
+
+
+class WriteError(Exception):
+    """A write of the report or its timeline file failed (`what` names which, `path` as given)."""
+
+    def __init__(self, what: str, path: str, cause: str):
+        self.what = what
+        self.path = path
+        self.cause = cause
+        super().__init__(f"cannot write {what} {path}: {cause}")
 
 
 class _Entry:
@@ -94,10 +113,16 @@ class _Entry:
 
 
 class ReportDocument:
-    def __init__(self, context: dict, report_path: str):
+    def __init__(self, context: dict, report_path: str, report_target: str | None = None,
+                 timelines_target: str | None = None):
+        """`report_path` as given (it names the timeline file, as the C++ side does); the
+        targets are the files written (report_destination.check_destinations: a link's final
+        target), by default the paths themselves."""
         self.context = context
         self.report_path = report_path
         self.timelines_path = timelines_path_for(report_path)
+        self.report_target = report_target or report_path
+        self.timelines_target = timelines_target or self.timelines_path
         self.entries: list = []
 
     def add_entry(self, plan, rows: list, timeline: dict | None, ideal_ns: float | None, bound_ns: float | None):
@@ -141,6 +166,16 @@ class ReportDocument:
         return replace_non_finite({"report": os.path.basename(self.report_path), "entries": entries})
 
     def write(self, complete: bool) -> None:
-        """The timeline file first, then the report that names it."""
-        write_json_atomically(self.timelines_path, self.timelines(), indent=None)
-        write_json_atomically(self.report_path, self.report(complete))
+        """The timeline file first, then the report that names it. Raises WriteError; the
+        file that failed is then as it was (and so is the report, when the timeline file
+        failed)."""
+        for what, given, target, document, indent in (
+                ("the timeline file", self.timelines_path, self.timelines_target, self.timelines(), None),
+                ("the report", self.report_path, self.report_target, self.report(complete), 1)):
+            try:
+                write_json_atomically(target, document, indent=indent, what=what)
+            except OSError as e:
+                cause = e.strerror or str(e)
+                if e.errno == errno.EFBIG:
+                    cause += " (a file size limit: ulimit -f)"
+                raise WriteError(what, given, cause) from None
