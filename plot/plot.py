@@ -23,6 +23,9 @@ report, cpython-vs-cpp-* draws each C++ model beside its CPython twin, for the g
 (cpython_chart.py; the C++ report of the CPython report's own machine when there is one). summary.md and a self-contained
 summary.html embed every chart with a one-line reading. The paths written are printed.
 
+DIR must be new, empty, or a concbench chart folder (chart_folder.py: one holding the
+`.concbench-charts` marker plot.py writes into every folder it writes, or only files plot.py
+names): `/` or a folder of other files is refused, so no unrelated file is ever replaced.
 Bad input, or output that cannot be written, gives one line on stderr starting `plot.py: `
 and exit status 2, and DIR is left exactly as it was: everything is drawn into a staging
 folder beside DIR first, then moved in (a file it replaces is kept aside until the last is
@@ -60,6 +63,7 @@ from report_loading import (  # noqa: E402
     machine_slug,
     slugify,
 )
+import chart_folder  # noqa: E402
 import cpython_chart  # noqa: E402
 import distribution_chart as dist  # noqa: E402
 import fork_cost_chart as fork_cost  # noqa: E402
@@ -306,7 +310,8 @@ def parse_args(argv):
                         help="concbench report(s); several: machines-* charts compare them, and "
                              "each report's own charts get its machine as a file-name prefix")
     parser.add_argument("--out", "-o", required=True, metavar="DIR",
-                        help="directory for the charts and summary (created if missing)")
+                        help="directory for the charts and summary: new (created), empty, or one plot.py "
+                             "wrote before (it holds .concbench-charts); never / or a folder of other files")
     return parser.parse_args(argv)
 
 
@@ -325,7 +330,16 @@ def _cause(e: OSError) -> str:
 
 def output_names(charts: list) -> list:
     """Every file plot.py writes into DIR, in the order it writes them."""
-    return [f"{c.base}.{ext}" for c in charts for ext in ("png", "svg")] + list(summary_page.SUMMARY_FILES)
+    return ([f"{c.base}.{ext}" for c in charts for ext in ("png", "svg")] + list(summary_page.SUMMARY_FILES)
+            + [chart_folder.MARKER])
+
+
+def write_marker(staging: str) -> str:
+    """The file that makes DIR a concbench chart folder (chart_folder.py), so a later run
+    may write into it again."""
+    with open(os.path.join(staging, chart_folder.MARKER), "w", encoding="utf-8") as f:
+        f.write(chart_folder.MARKER_TEXT)
+    return chart_folder.MARKER
 
 
 def check_targets(out_dir: str, names: list) -> None:
@@ -426,6 +440,10 @@ def main(argv=None) -> int:
     out_dir = args.out
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         fail(f"--out {out_dir}: exists and is not a directory")
+    try:
+        chart_folder.check_out_folder(out_dir)
+    except chart_folder.NotAChartFolder as e:
+        fail(f"{e} (nothing written)")
 
     reports = []
     for path in args.reports:  # every input is validated before anything is written
@@ -456,6 +474,7 @@ def main(argv=None) -> int:
         staged = draw_all(charts, staging, out_dir)
         try:
             staged += summary_page.write_summary(staging, reports, charts, notes)
+            staged.append(write_marker(staging))
         except OSError as e:
             name = os.path.basename(e.filename) if isinstance(e.filename, str) else "summary"
             raise WriteError(os.path.join(out_dir, name), _cause(e)) from None
@@ -471,7 +490,8 @@ def main(argv=None) -> int:
                 except OSError:
                     break
     for path in written:
-        print(path)
+        if os.path.basename(path) != chart_folder.MARKER:  # the charts and summary, not the bookkeeping
+            print(path)
     return 0
 
 

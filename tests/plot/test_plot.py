@@ -24,6 +24,7 @@ EXPECTED_CHARTS = EXPECTED_STEMS | {
     "timeline-cpu-scale-1", "timeline-sleep-n20-ms20-ts1",
 }
 SUMMARY = ["summary.html", "summary.md"]
+MARKER = ".concbench-charts"  # written into every chart folder (plot/chart_folder.py), not printed
 
 
 def fixture_row(name):
@@ -67,7 +68,7 @@ def test_draws_png_and_svg_per_chart(drawn):
     assert result.stderr == ""
     expected = sorted([f"{s}.{e}" for s in EXPECTED_CHARTS for e in ("png", "svg")] + SUMMARY)
     assert sorted(result.stdout.splitlines()) == sorted(str(out / n) for n in expected)
-    assert files_in(out) == expected
+    assert files_in(out) == sorted(expected + [MARKER])
     for stem in EXPECTED_CHARTS:
         assert_chart_files(out, stem)
     for stem in EXPECTED_STEMS:
@@ -130,7 +131,8 @@ def test_several_reports_get_a_prefix_each(drawn_pair):
     assert {n.split("_", 1)[1] for n in per_report if n.startswith("laptop-p8_")} == {
         f"{k}-cpu-scale-1.{e}" for k in ("tutorial", "scaling", "distribution") for e in ("png", "svg")}
     assert {"machines-tutorial-cpu-scale-1.png", "machines-scaling-cpu-scale-1.png"} <= set(names)
-    assert len(result.stdout.splitlines()) == len(names)
+    assert len(result.stdout.splitlines()) == len(names) - 1  # all but the marker
+    assert MARKER in names
 
 
 def test_the_same_machine_twice_is_told_apart_by_file_name(plot_module, fixture_report, tmp_path):
@@ -234,7 +236,7 @@ def test_incomplete_report_is_drawn_with_a_warning(tmp_path, plot_module):
     warning = [line for line in result.stderr.splitlines() if not line.startswith("plot.py: note: ")]
     assert len(warning) == 1
     assert warning[0].startswith("plot.py: warning: ") and "incomplete" in warning[0]
-    assert files_in(out) == sorted(["tutorial-cpu-scale-100.png", "tutorial-cpu-scale-100.svg"] + SUMMARY)
+    assert files_in(out) == sorted(["tutorial-cpu-scale-100.png", "tutorial-cpu-scale-100.svg", MARKER] + SUMMARY)
     assert "INCOMPLETE run" in (out / "summary.md").read_text()
     report = plot_module.load_report(str(path))
     assert not report.complete
@@ -405,6 +407,7 @@ def test_unwritable_file_in_existing_dir_is_exit_2_naming_it(tmp_path):
     path = write_report(tmp_path / "r.json", data)
     out = tmp_path / "trap"
     out.mkdir()
+    (out / MARKER).write_text("a chart folder")
     (out / "keep.txt").write_text("mine")
     (out / "tutorial-cpu-scale-100.png").write_bytes(b"an older chart")
     (out / "summary.html").mkdir()  # a directory where a file must go
@@ -442,6 +445,7 @@ def test_success_replaces_its_own_files_and_keeps_the_rest(tmp_path):
     path = write_report(tmp_path / "r.json", data)
     out = tmp_path / "charts"
     out.mkdir()
+    (out / MARKER).write_text("a chart folder, drawn before")
     (out / "keep.txt").write_text("mine")
     (out / "tutorial-cpu-scale-100.png").write_bytes(b"an older chart")
     result = run_plot(path, "--out", out)
