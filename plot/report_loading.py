@@ -20,6 +20,8 @@ import re
 import statistics
 from typing import Any
 
+import json_file
+
 SCHEMA_VERSION = 1
 
 TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
@@ -34,6 +36,14 @@ MODEL_ORDER = [
     "processes-fork",
     "processes-spawn",
 ]
+# Every model a concbench report can name, and nothing else: the C++ models
+# (runners/model.cpp), the start-up floors (benchmarks/suite.cpp), the CPython reference's
+# (benchmarks/python/models.py). A test reads them from there. Any other name is refused: a
+# chart of a model this plot/ does not know would be drawn without its meaning.
+STARTUP_FLOORS = ["floor-fork-server", "floor-posix-spawn"]
+CPYTHON_MODELS = ["python-sequential", "python-threads", "python-asyncio", "python-processes-fork",
+                  "python-processes-spawn", "python-processes-forkserver"]
+KNOWN_MODELS = MODEL_ORDER + STARTUP_FLOORS + CPYTHON_MODELS
 POOL_ORDER = {"cold": 0, "warm": 1, "per-task": 2}
 FORM_ORDER = {"awaitable": 0, "blocking": 1}  # coroutines: the proper form, then the stalling variant
 
@@ -50,6 +60,7 @@ REQUIRED_FIELDS = {
 # Fields that may be absent (or null where noted); when present they must have this type.
 OPTIONAL_FIELDS = {
     "real_time": (int, float),  # required unless the row failed
+    "cpu_time": (int, float),
     "aggregate_name": str,  # required on aggregate rows
     "aggregate_unit": str,  # "percentage" (cv): a plain fraction, no time_unit (as Google Benchmark)
     "time_unit": str,  # required on every row that holds a time
@@ -69,6 +80,30 @@ OPTIONAL_FIELDS = {
 }
 # Rows of one entry must agree on these.
 ENTRY_FIELDS = ("workload", "model", "workers", "params")
+
+# What a time may be, in seconds, once converted from its row's time_unit. Above MAX_TIME_S
+# (1e6 s, 11.6 days; 1e15 ns) is not a measurement: no concbench batch runs near it (an entry
+# is stopped by its time-out within minutes, and the slowest CPython batch the reference
+# allows is ~6 minutes), and beyond it lie values (1e308) whose ratios, logs and axis limits
+# overflow. Below MIN_TIME_S (a picosecond) no clock concbench reads resolves: a successful
+# batch took at least a nanosecond, and smaller values underflow to 0 on the way to seconds.
+MAX_TIME_S = 1e6
+MIN_TIME_S = 1e-12
+# Times that must be positive on a successful row (a batch took time); zero is possible
+# on a failed row (Google Benchmark writes 0), on a stddev row, in cpu_time (the measuring
+# thread may only wait) and in ideal or bound (0: none stated).
+TIME_FIELDS = ("real_time", "cpu_time", "ideal", "bound")
+DISPERSION_AGGREGATES = ("stddev",)
+# Ratios a row may state: a speedup is at most about the task count (at most 1e6 in any
+# suite), an efficiency about 1; beyond 1e9 either is corrupt.
+MAX_RATIO = 1e9
+RATIO_FIELDS = ("efficiency", "speedup")
+# Any other number directly on a row is a count, nanoseconds or bytes: 1e18 ns is 31 years,
+# 1e18 bytes an exabyte. Numbers inside `params` are not limited (a seed may be any 64-bit value).
+MAX_ROW_NUMBER = 1e18
+# Counts that are at least 1 when present as integers: W, loop threads, tasks in flight, tasks.
+AT_LEAST_ONE = ("workers", "loop_threads", "inflight", "tasks")
+_OWN_LIMITS = ("params",) + TIME_FIELDS + RATIO_FIELDS
 
 
 class ReportError(Exception):
@@ -186,14 +221,17 @@ def _ends_early(text: str, error: json.JSONDecodeError) -> bool:
 
 
 def read_json(path: str) -> Any:
-    """The parsed file, or ReportError saying why it cannot be read."""
+    """The parsed file, or ReportError saying why it cannot be read. Only a regular file is
+    read, at most json_file.MAX_BYTES of it, nested at most json_file.MAX_DEPTH deep: a fifo,
+    /dev/zero or `[` x 100000 is one line, not a hang, a memory blow-up or a traceback."""
     try:
-        with open(path, "rb") as f:
-            raw = f.read()
+        raw = json_file.read_bytes(path)
     except FileNotFoundError:
         raise ReportError(path, "no such file") from None
     except IsADirectoryError:
         raise ReportError(path, "is a directory, not a report file") from None
+    except json_file.JsonFileError as e:
+        raise ReportError(path, str(e)) from None
     except OSError as e:
         raise ReportError(path, f"cannot read: {e.strerror or e}") from None
     try:
@@ -203,7 +241,7 @@ def read_json(path: str) -> Any:
     if not text.strip():
         raise ReportError(path, "not JSON: the file is empty (was the run interrupted before writing?)")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
         # A report is written whole (temporary file, then rename): one that stops early was
         # cut by a copy or a full disk. Say so, rather than only "Expecting ','".
@@ -213,6 +251,13 @@ def read_json(path: str) -> Any:
         raise ReportError(path, f"not JSON: {e.msg}{at}line {e.lineno}, column {e.colno}{cut}") from None
     except ValueError as e:
         raise ReportError(path, f"not a concbench report: {e}") from None
+    except RecursionError:  # the parser's own guard, far beyond MAX_DEPTH
+        raise ReportError(path, f"not a concbench report: {json_file.too_deep()}") from None
+    try:
+        json_file.check_nesting(data)
+    except json_file.JsonFileError as e:
+        raise ReportError(path, f"not a concbench report: {e}") from None
+    return data
 
 
 def _row_id(index: int, row: dict) -> str:
@@ -242,8 +287,29 @@ def validate_row(path: str, index: int, row: Any) -> None:
     for key in ("workload", "model"):
         if not row[key]:
             raise ReportError(path, f"{where}: field '{key}' is empty")
-    if row.get("aggregate_unit") == "percentage":
-        return  # a fraction (cv): nothing here is a time
+    if row["model"] not in KNOWN_MODELS:
+        raise ReportError(path, f"{where}: unknown model {json.dumps(row['model'])[:40]} (this plot/ knows "
+                                f"{', '.join(KNOWN_MODELS)}: a newer concbench? update plot/)")
+    for key in AT_LEAST_ONE:
+        value = row.get(key)
+        if _has_type(value, int) and value < 1:
+            raise ReportError(path, f"{where}: field '{key}' is {value}: it counts, so it is at least 1")
+    for key, value in row.items():
+        if key not in _OWN_LIMITS and is_number(value) and abs(value) > MAX_ROW_NUMBER:
+            raise ReportError(path, f"{where}: field '{key}' is {value:.3g}: beyond any count, time or size "
+                                    f"a row holds (|x| <= {MAX_ROW_NUMBER:g})")
+    for key in RATIO_FIELDS:
+        if key in row and not 0 <= row[key] <= MAX_RATIO:
+            raise ReportError(path, f"{where}: field '{key}' is {row[key]:.6g}: a ratio between 0 and "
+                                    f"{MAX_RATIO:g}")
+    if row.get("aggregate_unit") == "percentage" and row["run_type"] == "iteration":
+        raise ReportError(path, f"{where}: an iteration row holds a time, not a percentage (aggregate_unit)")
+    if row.get("aggregate_unit") == "percentage":  # a fraction (cv): nothing here is a time
+        for key in TIME_FIELDS:
+            if key in row and not 0 <= row[key] <= MAX_ROW_NUMBER:
+                raise ReportError(path, f"{where}: field '{key}' is {row[key]:.3g}: a fraction (cv) is "
+                                        f"between 0 and {MAX_ROW_NUMBER:g}")
+        return
     if "time_unit" not in row:
         raise ReportError(path, f"{where}: missing required field 'time_unit'")
     if row["time_unit"] not in TIME_UNITS:
@@ -251,6 +317,30 @@ def validate_row(path: str, index: int, row: Any) -> None:
                                 f"not {json.dumps(row['time_unit'])[:40]}")
     if not row.get("error_occurred", False) and "real_time" not in row:
         raise ReportError(path, f"{where}: missing required field 'real_time'")
+    check_times(path, where, row)
+
+
+def check_times(path: str, where: str, row: dict) -> None:
+    """Every time on a row with a time_unit, in seconds: finite (the parser saw to that), not
+    negative, at most MAX_TIME_S; real_time of a successful row at least MIN_TIME_S (a
+    stddev may be 0)."""
+    unit = row["time_unit"]
+    statistic = row.get("aggregate_name", "iteration") if row["run_type"] == "aggregate" else "iteration"
+    for key in TIME_FIELDS:
+        if key not in row:
+            continue
+        value = row[key]
+        seconds = to_seconds(value, unit)
+        if value < 0:
+            raise ReportError(path, f"{where}: field '{key}' is negative ({value:g} {unit}): a time is not")
+        if seconds > MAX_TIME_S:
+            raise ReportError(path, f"{where}: field '{key}' is {value:.3g} {unit}, above {MAX_TIME_S:g} s "
+                                    "(11.6 days): not a measurement")
+        positive = (key == "real_time" and not row.get("error_occurred", False)
+                    and statistic not in DISPERSION_AGGREGATES)
+        if positive and seconds < MIN_TIME_S:
+            raise ReportError(path, f"{where}: field '{key}' is {value:g} {unit}: a successful batch takes "
+                                    f"some time (at least {MIN_TIME_S:g} s)")
 
 
 def load_report(path: str) -> Report:
@@ -290,7 +380,31 @@ def load_report(path: str) -> Report:
     return Report(path=path, context=context, complete=complete, entries=entries, groups=groups)
 
 
+def check_duplicates(path: str, rows: list) -> None:
+    """A repetition appears once: an iteration row per (name, repetition_index, and
+    process_index where rows carry one: a report merging processes), an aggregate row per
+    (run_name, aggregate_name). A duplicate would be counted as a repetition of its own
+    ("5v10") and narrow every interval built on it: the report is refused as malformed."""
+    seen: dict = {}
+    for i, row in enumerate(rows):
+        if row["run_type"] == "iteration":
+            index = row.get("repetition_index")
+            if not _has_type(index, int):
+                continue
+            key = ("iteration", row["name"], index, json.dumps(row.get("process_index")))
+            what = f"repetition {index}" + (f" of process {row['process_index']}" if "process_index" in row else "")
+        else:
+            key = ("aggregate", row["run_name"], row["aggregate_name"])
+            what = f"the '{row['aggregate_name']}' aggregate"
+        if key in seen:
+            raise ReportError(path, f"{_row_id(i, row)} repeats {what} of {row['run_name']} "
+                                    f"(benchmarks[{seen[key]}]): a malformed report (duplicated rows would "
+                                    "count twice)")
+        seen[key] = i
+
+
 def build_entries(path: str, rows: list) -> list:
+    check_duplicates(path, rows)
     by_name: dict[str, Entry] = {}
     for i, row in enumerate(rows):
         run_name = row["run_name"]

@@ -18,6 +18,8 @@ import json
 import math
 import os
 
+import json_file
+
 
 @dataclasses.dataclass
 class Timeline:
@@ -52,9 +54,8 @@ def timelines_path(report) -> str:
     """The report's `timelines_file` beside it, else `<stem>.timelines.json`."""
     name = None
     try:
-        with open(report.path, encoding="utf-8") as f:
-            name = json.load(f).get("timelines_file")
-    except (OSError, ValueError, AttributeError):
+        name = _read(report.path).get("timelines_file")
+    except (OSError, ValueError, AttributeError, RecursionError, json_file.JsonFileError):
         pass
     folder = os.path.dirname(report.path)
     if isinstance(name, str) and name:
@@ -105,12 +106,13 @@ def load_timelines(report) -> tuple:
     path = timelines_path(report)
     shown = os.path.basename(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        data = _read(path)
     except FileNotFoundError:
         return {}, f"no timeline file {shown} beside {os.path.basename(report.path)}: task timelines not drawn"
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, json_file.JsonFileError) as e:
         return {}, f"timeline file {shown} is unreadable ({' '.join(str(e).split())[:80]}): task timelines not drawn"
+    except RecursionError:
+        return {}, f"timeline file {shown} is unreadable ({json_file.too_deep()}): task timelines not drawn"
     entries = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         return {}, f"timeline file {shown} has no 'entries' object: task timelines not drawn"
@@ -120,6 +122,14 @@ def load_timelines(report) -> tuple:
         if timeline is not None:
             result[name] = timeline
     return result, None
+
+
+def _read(path: str):
+    """The parsed file: a regular file only, bounded in size and depth (json_file.py), so a
+    fifo or /dev/zero put where the timeline file goes is a note, not a hang."""
+    data = json.loads(json_file.read_bytes(path).decode("utf-8"))
+    json_file.check_nesting(data)
+    return data
 
 
 def pack_rows(starts: list, ends: list) -> tuple:
