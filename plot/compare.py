@@ -12,15 +12,17 @@ medians (other / base: above 1 is slower), the Hodges–Lehmann ratio with a dis
 interval, and a Mann–Whitney U verdict, corrected for the number of entries compared.
 Then a geometric mean, each machine's speedup over its OWN sequential run (so machines with
 different core counts are compared fairly), and a side-by-side diff of the hardware and the
-build. `--fail-above RATIO` makes the exit status a CI gate that noise alone does not trip.
+build. `--fail-above RATIO` makes the exit status a CI gate that noise alone does not trip,
+and that fails closed: an entry that succeeded in BASE but failed (or was not run by an
+interrupted OTHER) fails the gate, and so does a comparison of nothing.
 
 Why these statistics: benchmark repetitions are few (3 to 10), skewed and sometimes bimodal,
 so nothing assumes normality (comparison_statistics.py says more). Why this correction: a
 report holds ~100 entries; at 5 % each, about five would be "significant" by chance alone.
 
-Exit status: 0 done, 1 the gate tripped, 2 bad input or an output that cannot be written (one
-line on stderr). The gate's status does not depend on stdout: 1 when it tripped, even if the
-reader stopped early or the disk was full.
+Exit status: 0 done, 1 the gate tripped or failed closed, 2 bad input or an output that
+cannot be written (one line on stderr). The gate's status does not depend on stdout: 1 when
+it tripped, even if the reader stopped early or the disk was full.
 """
 
 from __future__ import annotations
@@ -87,13 +89,17 @@ adding a third report changes nothing in the second's table):
   gate       --fail-above RATIO trips when some entry's CORRECTED interval lies wholly above
              RATIO: with no entry truly slower than RATIO, the chance of a false trip is
              <= ALPHA per OTHER report. An "unbounded" interval (too few repetitions) cannot
-             trip it; the own intervals never do.
+             trip it; the own intervals never do. It fails closed (exit 1) whatever the
+             ratios when an entry that succeeded in BASE failed in OTHER (wholly, or in more
+             repetitions than in BASE), when an interrupted OTHER (complete: false) did not
+             run it, or when no entry could be compared at all.
 
 order: entries are grouped by workload in registration order (the report's family_index),
 not in the run order that random interleaving shuffles; without family_index, by workload,
 params and model.
 
-exit status: 0 done; 1 the gate tripped; 2 bad input, or the output could not be written
+exit status: 0 done; 1 the gate tripped or failed closed; 2 bad input (a malformed report:
+duplicated rows, impossible times), or the output could not be written
 (one line on stderr). The gate's 1 does not depend on stdout: a reader that stops early
 (`| head`) is not an error, and a tripped gate is 1 even when writing the table failed
 (`> /dev/full`: stderr says so too).
@@ -144,7 +150,8 @@ def parse_args(argv):
     parser.add_argument("--markdown", action="store_true", help="write Markdown tables")
     parser.add_argument("--fail-above", type=_ratio, metavar="RATIO",
                         help="exit 1 when an entry's corrected interval of OTHER/BASE lies "
-                             "wholly above RATIO (e.g. 1.10: more than 10 %% slower)")
+                             "wholly above RATIO (e.g. 1.10: more than 10 %% slower), or when OTHER "
+                             "failed or did not run an entry that succeeded in BASE, or nothing was compared")
     parser.add_argument("--alpha", type=_alpha, default=0.05,
                         help="familywise error rate per OTHER report (default 0.05)")
     args = parser.parse_args(argv)
@@ -346,6 +353,32 @@ def gate_trips(pair: PairComparison, threshold: float) -> list:
     """Entries whose corrected interval lies wholly above `threshold`."""
     return [r for r in pair.compared
             if r.stats.interval is not None and r.stats.interval[0] > threshold]
+
+
+def gate_closures(pair: PairComparison) -> list:
+    """Why the gate cannot pass OTHER whatever the ratios say (it fails closed): entries that
+    succeeded in BASE but failed in OTHER (wholly, or in repetitions BASE did not lose), or
+    that an interrupted OTHER never ran; or nothing compared at all. One text per entry (the
+    entry's name first), or one for the pair; empty when the gate may judge OTHER."""
+    reasons = []
+    for r in pair.entries:
+        b, o = r.base, r.other
+        if b.failed:
+            continue  # failing in both is not OTHER's regression
+        why = shorten(" ".join(o.error_message.split()), 80)
+        if o.failed:
+            reasons.append(f"{r.name} failed in {pair.other_tag} ({why})")
+        elif o.failed_repetitions > b.failed_repetitions:
+            reasons.append(f"{r.name}: {o.failed_repetitions} of {o.repetitions} repetitions failed in "
+                           f"{pair.other_tag} ({why})")
+    if not pair.other.complete:
+        bases = {e.run_name: e for e in pair.base.entries}
+        reasons += [f"{name} was not run: {pair.other_tag} is an interrupted run (complete: false)"
+                    for name in pair.only_base if not bases[name].failed]
+    if not pair.compared and not reasons:
+        reasons.append(f"nothing was compared: none of the {plural(len(pair.entries), 'entry', 'entries')} "
+                       f"in common has repetition times on both sides")
+    return reasons
 
 
 # ---------------------------------------------------------------------------------------
@@ -780,11 +813,19 @@ def write_gate(out: Out, pairs: list, threshold: float) -> list:
         tripped = gate_trips(pair, threshold)
         blind = [r for r in pair.compared if r.stats.interval is None]
         tag = f"{pair.other_tag} vs {pair.base_tag}"
+        closures = gate_closures(pair)
+        if closures:
+            out.para(f"{tag}: FAILED CLOSED: {pair.other_tag} cannot pass the gate, whatever its ratios "
+                     f"({len(closures)} {'reason' if len(closures) == 1 else 'reasons'}):")
+            out.bullets(closures)
         if tripped:
             out.para(f"{tag}: TRIPPED by {plural(len(tripped), 'entry', 'entries')} "
                      f"whose corrected interval lies wholly above {threshold:g}:")
             out.bullets([f"{out.code(r.name)}: {pair.other_tag}/{pair.base_tag} "
                          f"{fmt_ratio(r.ratio)}, corrected interval {fmt_interval(r.stats.interval)}" for r in tripped])
+        elif closures:
+            out.para(f"{tag}: no entry's corrected interval lies wholly above {threshold:g} (the ratios "
+                     "alone would have passed).")
         else:
             out.para(f"{tag}: passed (no entry's corrected interval lies wholly above {threshold:g}).")
         if blind:
@@ -842,7 +883,12 @@ def run(argv) -> int:
                 warn(f"--fail-above: {len(blind)} of {plural(pair.family_size, 'entry', 'entries')} of "
                      f"{pair.other.path} cannot trip the gate (too few repetitions for a bounded "
                      f"interval" + (f"; {need} per side would do)" if need else ")"))
+    closed = [(pair, gate_closures(pair)) for pair in pairs] if args.fail_above is not None else []
+    closed = [(pair, reasons) for pair, reasons in closed if reasons]
     write_failure = write_output(out.text())
+    for pair, reasons in closed:
+        shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+        print(f"{PROG}: gate failed closed: {pair.other.path}: {shown}", file=sys.stderr)
     if tripped:
         names = ", ".join(f"{r.name} ({p.other_tag})" for p, r in tripped[:5])
         more = f" and {len(tripped) - 5} more" if len(tripped) > 5 else ""
@@ -853,7 +899,7 @@ def run(argv) -> int:
         print(f"{PROG}: cannot write the output: {write_failure}", file=sys.stderr)
     # The gate's verdict does not depend on stdout: a tripped gate is 1 even when the table
     # could not be written (both are failures to a CI; stderr says which).
-    if tripped:
+    if tripped or closed:
         return 1
     return 2 if write_failure else 0
 
