@@ -49,6 +49,12 @@ def main(argv: list) -> int:
     if options.help:
         print(cli.HELP, end="")
         return 0
+    destinations = None
+    if not options.list:  # the one output rule, before anything is started or measured
+        try:
+            destinations = check_out(options)
+        except report_destination.DestinationError as e:
+            return fail_usage(f"--out: {e}")
 
     server = None
     http_url = options.http_url
@@ -67,14 +73,26 @@ def main(argv: list) -> int:
                 except (OSError, http_server.ServerError) as e:
                     return fail_usage(f"http: could not start concbench's server: {e}")
                 http_url = server.url
-        return run(options, http_url, argv)
+        return run(options, http_url, argv, destinations)
     finally:
         models.finish()  # no pool worker, fork server or resource tracker outlives the run
         if server is not None:
             server.stop()
 
 
-def run(options, http_url, argv) -> int:
+def check_out(options) -> tuple:
+    """(report, timeline file) Destinations for --out (default: results/...), checked by the
+    one output rule (report_destination.py). Raises DestinationError."""
+    report_path = options.out or default_report_path()
+    try:
+        if options.out is None:
+            os.makedirs(os.path.dirname(report_path), exist_ok=True)
+    except OSError as e:
+        raise report_destination.DestinationError(f"cannot write the report {report_path}: {e.strerror or e}") from None
+    return report_destination.check_destinations(report_path, timelines_path_for(report_path), options.force, PROGRAM)
+
+
+def run(options, http_url, argv, destinations) -> int:
     try:
         plans, skipped = suite.plan_suite(options, http_url)
     except ValueError as e:
@@ -90,17 +108,8 @@ def run(options, http_url, argv) -> int:
               f"with {options.repetitions} repetitions")
         return 0
 
-    report_path = options.out or default_report_path()
-    try:
-        if options.out is None:
-            os.makedirs(os.path.dirname(report_path), exist_ok=True)
-        report_out, timelines_out = report_destination.check_destinations(
-            report_path, timelines_path_for(report_path), options.force, PROGRAM)
-    except OSError as e:
-        return fail_usage(f"--out: cannot write the report {report_path}: {e.strerror or e}")
-    except report_destination.DestinationError as e:
-        return fail_usage(f"--out: {e}")
-
+    report_out, timelines_out = destinations
+    report_path = report_out.given
     usable = context.usable_cpus()
     quick = options.suite == "quick"
     print(f"{PROGRAM}: calibrating (P={usable}) ...", flush=True)

@@ -122,6 +122,14 @@ def test_item1_reference_refuses_a_character_device_made_as_dev_null_is(tmp_path
     assert not (tmp_path / "null.timelines.json").exists()
 
 
+def test_item1_reference_refuses_out_before_starting_its_http_server(tmp_path):
+    device = make_device(tmp_path / "null")
+    completed = reference("--workloads=http", "--suite=quick", f"--out={device}", timeout=60)
+    assert completed.returncode == 2
+    assert "is a character device" in one_line(completed, f"concbench_python: --out: the report {device} ")
+    assert completed.stdout == "" and is_char_device(device)
+
+
 def test_item1_reference_refuses_a_link_to_a_device(tmp_path):
     device = make_device(tmp_path / "null")
     link = tmp_path / "r.json"
