@@ -88,6 +88,11 @@ std::set<std::string> selected_entries(const std::string& filter, const std::vec
   return names;
 }
 
+// The harness's time per repetition of a task entry, outside the timed batches, as measured on
+// a 2-vCPU KVM guest (BENCHMARKS.md "Report writer"): for --list's estimate.
+constexpr double harness_seconds_per_repetition = 0.3e-3;
+constexpr double harness_seconds_per_task = 0.12e-6;
+
 // The --list estimate of each entry, by name.
 std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measured_entry>& entries,
                                                          const std::vector<measured_startup_entry>& startups,
@@ -103,8 +108,14 @@ std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measu
     const bool warm_pool = entry.plan.settings.pool == pool_mode::warm && uses_pool(entry.plan.settings.model);
     const double untimed_batches = (warms_up(entry) ? 1 : 0) + (warm_pool ? repetitions : 0) +
                                    (entry.metadata->ideal_ns < max_untimed_batch_ns ? 1 : 0);
+    // concbench's own work around each repetition (a runner made, the batch verified, its
+    // timeline summarised: BENCHMARKS.md "Report writer"), which a batch of microseconds does
+    // not hide: 10,000 repetitions of 10,000 empty tasks spend more time there than in batches.
+    const double harness_seconds = repetitions * (harness_seconds_per_repetition +
+                                                  harness_seconds_per_task * static_cast<double>(entry.batch.size()));
     seconds[entry.metadata->name] =
-        (batch_ns * (iterations_per_sample(*entry.plan.work) * repetitions + untimed_batches)) / 1e9 + writer_seconds;
+        (batch_ns * (iterations_per_sample(*entry.plan.work) * repetitions + untimed_batches)) / 1e9 +
+        harness_seconds + writer_seconds;
   }
   // A start-up's ideal is measured by the run itself; a sample lasts about 50 ms, and stopping
   // the workers after each start about as long again.

@@ -24,9 +24,10 @@
 
 namespace concbench {
 
-// What one whole write of the report costs per row (deriving, serialising, writing: 14-15 us on
-// a 2-vCPU KVM guest at 500 to 40,000 rows, BENCHMARKS.md "Report writer"). --list counts two
-// whole writes per row: the final one, and the partial ones the write_policy allows.
+// What one whole write of the report costs per row (deriving, serialising, writing: 8 to 15 us
+// on a 2-vCPU KVM guest at 500 to 40,000 rows, the more the busier the host; BENCHMARKS.md
+// "Report writer"). --list counts two whole writes per row: the final one, and the partial ones
+// the write_policy allows.
 inline constexpr double write_seconds_per_row = 15e-6;
 
 // r.json -> r.timelines.json
