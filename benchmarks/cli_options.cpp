@@ -6,6 +6,7 @@
 
 #include "benchmark_flags.hpp"
 #include "cli_values.hpp"
+#include "http_url.hpp"
 #include "machine_info.hpp"
 #include "number_format.hpp"
 
@@ -139,7 +140,13 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       }
     } else if (flag == "--http-url") {
       const auto url = require_value(flag, value);
-      if (url.rfind("http://", 0) != 0) throw cli_error(flag + ": '" + url + "' is not an http:// URL");
+      // The same parse the client makes: a URL it would refuse (a CR LF would add request headers
+      // of its own) is refused here, in one line, before anything runs.
+      try {
+        parse_http_url(url);
+      } catch (const std::invalid_argument& e) {
+        throw cli_error(flag + ": " + e.what());
+      }
       options.http_url = url;
     } else if (flag == "--http-inflight") {
       options.http_inflight = parse_list<std::size_t>(flag, require_value(flag, value), [&](const std::string& text) {
