@@ -51,16 +51,19 @@ class Timeline:
 
 
 def timelines_path(report) -> str:
-    """The report's `timelines_file` beside it, else `<stem>.timelines.json`."""
+    """The report's `timelines_file` beside it (beside what a link to it points at), else
+    `<stem>.timelines.json`."""
     name = None
     try:
         name = _read(report.path).get("timelines_file")
     except (OSError, ValueError, AttributeError, RecursionError, json_file.JsonFileError):
         pass
-    folder = os.path.dirname(report.path)
+    # Beside the file the report is: a link given for it is followed, as both writers put
+    # the timeline file beside what their --out link pointed at.
+    folder = os.path.dirname(os.path.realpath(report.path))
     if isinstance(name, str) and name:
         return os.path.join(folder, os.path.basename(name))
-    return os.path.splitext(report.path)[0] + ".timelines.json"
+    return os.path.splitext(os.path.realpath(report.path))[0] + ".timelines.json"
 
 
 def _number(v) -> bool:

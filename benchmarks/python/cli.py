@@ -193,11 +193,12 @@ whose entries line up by name with the C++ report's (model python-* instead of t
 
 Usage: /usr/bin/python3 benchmarks/python/concbench_python.py [flags]
 
-  --out=PATH              the report (default: results/concbench-python-<date>-<time>.json);
-                          the timelines go beside it as <name>.timelines.json. A link is
-                          followed (its target is written); a device, fifo, socket or
-                          directory is refused, and so is an existing file that is not a
-                          concbench report (timeline file), unless --force
+  --out=PATH              the report (default: results/concbench-python-<date>-<time>.json),
+                          written at the end; the timelines go beside it as
+                          <name>.timelines.json, the rows so far as <name>.partial.json while
+                          the run goes on. A link is followed (its target is written); a
+                          device, fifo, socket or directory is refused, and so is an existing
+                          file that is not a concbench report (timeline file), unless --force
   --force                 replace an existing --out (or its timeline file) that is not a
                           concbench report (timeline file); never a device, fifo or directory
   --suite=quick|default   quick: small batches, well under 30 s; default (the default): cpu at

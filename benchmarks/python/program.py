@@ -1,10 +1,13 @@
 """The program's steps: parse the command line; plan the suite's entries; calibrate this
-machine's constants (as CPython sees them); run every entry; rewrite the report after each.
+machine's constants (as CPython sees them); run every entry; write the rows so far after each.
+
+The rows so far are in NAME.partial.json while the run goes on (rewritten after every
+entry); the report itself is written once, at the end or at Ctrl-C (report_writer.py).
 
 Exit status: 0 every entry ran and verified; 1 some entry failed (its error is in the
-report), or a write of the report failed (the run stops at once: one line on stderr says
-what the report file then holds); 2 a bad command line, output path or http server (one
-line on stderr), before anything is measured.
+report), or a write failed (the run stops at once: one line on stderr says where the rows
+measured are; the report is left as it was); 2 a bad command line, output path or http
+server (one line on stderr), before anything is started or measured.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import measure
 import models
 import report_destination
 import suite
-from report_writer import ReportDocument, WriteError, timelines_path_for
+from report_writer import ReportDocument, WriteError
 
 PROGRAM = "concbench_python"
 ENTRY_POINT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "concbench_python.py")
@@ -81,15 +84,16 @@ def main(argv: list) -> int:
 
 
 def check_out(options) -> tuple:
-    """(report, timeline file) Destinations for --out (default: results/...), checked by the
-    one output rule (report_destination.py). Raises DestinationError."""
+    """(the report's path with a link followed, {what: file written}) for --out (default:
+    results/...): every file the run writes, checked by the one output rule
+    (report_destination.py). Raises DestinationError."""
     report_path = options.out or default_report_path()
     try:
         if options.out is None:
             os.makedirs(os.path.dirname(report_path), exist_ok=True)
     except OSError as e:
         raise report_destination.DestinationError(f"cannot write the report {report_path}: {e.strerror or e}") from None
-    return report_destination.check_destinations(report_path, timelines_path_for(report_path), options.force, PROGRAM)
+    return report_destination.check_destinations(report_path, options.force, PROGRAM)
 
 
 def run(options, http_url, argv, destinations) -> int:
@@ -108,8 +112,7 @@ def run(options, http_url, argv, destinations) -> int:
               f"with {options.repetitions} repetitions")
         return 0
 
-    report_out, timelines_out = destinations
-    report_path = report_out.given
+    report_path, targets = destinations
     usable = context.usable_cpus()
     quick = options.suite == "quick"
     print(f"{PROGRAM}: calibrating (P={usable}) ...", flush=True)
@@ -133,26 +136,26 @@ def run(options, http_url, argv, destinations) -> int:
     for model in {p.settings.model for p in plans}:
         models.prepare(model)
 
-    document = ReportDocument(ctx, report_path, report_out.target, timelines_out.target)
+    document = ReportDocument(ctx, report_path, targets)
     writes = _Writes(document, len(plans))
     failed = 0
     start = measure.now()
     try:
-        writes.write(complete=False)  # from here on, PATH is this run's (no stale report meanwhile)
+        writes.partial()  # a destination that cannot take the report shows now, not at the end
         for family_index, plan in enumerate(plans):
             batch = plan.work.make_batch()
             ideal_ns, bound_ns = plan.work.estimate(batch, plan.settings.shape(len(batch)), constants)
             result = measure.measure_entry(plan, options.repetitions, family_index)
             document.add_entry(plan, result.rows, result.timeline, ideal_ns, bound_ns)
-            writes.write(complete=False)
+            writes.partial()
             failed += result.error is not None
             print(measure.progress_line(plan, result, ideal_ns, measure.now() - start), flush=True)
-        writes.write(complete=True)
+        writes.final(complete=True)
     except WriteError as e:
         return writes.stopped(e)
     except KeyboardInterrupt:
         try:
-            writes.write(complete=False)
+            writes.final(complete=False)
         except WriteError as e:
             return writes.stopped(e)
         print(f"{PROGRAM}: interrupted; the report so far is {report_path} (complete: false)", file=sys.stderr)
@@ -163,26 +166,32 @@ def run(options, http_url, argv, destinations) -> int:
 
 
 class _Writes:
-    """The run's writes of its report, and what the report file holds when one fails."""
+    """The run's writes: the partial report after every entry, the destination at the end;
+    and, when one fails, where the rows measured are."""
 
     def __init__(self, document: ReportDocument, planned: int):
         self.document = document
         self.planned = planned
-        self.written = None  # entries in the last complete write of this run; None: none yet
+        self.partial_entries = None  # entries in the last good partial write; None: none yet
 
-    def write(self, complete: bool) -> None:
+    def partial(self) -> None:
+        self.document.write_partial()
+        self.partial_entries = len(self.document.entries)
+
+    def final(self, complete: bool) -> None:
         self.document.write(complete)
-        self.written = len(self.document.entries)
+        self.document.remove_partial()
 
     def stopped(self, error: WriteError) -> int:
-        """One line: what failed, that the run stopped, where its data is. Exit status 1."""
-        path = self.document.report_path
-        if self.written is None:
-            holds = f"{path} is as it was before this run"
+        """One line, as the C++ side says it: what failed, where the rows measured are, that
+        the destination was left as it was. Exit status 1: nothing is measured after it."""
+        document = self.document
+        if self.partial_entries is None:
+            rows = "no partial report could be written"
         else:
-            holds = (f"{path} holds the last complete write ({self.written} of {self.planned} entries, "
-                     "complete: false)")
-        measured = len(self.document.entries)
-        print(f"{PROGRAM}: {cli.one_line(error)}; the run stopped after {measured} of {self.planned} entries: "
-              f"{cli.one_line(holds)}; no partial file is kept", file=sys.stderr)
+            rows = (f"the rows measured until the last good write ({self.partial_entries} of {self.planned} "
+                    f"entries) are in {document.partial_path}")
+        left = f"; {document.report_path} was left as it was" if os.path.exists(document.targets["the report"]) else ""
+        print(f"{PROGRAM}: the run was stopped at its first failed write ({cli.one_line(error)}); "
+              f"{cli.one_line(rows + left)}", file=sys.stderr)
         return 1

@@ -7,8 +7,12 @@ writer (reports/report_destination.cpp), checked before anything is measured.
 - A device, fifo, socket or directory (also at the end of a link) is refused: replacing it
   with a regular file destroys it (as root, `--out=/dev/null` once replaced /dev/null).
 - An existing non-empty file that is not a concbench report (a timeline file, for the
-  timeline file) is refused unless --force: it is somebody's README.md or config.json. An
+  timeline files) is refused unless --force: it is somebody's README.md or config.json. An
   empty file is fine (a `touch`ed name, or one left by an earlier, broken run).
+
+The rule holds for each file a run writes: the report, its timeline file, and the partial
+report and its timeline file (NAME.partial.json, the rows so far while the run goes on), all
+beside the report's final target.
 
 The check writes real bytes (a temporary file of PROBE_BYTES, removed at once) so that a
 full disk or a read-only folder is found before the run rather than after its first entry.
@@ -111,9 +115,10 @@ def _shown(destination: Destination) -> str:
     return f"{destination.given} (which resolves to {destination.target})"
 
 
-def check_file(given: str, what: str, force: bool, program: str) -> Destination:
-    """The rule for one file (`what`: "the report" or "the timeline file"); returns where to
-    write. Raises DestinationError."""
+def check_file(given: str, what: str, force: bool, program: str, content: str = "report") -> Destination:
+    """The rule for one file (`what`: "the report", "the timeline file", ...; `content`: what
+    an existing file must hold to be replaced without --force, "report" or "timelines");
+    returns where to write. Raises DestinationError."""
     if given.endswith("/"):
         raise DestinationError(f"{what} {given} ends with '/' (name a file, e.g. {given}r.json)")
     if os.path.basename(given) in (".", ".."):
@@ -132,11 +137,11 @@ def check_file(given: str, what: str, force: bool, program: str) -> Destination:
         if not stat.S_ISREG(status.st_mode):
             raise DestinationError(f"{what} {_shown(destination)} exists and is {kind_of(status.st_mode)}: "
                                    f"{program} would replace it with a regular file")
-        recognised = is_concbench_report if what == "the report" else is_concbench_timeline_file
+        recognised = is_concbench_report if content == "report" else is_concbench_timeline_file
         if status.st_size > 0 and not force and not recognised(destination.target):
-            kind = "a concbench report" if what == "the report" else "a concbench timeline file"
-            raise DestinationError(f"{what} {_shown(destination)} exists and is not {kind} "
-                                   f"({status.st_size} bytes): pass --force to replace it")
+            kind = "a concbench report" if content == "report" else "a concbench timeline file"
+            raise DestinationError(f"{what} {_shown(destination)} exists and is not {kind}: "
+                                   f"{program} would replace it (--force to replace it anyway)")
     probe_writable(destination, what)
     return destination
 
@@ -171,14 +176,39 @@ def probe_writable(destination: Destination, what: str) -> None:
                                f"{PROBE_BYTES // 1024} KiB in {folder} failed: {cause}")
 
 
-def check_destinations(report: str, timelines: str, force: bool, program: str) -> tuple:
-    """(report Destination, timeline-file Destination), both checked, before anything runs."""
-    first = check_file(report, "the report", force, program)
-    second = check_file(timelines, "the timeline file", force, program)
-    if first.target == second.target:
-        raise DestinationError(f"the report {_shown(first)} and its timeline file {_shown(second)} "
-                               "are the same file")
-    return first, second
+def timelines_path_for(report_path: str) -> str:
+    """`dir/name.json` -> `dir/name.timelines.json` (as the C++ side names it)."""
+    base = report_path[:-len(".json")] if report_path.endswith(".json") else report_path
+    return base + ".timelines.json"
+
+
+def partial_path_for(report_path: str) -> str:
+    """`dir/name.json` -> `dir/name.partial.json`; `dir/name` -> `dir/name.partial` (as the
+    C++ side names it): the rows so far, while the run goes on."""
+    if report_path.endswith(".json"):
+        return report_path[:-len(".json")] + ".partial.json"
+    return report_path + ".partial"
+
+
+def check_destinations(given: str, force: bool, program: str) -> tuple:
+    """Every file a run writes, checked before anything runs: (the report's path, a link
+    followed: the other files go beside what it points at, as on the C++ side; {what: the
+    file written}) for the report, its timeline file, the partial report and its timeline file."""
+    report = check_file(given, "the report", force, program)
+    followed = report.target
+    partial = partial_path_for(followed)
+    checked = {"the report": report}
+    for what, path, content in (("the timeline file", timelines_path_for(followed), "timelines"),
+                                ("the partial report", partial, "report"),
+                                ("the partial report's timeline file", timelines_path_for(partial), "timelines")):
+        checked[what] = check_file(path, what, force, program, content)
+    seen = {}
+    for what, destination in checked.items():
+        if destination.target in seen:
+            raise DestinationError(f"{seen[destination.target]} and {what} are the same file, "
+                                   f"{destination.target}: each needs its own")
+        seen[destination.target] = what
+    return followed, {what: destination.target for what, destination in checked.items()}
 
 
 def recheck_before_rename(target: str, what: str) -> None:

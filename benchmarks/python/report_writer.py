@@ -7,11 +7,15 @@ C++ report document does: `ideal` and `bound` on every row with a time unit; `ef
 an iteration row against its median, an aggregate against the same aggregate) on iteration,
 mean and median rows that did not fail. No number is ever NaN or infinite (they become null).
 
-Both files are rewritten after every entry through a temporary file beside the file written
-(a link's final target: report_destination.py) and a rename, so a reader never sees half a
-file; `complete` stays false until the run ends. A write that fails (a full disk, a file
-size limit) removes its temporary file and leaves the previous complete file as it was; the
-caller stops the run. Files get the umask's mode (0644 by default), as open(2) would give.
+While the run goes on, the rows so far are in NAME.partial.json (and its own timeline file),
+rewritten after every entry with `complete` false; the destination (NAME.json and
+NAME.timelines.json) is written once, at the end (or at Ctrl-C), and the partial files are
+then removed: as the C++ side does, so an older report at the destination stays whole until
+this run's replaces it. Every file is written through a temporary file beside it (beside a
+link's final target: report_destination.py) and a rename, so a reader never sees half a
+file. A write that fails (a full disk, a file size limit) removes its temporary file and
+leaves the file it was for as it was; the caller stops the run. Files get the umask's mode
+(0644 by default), as open(2) would give them.
 """
 
 from __future__ import annotations
@@ -29,10 +33,9 @@ from measure import NS_PER_UNIT
 MAX_TIMELINE_TASKS = 10_000
 
 
-def timelines_path_for(report_path: str) -> str:
-    """`dir/name.json` -> `dir/name.timelines.json` (as the C++ side names it)."""
-    base = report_path[:-len(".json")] if report_path.endswith(".json") else report_path
-    return base + ".timelines.json"
+# Where the files go (the C++ side's names), for the callers of this module too.
+timelines_path_for = report_destination.timelines_path_for
+partial_path_for = report_destination.partial_path_for
 
 
 def replace_non_finite(value):
@@ -113,16 +116,19 @@ class _Entry:
 
 
 class ReportDocument:
-    def __init__(self, context: dict, report_path: str, report_target: str | None = None,
-                 timelines_target: str | None = None):
-        """`report_path` as given (it names the timeline file, as the C++ side does); the
-        targets are the files written (report_destination.check_destinations: a link's final
-        target), by default the paths themselves."""
+    def __init__(self, context: dict, report_path: str, targets: dict | None = None):
+        """`report_path` names the destination (a link already followed: the timeline and
+        partial files go beside what it points at, as the C++ side does) and, from it, the
+        other three files (FILES). `targets`: where each of them is written, when a check
+        (report_destination.check_destinations) followed a link; by default the paths."""
         self.context = context
         self.report_path = report_path
         self.timelines_path = timelines_path_for(report_path)
-        self.report_target = report_target or report_path
-        self.timelines_target = timelines_target or self.timelines_path
+        self.partial_path = partial_path_for(report_path)
+        self.paths = {"the report": report_path, "the timeline file": self.timelines_path,
+                      "the partial report": self.partial_path,
+                      "the partial report's timeline file": timelines_path_for(self.partial_path)}
+        self.targets = {what: (targets or {}).get(what, path) for what, path in self.paths.items()}
         self.entries: list = []
 
     def add_entry(self, plan, rows: list, timeline: dict | None, ideal_ns: float | None, bound_ns: float | None):
@@ -155,27 +161,43 @@ class ReportDocument:
                 out["speedup"] = base / time
         return out
 
-    def report(self, complete: bool) -> dict:
+    def report(self, complete: bool, timelines_name: str | None = None) -> dict:
         rows = [self._derived(e, r) for e in self.entries for r in e.rows]
         return replace_non_finite({"context": self.context, "complete": complete,
-                                   "timelines_file": os.path.basename(self.timelines_path),
+                                   "timelines_file": timelines_name or os.path.basename(self.timelines_path),
                                    "benchmarks": rows})
 
-    def timelines(self) -> dict:
+    def timelines(self, report_name: str | None = None) -> dict:
         entries = {e.plan.name: downsampled(e.timeline) for e in self.entries if e.timeline is not None}
-        return replace_non_finite({"report": os.path.basename(self.report_path), "entries": entries})
+        return replace_non_finite({"report": report_name or os.path.basename(self.report_path), "entries": entries})
 
     def write(self, complete: bool) -> None:
-        """The timeline file first, then the report that names it. Raises WriteError; the
-        file that failed is then as it was (and so is the report, when the timeline file
-        failed)."""
-        for what, given, target, document, indent in (
-                ("the timeline file", self.timelines_path, self.timelines_target, self.timelines(), None),
-                ("the report", self.report_path, self.report_target, self.report(complete), 1)):
+        """The destination: the timeline file first, then the report that names it. Raises
+        WriteError; the file that failed is then as it was (and so is the report, when the
+        timeline file failed)."""
+        self._write_pair("the report", "the timeline file", complete)
+
+    def write_partial(self) -> None:
+        """The rows so far, in NAME.partial.json and its own timeline file (`complete`: false,
+        each naming the other), while the destination is left as it was until the end."""
+        self._write_pair("the partial report", "the partial report's timeline file", False)
+
+    def remove_partial(self) -> None:
+        for what in ("the partial report's timeline file", "the partial report"):
             try:
-                write_json_atomically(target, document, indent=indent, what=what)
+                os.unlink(self.targets[what])
+            except OSError:
+                pass  # the report is written: a partial file left over is only clutter
+
+    def _write_pair(self, report: str, timelines: str, complete: bool) -> None:
+        report_name = os.path.basename(self.paths[report])
+        timelines_name = os.path.basename(self.paths[timelines])
+        for what, document, indent in ((timelines, self.timelines(report_name), None),
+                                       (report, self.report(complete, timelines_name), 1)):
+            try:
+                write_json_atomically(self.targets[what], document, indent=indent, what=what)
             except OSError as e:
                 cause = e.strerror or str(e)
                 if e.errno == errno.EFBIG:
                     cause += " (a file size limit: ulimit -f)"
-                raise WriteError(what, given, cause) from None
+                raise WriteError(what, self.paths[what], cause) from None

@@ -21,6 +21,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import time
 
 import pytest
 
@@ -160,8 +161,10 @@ def test_item1_reference_follows_a_link_and_writes_its_target(tmp_path):
     assert link.is_symlink() and os.readlink(link) == "real.json", "the link stays a link"
     written = json.loads(real.read_text())
     assert written["complete"] is True and written["benchmarks"][0]["model"] == "python-sequential"
-    assert (tmp_path / "r.timelines.json").is_file()  # named after --out, as the C++ side does
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file left"
+    # The timeline file beside the target, as the C++ side puts it, named in the report.
+    assert written["timelines_file"] == "real.timelines.json" and (tmp_path / "real.timelines.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "real.json", "real.timelines.json"], \
+        "no temporary or partial file left"
 
 
 @pytest.mark.parametrize("name", ["README.md", "config.json"])
@@ -217,36 +220,89 @@ def test_item1_reference_full_disk_at_start_is_exit_2_before_measuring(tmp_path)
     completed = reference(*TINY, f"--out={previous}", preexec_fn=file_size_limit(1000), timeout=60)
     assert completed.returncode == 2, completed.stdout + completed.stderr
     line = one_line(completed, f"concbench_python: --out: cannot write the report {previous}: ")
-    assert "test write" in line and "File too large" in line
+    assert "test write of 64 KiB" in line and "File too large" in line
     assert "calibrating" not in completed.stdout
     assert previous.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
 
 
-# Eleven entries of ten repetitions: the report passes 64 KiB (the writability probe's size,
-# so the probe passes) after a few of them, and the write that would go beyond fails.
+# Eleven entries of ten repetitions: the partial report passes 64 KiB (the writability probe's
+# size, so the probe passes) after a few of them, and the write that would go beyond fails.
 FULL_DISK_RUN = ["--workloads=cpu", "--suite=quick", "--cpu-scale=0.01", "--workers=1,2",
                  "--benchmark_repetitions=10"]
 FULL_DISK_LIMIT = 64 * 1024
 
 
 def test_item1_reference_full_disk_mid_run_stops_at_the_first_failed_write(tmp_path):
-    out = tmp_path / "r.json"
-    completed = reference(*FULL_DISK_RUN, f"--out={out}", preexec_fn=file_size_limit(FULL_DISK_LIMIT))
+    previous = a_report(tmp_path / "r.json")  # the previous complete report: left untouched
+    before = previous.read_bytes()
+    completed = reference(*FULL_DISK_RUN, f"--out={previous}", preexec_fn=file_size_limit(FULL_DISK_LIMIT))
     assert completed.returncode == 1, completed.stdout + completed.stderr
-    line = one_line(completed, "concbench_python: cannot write the ")
-    assert "File too large" in line and "the run stopped after" in line
-    assert f"{out} holds the last complete write" in line and "no partial file is kept" in line
-    report = json.loads(out.read_text())  # whole: the last complete write, never a partial one
-    assert report["complete"] is False
-    assert report["context"]["concbench_schema_version"] >= 1
-    written = len({r["run_name"] for r in report["benchmarks"]})
-    planned = len([x for x in completed.stdout.splitlines() if x.startswith("  cpu/")])
-    # It stopped at the first failed write: at most the entry whose write failed was measured beyond it.
-    assert planned <= written, completed.stdout
-    assert f"({written} of " in line
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.timelines.json"], "no temporary file left"
-    assert out.stat().st_size <= FULL_DISK_LIMIT
+    line = one_line(completed, "concbench_python: the run was stopped at its first failed write (cannot write ")
+    assert "File too large" in line
+    partial = tmp_path / "r.partial.json"
+    assert f"entries) are in {partial}; {previous} was left as it was" in line
+    assert previous.read_bytes() == before
+    rows = json.loads(partial.read_text())  # whole: the last good write, never a cut one
+    assert rows["complete"] is False and rows["timelines_file"] == "r.partial.timelines.json"
+    assert rows["context"]["concbench_schema_version"] >= 1
+    written = len({r["run_name"] for r in rows["benchmarks"]})
+    assert f"last good write ({written} of " in line
+    printed = len([x for x in completed.stdout.splitlines() if x.startswith("  cpu/")])
+    assert printed <= written, "nothing is measured after the first failed write"
+    assert 0 < written < 11
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.partial.json", "r.partial.timelines.json"], \
+        "no temporary file left"
+    assert partial.stat().st_size <= FULL_DISK_LIMIT
+
+
+def test_item1_reference_writes_its_report_once_at_the_end_and_removes_the_partial_files(tmp_path):
+    out = tmp_path / "r.json"
+    three_entries = ["--workloads=cpu", "--suite=quick", "--cpu-scale=0.01", "--benchmark_repetitions=3",
+                     "--models=python-sequential,python-threads,python-asyncio"]
+    process = subprocess.Popen([PYTHON, REFERENCE, *three_entries, f"--out={out}"], cwd=str(REPO),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        seen_partial_without_report = False
+        while process.poll() is None:
+            if (tmp_path / "r.partial.json").exists() and not out.exists():
+                seen_partial_without_report = True
+            time.sleep(0.01)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stdout + stderr
+    assert seen_partial_without_report, "the rows so far were in r.partial.json while the run went on"
+    assert json.loads(out.read_text())["complete"] is True
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.timelines.json"]
+
+
+def test_item1_reference_ctrl_c_writes_the_report_so_far_and_removes_the_partial_files(tmp_path):
+    out = tmp_path / "r.json"
+    partial = tmp_path / "r.partial.json"
+    process = subprocess.Popen([PYTHON, REFERENCE, *FULL_DISK_RUN, f"--out={out}"], cwd=str(REPO),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if json.loads(partial.read_text())["benchmarks"]:
+                    break
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, stdout + stderr
+    report = json.loads(out.read_text())
+    assert report["complete"] is False and report["benchmarks"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.timelines.json"]
 
 
 def test_item1_reference_writer_never_renames_over_a_non_regular_file(tmp_path):

@@ -301,6 +301,20 @@ def test_a_link_to_a_report_is_read(tmp_path):
     assert rl.load_report(str(link)).entries
 
 
+def test_item1_a_link_to_a_report_finds_the_timeline_file_beside_its_target(tmp_path):
+    """Both writers follow an --out link and put the timeline file beside the target."""
+    import shutil
+
+    import timeline_data
+
+    (tmp_path / "data").mkdir()
+    shutil.copyfile(REPORT, tmp_path / "data" / "r.json")
+    shutil.copyfile(REPORT.with_name("report_small.timelines.json"), tmp_path / "data" / "report_small.timelines.json")
+    (tmp_path / "link.json").symlink_to("data/r.json")
+    timelines, note = timeline_data.load_timelines(rl.load_report(str(tmp_path / "link.json")))
+    assert note is None and timelines
+
+
 def test_item8_a_deep_timeline_file_is_a_note(tmp_path):
     import timeline_data
 

@@ -79,11 +79,36 @@ def test_item1_a_link_resolves_to_its_final_target(tmp_path):
     assert json.loads(final.read_text()) == {"a": 1}
 
 
-def test_item1_the_report_and_its_timeline_file_may_not_be_one_file(tmp_path):
+def test_item1_every_file_of_a_run_is_checked_beside_the_followed_link(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "r.json").symlink_to("data/x.json")
+    followed, targets = rd.check_destinations(str(tmp_path / "r.json"), False, "concbench_python")
+    data = tmp_path / "data"
+    assert followed == str(data / "x.json")
+    assert targets == {"the report": str(data / "x.json"), "the timeline file": str(data / "x.timelines.json"),
+                       "the partial report": str(data / "x.partial.json"),
+                       "the partial report's timeline file": str(data / "x.partial.timelines.json")}
+    os.mkfifo(data / "x.partial.json")
+    with pytest.raises(rd.DestinationError, match=r"^the partial report .*x.partial.json exists and is a fifo"):
+        rd.check_destinations(str(tmp_path / "r.json"), True, "concbench_python")
+    os.unlink(data / "x.partial.json")
+    (data / "x.partial.timelines.json").write_text("not mine")
+    with pytest.raises(rd.DestinationError, match="is not a concbench timeline file: concbench_python would "
+                                                  r"replace it \(--force to replace it anyway\)"):
+        rd.check_destinations(str(tmp_path / "r.json"), False, "concbench_python")
+
+
+def test_item1_two_files_of_a_run_may_not_be_one_file(tmp_path):
     (tmp_path / "r.timelines.json").symlink_to("r.json")
-    with pytest.raises(rd.DestinationError, match="are the same file"):
-        rd.check_destinations(str(tmp_path / "r.json"), str(tmp_path / "r.timelines.json"), False,
-                              "concbench_python")
+    with pytest.raises(rd.DestinationError, match="the report and the timeline file are the same file"):
+        rd.check_destinations(str(tmp_path / "r.json"), False, "concbench_python")
+
+
+def test_partial_and_timeline_names_are_the_cpp_sides():
+    assert rd.partial_path_for("a/r.json") == "a/r.partial.json"
+    assert rd.partial_path_for("a/r") == "a/r.partial"
+    assert rd.timelines_path_for(rd.partial_path_for("a/r.json")) == "a/r.partial.timelines.json"
+    assert rd.timelines_path_for("a/r") == "a/r.timelines.json"
 
 
 def test_item1_the_probe_writes_real_bytes_and_leaves_nothing(tmp_path):
