@@ -824,8 +824,9 @@ def write_gate(out: Out, pairs: list, threshold: float) -> list:
             out.bullets([f"{out.code(r.name)}: {pair.other_tag}/{pair.base_tag} "
                          f"{fmt_ratio(r.ratio)}, corrected interval {fmt_interval(r.stats.interval)}" for r in tripped])
         elif closures:
-            out.para(f"{tag}: no entry's corrected interval lies wholly above {threshold:g} (the ratios "
-                     "alone would have passed).")
+            if pair.compared:
+                out.para(f"{tag}: no entry's corrected interval lies wholly above {threshold:g} (the ratios "
+                         "alone would have passed).")
         else:
             out.para(f"{tag}: passed (no entry's corrected interval lies wholly above {threshold:g}).")
         if blind:
