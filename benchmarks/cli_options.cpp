@@ -209,6 +209,7 @@ writes one JSON report (plus a timeline file) that plot/plot.py turns into chart
 
 Usage: concbench [flags] [Google Benchmark flags]
        concbench serve [--port P] [--delay-ms D] [--body-bytes B] [--bind ADDRESS] [--close]
+                       [--threads N (1..1024)] [--idle-timeout-ms T]
                        the http server alone: prints its URL, stops on Ctrl-C
 
   --suite=quick|default|full|scale

@@ -388,8 +388,7 @@ def gate_closures(pair: PairComparison) -> list:
 def pair_warnings(base: rl.Report, other: rl.Report, common_names: list) -> list:
     """Differences that make a comparison questionable but not meaningless."""
     out = []
-    # Can fire only once report_loading reads more than one version (SCHEMA_VERSION > 1):
-    # today it refuses every version but 1. The test simulates a reader of 1 and 2.
+    # Version 2 only added optional context fields, but a reader should hear of the difference.
     bv = base.context.get("concbench_schema_version")
     ov = other.context.get("concbench_schema_version")
     if bv != ov:

@@ -22,7 +22,8 @@ from typing import Any
 
 import json_file
 
-SCHEMA_VERSION = 1
+# 2 added the context's report_writer and fork_server_lost (optional): 1 and 2 read alike.
+SCHEMA_VERSION = 2
 
 TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 

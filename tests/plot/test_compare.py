@@ -772,13 +772,10 @@ def test_suite_difference_warns(tmp_path):
     assert "ran suite 'test'" in completed.stderr and "'quick'" in completed.stderr
 
 
-def test_schema_difference_warns_once_two_versions_are_read(tmp_path, monkeypatch, capsys):
-    # Today's reader accepts schema version 1 only (a version-2 report is refused: the
-    # "schema-too-new" bad input), so two loaded reports cannot differ in schema yet. The
-    # warning is for the reader that accepts 1 and 2: simulate it, end to end.
-    assert rl.SCHEMA_VERSION == 1
-    assert BAD_INPUTS["schema-too-new"][1].endswith("schema version 2 is newer")
-    monkeypatch.setattr(rl, "SCHEMA_VERSION", 2)
+def test_schema_difference_warns_when_two_versions_are_compared(tmp_path, capsys):
+    # The reader accepts versions 1 and 2 (2 added optional context fields); comparing one of
+    # each says so.
+    assert rl.SCHEMA_VERSION == 2
     v2 = _schema(2)(tmp_path)
     assert compare.main([str(BASE), str(v2)]) == 0
     err = capsys.readouterr().err
@@ -881,7 +878,7 @@ BAD_INPUTS = {
     "not-json": (lambda p: write(p / "bad.json", "hello, world"), "bad.json: not JSON"),
     "truncated": (_truncated, "cut.json: not JSON"),
     "plain-google-benchmark": (_plain_google_benchmark, "gb.json: not a concbench report"),
-    "schema-too-new": (_schema(2), "v2.json: schema version 2 is newer"),
+    "schema-too-new": (_schema(3), "v3.json: schema version 3 is newer"),
     "schema-unknown": (_schema(0), "v0.json: unknown concbench_schema_version 0"),
     "no-entry-in-common": (_disjoint, "disjoint.json: no entry in common"),
 }
