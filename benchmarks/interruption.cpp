@@ -68,8 +68,12 @@ void interruption::wait_for_signals() {
           "everything measured so far (send it again to quit at once)\n");
       stop_.request_stop();
     } else {
-      say("\nconcbench: second signal: quitting now; " +
-          (quit_note_.empty() ? std::string("the report was not written") : quit_note_) + "\n");
+      std::string note;
+      {
+        std::lock_guard lock(quit_note_mutex_);
+        note = quit_note_.empty() ? std::string("the report was not written") : quit_note_;
+      }
+      say("\nconcbench: second signal: quitting now; " + note + "\n");
       // The fork server is told to go (it takes its workers along) and reaped, so that it is
       // not left a zombie; the http server's lifeline pipe closes with this process.
       stop_fork_server_at_once();

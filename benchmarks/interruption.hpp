@@ -8,6 +8,7 @@
 // until then are in the partial report (report_collector.hpp), at most a second old.
 
 #include <atomic>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -28,9 +29,12 @@ class interruption {
   // Stops the run as the first signal would, for a reason of concbench's own (a report that
   // can no longer be written): signal() stays 0.
   void request_stop() { stop_.request_stop(); }
-  // Where the rows measured so far are, said when a second signal quits at once. Set it before
-  // the run starts (the signal thread reads it).
-  void set_quit_note(std::string note) { quit_note_ = std::move(note); }
+  // Where the rows measured so far are, said when a second signal quits at once: the partial
+  // report during the run, the report once it is written. Any thread may set it.
+  void set_quit_note(std::string note) {
+    std::lock_guard lock(quit_note_mutex_);
+    quit_note_ = std::move(note);
+  }
   // The first signal taken (SIGINT, SIGTERM), 0 while none came.
   int signal() const { return signal_.load(); }
   // "SIGINT", or empty while no signal came.
@@ -42,6 +46,7 @@ class interruption {
   void wait_for_signals();
 
   std::stop_source stop_;
+  std::mutex quit_note_mutex_;
   std::string quit_note_;
   std::atomic<int> signal_{0};
   std::atomic<bool> closing_{false};

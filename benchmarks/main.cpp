@@ -489,6 +489,9 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(benchmark_argc, benchmark_argv.data())) return 2;
   const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
+  if (collector.write_error().empty() && collector.any_row()) {
+    interrupt->set_quit_note("the report is written: " + report_path.string());
+  }
   if (!collector.write_error().empty()) {
     std::error_code ignored;
     const bool had_report = std::filesystem::exists(report_path, ignored);

@@ -5,8 +5,9 @@
 # Not run under the sanitizers: the pytest suites that only run Python (plot/, the CPython
 # reference), and most of tests/e2e, whose runs of the binary would take many minutes
 # instrumented. Under ASan+UBSan instead: a short run of the binary (its own paths: CLI,
-# calibration, every model, the collector) and the e2e fault and signal tests (Ctrl-C,
-# SIGTERM, the task time-out, a real EAGAIN as an unprivileged user), whose shutdown paths no
+# calibration, every model, the collector) and the e2e fault, signal and hostile tests (Ctrl-C,
+# SIGTERM, the task time-out, a real EAGAIN as an unprivileged user, a killed fork server, a full
+# disk), whose shutdown paths no
 # GoogleTest reaches; a sanitizer report aborts the binary, which fails the test's exit-status
 # check.
 # ThreadSanitizer and fork: TSan cannot follow fork() from a threaded process. concbench never
@@ -31,8 +32,10 @@ for preset in "${presets[@]}"; do
     build/asan/benchmarks/concbench --suite=quick --cpu-scale=0.01 --time-scale=0.05 \
       --benchmark_repetitions=1 --out="$out/r.json" >/dev/null
     rm -rf "$out"
+    # The hostile cases too (a killed fork server, a full disk, Ctrl-C at the repetition cap),
+    # except the address-space limit, which ASan's shadow memory cannot live under.
     CONCBENCH_BINARY=build/asan/benchmarks/concbench /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-      tests/e2e/test_faults_and_signals.py
+      tests/e2e/test_faults_and_signals.py tests/e2e/test_hostile_binary.py -k "not address_space"
   fi
 done
 echo "sanitizers: clean"

@@ -89,6 +89,9 @@ void server::run() {
   // its batches and exits; the server follows on end of file.
   ::setpgid(0, 0);
   ::prctl(PR_SET_NAME, "concbench-forks", 0, 0, 0);
+  // What a worker leaves behind when it is killed (a fork-cost parent's children) is re-parented
+  // here and reaped, not to the measuring process, which never waits for pids it did not start.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(sig, SIG_IGN);
   // SIGCHLD through a signalfd, so one poll() watches requests and children alike.
   sigset_t child_signal;
@@ -228,7 +231,8 @@ void server::reap() {
     ::rusage usage{};
     const pid_t pid = ::wait4(-1, &status, WNOHANG, &usage);
     if (pid <= 0) return;
-    live_.erase(pid);
+    // An orphan of a worker (the server is their subreaper) is reaped and not reported.
+    if (live_.erase(pid) == 0) continue;
     outgoing out;
     out.message.kind = notice_kind::exited;
     out.message.pid = pid;

@@ -15,6 +15,7 @@ import time
 import pytest
 
 import process_leak_check
+from test_faults_and_signals import wait_for
 
 PREVIOUS_REPORT = '{"context": {"concbench_schema_version": 1}, "benchmarks": [{"name": "old"}]}\n'
 # Entries of a few milliseconds, so a run is over in seconds.
@@ -30,15 +31,6 @@ def one_line(text):
     lines = text.strip().splitlines()
     assert len(lines) == 1, text
     return lines[0]
-
-
-def wait_for(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 # -- item 2: stale results with exit 0 ------------------------------------------------------------
@@ -84,10 +76,11 @@ def test_item2_the_filter_selects_what_google_benchmark_selects(concbench_binary
 
 # -- item 3: a dead fork server aborts the run --------------------------------------------------
 
-def fork_server_of(pid):
+def descendant_named(pid, name):
+    """A process below `pid` whose name (comm) is `name`, or None."""
     for child in process_leak_check.descendants(pid):
         try:
-            if pathlib.Path(f"/proc/{child}/comm").read_text().strip() == "concbench-forks":
+            if pathlib.Path(f"/proc/{child}/comm").read_text().strip() == name:
                 return child
         except OSError:
             pass
@@ -105,7 +98,7 @@ def test_item3_a_killed_fork_server_fails_its_entries_and_the_run_ends_complete(
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert wait_for(lambda: progress.exists(), 120), "the run did not start"
-        server = fork_server_of(run_.pid)
+        server = descendant_named(run_.pid, "concbench-forks")
         assert server, "the fork server should be running"
         time.sleep(1.0)  # into the first entries
         os.kill(server, signal.SIGKILL)
@@ -269,17 +262,9 @@ def test_item6_a_killed_worker_is_named_with_its_signal(concbench_binary, tmp_pa
                              "--time-scale=20", "--benchmark_repetitions=1", "--warm-up=off", f"--out={report}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        def a_worker():
-            for pid in process_leak_check.descendants(run_.pid):
-                try:
-                    if pathlib.Path(f"/proc/{pid}/comm").read_text().strip() == "concbench-wkr":
-                        return pid
-                except OSError:
-                    pass
-            return None
-        assert wait_for(lambda: a_worker() is not None, 120), "no worker started"
+        assert wait_for(lambda: descendant_named(run_.pid, "concbench-wkr"), 120), "no worker started"
         time.sleep(0.5)
-        os.kill(a_worker(), signal.SIGKILL)
+        os.kill(descendant_named(run_.pid, "concbench-wkr"), signal.SIGKILL)
         _, stderr = run_.communicate(timeout=300)
     finally:
         if run_.poll() is None:

@@ -84,7 +84,7 @@ def test_item6_the_probe_request_honours_http_timeout_ms(concbench_binary, tmp_p
 def test_item6_a_url_with_a_control_character_or_a_space_is_refused_in_one_line(
         concbench_binary, url, shown):
     line = one_line_refusal(concbench_binary, ["--workloads=http", f"--http-url={url}", "--list"])
-    assert line.startswith("concbench: bad URL '"), line
+    assert line.startswith("concbench: --http-url: bad URL '"), line
     assert shown in line, line
 
 
