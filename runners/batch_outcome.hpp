@@ -1,6 +1,6 @@
 #pragma once
-// What a runner gives back for a batch (DESIGN.md "Runner"): per task, in task order, its
-// result or its error, and a timeline entry; and the batch's own measured interval.
+// What a runner gives back for a batch (docs/design.md "Runner"): per task, in task order,
+// its result or its error, and a timeline entry; and the batch's own measured interval.
 
 #include <sys/resource.h>
 

@@ -1,6 +1,6 @@
 #pragma once
-// The fork server (DESIGN.md "Processes"): a small single-threaded helper process, forked once
-// from main before any other thread exists, that forks every worker of processes-fork on
+// The fork server (docs/design.md "Processes"): a small single-threaded helper process, forked
+// once from main before any other thread exists, that forks every worker of processes-fork on
 // request. The measuring process never forks itself, so a worker never inherits its threads,
 // locks or heap. The workers are the server's children: it reaps them and reports each one's
 // wait status and wait4 usage back; their pipe ends reach the measuring process over the

@@ -1,7 +1,7 @@
 #pragma once
 // A duplex channel of fixed-size messages between two parties (two threads, or two worker
 // processes of the fork server), over one of the transports the messaging scenario compares
-// (SEEDS-DIGEST.md section 5, the tutorials' Pipe vs Queue):
+// (docs/tutorials.md section 5, the tutorials' Pipe vs Queue):
 //   pipe           two pipes, one per direction: a write(2) and a read(2) per message;
 //   socket         a Unix-domain stream socket pair (socketpair(2)): the same calls, through
 //                  the socket layer;

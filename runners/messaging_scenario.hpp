@@ -1,5 +1,5 @@
 #pragma once
-// The `messaging` scenario (SEEDS-DIGEST.md section 5, the tutorials' Pipe vs Queue): two
+// The `messaging` scenario (docs/tutorials.md section 5, the tutorials' Pipe vs Queue): two
 // parties, a client and an echo, exchange M messages of B bytes over a transport
 // (message_channel.hpp: pipe, socket, shared-memory), in one of two modes:
 //   round_trip  the client sends a message and waits for its echo before the next: latency,
@@ -13,8 +13,9 @@
 // processes of the fork server, the channel's descriptors sent with the fork requests). The
 // same transport in both shows what the process boundary itself costs.
 //
-// Pinning (PITFALLS.md: on this VM a wake-up on the other, idle vCPU costs ~20 µs, so a pipe
-// round trip is ~43 µs across vCPUs and ~5 µs on one): `none` leaves placement to the
+// Pinning (docs/pitfalls.md "The machine: a small VM": on a VM, waking a party on the other,
+// idle vCPU can cost more than the copy and the process boundary together, so a round trip
+// across CPUs can take several times one on a single CPU): `none` leaves placement to the
 // scheduler; `same-cpu` pins both parties to the first CPU this process may run on;
 // `cross-cpu` pins them to the first two (an error when it may run on only one). Each party
 // pins itself as it passes the start gate and says at the end which CPU it ran on: a pinned

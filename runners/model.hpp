@@ -1,5 +1,5 @@
 #pragma once
-// The concurrency models and the settings a batch runs with (DESIGN.md "Words").
+// The concurrency models and the settings a batch runs with (docs/design.md "Words").
 
 #include <chrono>
 #include <cstddef>

@@ -1,5 +1,5 @@
 #pragma once
-// The `pipeline` scenario (SEEDS-DIGEST.md section 5): `producers` producers pass M items
+// The `pipeline` scenario (docs/tutorials.md section 5): `producers` producers pass M items
 // through a bounded queue of capacity C to `consumers` consumers, who stop on a close signal once
 // every producer is done. Each item has a unique id (producer p makes ids [p·M/P, (p+1)·M/P))
 // and a check word; consumers record what they got, and the measuring side checks the multiset:

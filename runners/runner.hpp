@@ -1,7 +1,7 @@
 #pragma once
-// The runner contract (DESIGN.md): run every task of a batch once, dynamically dispatched,
-// and return each result and timeline entry in task order plus the batch's own interval.
-// A runner never knows which workload it runs.
+// The runner contract (docs/design.md "Runner"): run every task of a batch once, dynamically
+// dispatched, and return each result and timeline entry in task order plus the batch's own
+// interval. A runner never knows which workload it runs.
 
 #include <chrono>
 #include <memory>

@@ -1,6 +1,6 @@
 #pragma once
-// The scenario contract (DESIGN.md "Scenario"): a workload whose tasks interact (`shared`: a
-// race, a lock or an atomic on one counter; `pipeline`: producers and consumers on a bounded
+// The scenario contract (docs/design.md "Scenario"): a workload whose tasks interact (`shared`:
+// a race, a lock or an atomic on one counter; `pipeline`: producers and consumers on a bounded
 // queue). Unlike a workload it cannot be cut into independent tasks for a runner, so it runs a
 // whole interacting batch under a model itself and returns its own verified figures and the
 // batch's interval. (`fork-cost` fits the same mould: one parent process, forked by the fork

@@ -1,5 +1,5 @@
 #pragma once
-// The `shared` scenario (SEEDS-DIGEST.md section 4, the tutorials' "fake database"): T tasks
+// The `shared` scenario (docs/tutorials.md section 4, the tutorials' "fake database"): T tasks
 // each make R read-modify-write updates of one counter under a discipline:
 //   unsynchronised  an atomic load, a pause, an atomic store of value + 1: well-defined C++,
 //                   yet two tasks that interleave inside the pause lose an update (the race);

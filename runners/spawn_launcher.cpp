@@ -1,8 +1,9 @@
 // processes-spawn's launcher: Boost.Process v1 re-executes a concbench binary in worker mode.
-// It uses the vfork launcher, the cheapest v1 launcher that works (PITFALLS.md; the build
-// defines BOOST_POSIX_HAS_VFORK=1): a plain fork would copy the measuring process's page
-// tables, a cost that grows with its resident memory. In the vforked child only
-// async-signal-safe calls run (dup2, fcntl, setpgid): it shares the parent's memory.
+// It uses the vfork launcher, the cheapest v1 launcher that works (docs/pitfalls.md
+// "Boost.Process 1.81"; the build defines BOOST_POSIX_HAS_VFORK=1): a plain fork would copy
+// the measuring process's page tables, a cost that grows with its resident memory. In the
+// vforked child only async-signal-safe calls run (dup2, fcntl, setpgid): it shares the
+// parent's memory.
 
 #include <poll.h>
 #include <sys/syscall.h>

@@ -1,6 +1,6 @@
 #pragma once
-// The worker protocol (DESIGN.md "Processes"): one JSON object per line over the worker's own
-// pipes (never stdout), lines capped at max_line_bytes on both sides.
+// The worker protocol (docs/design.md "Processes"): one JSON object per line over the worker's
+// own pipes (never stdout), lines capped at max_line_bytes on both sides.
 //
 //   worker -> parent  {"hello": "concbench-worker", "version": 1, "pid": 4242}   once, first
 //   parent -> worker  {"version": 1, "workload": "cpu", "params": {...}}          before the first
