@@ -1,6 +1,6 @@
 #pragma once
-// Measures this machine's constants (DESIGN.md: c_k, epsilon, the core clock) at the start of
-// a run; ideals are computed from them.
+// Measures this machine's constants (docs/design.md "How a benchmark is timed": c_k, epsilon,
+// the core clock) at the start of a run; ideals are computed from them.
 
 #include "machine_constants.hpp"
 

@@ -12,7 +12,7 @@ struct execution_shape {
 
 struct time_estimate {
   double ideal_ns = 0;  // zero-overhead time of the batch under this shape on this machine
-  double bound_ns = 0;  // no schedule can beat it (DESIGN.md)
+  double bound_ns = 0;  // no schedule can beat it (docs/design.md "Ideal and bound")
 };
 
 }  // namespace concbench

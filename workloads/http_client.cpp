@@ -43,7 +43,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 struct connection {
   explicit connection(const asio::any_io_executor& executor) : stream(executor) {}
   beast::tcp_stream
-      stream;  // not move-assignable (PITFALLS.md): a connection is always a new object
+      stream;  // not move-assignable: new per connection (docs/pitfalls.md "Boost.Asio and Beast")
   beast::flat_buffer buffer;
 };
 
@@ -214,7 +214,8 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
   const std::string key = url.authority();
 
   auto target = std::make_shared<cancel_target>();
-  // Cancelling from the requesting thread would race with this coroutine (PITFALLS.md): post.
+  // Cancelling from the requesting thread would race with this coroutine: post
+  // (docs/pitfalls.md "Boost.Asio and Beast").
   std::stop_callback cancel_on_stop(
       stop, [target, executor] { asio::post(executor, [target] { target->cancel(); }); });
 

@@ -12,7 +12,8 @@ namespace concbench {
 std::chrono::nanoseconds sleep_unless_stopped(std::chrono::nanoseconds duration, std::stop_token stop);
 
 // A steady_timer on the calling coroutine's executor; a stop request cancels it by posting
-// to that executor (cancelling from the requesting thread would race, PITFALLS.md).
+// to that executor (cancelling from the requesting thread would race: docs/pitfalls.md
+// "Boost.Asio and Beast").
 boost::asio::awaitable<std::chrono::nanoseconds> async_sleep_unless_stopped(std::chrono::nanoseconds duration,
                                                                             std::stop_token stop);
 

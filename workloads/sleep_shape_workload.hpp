@@ -1,5 +1,6 @@
 #pragma once
-// The tutorials' own sleep experiments as `sleep` batches of a named shape (SEEDS-DIGEST.md §2):
+// The tutorials' own sleep experiments (docs/tutorials.md section 2) as `sleep` batches of a
+// named shape:
 //   random       five tasks, each sleeping a seeded random 0–4 s (the ThreadPoolExecutor
 //                example with max_workers=5: all start together, finish in another order);
 //   interleaved  two functions, one sleeping 1 s three times, the other 0.8 s five times

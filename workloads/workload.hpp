@@ -1,7 +1,7 @@
 #pragma once
-// The workload contract (DESIGN.md): what one task does, in a blocking and an awaitable form,
-// how a batch is made and verified, and what its ideal and bound are. A workload never knows
-// which model runs it.
+// The workload contract (docs/design.md "Workload"): what one task does, in a blocking and an
+// awaitable form, how a batch is made and verified, and what its ideal and bound are. A
+// workload never knows which model runs it.
 
 #include <memory>
 #include <optional>
