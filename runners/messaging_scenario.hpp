@@ -13,9 +13,9 @@
 // processes of the fork server, the channel's descriptors sent with the fork requests). The
 // same transport in both shows what the process boundary itself costs.
 //
-// Pinning (docs/pitfalls.md "The machine: a small VM": on a VM, waking a party on the other,
-// idle vCPU can cost more than the copy and the process boundary together, so a round trip
-// across CPUs can take several times one on a single CPU): `none` leaves placement to the
+// Pinning (docs/pitfalls.md "The machine": on a VM, waking a party on the other, idle vCPU
+// can cost more than the copy and the process boundary together, so a round trip across
+// CPUs can take several times one on a single CPU): `none` leaves placement to the
 // scheduler; `same-cpu` pins both parties to the first CPU this process may run on;
 // `cross-cpu` pins them to the first two (an error when it may run on only one). Each party
 // pins itself as it passes the start gate and says at the end which CPU it ran on: a pinned
