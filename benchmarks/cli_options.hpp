@@ -1,6 +1,7 @@
 #pragma once
 // concbench's command line. Parsed and validated completely before Google Benchmark sees
-// anything (its Initialize() exits 0 on --help and on some bad flags: PITFALLS.md).
+// anything (its Initialize() exits 0 on --help and on some bad flags: docs/pitfalls.md
+// "Google Benchmark 1.7.1").
 
 #include <map>
 #include <optional>
@@ -64,7 +65,7 @@ cli_options parse_cli(const std::vector<std::string>& args);
 
 std::string help_text();
 
-inline constexpr int max_workers = 10'000;  // pid_max is system-wide here (PITFALLS.md)
+inline constexpr int max_workers = 10'000;  // pid_max is per system: docs/pitfalls.md "The machine"
 inline constexpr double max_cpu_scale = 1'000;
 inline constexpr double max_time_scale = 100;
 // At 0.001 the suites' shortest wait (the http server's 5 ms delay) lasts 5 us; far below, a

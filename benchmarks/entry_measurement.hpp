@@ -1,8 +1,8 @@
 #pragma once
 // One benchmark entry end to end: describe it for the report (fields, ideal, bound), and
-// measure it inside Google Benchmark's loop exactly as DESIGN.md says: one batch per
-// iteration, the runner's own interval as the manual time, verification outside it, a
-// failed or wrong batch an error (SkipWithError), never a number.
+// measure it inside Google Benchmark's loop as docs/design.md "How a benchmark is timed" says:
+// one batch per iteration, the runner's own interval as the manual time, verification outside
+// it, a failed or wrong batch an error (SkipWithError), never a number.
 //
 // Besides the times, each entry gets figures of two kinds:
 // - from the timeline of each repetition's last timed batch (timeline_figures.hpp): task

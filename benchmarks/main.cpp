@@ -244,7 +244,7 @@ int main(int argc, char** argv) {
   // kill the process halfway through a run.
   std::signal(SIGXFSZ, SIG_IGN);
   // Before anything starts a thread: every worker of processes-fork is forked from this
-  // single-threaded helper, never from the measuring process (DESIGN.md "Processes").
+  // single-threaded helper, never from the measuring process (docs/design.md "Processes").
   try {
     start_fork_server();
   } catch (const std::exception& e) {

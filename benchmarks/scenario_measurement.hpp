@@ -1,10 +1,10 @@
 #pragma once
 // One scenario entry end to end: describe it for the report, and measure it inside Google
-// Benchmark's loop as DESIGN.md says: one batch per iteration, the scenario's own interval as
-// the manual time (its workers start before it and are reaped after it), a failed or wrong
-// batch an error (SkipWithError), never a number. The scenario's verified figures become the
-// entry's counters (lost_updates, ns_per_update, items_per_second, ...), each the mean over the
-// sample's iterations.
+// Benchmark's loop as docs/design.md "How a benchmark is timed" says: one batch per iteration,
+// the scenario's own interval as the manual time (its workers start before it and are reaped
+// after it), a failed or wrong batch an error (SkipWithError), never a number. The scenario's
+// verified figures become the entry's counters (lost_updates, ns_per_update, items_per_second,
+// ...), each the mean over the sample's iterations.
 
 #include <chrono>
 #include <memory>
@@ -31,9 +31,10 @@ struct measured_scenario_entry {
 // nominal batch.
 std::chrono::milliseconds default_task_timeout(const scenario_plan& plan);
 
-// The report's fields of a scenario entry. A scenario has no ideal or bound yet (DESIGN.md
-// defines them for workloads only): both are 0, so the report carries no efficiency for it;
-// speedup compares to the sequential entry of the same scenario and parameters.
+// The report's fields of a scenario entry. A scenario has no ideal or bound yet
+// (docs/design.md "Ideal and bound" defines them for workloads only): both are 0, so the report
+// carries no efficiency for it; speedup compares to the sequential entry of the same scenario
+// and parameters.
 entry_metadata describe_entry(const scenario_plan& plan);
 
 // Google Benchmark's function body for a scenario entry. Before its first repetition it runs

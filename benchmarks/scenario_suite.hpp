@@ -1,5 +1,5 @@
 #pragma once
-// The scenario entries (DESIGN.md "Scenario"): `shared`, `pipeline`, `messaging` and
+// The scenario entries (docs/design.md "Scenario"): `shared`, `pipeline`, `messaging` and
 // `fork-cost` under the models that can run them, at the chosen suite's sizes. They run only
 // when --workloads names them (the suites'
 // own workload lists do not), after the batch entries.

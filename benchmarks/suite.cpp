@@ -44,8 +44,8 @@ constexpr int empty_tasks = 10'000;
 constexpr int empty_tasks_costly = 1'000;
 
 // The scale suite: one wave of N sleeps of 100 ms (x --time-scale) for N = 10 ... 100,000,
-// under the models that can keep every task waiting at once, as far as each can go here
-// (pid_max is 32768 system-wide: PITFALLS.md).
+// under the models that can keep every task waiting at once, as far as each can go (pid_max,
+// often 32768, counts threads and processes system-wide: docs/pitfalls.md "The machine").
 constexpr int scale_tasks[] = {10, 100, 1'000, 10'000, 100'000};
 constexpr double scale_sleep_ms = 100;
 // sleep-shapes: the tutorials' 0-4 s and 1 s / 0.8 s sleeps, shortened to a tenth by default.
@@ -186,8 +186,9 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
   return plans;
 }
 
-// `empty` under every selected model: the dispatch cost per task (DESIGN.md "Words"). Sequential
-// runs both batch sizes, so every entry has a sequential entry of the same N (its speedup).
+// `empty` under every selected model: the dispatch cost per task (docs/design.md "Words").
+// Sequential runs both batch sizes, so every entry has a sequential entry of the same N (its
+// speedup).
 std::vector<entry_plan> empty_entries(const cli_options& options, const std::vector<model_kind>& models) {
   const auto many = std::make_shared<const empty_workload>(empty_tasks);
   const auto few = std::make_shared<const empty_workload>(empty_tasks_costly);

@@ -50,8 +50,8 @@ std::string_view to_string(startup_subject subject);  // "floor-fork-server", "p
 // The floor an entry is measured against (a floor is its own).
 startup_subject floor_of(startup_subject subject);
 
-// The grammar name (DESIGN.md): workload/model/key:value/..., keys in a fixed order:
-// W, loop_threads, K, pool, form, then the workload's own.
+// The grammar name (docs/design.md "How a benchmark is timed"): workload/model/key:value/...,
+// keys in a fixed order: W, loop_threads, K, pool, form, then the workload's own.
 std::string entry_name(const entry_plan& plan);
 // startup/<subject>/W:<label>, e.g. startup/processes-spawn/W:8.
 std::string entry_name(const startup_plan& plan);
