@@ -1,4 +1,4 @@
-"""This machine's constants as CPython sees them, measured once at start (DESIGN.md "How a
+"""This machine's constants as CPython sees them, measured once at start (docs/design.md "How a
 benchmark is timed"): the cost of one counting increment with k cores busy (c_k), the
 overshoot of a sleep (ε), and for http the round trip (r) and saturated rate (X).
 

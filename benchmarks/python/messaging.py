@@ -1,4 +1,4 @@
-"""The `messaging` scenario on CPython: the tutorials' Pipe vs Queue (SEEDS-DIGEST.md section 5).
+"""The `messaging` scenario on CPython: the tutorials' Pipe vs Queue (docs/tutorials.md section 5).
 
 The C++ scenario (runners/messaging_scenario.hpp), with CPython's own tools: a client and an
 echo exchange M numbered messages of B bytes, in one of two modes:

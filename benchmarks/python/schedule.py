@@ -1,7 +1,7 @@
 """Schedule simulations for the ideal: the zero-overhead time of a batch under a model.
 
 A port of workloads/schedule_simulation.cpp, so that the CPython reference states its
-ideal by the same rules as the C++ side (DESIGN.md "Ideal and bound"): a pool takes tasks
+ideal by the same rules as the C++ side (docs/design.md "Ideal and bound"): a pool takes tasks
 in order, a free lane takes the next one (dynamic dispatch), and W workers on fewer CPUs
 share them (processor sharing).
 """

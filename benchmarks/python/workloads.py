@@ -2,7 +2,7 @@
 
 Each workload mirrors its C++ counterpart (workloads/*_workload.cpp) field for field:
 the same `params`, the same name keys (formatted like C++'s `%.6g`), the same batch, the
-same verification and the same ideal and bound (DESIGN.md "Ideal and bound"). That is what
+same verification and the same ideal and bound (docs/design.md "Ideal and bound"). That is what
 lets `cpu/python-threads/W:2/pool:cold/scale:1` line up with `cpu/threads/W:2/pool:cold/scale:1`.
 
 A workload never knows which model runs it: it offers a blocking form (`run_blocking`,
@@ -28,7 +28,7 @@ TUTORIAL_NUMS = (8, 7, 8, 5, 8, 8, 5, 4, 8, 7, 7, 8, 8, 7, 8, 8, 8)
 INCREMENTS_PER_NUM = 1_000_000
 
 # Nominal CPython costs, fixed (not calibrated) so that the iteration count of an entry is
-# the same on every machine (DESIGN.md "How a benchmark is timed"); never used in a result.
+# the same on every machine (docs/design.md "How a benchmark is timed"); never used in a result.
 NOMINAL_NS_PER_INCREMENT = 33.0  # CPython 3.11: ~30 M increments/s
 NOMINAL_ROUND_TRIP_NS = 200_000.0  # a stdlib client's loopback GET
 
