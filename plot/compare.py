@@ -4,7 +4,8 @@
     /usr/bin/python3 plot/compare.py BASE.json OTHER.json [MORE.json ...]
                                      [--markdown] [--fail-above RATIO] [--alpha 0.05]
 
-(Run it with /usr/bin/python3: the python first on PATH may lack numpy; PITFALLS.md.)
+(Run it with /usr/bin/python3: the python first on PATH may lack numpy; docs/pitfalls.md
+"Python".)
 
 Each OTHER report is compared with BASE, entry by entry (entries are matched by their
 grammar name, `cpu/threads/W:2/pool:cold/scale:100`). Per entry: both medians, the ratio of

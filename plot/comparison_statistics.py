@@ -25,8 +25,8 @@ those of the other plus a constant, i.e. one is a constant factor slower). When 
 differ too, it still brackets the Hodges–Lehmann parameter (the median of log(Y) − log(X))
 approximately; the U test's null hypothesis is "same distribution", whatever the shapes.
 
-scipy cannot be installed next to Boost 1.81 on Debian 12 (PITFALLS.md "Packages"), so this
-is written out with the standard library (exact integers, statistics.NormalDist) and numpy.
+scipy cannot be installed next to Boost 1.81 on Debian 12 (docs/pitfalls.md "Packages"), so
+this is written out with the standard library (exact integers, statistics.NormalDist) and numpy.
 Every function is pure and small so the tests can check it against hand computations.
 
 Conventions: x is the BASE sample, y the OTHER sample, m = len(x), n = len(y).

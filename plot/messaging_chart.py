@@ -1,13 +1,14 @@
 """How fast do two parties talk, and what does the process boundary or the CPU placement
-change? The `messaging` scenario's figures (issue 7, the tutorials' Pipe vs Queue), one
-chart per message size.
+change? The `messaging` scenario's figures (the tutorials' Pipe vs Queue: docs/tutorials.md
+section 5), one chart per message size.
 
 Left panel: round-trip latency per transport (pipe, socket, shared-memory): one bar per
 model and pinning (threads and processes-fork; unpinned, both on one CPU, on two CPUs) at
 the median round trip (p50), a tick at p99; log scale. Right panel: streamed messages per
 second, the same bars. The bars' colours are the models', their hatching the pinning, so a
 reader sees at once that on a VM the wake-up of the other CPU, not the copy nor the process
-boundary, is what a round trip costs (PITFALLS.md: ~43 µs across vCPUs, ~5 µs on one).
+boundary, is what a round trip costs (docs/pitfalls.md "The machine"; the figures are in
+BENCHMARKS.md "Process messaging").
 
 The CPython reference's report (benchmarks/python/, `--workloads=messaging`) draws the same
 way: its models python-threads and python-processes-fork get their own (lighter) colours and

@@ -1,8 +1,8 @@
 """Reading concbench reports: validation, entries, medians, labels, grouping.
 
-A concbench report is a superset of Google Benchmark's JSON (DESIGN.md "The report").
+A concbench report is a superset of Google Benchmark's JSON (docs/design.md "The report").
 Everything here is plain data and numpy-free arithmetic, so the chart scripts and the
-later comparison tool share one reading of the format and tests can check it without
+comparison (compare.py) share one reading of the format and tests can check it without
 drawing anything.
 
 All times are converted to seconds on the way in: every row carries its own `time_unit`.
