@@ -1,5 +1,5 @@
 // The report's fields: Google Benchmark's rows joined with concbench's entry fields, and the
-// derived figures only where DESIGN.md puts them.
+// derived figures only where docs/design.md "The report" puts them.
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Ideal and bound against hand-computed cases (DESIGN.md "Ideal and bound"), W > P included.
+// Ideal and bound against hand-computed cases (docs/design.md "Ideal and bound"), W > P included.
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,9 @@
 """Google Benchmark's own compare.py (libbenchmark-tools) reads concbench's report unchanged.
 
-compare.py imports scipy, which cannot be installed beside Boost 1.81 (PITFALLS.md): the test
-unpacks Debian's scipy into a test-only folder with `apt-get download` + `dpkg -x` and points
-PYTHONPATH at it. Where that is impossible (no package lists, no network) it skips, saying so.
+compare.py imports scipy, which cannot be installed beside Boost 1.81 (docs/pitfalls.md
+"Packages"): the test unpacks Debian's scipy into a test-only folder with `apt-get download` +
+`dpkg -x` and points PYTHONPATH at it. Where that is impossible (no package lists, no network)
+it skips, saying so.
 """
 
 import os

@@ -13,7 +13,8 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 PLOT = REPO / "plot" / "plot.py"
 FIXTURES = REPO / "tests" / "fixtures"
 REPORT = FIXTURES / "report_small.json"
-# The interpreter with Debian's matplotlib and numpy (PITFALLS.md), whatever runs pytest.
+# The interpreter with Debian's matplotlib and numpy (docs/pitfalls.md "Python"), whatever runs
+# pytest.
 PYTHON = "/usr/bin/python3"
 
 

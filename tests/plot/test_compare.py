@@ -21,7 +21,7 @@ COMPARE = REPO / "plot" / "compare.py"
 FIXTURES = REPO / "tests" / "fixtures" / "compare"
 BASE = FIXTURES / "base.json"
 OTHER = FIXTURES / "other.json"
-# The interpreter with Debian's numpy (PITFALLS.md), whatever runs pytest.
+# The interpreter with Debian's numpy (docs/pitfalls.md "Python"), whatever runs pytest.
 PYTHON = "/usr/bin/python3"
 
 sys.path.insert(0, str(REPO / "plot"))
