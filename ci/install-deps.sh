@@ -2,7 +2,7 @@
 # Installs what concbench needs from Debian 12's packages, and only what is missing.
 # Usage: ci/install-deps.sh [--fuzz]   (--fuzz: also clang and libFuzzer for ci/fuzz.sh)
 # Idempotent: a second run installs nothing and exits 0. Needs root (or sudo) when
-# something is missing. Package list and reasons: ../shared/PITFALLS.md.
+# something is missing. Why these packages (and not others): docs/pitfalls.md "Packages".
 set -euo pipefail
 
 packages=(
@@ -19,7 +19,8 @@ packages=(
   wrk
 )
 
-# ci/fuzz.sh: libFuzzer comes with Debian's clang (kept out of a plain build: PITFALLS.md).
+# ci/fuzz.sh: libFuzzer comes with Debian's clang (kept out of a plain build: docs/pitfalls.md
+# "Packages").
 if [[ ${1:-} == --fuzz ]]; then
   packages+=(clang libclang-rt-14-dev)
 fi
