@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -282,6 +284,18 @@ void server::shut_down() {
 // ---------------------------------------------------------------------------------------------
 // The measuring process's end.
 
+// This process's children, from every thread's /proc children list.
+std::vector<pid_t> children_of_this_process() {
+  std::vector<pid_t> children;
+  std::error_code ignored;
+  for (auto task = std::filesystem::directory_iterator("/proc/self/task", ignored);
+       task != std::filesystem::directory_iterator(); task.increment(ignored)) {
+    std::ifstream list(task->path() / "children");
+    for (pid_t pid = 0; list >> pid;) children.push_back(pid);
+  }
+  return children;
+}
+
 class client {
  public:
   client(unique_fd socket, pid_t server) : socket_(std::move(socket)), server_(server) {}
@@ -411,9 +425,14 @@ std::optional<process_exit> client::wait_orphan(pid_t pid, std::chrono::steady_c
 void client::reap_orphans(std::chrono::milliseconds patience) {
   std::lock_guard lock(mutex_);
   if (!gone_) return;
-  const std::vector<pid_t> orphans(running_.begin(), running_.end());
+  // The workers it told us of, and those it forked but died before telling (their notices were
+  // still in its queue): at the end of the run every child left is one of them, since whatever
+  // this process started itself (spawned workers, the http server) has been reaped by its owner.
+  std::unordered_set<pid_t> orphans(running_.begin(), running_.end());
+  for (const pid_t pid : children_of_this_process()) orphans.insert(pid);
   for (const pid_t pid : orphans) kill_orphan(pid);
-  for (const pid_t pid : orphans) wait_orphan(pid, std::chrono::steady_clock::now() + patience);
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  for (const pid_t pid : orphans) wait_orphan(pid, deadline);
 }
 
 void client::send(const request& req, std::span<const int> fds) {

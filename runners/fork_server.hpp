@@ -29,7 +29,9 @@ namespace concbench {
 // std::system_error when the socket or the fork fails.
 void start_fork_server();
 // Tells the server to go (it kills and reaps its workers) and reaps it, SIGKILLing it if it has
-// not exited within 5 s. Also what happens when the process ends by returning from main or by
+// not exited within 5 s. If the server had died during the run, every child this process still
+// has is taken for a worker it left behind, and killed and reaped: call it last, once nothing
+// else this process started is running. Also what happens when the process ends by returning from main or by
 // std::exit: the server is never left a zombie. No other thread may be using the server (but
 // stop_fork_server_at_once may run meanwhile). Calling it again, or before
 // start_fork_server(), does nothing; it cannot be started again.

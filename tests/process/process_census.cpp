@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "fork_server.hpp"
 
@@ -47,6 +48,16 @@ std::string describe(const census& c) {
   list("children", c.children);
   list("fork server's children", c.server_children);
   return text.str();
+}
+
+census settled_census(const census& expected, std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  auto now = take_census();
+  while (now != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    now = take_census();
+  }
+  return now;
 }
 
 }  // namespace concbench::test

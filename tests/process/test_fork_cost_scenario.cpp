@@ -222,7 +222,7 @@ TEST(fork_cost, a_stop_request_ends_a_running_batch_and_reaps_the_parent_and_its
     ASSERT_EQ(running.wait_for(std::chrono::seconds(30)), std::future_status::ready);
     EXPECT_EQ(running.get().error, "stopped") << to_string(start);
   }
-  EXPECT_EQ(test::take_census(), before) << test::describe(test::take_census());
+  EXPECT_EQ(test::settled_census(before), before) << test::describe(test::take_census());
 }
 
 TEST(fork_cost, a_stop_requested_before_the_batch_ends_it) {
