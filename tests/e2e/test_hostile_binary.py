@@ -3,6 +3,7 @@ issue "nothing destroyed, nothing stale, nothing hung" it covers, and failed on 
 the fix. Device nodes and fifos are made in a temporary folder (never the machine's /dev/null),
 disk-full comes from RLIMIT_FSIZE, nothing is mounted, and nothing leaves 127.0.0.1."""
 
+import contextlib
 import json
 import os
 import pathlib
@@ -25,6 +26,18 @@ TINY_CPU = ["--workloads=cpu", "--cpu-scale=0.01"]
 def run(binary, args, **kwargs):
     return subprocess.run([binary, *args], capture_output=True, text=True, timeout=kwargs.pop("timeout", 300),
                           **kwargs)
+
+
+@contextlib.contextmanager
+def started(binary, args, **kwargs):
+    """A run in its own session, killed and reaped if the test leaves it running."""
+    process = subprocess.Popen([binary, *args], text=True, start_new_session=True, **kwargs)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 def one_line(text):
@@ -97,21 +110,16 @@ def test_item3_a_killed_fork_server_fails_its_entries_and_the_run_ends_complete(
     leak check would name any left)."""
     report = tmp_path / "r.json"
     progress = tmp_path / "r.partial.json"
-    run_ = subprocess.Popen([concbench_binary, f"--workloads={workloads}", "--models=processes-fork,threads",
-                             f"--workers={workers}", "--time-scale=0.05", "--benchmark_repetitions=4",
-                             "--interleaving=off", f"--out={report}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
+    with started(concbench_binary, [f"--workloads={workloads}", "--models=processes-fork,threads",
+                                    f"--workers={workers}", "--time-scale=0.05", "--benchmark_repetitions=4",
+                                    "--interleaving=off", f"--out={report}"],
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE) as run_:
         assert wait_for(lambda: progress.exists(), 120), "the run did not start"
         server = descendant_named(run_.pid, "concbench-forks")
         assert server, "the fork server should be running"
         time.sleep(1.0)  # into the first entries
         os.kill(server, signal.SIGKILL)
         stdout, stderr = run_.communicate(timeout=300)
-    finally:
-        if run_.poll() is None:
-            run_.kill()
-            run_.communicate()
     assert run_.returncode == 1, stderr
     assert "terminate called" not in stderr and "Aborted" not in stderr
     saved = json.loads(report.read_text())
@@ -142,20 +150,15 @@ def test_item4_one_ctrl_c_at_the_cap_stops_the_run_and_keeps_every_finished_row(
     """With 10,000 repetitions of two entries, one SIGINT ends the run within a generous bound
     (BENCHMARKS.md gives the time measured), and every repetition measured is in the report."""
     report = tmp_path / "r.json"
-    run_ = subprocess.Popen([concbench_binary, "--workloads=empty", "--models=sequential",
-                             "--benchmark_repetitions=10000", f"--out={report}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
+    with started(concbench_binary, ["--workloads=empty", "--models=sequential", "--benchmark_repetitions=10000",
+                                    f"--out={report}"],
+                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as run_:
         assert wait_for(lambda: (tmp_path / "r.partial.json").exists(), 120), "the run did not start"
         time.sleep(2)
         sent = time.monotonic()
         os.kill(run_.pid, signal.SIGINT)
         _, stderr = run_.communicate(timeout=120)
         took = time.monotonic() - sent
-    finally:
-        if run_.poll() is None:
-            run_.kill()
-            run_.communicate()
     assert run_.returncode == 130, stderr
     assert took < 60, took
     saved = json.loads(report.read_text())
@@ -263,18 +266,13 @@ def test_item6_a_killed_worker_is_named_with_its_signal(concbench_binary, tmp_pa
     """The error kept used to be a consequence ('task 76 … stopped before it finished: the batch
     ended when task 77's worker process failed'), never the signal."""
     report = tmp_path / "r.json"
-    run_ = subprocess.Popen([concbench_binary, "--workloads=sleep", "--models=processes-fork", "--workers=4",
-                             "--time-scale=20", "--benchmark_repetitions=1", "--warm-up=off", f"--out={report}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
+    with started(concbench_binary, ["--workloads=sleep", "--models=processes-fork", "--workers=4", "--time-scale=20",
+                                    "--benchmark_repetitions=1", "--warm-up=off", f"--out={report}"],
+                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as run_:
         assert wait_for(lambda: descendant_named(run_.pid, "concbench-wkr"), 120), "no worker started"
         time.sleep(0.5)
         os.kill(descendant_named(run_.pid, "concbench-wkr"), signal.SIGKILL)
         _, stderr = run_.communicate(timeout=300)
-    finally:
-        if run_.poll() is None:
-            run_.kill()
-            run_.communicate()
     assert run_.returncode == 1, stderr
     failed = [r for r in json.loads(report.read_text())["benchmarks"] if r.get("error_occurred")]
     assert failed
