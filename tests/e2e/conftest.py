@@ -45,6 +45,7 @@ def small_run(concbench_binary, tmp_path_factory):
 # After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py).
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import process_leak_check  # noqa: E402
-from process_leak_check import no_process_left_behind  # noqa: E402,F401 - the per-test check
+# The per-test check: an autouse fixture, which pytest finds by its name in a conftest.
+no_process_left_behind = process_leak_check.no_process_left_behind
 
 process_leak_check.become_subreaper()
