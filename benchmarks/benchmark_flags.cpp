@@ -15,13 +15,11 @@ namespace {
 const std::vector<std::pair<std::string, std::string>> refused_benchmark_flags{
     {"benchmark_out", "concbench writes its report itself: use --out=PATH"},
     {"benchmark_out_format", "concbench's report is always JSON: use --out=PATH"},
-    {"benchmark_format",
-     "concbench's console output is its progress lines; the report is JSON (--out)"},
+    {"benchmark_format", "concbench's console output is its progress lines; the report is JSON (--out)"},
     {"benchmark_list_tests", "use --list to see the entries a run would execute"},
     // Google Benchmark's warm-up calls an entry's function again and again with growing
     // iteration counts (a batch each), which concbench would count as repetitions.
-    {"benchmark_min_warmup_time",
-     "concbench warms each entry up itself with one untimed batch: see --warm-up"},
+    {"benchmark_min_warmup_time", "concbench warms each entry up itself with one untimed batch: see --warm-up"},
     // Every entry has a fixed Iterations() (a sample of whole batches): Google Benchmark then
     // takes the first run as significant and never looks at the minimum time.
     {"benchmark_min_time",
@@ -35,12 +33,10 @@ const std::vector<std::pair<std::string, std::string>> refused_benchmark_flags{
      "concbench's console shows its own progress lines, and its report keeps every repetition"},
     // Google Benchmark 1.7.1 CHECK-aborts when the counters cannot be opened (as on this VM),
     // after calibration, leaving a half-written report.
-    {"benchmark_perf_counters",
-     "concbench does not read hardware counters (Google Benchmark aborts when it cannot)"},
+    {"benchmark_perf_counters", "concbench does not read hardware counters (Google Benchmark aborts when it cannot)"},
     // concbench's collector is the display reporter: Google Benchmark's console reporter, the
     // only reader of these two, never runs.
-    {"benchmark_color",
-     "concbench's console output is its own progress lines, which have no colours"},
+    {"benchmark_color", "concbench's console output is its own progress lines, which have no colours"},
     {"benchmark_counters_tabular",
      "concbench's console output is its own progress lines; the counters are in the report"},
     // configure() sets Unit(kMillisecond) on every entry, which overrides the default unit.
@@ -51,19 +47,15 @@ const std::vector<std::pair<std::string, std::string>> refused_benchmark_flags{
 
 // key=value[,key=value...]: Google Benchmark's syntax, checked as strictly (one '=' per pair,
 // no key twice) and also without an empty key.
-std::map<std::string, std::string> parse_context_pairs(const std::string& flag,
-                                                       const std::string& text) {
+std::map<std::string, std::string> parse_context_pairs(const std::string& flag, const std::string& text) {
   std::map<std::string, std::string> pairs;
   std::size_t begin = 0;
   while (true) {
     const auto comma = text.find(',', begin);
-    const std::string pair =
-        text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    const std::string pair = text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
     const auto equals = pair.find('=');
-    if (equals == std::string::npos || equals == 0 ||
-        pair.find('=', equals + 1) != std::string::npos) {
-      throw cli_error(flag + ": '" + pair +
-                      "' is not key=value (the value is key=value[,key=value...])");
+    if (equals == std::string::npos || equals == 0 || pair.find('=', equals + 1) != std::string::npos) {
+      throw cli_error(flag + ": '" + pair + "' is not key=value (the value is key=value[,key=value...])");
     }
     if (!pairs.emplace(pair.substr(0, equals), pair.substr(equals + 1)).second) {
       throw cli_error(flag + ": key '" + pair.substr(0, equals) + "' is given twice");
@@ -81,9 +73,8 @@ std::string required(const std::string& flag, const std::optional<std::string>& 
 
 }  // namespace
 
-bool apply_benchmark_flag(
-    const std::string& flag, const std::optional<std::string>& value, cli_options& options,
-    const std::function<void(const std::string& flag, bool on)>& set_interleaving) {
+bool apply_benchmark_flag(const std::string& flag, const std::optional<std::string>& value, cli_options& options,
+                          const std::function<void(const std::string& flag, bool on)>& set_interleaving) {
   const std::string name = flag.substr(2);
   for (const auto& [refused, why] : refused_benchmark_flags) {
     if (name == refused) throw cli_error(flag + " is not supported: " + why);
@@ -117,8 +108,7 @@ bool apply_benchmark_flag(
     const auto level = parse_whole(flag, text);
     if (level < 0) throw cli_error(flag + ": " + text + " must be 0 or more");
     if (level > INT_MAX)
-      throw cli_error(flag + ": " + text + " is out of range (at most " + std::to_string(INT_MAX) +
-                      ")");
+      throw cli_error(flag + ": " + text + " is out of range (at most " + std::to_string(INT_MAX) + ")");
     options.benchmark_flags.push_back(argument);
   } else {
     return false;

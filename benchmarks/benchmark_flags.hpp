@@ -17,8 +17,7 @@ namespace concbench {
 // true; returns false when `flag` is not one of Google Benchmark's. Throws cli_error, naming the
 // flag, for a bad value or a flag concbench refuses. `set_interleaving` receives
 // --benchmark_enable_random_interleaving (concbench's --interleaving says the same).
-bool apply_benchmark_flag(
-    const std::string& flag, const std::optional<std::string>& value, cli_options& options,
-    const std::function<void(const std::string& flag, bool on)>& set_interleaving);
+bool apply_benchmark_flag(const std::string& flag, const std::optional<std::string>& value, cli_options& options,
+                          const std::function<void(const std::string& flag, bool on)>& set_interleaving);
 
 }  // namespace concbench

@@ -14,7 +14,8 @@ namespace concbench {
 namespace {
 
 const std::vector<std::string> known_suites{"quick", "default", "full", "scale"};
-const std::vector<std::string> known_workloads{"cpu", "sleep", "sleep-shapes", "http", "startup", "empty", "shared", "pipeline", "messaging", "fork-cost"};
+const std::vector<std::string> known_workloads{"cpu",   "sleep",  "sleep-shapes", "http",      "startup",
+                                               "empty", "shared", "pipeline",     "messaging", "fork-cost"};
 
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> parts;
@@ -168,7 +169,8 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       const double delay = parse_number(flag, text);
       if (delay < 0) throw cli_error(flag + ": " + text + " must be 0 (no delay) or more");
       if (delay > max_http_delay_option_ms) {
-        throw cli_error(flag + ": " + text + " is above " + format_number(max_http_delay_option_ms) + " (a minute per request)");
+        throw cli_error(flag + ": " + text + " is above " + format_number(max_http_delay_option_ms) +
+                        " (a minute per request)");
       }
       options.http_delay_ms = delay == 0 ? 0.0 : delay;
     } else if (flag == "--http-timeout-ms") {

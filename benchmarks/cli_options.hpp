@@ -36,8 +36,8 @@ struct cli_options {
   // values coroutines sweep, and how long one request may take before it fails.
   std::optional<std::string> http_url;
   std::optional<std::vector<std::size_t>> http_inflight;
-  std::optional<int> http_tasks;         // N, replacing the suite's
-  std::optional<double> http_delay_ms;   // the server's delay L, replacing the suite's
+  std::optional<int> http_tasks;        // N, replacing the suite's
+  std::optional<double> http_delay_ms;  // the server's delay L, replacing the suite's
   double http_timeout_ms = 10'000;
   // A task running longer than this stops its batch; 0 turns the time-out off; absent: a
   // generous time-out per entry (default_task_timeout()).
@@ -45,12 +45,12 @@ struct cli_options {
   std::optional<std::string> out;
   bool help = false;
   bool list = false;
-  bool force = false;  // --force: --out may replace a file that is not a concbench report
+  bool force = false;                        // --force: --out may replace a file that is not a concbench report
   std::vector<std::string> benchmark_flags;  // Google Benchmark's own, passed through
   // --benchmark_context's key=value pairs, recorded in the report's context (benchmark_flags.hpp).
   std::map<std::string, std::string> benchmark_context;
-  bool repetitions_given = false;            // --benchmark_repetitions was passed
-  int repetitions_value = 0;                 // its value (for --list's estimate)
+  bool repetitions_given = false;  // --benchmark_repetitions was passed
+  int repetitions_value = 0;       // its value (for --list's estimate)
   // Repetitions of different entries in a random order (--interleaving, or Google Benchmark's
   // --benchmark_enable_random_interleaving), so a slow phase of the machine spreads over every
   // entry instead of hitting one entry's repetitions. On unless turned off.
@@ -71,8 +71,8 @@ inline constexpr double max_time_scale = 100;
 // At 0.001 the suites' shortest wait (the http server's 5 ms delay) lasts 5 us; far below, a
 // 1 ms sleep would last under a microsecond, which no sleep or clock here resolves.
 inline constexpr double min_time_scale = 0.001;
-inline constexpr int max_http_tasks = 100'000;                // N of an http batch, and K
-inline constexpr double max_http_delay_option_ms = 60'000;    // --http-delay-ms: a minute per request
+inline constexpr int max_http_tasks = 100'000;              // N of an http batch, and K
+inline constexpr double max_http_delay_option_ms = 60'000;  // --http-delay-ms: a minute per request
 // --benchmark_repetitions: at 10,000 a median's 95 % interval (order statistics 4,902 to 5,098)
 // spans only the 49th to 51st percentile; beyond, a run is a soak test, not a measurement,
 // while its report (about 1 KB a row) and Ctrl-C's time to skip what is left keep growing.

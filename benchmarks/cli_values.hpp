@@ -22,7 +22,6 @@ long long parse_whole(const std::string& flag, const std::string& text);
 double parse_number(const std::string& flag, const std::string& text);
 
 // A number above 0 and at most `maximum`; `why` says what the maximum protects against.
-double parse_positive(const std::string& flag, const std::string& text, double maximum,
-                      const std::string& why);
+double parse_positive(const std::string& flag, const std::string& text, double maximum, const std::string& why);
 
 }  // namespace concbench

@@ -61,8 +61,8 @@ int main(int argc, char** argv) {
   const char* names[3] = {"N", "sleep ms", "repetitions"};
   for (int i = 1; i < argc && i <= 3; ++i) {
     if (!parse(argv[i], values[i - 1])) {
-      std::fprintf(stderr, "concbench_coroutine_floor: %s must be a positive integer, not \"%s\"\n",
-                   names[i - 1], argv[i]);
+      std::fprintf(stderr, "concbench_coroutine_floor: %s must be a positive integer, not \"%s\"\n", names[i - 1],
+                   argv[i]);
       return 2;
     }
   }
@@ -84,15 +84,12 @@ int main(int argc, char** argv) {
     asio::steady_timer probe(loop, sleep / 2);
     probe.async_wait([&](auto) { sleeping = heap_in_use(); });
     loop.run();
-    const double wall_ns =
-        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+    const double wall_ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
     if (woken.load() != tasks) {
-      std::fprintf(stderr, "concbench_coroutine_floor: %ld of %ld coroutines woke\n", woken.load(),
-                   tasks);
+      std::fprintf(stderr, "concbench_coroutine_floor: %ld of %ld coroutines woke\n", woken.load(), tasks);
       return 1;
     }
-    overhead_ns.push_back((wall_ns - std::chrono::duration<double, std::nano>(sleep).count()) /
-                          double(tasks));
+    overhead_ns.push_back((wall_ns - std::chrono::duration<double, std::nano>(sleep).count()) / double(tasks));
     bytes.push_back(double(sleeping - before) / double(tasks));
     std::printf(
         "repetition %ld: %.0f ms for %ld coroutines sleeping %ld ms: %.2f us overhead, %.0f bytes "

@@ -87,8 +87,8 @@ nlohmann::json timeline_columns(const std::vector<timeline_entry>& timeline, std
     start.push_back(timeline[i].start_ns);
     end.push_back(timeline[i].end_ns);
   }
-  return {{"tasks", batch.size()},   {"workers", workers},   {"interval_ns", interval.count()},
-          {"downsampled", false},    {"task", std::move(task)}, {"worker", std::move(worker)},
+  return {{"tasks", batch.size()},        {"workers", workers},      {"interval_ns", interval.count()},
+          {"downsampled", false},         {"task", std::move(task)}, {"worker", std::move(worker)},
           {"start_ns", std::move(start)}, {"end_ns", std::move(end)}};
 }
 
@@ -153,7 +153,8 @@ std::optional<resource_probe> probe_resources(runner& batch_runner, const worklo
   if (peak_reset && peak && rss_before) {
     probe.peak_rss_bytes = *peak;
     probe.rss_growth_bytes = std::max<std::int64_t>(*peak - *rss_before, 0);
-    if (!batch.empty()) probe.bytes_per_task = static_cast<double>(*probe.rss_growth_bytes) / static_cast<double>(batch.size());
+    if (!batch.empty())
+      probe.bytes_per_task = static_cast<double>(*probe.rss_growth_bytes) / static_cast<double>(batch.size());
   }
   probe.workers_pss_bytes = outcome.workers_pss_bytes;
   probe.usage = usage_after - usage_before;

@@ -27,16 +27,16 @@
 // first: what the warm-up removes is the once-per-entry cost, and the interleaving spreads the
 // rest over every entry alike.
 
+#include <benchmark/benchmark.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include "batch_outcome.hpp"
 #include "entry_metadata.hpp"

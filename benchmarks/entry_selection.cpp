@@ -46,16 +46,15 @@ std::vector<bool> entries_selected_by(const std::string& filter, const std::vect
   benchmark::ClearRegisteredBenchmarks();
   for (std::size_t i = 0; i < entries.size(); ++i) {
     reporter.clear();
-    configure_registration(benchmark::RegisterBenchmark(entries[i].name.c_str(), [](benchmark::State&) {}),
-                           entries[i]);
+    configure_registration(benchmark::RegisterBenchmark(entries[i].name.c_str(), [](benchmark::State&) {}), entries[i]);
     selected[i] = benchmark::RunSpecifiedBenchmarks(&reporter, filter) > 0;
     benchmark::ClearRegisteredBenchmarks();
     const std::string errors = reporter.errors();
     if (const auto at = errors.find(compile_failure); at != std::string::npos) {
       std::string reason = errors.substr(at + compile_failure.size());
       if (const auto end = reason.find('\n'); end != std::string::npos) reason.resize(end);
-      throw bad_filter("--benchmark_filter=" + filter + " is not a regular expression Google Benchmark accepts: " +
-                       reason);
+      throw bad_filter("--benchmark_filter=" + filter +
+                       " is not a regular expression Google Benchmark accepts: " + reason);
     }
   }
   return selected;

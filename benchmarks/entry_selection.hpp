@@ -7,12 +7,12 @@
 // concbench and Google Benchmark read differently once ran nothing, exited 0 and left an older
 // report in place as if new.
 
+#include <benchmark/benchmark.h>
+
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 namespace concbench {
 

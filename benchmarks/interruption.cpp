@@ -23,7 +23,9 @@ sigset_t stop_signals() {
 
 // Async-signal-safe is not needed here (this is an ordinary thread), but the message must get
 // out even when stdout is a pipe that nobody reads: write(2) to stderr, unbuffered.
-void say(std::string_view text) { [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size()); }
+void say(std::string_view text) {
+  [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, text.data(), text.size());
+}
 
 }  // namespace
 

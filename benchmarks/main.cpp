@@ -2,6 +2,7 @@
 // Google Benchmark entry per (workload, model, settings) of the suite, runs them with
 // concbench's collector and says where the report is.
 
+#include <benchmark/benchmark.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -12,14 +13,12 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <stop_token>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "atomic_file.hpp"
 #include "build_info.hpp"
@@ -114,8 +113,8 @@ std::map<std::string, double> estimated_seconds_by_entry(const std::vector<measu
     const double harness_seconds = repetitions * (harness_seconds_per_repetition +
                                                   harness_seconds_per_task * static_cast<double>(entry.batch.size()));
     seconds[entry.metadata->name] =
-        (batch_ns * (iterations_per_sample(*entry.plan.work) * repetitions + untimed_batches)) / 1e9 +
-        harness_seconds + writer_seconds;
+        (batch_ns * (iterations_per_sample(*entry.plan.work) * repetitions + untimed_batches)) / 1e9 + harness_seconds +
+        writer_seconds;
   }
   // A start-up's ideal is measured by the run itself; a sample lasts about 50 ms, and stopping
   // the workers after each start about as long again.
@@ -155,8 +154,8 @@ std::vector<measured_entry> build_entries(const std::vector<entry_plan>& plans, 
   std::vector<measured_entry> entries;
   for (auto plan : plans) {
     if (!selected.contains(entry_name(plan))) continue;
-    plan.settings.task_timeout = task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms)
-                                                 : default_task_timeout(*plan.work);
+    plan.settings.task_timeout =
+        task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms) : default_task_timeout(*plan.work);
     auto batch = plan.work->make_batch();
     auto metadata = registry.add(describe_entry(plan, batch, constants));
     entries.push_back({plan, std::move(batch), std::move(metadata), constants});
@@ -179,16 +178,15 @@ std::vector<measured_startup_entry> build_startup_entries(const std::vector<star
 }
 
 std::vector<measured_scenario_entry> build_scenario_entries(const std::vector<scenario_plan>& plans,
-                                                           entry_registry& registry,
-                                                           const std::set<std::string>& selected,
-                                                           std::optional<long long> task_timeout_ms, bool warm_up) {
+                                                            entry_registry& registry,
+                                                            const std::set<std::string>& selected,
+                                                            std::optional<long long> task_timeout_ms, bool warm_up) {
   std::vector<measured_scenario_entry> entries;
   for (const auto& plan : plans) {
     if (!selected.contains(entry_name(plan))) continue;
     entries.push_back({plan, registry.add(describe_entry(plan))});
     entries.back().warm_up = warm_up;
-    entries.back().timeout =
-        task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms) : default_task_timeout(plan);
+    entries.back().timeout = task_timeout_ms ? std::chrono::milliseconds(*task_timeout_ms) : default_task_timeout(plan);
   }
   return entries;
 }
@@ -386,9 +384,10 @@ int main(int argc, char** argv) {
   entry_registry registry;
   auto entries = build_entries(plans, constants, registry, selected, options.task_timeout_ms, options.warm_up);
   auto startups = build_startup_entries(startup_plans, registry, selected, options.task_timeout_ms);
-  auto scenarios = build_scenario_entries(scenario_plans, registry, selected, options.task_timeout_ms, options.warm_up);  // complete before
-  const std::stop_token stop = interrupt->token();                                         // registering: the
-                                                                                            // lambdas keep references
+  auto scenarios = build_scenario_entries(scenario_plans, registry, selected, options.task_timeout_ms,
+                                          options.warm_up);  // complete before
+  const std::stop_token stop = interrupt->token();           // registering: the
+                                                             // lambdas keep references
   // The console's progress comes from each repetition's end (repetition_order), so it works
   // whatever order Google Benchmark runs the repetitions in.
   const auto estimates = estimated_seconds_by_entry(entries, startups, scenarios, repetitions);
@@ -412,7 +411,8 @@ int main(int argc, char** argv) {
                                                       measure_entry(state, entry, token);
                                                       order.done(*entry.metadata);
                                                     });
-    configure_registration(registered, {entry.metadata->name, iterations_per_sample(*entry.plan.work), registered_repetitions});
+    configure_registration(registered,
+                           {entry.metadata->name, iterations_per_sample(*entry.plan.work), registered_repetitions});
   }
   for (auto& entry : startups) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
@@ -420,7 +420,8 @@ int main(int argc, char** argv) {
                                                       measure_startup_entry(state, entry, token);
                                                       order.done(*entry.metadata);
                                                     });
-    configure_registration(registered, {entry.metadata->name, iterations_per_sample(entry.plan), registered_repetitions});
+    configure_registration(registered,
+                           {entry.metadata->name, iterations_per_sample(entry.plan), registered_repetitions});
   }
   for (auto& entry : scenarios) {
     auto* registered = benchmark::RegisterBenchmark(entry.metadata->name.c_str(),
@@ -428,7 +429,8 @@ int main(int argc, char** argv) {
                                                       measure_scenario_entry(state, entry, token);
                                                       order.done(*entry.metadata);
                                                     });
-    configure_registration(registered, {entry.metadata->name, iterations_per_sample(entry.plan), registered_repetitions});
+    configure_registration(registered,
+                           {entry.metadata->name, iterations_per_sample(entry.plan), registered_repetitions});
   }
 
   nlohmann::json context = machine_context();
@@ -446,9 +448,8 @@ int main(int argc, char** argv) {
 
   const std::size_t entry_count = entries.size() + startups.size() + scenarios.size();
   std::cout << "concbench: " << entry_count << (entry_count == 1 ? " entry x " : " entries x ") << repetitions
-            << (repetitions == 1 ? " repetition" : " repetitions")
-            << (options.interleaving ? " in a random order" : "") << ", about "
-            << static_cast<int>(estimated_seconds(entries, startups, scenarios, repetitions) + 1)
+            << (repetitions == 1 ? " repetition" : " repetitions") << (options.interleaving ? " in a random order" : "")
+            << ", about " << static_cast<int>(estimated_seconds(entries, startups, scenarios, repetitions) + 1)
             << " s; report: " << report_path.string() << std::endl;
   report_collector collector(report_path, context, registry,
                              [&progress](const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {

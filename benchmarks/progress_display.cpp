@@ -1,8 +1,8 @@
 #include "progress_display.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <cstdio>
+#include <optional>
 
 #include "report_document.hpp"
 
@@ -66,8 +66,8 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
   }
   // The row's ideal: for a start-up entry it is its floor, measured by this run.
   if (shown->contains("ideal") && shown->at("ideal").get<double>() > 0) {
-    line += "  (ideal " + format_duration_ns(shown->at("ideal").get<double>() * nanoseconds_per(shown->at("time_unit"))) +
-            ")";
+    line += "  (ideal " +
+            format_duration_ns(shown->at("ideal").get<double>() * nanoseconds_per(shown->at("time_unit"))) + ")";
   }
   // What a workload without an ideal measures instead: dispatch cost, lost updates, throughput.
   const auto figure = [&](const char* key) -> std::optional<double> {
@@ -76,7 +76,8 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
     return found->get<double>();
   };
   if (shown->value("workload", "") == "empty") {
-    if (const auto per_task = figure("dispatch_ns_per_task")) line += "  " + format_duration_ns(*per_task) + " per task";
+    if (const auto per_task = figure("dispatch_ns_per_task"))
+      line += "  " + format_duration_ns(*per_task) + " per task";
   }
   if (const auto lost = figure("lost_updates")) {
     std::snprintf(buffer, sizeof buffer, "  lost %.0f of %.0f updates", *lost, figure("expected_updates").value_or(0));

@@ -17,12 +17,11 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "entry_metadata.hpp"
 
@@ -33,13 +32,13 @@ class progress_display {
   // What the display knows of each entry before the run.
   struct planned_entry {
     std::string name;
-    double estimated_seconds = 0;         // its --list estimate
-    std::vector<std::string> waits_for;   // entries its line compares with (see above)
+    double estimated_seconds = 0;        // its --list estimate
+    std::vector<std::string> waits_for;  // entries its line compares with (see above)
   };
   struct settings {
-    int repetitions = 1;             // of every entry
-    int terminal_width = 0;          // > 0: a terminal of that width, one status line in place
-    double log_every_seconds = 10;   // not a terminal: the most frequent repetition line
+    int repetitions = 1;            // of every entry
+    int terminal_width = 0;         // > 0: a terminal of that width, one status line in place
+    double log_every_seconds = 10;  // not a terminal: the most frequent repetition line
   };
   // An entry's report rows as they are now (with derived fields such as speedup).
   using rows_source = std::function<std::vector<nlohmann::json>(const std::string& entry_name)>;

@@ -47,8 +47,9 @@ int main(int argc, char** argv) {
   long long rows = 10'000, entries = 1, repetitions = 5;
   if ((argc > 1 && !parse(argv[1], 1, 10'000'000, rows)) || (argc > 2 && !parse(argv[2], 1, 1'000, entries)) ||
       (argc > 3 && !parse(argv[3], 1, 1'000, repetitions)) || argc > 5) {
-    std::fprintf(stderr, "usage: concbench_report_writer_cost [ROWS 1..10000000] [ENTRIES 1..1000] "
-                         "[REPETITIONS 1..1000] [DIRECTORY]\n");
+    std::fprintf(stderr,
+                 "usage: concbench_report_writer_cost [ROWS 1..10000000] [ENTRIES 1..1000] "
+                 "[REPETITIONS 1..1000] [DIRECTORY]\n");
     return 2;
   }
   const std::filesystem::path directory = argc > 4 ? argv[4] : "/tmp";
@@ -59,7 +60,10 @@ int main(int argc, char** argv) {
   for (long long e = 0; e < entries; ++e) {
     auto entry = std::make_shared<entry_metadata>();
     entry->name = "empty/threads/W:2/pool:cold/N:" + std::to_string(1000 + e);
-    entry->fields = {{"workload", "empty"}, {"model", "threads"}, {"workers", 2}, {"pool", "cold"},
+    entry->fields = {{"workload", "empty"},
+                     {"model", "threads"},
+                     {"workers", 2},
+                     {"pool", "cold"},
                      {"params", {{"tasks", 1000 + e}}}};
     entry->ideal_ns = entry->bound_ns = 1e6;
     entry->comparison_key = "empty " + std::to_string(e);
@@ -68,9 +72,14 @@ int main(int argc, char** argv) {
   }
   for (long long r = 0; r < rows; ++r) {
     for (long long e = 0; e < entries; ++e) {
-      nlohmann::json row = {{"name", metadata[e]->name}, {"run_type", "iteration"}, {"repetition_index", r},
-                            {"repetitions", rows}, {"iterations", 1}, {"threads", 1},
-                            {"real_time", 1.0 + 0.001 * static_cast<double>(r % 97)}, {"cpu_time", 1.0},
+      nlohmann::json row = {{"name", metadata[e]->name},
+                            {"run_type", "iteration"},
+                            {"repetition_index", r},
+                            {"repetitions", rows},
+                            {"iterations", 1},
+                            {"threads", 1},
+                            {"real_time", 1.0 + 0.001 * static_cast<double>(r % 97)},
+                            {"cpu_time", 1.0},
                             {"time_unit", "ms"}};
       for (int c = 0; c < 12; ++c) row["counter_" + std::to_string(c)] = 1.5 * c;
       document.add_row(std::move(row), metadata[e]);
@@ -96,9 +105,10 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove(path);
   const double total_rows = static_cast<double>(rows * entries);
-  std::printf("rows %.0f (%lld entries x %lld), %.1f MB, median of %lld writes: derive %.3f s, serialise %.3f s, "
-              "write %.3f s, whole %.3f s = %.1f us per row\n",
-              total_rows, entries, rows, static_cast<double>(bytes) / 1e6, repetitions, median(derive),
-              median(serialise), median(write), median(whole), median(whole) / total_rows * 1e6);
+  std::printf(
+      "rows %.0f (%lld entries x %lld), %.1f MB, median of %lld writes: derive %.3f s, serialise %.3f s, "
+      "write %.3f s, whole %.3f s = %.1f us per row\n",
+      total_rows, entries, rows, static_cast<double>(bytes) / 1e6, repetitions, median(derive), median(serialise),
+      median(write), median(whole), median(whole) / total_rows * 1e6);
   return 0;
 }

@@ -15,7 +15,9 @@ representative_choice choose_representative_batch(const std::vector<recorded_bat
   const double median = sorted.size() % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   representative_choice choice{0, median};
   for (std::size_t i = 1; i < batches.size(); ++i) {
-    const auto distance = [&](std::size_t k) { return std::abs(static_cast<double>(batches[k].interval.count()) - median); };
+    const auto distance = [&](std::size_t k) {
+      return std::abs(static_cast<double>(batches[k].interval.count()) - median);
+    };
     if (distance(i) < distance(choice.index)) choice.index = i;
   }
   return choice;
@@ -28,10 +30,13 @@ void representative_batches::add(recorded_batch batch) {
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle), sorted.end());
   median_ns_ = sorted[middle];
   if (sorted.size() % 2 == 0) {
-    median_ns_ = (*std::max_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle)) + median_ns_) / 2;
+    median_ns_ =
+        (*std::max_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle)) + median_ns_) / 2;
   }
   kept_.push_back(std::move(batch));
-  const auto distance = [&](std::size_t k) { return std::abs(static_cast<double>(kept_[k].interval.count()) - median_ns_); };
+  const auto distance = [&](std::size_t k) {
+    return std::abs(static_cast<double>(kept_[k].interval.count()) - median_ns_);
+  };
   if (kept_.size() > capacity_) {
     std::size_t farthest = 0;
     for (std::size_t i = 1; i < kept_.size(); ++i) {

@@ -19,8 +19,8 @@ struct recorded_batch {
 };
 
 struct representative_choice {
-  std::size_t index = 0;     // into the recorded batches
-  double median_ns = 0;      // the median of their intervals (mean of the two middle ones if even)
+  std::size_t index = 0;  // into the recorded batches
+  double median_ns = 0;   // the median of their intervals (mean of the two middle ones if even)
 };
 
 // The batch closest to the median (the earlier one on a tie). `batches` must not be empty.

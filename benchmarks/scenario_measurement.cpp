@@ -3,8 +3,8 @@
 #include <chrono>
 #include <map>
 #include <optional>
-#include <system_error>
 #include <string>
+#include <system_error>
 
 #include "batch_deadline.hpp"
 #include "entry_measurement.hpp"

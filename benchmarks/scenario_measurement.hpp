@@ -6,11 +6,11 @@
 // verified figures become the entry's counters (lost_updates, ns_per_update, items_per_second,
 // ...), each the mean over the sample's iterations.
 
+#include <benchmark/benchmark.h>
+
 #include <chrono>
 #include <memory>
 #include <stop_token>
-
-#include <benchmark/benchmark.h>
 
 #include "entry_metadata.hpp"
 #include "scenario_suite.hpp"

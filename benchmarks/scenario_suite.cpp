@@ -35,8 +35,8 @@ struct scenario_suite_definition {
 scenario_suite_definition definition_of(const std::string& suite) {
   // fork-cost: 1 GiB (about a second per repetition at 20 starts) only outside quick.
   if (suite == "quick") {
-    return {{{2, "2"}}, {1, 2}, 4, 10'000, {update_pause::yield}, {{1, 1}, {2, 2}}, {64}, 20'000, {64}, 2'000, 20'000,
-            {10, 100}, 20};
+    return {{{2, "2"}}, {1, 2}, 4,         10'000, {update_pause::yield}, {{1, 1}, {2, 2}}, {64}, 20'000, {64},
+            2'000,      20'000, {10, 100}, 20};
   }
   scenario_suite_definition standard{{{1, "1"}, {2, "2"}, {4, "4"}},
                                      {1, 2},

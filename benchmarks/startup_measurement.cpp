@@ -1,11 +1,10 @@
 #include "startup_measurement.hpp"
 
-#include "entry_measurement.hpp"
-
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include "entry_measurement.hpp"
 #include "fork_server_dependency.hpp"
 #include "launch_floor.hpp"
 

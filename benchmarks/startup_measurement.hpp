@@ -5,11 +5,11 @@
 // both the manual and the process CPU time. A model's ideal and bound are its floor's median
 // in the same report (entry_metadata::ideal_entry); a floor is its own ideal.
 
+#include <benchmark/benchmark.h>
+
 #include <chrono>
 #include <memory>
 #include <stop_token>
-
-#include <benchmark/benchmark.h>
 
 #include "entry_metadata.hpp"
 #include "suite.hpp"
@@ -36,7 +36,6 @@ entry_metadata describe_entry(const startup_plan& plan);
 
 // Google Benchmark's function body for a start-up entry. Sets the counter
 // start_ns_per_worker: the sample's mean time to ready divided by W.
-void measure_startup_entry(benchmark::State& state, measured_startup_entry& entry,
-                           std::stop_token stop);
+void measure_startup_entry(benchmark::State& state, measured_startup_entry& entry, std::stop_token stop);
 
 }  // namespace concbench

@@ -1,7 +1,5 @@
 #include "suite.hpp"
 
-#include "scenario_suite.hpp"
-
 #include <algorithm>
 #include <cmath>
 
@@ -9,6 +7,7 @@
 #include "empty_workload.hpp"
 #include "http_workload.hpp"
 #include "machine_info.hpp"
+#include "scenario_suite.hpp"
 #include "sleep_shape_workload.hpp"
 #include "sleep_workload.hpp"
 
@@ -21,7 +20,7 @@ struct suite_definition {
   int sleep_tasks;
   double sleep_ms;
   std::vector<worker_count> workers;
-  bool warm_pools_everywhere;  // else a warm pool only at W = 2
+  bool warm_pools_everywhere;                 // else a warm pool only at W = 2
   std::vector<worker_count> startup_workers;  // W of the start-up entries
   int http_tasks;
   double http_delay_ms;
@@ -61,35 +60,35 @@ suite_definition definition_of(const std::string& suite) {
   }
   if (suite == "quick") {
     suite_definition quick{{"cpu", "sleep", "http", "startup", "empty"},
-            {1},
-            20,
-            20,
-            {{1, "1"}, {2, "2"}, {4, "4"}, py_default},
-            false,
-            {{8, "8"}},
-            50,
-            5,
-            1024,
-            {0},
-            false,
-            {{2, "2"}}};
+                           {1},
+                           20,
+                           20,
+                           {{1, "1"}, {2, "2"}, {4, "4"}, py_default},
+                           false,
+                           {{8, "8"}},
+                           50,
+                           5,
+                           1024,
+                           {0},
+                           false,
+                           {{2, "2"}}};
     quick.pools_of_one_for_waits = false;
     return quick;
   }
   // http: K sweeps where threads and coroutines part ways (K = W, then more in flight).
   suite_definition standard{{"cpu", "sleep", "http", "startup", "empty"},
-          {1, 100},
-          100,
-          10,
-          {{1, "1"}, {2, "2"}, {4, "4"}, {8, "8"}, py_default},
-          true,
-          {{8, "8"}, {64, "64"}},
-          100,
-          5,
-          1024,
-          {8, 32, 0},
-          false,
-          {{8, "8"}}};
+                            {1, 100},
+                            100,
+                            10,
+                            {{1, "1"}, {2, "2"}, {4, "4"}, {8, "8"}, py_default},
+                            true,
+                            {{8, "8"}, {64, "64"}},
+                            100,
+                            5,
+                            1024,
+                            {8, 32, 0},
+                            false,
+                            {{8, "8"}}};
   if (suite == "full") standard.http_new_connection_case = true;
   return standard;
 }
@@ -101,12 +100,12 @@ constexpr double nominal_fork_ns_per_worker = 200e3;
 constexpr double nominal_spawn_ns_per_worker = 750e3;
 
 constexpr double expensive_batch_ns = 2e9;  // cpu at scale 100: seconds per batch
-constexpr double long_batch_ns = 0.5e9;      // sleep and http in the default suite: about a second
+constexpr double long_batch_ns = 0.5e9;     // sleep and http in the default suite: about a second
 
 // An expensive batch runs its pools only at W = 2 (W = 1 is sequential plus overhead, shown
 // at the cheap scale already) unless the user chose the workers.
-bool worth_running(const suite_definition& suite, const cli_options& options, const workload& work,
-                   model_kind model, int workers) {
+bool worth_running(const suite_definition& suite, const cli_options& options, const workload& work, model_kind model,
+                   int workers) {
   if (options.workers) return true;
   if (!suite.pools_of_one_for_waits && workers == 1 && work.name() != "cpu") return false;
   if (work.nominal_sequential_ns() >= expensive_batch_ns) return workers == 2;
@@ -156,7 +155,7 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
       settings.form = task_form::awaitable;
       // K matters where tasks wait on something outside (http); elsewhere all are in flight.
       const std::vector<std::size_t> all_in_flight{0};
-      const auto& inflight = work->name() != "http" ? all_in_flight
+      const auto& inflight = work->name() != "http"  ? all_in_flight
                              : options.http_inflight ? *options.http_inflight
                                                      : suite.http_inflight;
       for (const auto k : inflight) {

@@ -15,8 +15,8 @@ packages=(
   python3 python3-matplotlib python3-numpy python3-pytest
   # the report's JSON schema is checked against real reports in the tests
   python3-jsonschema
-  # every Python file is checked by pyflakes (a ctest entry)
-  python3-pyflakes
+  # every Python file is checked by pyflakes, every C++ file by clang-format (ctest entries)
+  python3-pyflakes clang-format
   # the http client's peer in ci/wrk-ratio.sh
   wrk
 )

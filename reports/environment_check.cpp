@@ -172,8 +172,8 @@ std::string summarize_governors(std::vector<std::string> governors) {
   return joined;
 }
 
-std::string detect_vm(std::string_view detect_virt_answer, std::string_view sys_vendor,
-                      std::string_view product_name, bool hypervisor_flag) {
+std::string detect_vm(std::string_view detect_virt_answer, std::string_view sys_vendor, std::string_view product_name,
+                      bool hypervisor_flag) {
   const auto answer = trimmed(detect_virt_answer);
   if (!answer.empty()) return answer;  // "kvm", "none", ...
   const std::string dmi = std::string(sys_vendor) + " " + std::string(product_name);
@@ -222,12 +222,13 @@ std::vector<std::string> start_warnings(const environment_state& state) {
                        "): other guests can take CPU time (steal); the report records the steal time of the "
                        "run, and a dedicated or bare-metal machine gives steadier figures");
   }
-  if (state.debug_build) warnings.push_back("debug build: figures are not representative; build with cmake --preset release");
+  if (state.debug_build)
+    warnings.push_back("debug build: figures are not representative; build with cmake --preset release");
   const int affinity = static_cast<int>(state.affinity.size());
   if (affinity > 0 && affinity < state.online_cpus) {
-    warnings.push_back("pinned to CPUs " + format_cpu_list(state.affinity) + " (taskset): P = " +
-                       std::to_string(state.usable_cpus) + " of the machine's " + std::to_string(state.online_cpus) +
-                       " CPUs");
+    warnings.push_back("pinned to CPUs " + format_cpu_list(state.affinity) +
+                       " (taskset): P = " + std::to_string(state.usable_cpus) + " of the machine's " +
+                       std::to_string(state.online_cpus) + " CPUs");
   }
   if (affinity > 0 && state.usable_cpus < affinity) {
     warnings.push_back("a cgroup CPU quota (cpu.max) limits this run to P = " + std::to_string(state.usable_cpus) +
@@ -285,8 +286,8 @@ nlohmann::json start_context(const environment_state& state, const std::vector<s
 nlohmann::json end_context(const environment_state& start, const environment_state& end,
                            const std::vector<std::string>& all_warnings) {
   nlohmann::json keys = {{"load_average_end", load_json(end.load_average)}, {"warnings", all_warnings}};
-  keys["steal_fraction"] = start.ticks && end.ticks ? nlohmann::json(steal_fraction(*start.ticks, *end.ticks))
-                                                    : nlohmann::json(nullptr);
+  keys["steal_fraction"] =
+      start.ticks && end.ticks ? nlohmann::json(steal_fraction(*start.ticks, *end.ticks)) : nlohmann::json(nullptr);
   if (end.governor != start.governor) keys["cpu_governor_end"] = end.governor;
   return keys;
 }

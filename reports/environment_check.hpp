@@ -8,13 +8,12 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace concbench {
 
@@ -58,8 +57,8 @@ std::string summarize_governors(std::vector<std::string> governors);
 // The hypervisor: `systemd-detect-virt --vm`'s answer when it gave one (empty when it could not
 // run), else the DMI vendor and product (QEMU/KVM, VMware, Hyper-V, Xen, VirtualBox, ...), else
 // "unknown hypervisor" when the CPU flag says there is one, else "none".
-std::string detect_vm(std::string_view detect_virt_answer, std::string_view sys_vendor,
-                      std::string_view product_name, bool hypervisor_flag);
+std::string detect_vm(std::string_view detect_virt_answer, std::string_view sys_vendor, std::string_view product_name,
+                      bool hypervisor_flag);
 // {0, 1, 2, 3, 6} -> "0-3,6".
 std::string format_cpu_list(std::vector<int> cpus);
 

@@ -101,9 +101,9 @@ std::string kernel_release() {
 }
 
 nlohmann::json machine_context() {
-  return {{"cpu_model", cpu_model()},         {"usable_cpus", usable_cpus()},
+  return {{"cpu_model", cpu_model()},           {"usable_cpus", usable_cpus()},
           {"physical_cores", physical_cores()}, {"memory_bytes", memory_bytes()},
-          {"kernel", kernel_release()},       {"python_default_workers", python_default_workers()}};
+          {"kernel", kernel_release()},         {"python_default_workers", python_default_workers()}};
 }
 
 }  // namespace concbench

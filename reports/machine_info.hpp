@@ -2,9 +2,8 @@
 // What the report says about the machine: the CPU, how many CPUs this process may use (P),
 // memory, kernel. Read from /proc and /sys, so it works without privileges.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace concbench {
 

@@ -162,10 +162,11 @@ void report_collector::Finalize() {
     }
   }
   // What keeping the report on disk cost the run, outside every timed interval but not its wall time.
-  document_->update_context({{"report_writer",
-                              {{"rows", rows_},
-                               {"partial_writes", partial_writes_},
-                               {"partial_write_seconds", std::chrono::duration<double>(partial_write_time_).count()}}}});
+  document_->update_context(
+      {{"report_writer",
+        {{"rows", rows_},
+         {"partial_writes", partial_writes_},
+         {"partial_write_seconds", std::chrono::duration<double>(partial_write_time_).count()}}}});
   if (write_to(report_path_, true)) remove_partial_files();
 }
 

@@ -9,15 +9,15 @@
 // fills, leaves the previous report at the destination as it was. Progress is handed to a
 // callback, so the console format lives in benchmarks/.
 
+#include <benchmark/benchmark.h>
+
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include "entry_metadata.hpp"
 #include "report_document.hpp"
@@ -47,10 +47,10 @@ class report_collector final : public benchmark::BenchmarkReporter {
     double cost_multiple = 10;
   };
 
-  report_collector(std::filesystem::path report_path, nlohmann::json concbench_context,
-                   const entry_registry& entries, entry_done on_entry_done, write_policy policy);
-  report_collector(std::filesystem::path report_path, nlohmann::json concbench_context,
-                   const entry_registry& entries, entry_done on_entry_done)
+  report_collector(std::filesystem::path report_path, nlohmann::json concbench_context, const entry_registry& entries,
+                   entry_done on_entry_done, write_policy policy);
+  report_collector(std::filesystem::path report_path, nlohmann::json concbench_context, const entry_registry& entries,
+                   entry_done on_entry_done)
       : report_collector(std::move(report_path), std::move(concbench_context), entries, std::move(on_entry_done),
                          write_policy{}) {}
 
@@ -114,6 +114,5 @@ class report_collector final : public benchmark::BenchmarkReporter {
 nlohmann::json run_fields(const benchmark::BenchmarkReporter::Run& run);
 // Google Benchmark's context fields, as its own JSON reporter writes them.
 nlohmann::json benchmark_context_fields(const benchmark::BenchmarkReporter::Context& context);
-
 
 }  // namespace concbench

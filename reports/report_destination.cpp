@@ -1,14 +1,13 @@
 #include "report_destination.hpp"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 
 #include "atomic_file.hpp"
 #include "report_collector.hpp"
-
-#include <nlohmann/json.hpp>
 
 namespace concbench {
 namespace {
@@ -42,14 +41,13 @@ enum class expected_content { report, timelines };
 
 // `what` names the file in the messages ("the report", "the timeline file"); `hint` follows
 // the messages about a directory.
-void check_file_destination(const std::filesystem::path& path, const std::string& what,
-                            const std::string& hint, expected_content content, bool force) {
+void check_file_destination(const std::filesystem::path& path, const std::string& what, const std::string& hint,
+                            expected_content content, bool force) {
   const std::string text = path.string();
   const std::string example = hint.empty() ? "" : " (" + hint + ")";
   if (text.ends_with('/')) throw std::runtime_error(what + " " + text + " ends with '/'" + example);
   const auto name = path.filename();
-  if (name == "." || name == "..")
-    throw std::runtime_error(what + " " + text + " names a directory" + example);
+  if (name == "." || name == "..") throw std::runtime_error(what + " " + text + " names a directory" + example);
   std::error_code error;
   // status() follows a symbolic link: one pointing at a device is refused like the device.
   const auto status = std::filesystem::status(path, error);
@@ -63,9 +61,10 @@ void check_file_destination(const std::filesystem::path& path, const std::string
     throw std::runtime_error(what + " " + text + " exists and is " + kind_of(status.type()) +
                              ": concbench would replace it with a regular file");
   }
-  if (!force && status.type() == std::filesystem::file_type::regular &&
-      std::filesystem::file_size(path, error) > 0 && !error) {
-    const bool ours = content == expected_content::report ? holds_concbench_report(path) : holds_concbench_timelines(path);
+  if (!force && status.type() == std::filesystem::file_type::regular && std::filesystem::file_size(path, error) > 0 &&
+      !error) {
+    const bool ours =
+        content == expected_content::report ? holds_concbench_report(path) : holds_concbench_timelines(path);
     if (!ours) {
       throw std::runtime_error(what + " " + text + " exists and is not a concbench " +
                                (content == expected_content::report ? "report" : "timeline file") +
@@ -98,8 +97,7 @@ void check_report_destination(const std::filesystem::path& report_path, bool for
   check_file_destination(report_path, "the report",
                          "name a file, e.g. " + (text.ends_with('/') ? text : text + "/") + "r.json",
                          expected_content::report, force);
-  check_file_destination(timelines_path_for(report_path), "the timeline file", "", expected_content::timelines,
-                         force);
+  check_file_destination(timelines_path_for(report_path), "the timeline file", "", expected_content::timelines, force);
   const auto partial = partial_path_for(report_path);
   check_file_destination(partial, "the partial report", "", expected_content::report, force);
   check_file_destination(timelines_path_for(partial), "the partial report's timeline file", "",

@@ -5,12 +5,11 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "entry_metadata.hpp"
 
@@ -63,8 +62,8 @@ class report_document {
   // rewriting the report costs time in proportion to its rows (a scan of every row for every
   // row made 2,000 repetitions take 16 s a rewrite).
   struct entry_rows {
-    std::vector<std::size_t> rows;             // indices into rows_, in arrival order
-    std::vector<double> iteration_ns;          // the measured (not failed) iteration rows' times
+    std::vector<std::size_t> rows;                     // indices into rows_, in arrival order
+    std::vector<double> iteration_ns;                  // the measured (not failed) iteration rows' times
     std::map<std::string, double> first_aggregate_ns;  // by aggregate name, the first reported
     // Derived from iteration_ns, recomputed only after it changed.
     mutable bool summary_stale = true;

@@ -1,14 +1,13 @@
 #include "asio_thread_pool_runner.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <system_error>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "batch_recorder.hpp"
 #include "thread_start.hpp"

@@ -50,7 +50,9 @@ struct process_usage {
 
 // The figures of a getrusage(2) or wait4(2) usage.
 inline process_usage usage_of(const ::rusage& usage) {
-  const auto ns = [](const ::timeval& t) { return std::int64_t{t.tv_sec} * 1'000'000'000 + std::int64_t{t.tv_usec} * 1000; };
+  const auto ns = [](const ::timeval& t) {
+    return std::int64_t{t.tv_sec} * 1'000'000'000 + std::int64_t{t.tv_usec} * 1000;
+  };
   return {ns(usage.ru_utime), ns(usage.ru_stime), usage.ru_nvcsw, usage.ru_nivcsw};
 }
 

@@ -33,9 +33,7 @@ batch_recorder::~batch_recorder() {
   if (watchdog_) watchdog_->unwatch(*this);
 }
 
-std::stop_token batch_recorder::stop_token() const {
-  return timeout_stop_ ? timeout_stop_->get_token() : caller_stop_;
-}
+std::stop_token batch_recorder::stop_token() const { return timeout_stop_ ? timeout_stop_->get_token() : caller_stop_; }
 
 std::int64_t batch_recorder::since_start_ns() const {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start_).count();
@@ -98,8 +96,8 @@ std::optional<std::string> batch_recorder::stopped_cause(std::size_t index) cons
               format_ignored(ignored_stop_ns_[index].load(std::memory_order_acquire)) + ": " + cannot_be_killed;
   }
   if (overran_ && overran_[index].load(std::memory_order_acquire)) {
-    return "did not finish within the task time-out (" + std::to_string(timeout_.count()) +
-           " ms); it was stopped" + ignored;
+    return "did not finish within the task time-out (" + std::to_string(timeout_.count()) + " ms); it was stopped" +
+           ignored;
   }
   if (!ignored.empty()) {
     return "stopped before it finished: another task of the batch exceeded the task time-out" + ignored;

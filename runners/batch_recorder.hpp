@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,7 +14,6 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
-#include <functional>
 
 #include "batch_outcome.hpp"
 #include "workload.hpp"

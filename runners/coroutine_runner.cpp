@@ -1,19 +1,17 @@
 #include "coroutine_runner.hpp"
 
-#include "thread_start.hpp"
-
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <exception>
 #include <system_error>
 #include <thread>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "batch_recorder.hpp"
+#include "thread_start.hpp"
 
 namespace concbench {
 namespace {
@@ -57,13 +55,13 @@ batch_outcome coroutine_runner::run(const workload& work, std::span<const task_s
   const std::size_t lanes = inflight_ == 0 ? batch.size() : std::min(inflight_, batch.size());
   for (std::size_t l = 0; l < lanes; ++l) {
     // Never detached: the completion handler keeps whatever escaped the lane.
-    boost::asio::co_spawn(loop, lane({work, recorder, next, recorder.stop_token(), form_}, static_cast<int>(l)),
-                          [&recorder, l](std::exception_ptr error) {
-                            if (error) {
-                              recorder.batch_failed("lane " + std::to_string(l) + " ended with " +
-                                                    describe_exception(error));
-                            }
-                          });
+    boost::asio::co_spawn(
+        loop, lane({work, recorder, next, recorder.stop_token(), form_}, static_cast<int>(l)),
+        [&recorder, l](std::exception_ptr error) {
+          if (error) {
+            recorder.batch_failed("lane " + std::to_string(l) + " ended with " + describe_exception(error));
+          }
+        });
   }
   std::vector<std::thread> extra_loop_threads;
   try {

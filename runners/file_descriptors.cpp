@@ -56,7 +56,8 @@ pipe_ends make_pipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     const int error = errno;
-    if (error == EMFILE) throw std::system_error(error, std::generic_category(), "pipe2 (" + descriptors_in_use() + ")");
+    if (error == EMFILE)
+      throw std::system_error(error, std::generic_category(), "pipe2 (" + descriptors_in_use() + ")");
     throw std::system_error(error, std::generic_category(), "pipe2");
   }
   return {unique_fd(fds[0]), unique_fd(fds[1])};
@@ -76,8 +77,7 @@ void close_between(unsigned first, unsigned last) noexcept {
   if (::close_range(first, last, 0) == 0) return;
   long limit = ::sysconf(_SC_OPEN_MAX);
   if (limit < 0) limit = 65536;
-  for (unsigned fd = first; fd <= last && fd < static_cast<unsigned long>(limit); ++fd)
-    ::close(static_cast<int>(fd));
+  for (unsigned fd = first; fd <= last && fd < static_cast<unsigned long>(limit); ++fd) ::close(static_cast<int>(fd));
 }
 }  // namespace
 

@@ -39,10 +39,8 @@ constexpr std::size_t value_start = 0;
 constexpr std::size_t value_starts = 1;
 constexpr std::size_t value_bytes = 2;
 constexpr std::size_t value_program = 3;
-constexpr std::size_t program_room =
-    sizeof(scenario_job::values) - value_program * sizeof(std::uint64_t);
-static_assert(max_program_length < program_room,
-              "the program path and its NUL must fit the job's values");
+constexpr std::size_t program_room = sizeof(scenario_job::values) - value_program * sizeof(std::uint64_t);
+static_assert(max_program_length < program_room, "the program path and its NUL must fit the job's values");
 
 // The figures' places in job_figures.
 constexpr std::size_t figure_min = 0;
@@ -85,8 +83,7 @@ grown_parent parent;
 
 std::string describe_errno(const char* call, int error) {
   if (error == EAGAIN)
-    return explain_refusal(std::system_error(error, std::generic_category(), call),
-                           os_resource::process);
+    return explain_refusal(std::system_error(error, std::generic_category(), call), os_resource::process);
   return std::string(call) + ": " + std::strerror(error);
 }
 
@@ -109,8 +106,7 @@ pid_t start_child(process_start start, const char* program) {
       pid_t pid = -1;
       // glibc reports an exec failure here too (its child reports it before the parent resumes).
       const int error = ::posix_spawn(&pid, program, nullptr, nullptr, argv, environ);
-      if (error != 0)
-        throw std::runtime_error(describe_errno("posix_spawn", error) + " (" + program + ")");
+      if (error != 0) throw std::runtime_error(describe_errno("posix_spawn", error) + " (" + program + ")");
       return pid;
     }
   }
@@ -130,9 +126,7 @@ process_exit reap_child(pid_t pid) {
 
 std::string_view to_string(process_start start) { return name_in(start_names, start); }
 
-std::optional<process_start> parse_process_start(std::string_view text) {
-  return kind_in(start_names, text);
-}
+std::optional<process_start> parse_process_start(std::string_view text) { return kind_in(start_names, text); }
 
 model_kind model_of(process_start start) {
   return start == process_start::fork ? model_kind::processes_fork : model_kind::processes_spawn;
@@ -153,12 +147,10 @@ void prepare_fork_cost_parent_job(const scenario_job& job) {
   }
   // Refused up front rather than left to the OOM killer, which might pick another process
   // (mmap alone does not tell: with overcommit it succeeds whatever the size).
-  if (const auto available = available_bytes();
-      available && static_cast<double>(bytes) > *available) {
-    throw std::runtime_error(
-        "the parent's " + std::to_string(bytes / mebibyte) + " MiB do not fit in the " +
-        std::to_string(static_cast<std::uint64_t>(*available / mebibyte)) +
-        " MiB this machine has available (MemAvailable): choose a smaller parent_rss_mb");
+  if (const auto available = available_bytes(); available && static_cast<double>(bytes) > *available) {
+    throw std::runtime_error("the parent's " + std::to_string(bytes / mebibyte) + " MiB do not fit in the " +
+                             std::to_string(static_cast<std::uint64_t>(*available / mebibyte)) +
+                             " MiB this machine has available (MemAvailable): choose a smaller parent_rss_mb");
   }
   // Should memory run short anyway, this large parent is the OOM killer's first choice, not the
   // fork server beside it (every later processes-fork entry needs the server) nor the measuring
@@ -189,8 +181,7 @@ void prepare_fork_cost_parent_job(const scenario_job& job) {
 }
 
 // After the gate: `starts` starts, one at a time, each timed from the call to its reaping.
-std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const int>,
-                                       job_figures& figures) {
+std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const int>, job_figures& figures) {
   const auto start = static_cast<process_start>(job.values[value_start]);
   const auto starts = job.values[value_starts];
   const auto program = program_of(job);
@@ -203,17 +194,15 @@ std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const 
     try {
       pid = start_child(start, program.c_str());
     } catch (const std::exception& e) {
-      throw std::runtime_error("start " + std::to_string(i + 1) + " of " + std::to_string(starts) +
-                               ": " + e.what());
+      throw std::runtime_error("start " + std::to_string(i + 1) + " of " + std::to_string(starts) + ": " + e.what());
     }
     const auto exit = reap_child(pid);
     const auto ended = std::chrono::steady_clock::now();
     if (!exit.clean()) {
-      std::string what = "start " + std::to_string(i + 1) + " of " + std::to_string(starts) +
-                         ": the child (" + std::string(to_string(start)) +
-                         (runs_program(start) ? " of " + program : "") + ") " + exit.describe();
-      if (start == process_start::fork_exec && WIFEXITED(exit.status) &&
-          WEXITSTATUS(exit.status) == 127) {
+      std::string what = "start " + std::to_string(i + 1) + " of " + std::to_string(starts) + ": the child (" +
+                         std::string(to_string(start)) + (runs_program(start) ? " of " + program : "") + ") " +
+                         exit.describe();
+      if (start == process_start::fork_exec && WIFEXITED(exit.status) && WEXITSTATUS(exit.status) == 127) {
         what += " (its execve failed)";
       }
       throw std::runtime_error(what);
@@ -224,9 +213,8 @@ std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const 
   if (!took.empty()) {
     const std::size_t n = took.size();
     figures.values[figure_min] = static_cast<double>(took.front());
-    figures.values[figure_median] = n % 2 == 1
-                                        ? static_cast<double>(took[n / 2])
-                                        : (static_cast<double>(took[n / 2 - 1]) + took[n / 2]) / 2;
+    figures.values[figure_median] =
+        n % 2 == 1 ? static_cast<double>(took[n / 2]) : (static_cast<double>(took[n / 2 - 1]) + took[n / 2]) / 2;
     figures.values[figure_max] = static_cast<double>(took.back());
   }
   figures.values[figure_rss] = parent.resident_bytes;
@@ -234,18 +222,15 @@ std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const 
 }
 
 fork_cost_scenario::fork_cost_scenario(fork_cost_params params) : params_(std::move(params)) {
-  if (params_.parent_rss_mb < 1)
-    throw std::invalid_argument("fork-cost: parent_rss_mb must be at least 1");
+  if (params_.parent_rss_mb < 1) throw std::invalid_argument("fork-cost: parent_rss_mb must be at least 1");
   if (params_.parent_rss_mb > (std::uint64_t{1} << 20)) {
-    throw std::invalid_argument("fork-cost: parent_rss_mb " +
-                                std::to_string(params_.parent_rss_mb) + " is above 1 TiB");
+    throw std::invalid_argument("fork-cost: parent_rss_mb " + std::to_string(params_.parent_rss_mb) +
+                                " is above 1 TiB");
   }
   if (params_.starts < 1) throw std::invalid_argument("fork-cost: starts must be at least 1");
-  if (params_.program.empty() || params_.program.front() != '/' ||
-      params_.program.size() > max_program_length) {
+  if (params_.program.empty() || params_.program.front() != '/' || params_.program.size() > max_program_length) {
     throw std::invalid_argument("fork-cost: the program must be an absolute path of at most " +
-                                std::to_string(max_program_length) + " bytes, not '" +
-                                params_.program + "'");
+                                std::to_string(max_program_length) + " bytes, not '" + params_.program + "'");
   }
 }
 
@@ -286,18 +271,15 @@ double fork_cost_scenario::nominal_sequential_ns() const {
 
 // Forking the parent from the fork server ~1 ms; making its memory resident (a page fault and
 // a zeroed page per 4 KiB) and freeing it when it exits ~500 µs per MiB.
-double fork_cost_scenario::nominal_setup_ns() const {
-  return 1e6 + 500e3 * static_cast<double>(params_.parent_rss_mb);
-}
+double fork_cost_scenario::nominal_setup_ns() const { return 1e6 + 500e3 * static_cast<double>(params_.parent_rss_mb); }
 
 scenario_outcome fork_cost_scenario::run(const run_settings& settings, std::stop_token stop) const {
-  const std::string who = "fork-cost (start " + std::string(to_string(params_.start)) +
-                          ", parent " + std::to_string(params_.parent_rss_mb) + " MiB) under " +
+  const std::string who = "fork-cost (start " + std::string(to_string(params_.start)) + ", parent " +
+                          std::to_string(params_.parent_rss_mb) + " MiB) under " +
                           std::string(to_string(settings.model));
   scenario_outcome outcome;
   if (!supports(settings.model)) {
-    outcome.error = who + ": this start runs under " +
-                    std::string(to_string(model_of(params_.start))) + " only";
+    outcome.error = who + ": this start runs under " + std::string(to_string(model_of(params_.start))) + " only";
     return outcome;
   }
   scenario_worker_spec spec;
@@ -316,17 +298,15 @@ scenario_outcome fork_cost_scenario::run(const run_settings& settings, std::stop
   const auto& parent_finish = run.workers.at(0);
   const auto expected = static_cast<std::uint64_t>(params_.starts);
   if (parent_finish.count != expected) {
-    outcome.error = who + ": " + std::to_string(parent_finish.count) + " starts made of " +
-                    std::to_string(expected);
+    outcome.error = who + ": " + std::to_string(parent_finish.count) + " starts made of " + std::to_string(expected);
     return outcome;
   }
   const double resident = parent_finish.figures.values[figure_rss];
   const double asked = static_cast<double>(params_.parent_rss_mb * mebibyte);
   if (resident < asked) {
-    outcome.error =
-        who + ": the parent's resident memory was " + std::to_string(resident / mebibyte) +
-        " MiB, below the " + std::to_string(params_.parent_rss_mb) +
-        " MiB asked for (swapped out or not read): its fork cost would not be that size's";
+    outcome.error = who + ": the parent's resident memory was " + std::to_string(resident / mebibyte) +
+                    " MiB, below the " + std::to_string(params_.parent_rss_mb) +
+                    " MiB asked for (swapped out or not read): its fork cost would not be that size's";
     return outcome;
   }
   outcome.interval = run.interval;
@@ -334,8 +314,7 @@ scenario_outcome fork_cost_scenario::run(const run_settings& settings, std::stop
       {"ns_per_start_min", parent_finish.figures.values[figure_min]},
       {"ns_per_start_median", parent_finish.figures.values[figure_median]},
       {"ns_per_start_max", parent_finish.figures.values[figure_max]},
-      {"ns_per_start_mean",
-       static_cast<double>(run.interval.count()) / static_cast<double>(expected)},
+      {"ns_per_start_mean", static_cast<double>(run.interval.count()) / static_cast<double>(expected)},
       {"parent_rss_bytes", resident},
       {"starts", static_cast<double>(expected)},
   };

@@ -39,8 +39,7 @@ class fork_launcher final : public worker_launcher {
  public:
   std::vector<std::unique_ptr<worker_process>> launch(int count) override {
     std::vector<std::unique_ptr<worker_process>> processes;
-    for (auto& worker : fork_workers(count))
-      processes.push_back(std::make_unique<forked_process>(std::move(worker)));
+    for (auto& worker : fork_workers(count)) processes.push_back(std::make_unique<forked_process>(std::move(worker)));
     return processes;
   }
 };

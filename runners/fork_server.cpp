@@ -104,9 +104,8 @@ void server::run() {
   if (!signals_) ::_exit(70);
   set_nonblocking(socket_.get());
   for (;;) {
-    pollfd fds[2] = {
-        {socket_.get(), static_cast<short>(POLLIN | (queue_.empty() ? 0 : POLLOUT)), 0},
-        {signals_.get(), POLLIN, 0}};
+    pollfd fds[2] = {{socket_.get(), static_cast<short>(POLLIN | (queue_.empty() ? 0 : POLLOUT)), 0},
+                     {signals_.get(), POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       shut_down();
@@ -348,9 +347,7 @@ class client {
   // subreaper): killed and reaped directly. Nothing for a pid that is not our child.
   void kill_orphan(pid_t pid);
   std::optional<process_exit> wait_orphan(pid_t pid, std::chrono::steady_clock::time_point deadline);
-  std::string server_name() const {
-    return "the fork server (pid " + std::to_string(server_) + ")";
-  }
+  std::string server_name() const { return "the fork server (pid " + std::to_string(server_) + ")"; }
 
   std::mutex mutex_;
   unique_fd socket_;
@@ -359,7 +356,7 @@ class client {
   std::unordered_map<pid_t, process_exit> exits_;  // reported, not yet asked for
   std::unordered_set<pid_t> running_;              // forked, their exit not yet reported
   bool gone_ = false;
-  std::string lost_;  // how the server ended, once it has gone
+  std::string lost_;                 // how the server ended, once it has gone
   std::atomic<bool> reaped_{false};  // hang_up_and_reap has run
 };
 
@@ -399,7 +396,7 @@ void client::kill_orphan(pid_t pid) {
   siginfo_t info{};
   if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return;
   if (info.si_pid == pid) return;  // already ended
-  ::kill(-pid, SIGKILL);            // its process group (scenario workers start children)
+  ::kill(-pid, SIGKILL);           // its process group (scenario workers start children)
   ::kill(pid, SIGKILL);
 }
 
@@ -535,8 +532,7 @@ void client::fork_all_or_none(int count, const char* what, SendRequest send_requ
     while (answered < count) {
       while (sent < count && sent - answered < request_window) send_request(sent++, next_id_++);
       received got;
-      if (!receive(30'000, got))
-        throw std::runtime_error(server_name() + " did not answer a fork request within 30 s");
+      if (!receive(30'000, got)) throw std::runtime_error(server_name() + " did not answer a fork request within 30 s");
       if (got.message.kind == notice_kind::exited) continue;
       if (got.message.id < first_id || got.message.id >= next_id_) continue;  // not ours
       ++answered;
@@ -562,7 +558,10 @@ std::vector<forked_worker> client::fork(int count) {
   std::vector<forked_worker> workers;
   workers.reserve(static_cast<std::size_t>(std::max(count, 0)));
   fork_all_or_none(
-      count, "a worker", [&](int, std::uint64_t id) { send({request_kind::fork_worker, 0, id, 0, {}}); },
+      count, "a worker",
+      [&](int, std::uint64_t id) {
+        send({request_kind::fork_worker, 0, id, 0, {}});
+      },
       [&](std::size_t, received& got) {
         if (!got.fds[0] || !got.fds[1]) {
           throw std::runtime_error(server_name() + " forked a worker but sent no pipe ends for it");
@@ -609,8 +608,8 @@ std::optional<process_exit> client::wait(pid_t pid, std::chrono::milliseconds ti
       return exit;
     }
     if (gone_) return wait_orphan(pid, deadline);
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     received got;
     try {
       if (!receive(static_cast<int>(std::max<std::int64_t>(left.count(), 0)), got)) {
@@ -656,8 +655,7 @@ void start_fork_server() {
   auto& instance = the_client();
   if (instance) return;
   if (const int threads = thread_count(); threads > 1) {
-    throw std::logic_error("start_fork_server() must run before any thread starts, but " +
-                           std::to_string(threads) +
+    throw std::logic_error("start_fork_server() must run before any thread starts, but " + std::to_string(threads) +
                            " threads are running: call it first thing in main");
   }
   raise_fd_limit();

@@ -31,8 +31,7 @@ constexpr std::chrono::seconds exit_grace{5};
 
 void check_count(int count) {
   if (count < 1) {
-    throw std::invalid_argument("cannot start " + std::to_string(count) +
-                                " worker processes: at least one is needed");
+    throw std::invalid_argument("cannot start " + std::to_string(count) + " worker processes: at least one is needed");
   }
 }
 
@@ -47,17 +46,15 @@ void await_hello(int fd, int pid, clock_type::time_point deadline, const std::st
       if (const auto line = reader.next_line()) {
         const auto message = parse_worker_message(*line);
         const auto* hello = std::get_if<hello_message>(&message);
-        if (!hello)
-          throw protocol_error("expected the worker's hello first, got: " + quote_line(*line));
+        if (!hello) throw protocol_error("expected the worker's hello first, got: " + quote_line(*line));
         if (hello->pid != pid) {
-          throw protocol_error("hello from pid " + std::to_string(hello->pid) +
-                               ", but the worker is pid " + std::to_string(pid));
+          throw protocol_error("hello from pid " + std::to_string(hello->pid) + ", but the worker is pid " +
+                               std::to_string(pid));
         }
         return;
       }
       // A worker that never speaks must not hang the caller: wait for the pipe, then read.
-      const auto left =
-          std::chrono::ceil<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock_type::now()).count();
       const int timeout_ms = static_cast<int>(std::clamp<std::int64_t>(left, 0, 60'000));
       pollfd ready{fd, POLLIN, 0};
       int n;
@@ -174,8 +171,7 @@ struct spawn_file_actions {
 // Rare: this process's low descriptors are taken long before any worker starts.
 unique_fd above_worker_fds(unique_fd fd) {
   if (fd.get() > std::max(spawned_worker_in_fd, spawned_worker_out_fd)) return fd;
-  unique_fd moved(::fcntl(fd.get(), F_DUPFD_CLOEXEC,
-                          std::max(spawned_worker_in_fd, spawned_worker_out_fd) + 1));
+  unique_fd moved(::fcntl(fd.get(), F_DUPFD_CLOEXEC, std::max(spawned_worker_in_fd, spawned_worker_out_fd) + 1));
   if (!moved) throw std::system_error(errno, std::generic_category(), "fcntl(F_DUPFD_CLOEXEC)");
   return moved;
 }
@@ -238,15 +234,12 @@ ready_workers floor_posix_spawn(const std::string& executable, int count) {
     ::posix_spawn_file_actions_adddup2(&actions.value, child_out.get(), spawned_worker_out_fd);
     pid_t pid = -1;
     // glibc reports a failed exec here (and reaps that child itself).
-    const int error =
-        ::posix_spawn(&pid, path.c_str(), &actions.value, &attributes.value, argv, environ);
+    const int error = ::posix_spawn(&pid, path.c_str(), &actions.value, &attributes.value, argv, environ);
     if (error != 0) {
-      throw std::runtime_error("cannot start worker process '" + path +
-                               "' with posix_spawn: " + std::strerror(error));
+      throw std::runtime_error("cannot start worker process '" + path + "' with posix_spawn: " + std::strerror(error));
     }
     // The child's ends close here, in this process: its exit then shows as end of file.
-    owner->children.push_back(
-        {pid, std::move(to_worker.write_end), std::move(from_worker.read_end)});
+    owner->children.push_back({pid, std::move(to_worker.write_end), std::move(from_worker.read_end)});
   }
   const auto deadline = clock_type::now() + process_pool::hello_timeout;
   for (const auto& worker : owner->children) {
@@ -261,13 +254,11 @@ ready_workers floor_posix_spawn(const std::string& executable, int count) {
 
 ready_workers model_start(model_kind model, int count, const std::string& executable) {
   if (!is_process_model(model)) {
-    throw std::invalid_argument("model_start times the process models, not " +
-                                std::string(to_string(model)));
+    throw std::invalid_argument("model_start times the process models, not " + std::string(to_string(model)));
   }
   check_count(count);
   auto owner = std::make_unique<pool_workers>();
-  owner->launcher =
-      model == model_kind::processes_fork ? make_fork_launcher() : make_spawn_launcher(executable);
+  owner->launcher = model == model_kind::processes_fork ? make_fork_launcher() : make_spawn_launcher(executable);
   const auto start = clock_type::now();
   owner->pool = std::make_unique<process_pool>(*owner->launcher, std::string(to_string(model)));
   owner->pool->launch(count);

@@ -31,8 +31,7 @@ class ready_workers {
     virtual ~owner() = default;
   };
 
-  ready_workers(std::chrono::nanoseconds time_to_ready, std::vector<int> pids,
-                std::unique_ptr<owner> workers)
+  ready_workers(std::chrono::nanoseconds time_to_ready, std::vector<int> pids, std::unique_ptr<owner> workers)
       : time_to_ready_(time_to_ready), pids_(std::move(pids)), workers_(std::move(workers)) {}
 
   // From the first start request to the last hello read.

@@ -55,8 +55,7 @@ class descriptor_end final : public message_end {
       const ssize_t n = ::write(fd, message.data() + done, message.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
-        if (errno == EPIPE || errno == ECONNRESET)
-          throw std::runtime_error("the other party has gone (EPIPE)");
+        if (errno == EPIPE || errno == ECONNRESET) throw std::runtime_error("the other party has gone (EPIPE)");
         throw std::system_error(errno, std::generic_category(), "write");
       }
       done += static_cast<std::size_t>(n);
@@ -78,8 +77,7 @@ class descriptor_end final : public message_end {
     if (done == 0 && !message.empty()) return false;
     if (done < message.size())
       throw std::runtime_error("a message cut short: " + std::to_string(done) + " of " +
-                               std::to_string(message_bytes_) +
-                               " bytes before the other party ended");
+                               std::to_string(message_bytes_) + " bytes before the other party ended");
     return true;
   }
 
@@ -93,8 +91,7 @@ class descriptor_end final : public message_end {
 // way round. Destroying an end closes both rings, so the other party stops at once.
 class ring_end final : public message_end {
  public:
-  ring_end(shared_memory memory, bool first, std::size_t message_bytes)
-      : memory_(std::move(memory)) {
+  ring_end(shared_memory memory, bool first, std::size_t message_bytes) : memory_(std::move(memory)) {
     auto* base = static_cast<std::byte*>(memory_.data());
     const std::size_t half = memory_.size() / 2;
     auto* ring0 = shared_ring::attach(base, half, message_bytes);
@@ -110,8 +107,7 @@ class ring_end final : public message_end {
   ring_end& operator=(const ring_end&) = delete;
 
   void send(std::span<const std::byte> message) override {
-    if (!out_->push(message))
-      throw std::runtime_error("the other party has gone (the ring is closed)");
+    if (!out_->push(message)) throw std::runtime_error("the other party has gone (the ring is closed)");
   }
   bool receive(std::span<std::byte> message) override { return in_->pop(message); }
 
@@ -123,9 +119,7 @@ class ring_end final : public message_end {
 
 }  // namespace
 
-std::string_view to_string(message_transport transport) {
-  return name_in(transport_names, transport);
-}
+std::string_view to_string(message_transport transport) { return name_in(transport_names, transport); }
 
 std::optional<message_transport> parse_message_transport(std::string_view text) {
   return kind_in(transport_names, text);
@@ -166,12 +160,10 @@ message_channel_fds make_message_channel(message_transport transport, std::size_
       shared_ring::create_in(base + bytes / 2, ring_capacity(message_bytes), message_bytes);
       // Each party maps the memfd itself: two descriptors of the same memory.
       const int copy = ::fcntl(memory.fd(), F_DUPFD_CLOEXEC, 0);
-      if (copy < 0)
-        throw std::system_error(errno, std::generic_category(), "fcntl(F_DUPFD_CLOEXEC)");
+      if (copy < 0) throw std::system_error(errno, std::generic_category(), "fcntl(F_DUPFD_CLOEXEC)");
       channel.first.fds.emplace_back(copy);
       const int second_copy = ::fcntl(memory.fd(), F_DUPFD_CLOEXEC, 0);
-      if (second_copy < 0)
-        throw std::system_error(errno, std::generic_category(), "fcntl(F_DUPFD_CLOEXEC)");
+      if (second_copy < 0) throw std::system_error(errno, std::generic_category(), "fcntl(F_DUPFD_CLOEXEC)");
       channel.second.fds.emplace_back(second_copy);
       break;  // the creator's mapping goes; the rings stay in the memfd
     }
@@ -179,21 +171,19 @@ message_channel_fds make_message_channel(message_transport transport, std::size_
   return channel;
 }
 
-std::unique_ptr<message_end> open_message_end(message_transport transport, bool first,
-                                              message_end_fds fds, std::size_t message_bytes) {
+std::unique_ptr<message_end> open_message_end(message_transport transport, bool first, message_end_fds fds,
+                                              std::size_t message_bytes) {
   switch (transport) {
     case message_transport::pipe:
       if (fds.fds.size() != 2) throw std::runtime_error("a pipe end needs two descriptors");
-      return std::make_unique<descriptor_end>(std::move(fds.fds[0]), std::move(fds.fds[1]),
-                                              message_bytes);
+      return std::make_unique<descriptor_end>(std::move(fds.fds[0]), std::move(fds.fds[1]), message_bytes);
     case message_transport::socket:
       if (fds.fds.size() != 1) throw std::runtime_error("a socket end needs one descriptor");
       return std::make_unique<descriptor_end>(std::move(fds.fds[0]), unique_fd{}, message_bytes);
     case message_transport::shared_memory:
       if (fds.fds.size() != 1) throw std::runtime_error("a shared-memory end needs one descriptor");
-      return std::make_unique<ring_end>(
-          shared_memory::map(std::move(fds.fds[0]), rings_bytes(message_bytes)), first,
-          message_bytes);
+      return std::make_unique<ring_end>(shared_memory::map(std::move(fds.fds[0]), rings_bytes(message_bytes)), first,
+                                        message_bytes);
   }
   throw std::runtime_error("unknown message transport");
 }

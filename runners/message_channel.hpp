@@ -58,8 +58,8 @@ class message_end {
 
 // Takes ownership of the descriptors. `first` says which end of the shared-memory rings this
 // is (the pipes and the socket need not know). Throws std::system_error or std::runtime_error.
-std::unique_ptr<message_end> open_message_end(message_transport transport, bool first,
-                                              message_end_fds fds, std::size_t message_bytes);
+std::unique_ptr<message_end> open_message_end(message_transport transport, bool first, message_end_fds fds,
+                                              std::size_t message_bytes);
 
 // Blocks SIGPIPE in the calling thread while it lives, so that a write to a pipe whose reader
 // has gone is the error EPIPE rather than the death of the measuring process (whose SIGPIPE

@@ -45,9 +45,8 @@ placement place(party_pinning pinning, const std::string& who) {
   if (cpus.empty()) throw std::runtime_error(who + ": sched_getaffinity named no CPU");
   if (pinning == party_pinning::same_cpu) return {cpus[0], cpus[0]};
   if (cpus.size() < 2)
-    throw std::runtime_error(
-        who + ": cross-cpu pinning needs two CPUs, and this process may run on only CPU " +
-        std::to_string(cpus[0]) + " (taskset?)");
+    throw std::runtime_error(who + ": cross-cpu pinning needs two CPUs, and this process may run on only CPU " +
+                             std::to_string(cpus[0]) + " (taskset?)");
   return {cpus[0], cpus[1]};
 }
 
@@ -57,8 +56,7 @@ void pin_calling_thread(int cpu) {
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   if (const int error = ::pthread_setaffinity_np(::pthread_self(), sizeof set, &set); error != 0)
-    throw std::system_error(error, std::generic_category(),
-                            "pinning to CPU " + std::to_string(cpu));
+    throw std::system_error(error, std::generic_category(), "pinning to CPU " + std::to_string(cpu));
 }
 
 void put_sequence(std::span<std::byte> message, std::uint64_t sequence) {
@@ -91,18 +89,15 @@ struct echo_result {
 };
 
 double percentile(std::vector<std::int64_t>& values, double fraction) {
-  const auto rank =
-      static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+  const auto rank = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(values.size())));
   const auto index = std::min(values.size() - 1, rank == 0 ? 0 : rank - 1);
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index),
-                   values.end());
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
   return static_cast<double>(values[index]);
 }
 
 // The client: M messages, each numbered. Returns early (with what it got through) on a stop
 // request; throws when the echo ends or answers out of order.
-client_result run_client(message_end& end, const messaging_params& params, int cpu,
-                         std::stop_token stop) {
+client_result run_client(message_end& end, const messaging_params& params, int cpu, std::stop_token stop) {
   pin_calling_thread(cpu);
   auto message = make_message(params.message_bytes);
   std::vector<std::byte> reply(params.message_bytes);
@@ -115,8 +110,8 @@ client_result run_client(message_end& end, const messaging_params& params, int c
       const std::int64_t sent = steady_now_ns();
       end.send(message);
       if (!end.receive(reply))
-        throw std::runtime_error("client: the echo ended the channel after " + std::to_string(i) +
-                                 " of " + std::to_string(params.messages) + " round trips");
+        throw std::runtime_error("client: the echo ended the channel after " + std::to_string(i) + " of " +
+                                 std::to_string(params.messages) + " round trips");
       round_trips[i] = steady_now_ns() - sent;
       if (sequence_of(reply) != i)
         throw std::runtime_error("client: message " + std::to_string(i) + " came back as message " +
@@ -140,8 +135,8 @@ client_result run_client(message_end& end, const messaging_params& params, int c
     throw std::runtime_error("client: the echo ended the channel before acknowledging the " +
                              std::to_string(params.messages) + " messages");
   if (sequence_of(reply) != params.messages)
-    throw std::runtime_error("client: the echo acknowledged " + std::to_string(sequence_of(reply)) +
-                             " of " + std::to_string(params.messages) + " messages");
+    throw std::runtime_error("client: the echo acknowledged " + std::to_string(sequence_of(reply)) + " of " +
+                             std::to_string(params.messages) + " messages");
   result.messages = params.messages;
   result.cpu = ::sched_getcpu();
   return result;
@@ -160,10 +155,8 @@ echo_result run_echo(message_end& end, const messaging_params& params, int cpu, 
                                std::to_string(sequence_of(message)));
     if (params.fault != messaging_fault::none && i == params.fault_message) {
       if (params.fault == messaging_fault::echo_dies && !in_process) std::raise(SIGKILL);
-      if (params.fault == messaging_fault::echo_throws ||
-          params.fault == messaging_fault::echo_dies)
-        throw std::runtime_error("echo: failed on message " + std::to_string(i) +
-                                 " (injected fault)");
+      if (params.fault == messaging_fault::echo_throws || params.fault == messaging_fault::echo_dies)
+        throw std::runtime_error("echo: failed on message " + std::to_string(i) + " (injected fault)");
       // echo_misnumbers: this echo (round_trip) or the acknowledgement (stream).
       misnumbered = true;
       put_sequence(message, i + 1);
@@ -254,8 +247,8 @@ raw_result run_threads(const messaging_params& params, const placement& where, s
   raw.interval = run.interval;
   raw.error = run.error;
   if (raw.error.empty() && (!failures[0].text.empty() || !failures[1].text.empty())) {
-    const bool echo_first = failures[0].text.empty() ||
-                            (!failures[1].text.empty() && failures[1].at_ns < failures[0].at_ns);
+    const bool echo_first =
+        failures[0].text.empty() || (!failures[1].text.empty() && failures[1].at_ns < failures[0].at_ns);
     const auto& first = failures[echo_first ? 1 : 0];
     const auto& second = failures[echo_first ? 0 : 1];
     raw.error = who + ": " + first.text + (second.text.empty() ? "" : "; then " + second.text);
@@ -263,8 +256,8 @@ raw_result run_threads(const messaging_params& params, const placement& where, s
   return raw;
 }
 
-raw_result run_processes(const messaging_params& params, const placement& where,
-                         std::stop_token stop, const std::string& who) {
+raw_result run_processes(const messaging_params& params, const placement& where, std::stop_token stop,
+                         const std::string& who) {
   auto channel = make_message_channel(params.transport, params.message_bytes);
   std::vector<scenario_worker_spec> specs(2);
   specs[0].job = job_of(scenario_job_kind::messaging_client, params, where.client_cpu);
@@ -300,12 +293,8 @@ raw_result run_processes(const messaging_params& params, const placement& where,
 
 std::string_view to_string(messaging_mode mode) { return name_in(mode_names, mode); }
 std::string_view to_string(party_pinning pinning) { return name_in(pinning_names, pinning); }
-std::optional<messaging_mode> parse_messaging_mode(std::string_view text) {
-  return kind_in(mode_names, text);
-}
-std::optional<party_pinning> parse_party_pinning(std::string_view text) {
-  return kind_in(pinning_names, text);
-}
+std::optional<messaging_mode> parse_messaging_mode(std::string_view text) { return kind_in(mode_names, text); }
+std::optional<party_pinning> parse_party_pinning(std::string_view text) { return kind_in(pinning_names, text); }
 
 std::vector<int> allowed_cpus() {
   cpu_set_t set;
@@ -319,8 +308,7 @@ std::vector<int> allowed_cpus() {
 }
 
 // The worker-process sides (scenario_worker.hpp). No stop token: a worker is stopped by killing it.
-std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const int> own_fds,
-                                       job_figures& figures) {
+std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures) {
   const auto params = params_of(job);
   const auto end = open_message_end(params.transport, true, adopt(own_fds), params.message_bytes);
   const auto result = run_client(*end, params, cpu_of(job), std::stop_token{});
@@ -331,8 +319,7 @@ std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const 
   return result.messages;
 }
 
-std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds,
-                                     job_figures& figures) {
+std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures) {
   const auto params = params_of(job);
   const auto end = open_message_end(params.transport, false, adopt(own_fds), params.message_bytes);
   const auto result = run_echo(*end, params, cpu_of(job), false);
@@ -342,8 +329,7 @@ std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const in
 
 messaging_scenario::messaging_scenario(messaging_params params) : params_(params) {
   if (params_.message_bytes < sizeof(std::uint64_t))
-    throw std::invalid_argument(
-        "messaging: a message needs at least 8 bytes (its sequence number)");
+    throw std::invalid_argument("messaging: a message needs at least 8 bytes (its sequence number)");
   if (params_.message_bytes > max_message_bytes)
     throw std::invalid_argument("messaging: messages of more than 64 MiB are not supported");
   if (params_.messages < 1) throw std::invalid_argument("messaging: messages must be at least 1");
@@ -376,8 +362,7 @@ double messaging_scenario::nominal_sequential_ns() const {
 
 scenario_outcome messaging_scenario::run(const run_settings& settings, std::stop_token stop) const {
   const std::string who = "messaging (" + std::string(to_string(params_.transport)) + ", " +
-                          std::string(to_string(params_.mode)) + ") under " +
-                          std::string(to_string(settings.model));
+                          std::string(to_string(params_.mode)) + ") under " + std::string(to_string(settings.model));
   scenario_outcome outcome;
   if (!supports(settings.model)) {
     outcome.error = who + ": this model is not supported (threads and processes-fork are)";
@@ -393,17 +378,16 @@ scenario_outcome messaging_scenario::run(const run_settings& settings, std::stop
   });
   if (!outcome.ok()) return outcome;
   if (raw.client.messages != params_.messages || raw.echo.messages != params_.messages) {
-    outcome.error = who + ": the client got " + std::to_string(raw.client.messages) +
-                    " and the echo " + std::to_string(raw.echo.messages) + " of " +
-                    std::to_string(params_.messages) + " messages through";
+    outcome.error = who + ": the client got " + std::to_string(raw.client.messages) + " and the echo " +
+                    std::to_string(raw.echo.messages) + " of " + std::to_string(params_.messages) + " messages through";
     return outcome;
   }
   // Pinning is verified, not assumed: each party says where it ran.
-  for (const auto& [party, ran_on, pinned_to] : {std::tuple{"client", raw.client.cpu, where.client_cpu},
-                                                 std::tuple{"echo", raw.echo.cpu, where.echo_cpu}}) {
+  for (const auto& [party, ran_on, pinned_to] :
+       {std::tuple{"client", raw.client.cpu, where.client_cpu}, std::tuple{"echo", raw.echo.cpu, where.echo_cpu}}) {
     if (pinned_to >= 0 && ran_on != pinned_to) {
-      outcome.error = who + ": the " + party + " ran on CPU " + std::to_string(ran_on) +
-                      ", not on CPU " + std::to_string(pinned_to) + " it was pinned to";
+      outcome.error = who + ": the " + party + " ran on CPU " + std::to_string(ran_on) + ", not on CPU " +
+                      std::to_string(pinned_to) + " it was pinned to";
       return outcome;
     }
   }
@@ -412,16 +396,14 @@ scenario_outcome messaging_scenario::run(const run_settings& settings, std::stop
   const auto messages = static_cast<double>(params_.messages);
   if (seconds > 0) {
     outcome.figures["messages_per_second"] = messages / seconds;
-    outcome.figures["bytes_per_second"] =
-        messages * static_cast<double>(params_.message_bytes) / seconds;
+    outcome.figures["bytes_per_second"] = messages * static_cast<double>(params_.message_bytes) / seconds;
   }
   if (params_.mode == messaging_mode::round_trip) {
     outcome.figures["round_trip_p50_ns"] = raw.client.p50_ns;
     outcome.figures["round_trip_p99_ns"] = raw.client.p99_ns;
     outcome.figures["round_trip_mean_ns"] = raw.client.mean_ns;
   }
-  if (raw.workers_cpu)
-    outcome.figures["workers_cpu_ns"] = static_cast<double>(raw.workers_cpu->count());
+  if (raw.workers_cpu) outcome.figures["workers_cpu_ns"] = static_cast<double>(raw.workers_cpu->count());
   if (params_.pinning != party_pinning::none) {
     outcome.figures["client_cpu"] = raw.client.cpu;
     outcome.figures["echo_cpu"] = raw.echo.cpu;

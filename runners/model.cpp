@@ -8,12 +8,9 @@
 namespace concbench {
 namespace {
 constexpr std::pair<model_kind, std::string_view> model_names[] = {
-    {model_kind::sequential, "sequential"},
-    {model_kind::threads, "threads"},
-    {model_kind::threads_asio, "threads-asio"},
-    {model_kind::thread_per_task, "thread-per-task"},
-    {model_kind::coroutines, "coroutines"},
-    {model_kind::processes_fork, "processes-fork"},
+    {model_kind::sequential, "sequential"},           {model_kind::threads, "threads"},
+    {model_kind::threads_asio, "threads-asio"},       {model_kind::thread_per_task, "thread-per-task"},
+    {model_kind::coroutines, "coroutines"},           {model_kind::processes_fork, "processes-fork"},
     {model_kind::processes_spawn, "processes-spawn"},
 };
 }  // namespace

@@ -13,7 +13,15 @@
 namespace concbench {
 
 // threads_asio: boost::asio::thread_pool, one post per task (a peer of our own `threads` pool).
-enum class model_kind { sequential, threads, threads_asio, thread_per_task, coroutines, processes_fork, processes_spawn };
+enum class model_kind {
+  sequential,
+  threads,
+  threads_asio,
+  thread_per_task,
+  coroutines,
+  processes_fork,
+  processes_spawn
+};
 // per_task: one worker process per task (process models only; W caps how many live at once).
 enum class pool_mode { cold, warm, per_task };
 enum class task_form { blocking, awaitable };

@@ -5,6 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
@@ -17,12 +22,6 @@
 #include <stdexcept>
 #include <system_error>
 #include <tuple>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "batch_recorder.hpp"
 #include "gated_threads.hpp"
@@ -47,7 +46,9 @@ item_record make_item(std::uint64_t id) { return {id, check_of(id)}; }
 
 // Producer p's ids: [first, last).
 std::pair<std::uint64_t, std::uint64_t> ids_of(std::uint64_t items, int producers, int p) {
-  const auto share = [&](int k) { return items * static_cast<std::uint64_t>(k) / static_cast<std::uint64_t>(producers); };
+  const auto share = [&](int k) {
+    return items * static_cast<std::uint64_t>(k) / static_cast<std::uint64_t>(producers);
+  };
   return {share(p), share(p + 1)};
 }
 
@@ -107,8 +108,9 @@ std::string delivery_error(const std::vector<std::uint32_t>& counts, const std::
   for (std::size_t id = 0; id < counts.size(); ++id) {
     if (counts[id] == 1) continue;
     if (wrong++ == 0) {
-      first = counts[id] == 0 ? "item " + std::to_string(id) + " was never delivered"
-                              : "item " + std::to_string(id) + " was delivered " + std::to_string(counts[id]) + " times";
+      first = counts[id] == 0
+                  ? "item " + std::to_string(id) + " was never delivered"
+                  : "item " + std::to_string(id) + " was delivered " + std::to_string(counts[id]) + " times";
     }
   }
   if (wrong == 0) return "";
@@ -281,7 +283,8 @@ raw_result run_threads(const pipeline_params& params, std::stop_token stop, cons
       throw std::runtime_error("consumer " + std::to_string(c) + ": " + e.what());
     }
   };
-  const auto run = run_gated_threads(params.producers + params.consumers, body, [&queue] { queue.abandon(); }, who);
+  const auto run = run_gated_threads(
+      params.producers + params.consumers, body, [&queue] { queue.abandon(); }, who);
   if (stop.stop_requested()) {
     raw.error = stopped_error;
     return raw;
@@ -295,13 +298,17 @@ raw_result run_threads(const pipeline_params& params, std::stop_token stop, cons
 // ---------------------------------------------------------------------------------------------
 // coroutines
 
-using item_channel =
-    boost::asio::experimental::concurrent_channel<void(boost::system::error_code, item_record)>;
+using item_channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code, item_record)>;
 
 struct coroutine_batch {
   coroutine_batch(const pipeline_params& p, std::stop_token s, boost::asio::io_context& l, item_channel& c)
-      : params(p), stop(std::move(s)), loop(l), channel(c), producers_left(p.producers),
-        live(p.producers + p.consumers), received(static_cast<std::size_t>(p.consumers)) {}
+      : params(p),
+        stop(std::move(s)),
+        loop(l),
+        channel(c),
+        producers_left(p.producers),
+        live(p.producers + p.consumers),
+        received(static_cast<std::size_t>(p.consumers)) {}
 
   const pipeline_params& params;
   std::stop_token stop;
@@ -379,7 +386,8 @@ raw_result run_coroutines(const pipeline_params& params, int loop_threads, std::
   }
   // Declared after the loop and channel, so it is gone before they are.
   std::stop_callback on_stop(stop, [&] { boost::asio::post(loop, [&batch] { batch.abort(); }); });
-  const auto run = run_gated_threads(loop_threads, [&](int) { loop.run(); }, [] {}, who);
+  const auto run = run_gated_threads(
+      loop_threads, [&](int) { loop.run(); }, [] {}, who);
   if (stop.stop_requested()) {
     raw.error = stopped_error;
     return raw;
@@ -445,8 +453,8 @@ raw_result run_processes(const pipeline_params& params, std::stop_token stop, co
   const auto* counts = static_cast<const std::uint32_t*>(memory.data());
   raw.counts.assign(counts, counts + params.items);
   if (consumed != params.items && delivery_error(raw.counts, who).empty()) {
-    raw.error = who + ": the consumers received " + std::to_string(consumed) + " items of " +
-                std::to_string(params.items);
+    raw.error =
+        who + ": the consumers received " + std::to_string(consumed) + " items of " + std::to_string(params.items);
   }
   return raw;
 }

@@ -41,10 +41,10 @@ enum class pipeline_fault { none, consumer_throws, consumer_dies, producer_dupli
 struct pipeline_params {
   int producers = 1;
   int consumers = 1;
-  std::uint64_t items = 10'000;   // M
-  std::uint64_t capacity = 64;    // C
+  std::uint64_t items = 10'000;  // M
+  std::uint64_t capacity = 64;   // C
   pipeline_fault fault = pipeline_fault::none;
-  std::uint64_t fault_item = 0;   // the id the fault is about
+  std::uint64_t fault_item = 0;  // the id the fault is about
 };
 
 class pipeline_scenario final : public scenario {

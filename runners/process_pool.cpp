@@ -1,7 +1,5 @@
 #include "process_pool.hpp"
 
-#include "resource_limits.hpp"
-
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -13,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "resource_limits.hpp"
 
 namespace concbench {
 namespace {
@@ -60,8 +60,7 @@ std::optional<std::int64_t> parse_pss_bytes(std::string_view smaps_rollup) {
   return *kib * 1024;
 }
 
-std::optional<process_usage> parse_proc_usage(std::string_view stat, std::string_view status,
-                                              long ticks_per_second) {
+std::optional<process_usage> parse_proc_usage(std::string_view stat, std::string_view status, long ticks_per_second) {
   // The command name (field 2) is in parentheses and may hold spaces: count from its end.
   const auto close = stat.rfind(')');
   if (close == std::string_view::npos || ticks_per_second <= 0) return std::nullopt;
@@ -104,9 +103,7 @@ struct process_pool::batch {
 };
 
 process_pool::process_pool(worker_launcher& launcher, std::string model_name)
-    : launcher_(launcher),
-      model_name_(std::move(model_name)),
-      epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+    : launcher_(launcher), model_name_(std::move(model_name)), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
   if (!epoll_) throw std::system_error(errno, std::generic_category(), "epoll_create1");
 }
 
@@ -119,8 +116,7 @@ process_pool::~process_pool() {
 }
 
 std::string process_pool::describe(const slot& worker) const {
-  return "worker process #" + std::to_string(worker.number) + " (pid " +
-         std::to_string(worker.pid) + ")";
+  return "worker process #" + std::to_string(worker.number) + " (pid " + std::to_string(worker.pid) + ")";
 }
 
 void process_pool::launch(int count) {
@@ -191,8 +187,8 @@ void process_pool::wait_for_events(int timeout_ms) {
     starting_order_.pop_front();
   }
   if (!starting_order_.empty()) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-        slots_[starting_order_.front()]->hello_deadline - clock_type::now());
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(slots_[starting_order_.front()]->hello_deadline -
+                                                                   clock_type::now());
     const int wait = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 60'000));
     timeout_ms = timeout_ms < 0 ? wait : std::min(timeout_ms, wait);
   }
@@ -207,8 +203,7 @@ void process_pool::wait_for_events(int timeout_ms) {
       continue;
     }
     slot& worker = *slots_[events[i].data.u64];
-    if (worker.current == state::retiring || worker.current == state::ended)
-      continue;  // stale event
+    if (worker.current == state::retiring || worker.current == state::ended) continue;  // stale event
     handle_readable(worker);
     if (batch_ && batch_->failure) return;
   }
@@ -234,8 +229,7 @@ void process_pool::handle_readable(slot& worker) {
       worker_lost(worker, "", false);
       return;
     }
-    while (worker.current == state::starting || worker.current == state::idle ||
-           worker.current == state::busy) {
+    while (worker.current == state::starting || worker.current == state::idle || worker.current == state::busy) {
       const auto line = worker.reader.next_line();
       if (!line) break;
       handle_line(worker, *line);
@@ -257,11 +251,10 @@ void process_pool::handle_line(slot& worker, const std::string& line) {
   switch (worker.current) {
     case state::starting: {
       const auto* hello = std::get_if<hello_message>(&message);
-      if (!hello)
-        throw protocol_error("expected the worker's hello first, got: " + quote_line(line));
+      if (!hello) throw protocol_error("expected the worker's hello first, got: " + quote_line(line));
       if (hello->pid != worker.pid) {
-        throw protocol_error("hello from pid " + std::to_string(hello->pid) +
-                             ", but the worker is pid " + std::to_string(worker.pid));
+        throw protocol_error("hello from pid " + std::to_string(hello->pid) + ", but the worker is pid " +
+                             std::to_string(worker.pid));
       }
       --starting_;
       worker.current = state::idle;
@@ -291,8 +284,7 @@ void process_pool::handle_line(slot& worker, const std::string& line) {
     }
     default:
       if (reply) check_reply_id(reply->id, std::nullopt);
-      throw protocol_error("unexpected message from a worker that holds no task: " +
-                           quote_line(line));
+      throw protocol_error("unexpected message from a worker that holds no task: " + quote_line(line));
   }
 }
 
@@ -310,13 +302,11 @@ void process_pool::dispatch(slot& worker) {
   current.recorder.task_started(index, worker.number);
   try {
     if (worker.workload_key != current.workload_key) {
-      write_line(
-          worker.process->to_worker(),
-          encode(setup_message{protocol_version, current.work.name(), current.work.params()}));
+      write_line(worker.process->to_worker(),
+                 encode(setup_message{protocol_version, current.work.name(), current.work.params()}));
       worker.workload_key = current.workload_key;
     }
-    write_line(worker.process->to_worker(),
-               encode(task_message{worker.id, current.recorder.task(index)}));
+    write_line(worker.process->to_worker(), encode(task_message{worker.id, current.recorder.task(index)}));
   } catch (const protocol_error& e) {
     worker_lost(worker, std::string("could not be sent the task: ") + e.what(), true);
   } catch (const std::system_error&) {
@@ -368,8 +358,7 @@ void process_pool::reap_retired(std::chrono::milliseconds grace) {
     ended(worker);
     // A worker that ran its tasks and then ended badly still hides nothing.
     if (batch_ && (!exit || (exit->known() && !exit->clean()))) {
-      batch_->recorder.batch_failed(describe(worker) + " " +
-                                    (exit ? exit->describe() : "could not be reaped") +
+      batch_->recorder.batch_failed(describe(worker) + " " + (exit ? exit->describe() : "could not be reaped") +
                                     " after its last task");
     }
     return true;
@@ -404,8 +393,7 @@ void process_pool::worker_lost(slot& worker, const std::string& what, bool kill_
     batch_->recorder.task_failed(worker.task, "its " + cause);
     ++batch_->finished;
     if (!batch_->failure) {
-      batch_->failure = "the batch ended when task " +
-                        std::to_string(batch_->recorder.task(worker.task).index) +
+      batch_->failure = "the batch ended when task " + std::to_string(batch_->recorder.task(worker.task).index) +
                         "'s worker process failed";
     }
   } else {
@@ -419,16 +407,13 @@ void process_pool::top_up() {
   const std::size_t unclaimed = current.recorder.size() - current.next;
   const auto wanted = std::min<std::size_t>(
       static_cast<std::size_t>(std::max(current.options.max_workers - active_, 0)),
-      unclaimed > static_cast<std::size_t>(starting_)
-          ? unclaimed - static_cast<std::size_t>(starting_)
-          : 0);
+      unclaimed > static_cast<std::size_t>(starting_) ? unclaimed - static_cast<std::size_t>(starting_) : 0);
   if (wanted > 0) {
     try {
       launch(static_cast<int>(wanted));
     } catch (const std::exception& e) {
       current.recorder.batch_failed(e.what());
-      current.failure =
-          std::string("the batch ended when no worker process could be started: ") + e.what();
+      current.failure = std::string("the batch ended when no worker process could be started: ") + e.what();
     }
   }
   reap_retired(std::chrono::milliseconds(0));
@@ -447,8 +432,7 @@ void process_pool::abort_batch() {
     worker->process->close_pipes();
     reap(*worker, exit_grace);
     ended(*worker);
-    if (was_busy)
-      current.recorder.task_failed(worker->task, "stopped before it finished: " + *current.failure);
+    if (was_busy) current.recorder.task_failed(worker->task, "stopped before it finished: " + *current.failure);
   }
   for (std::size_t i = current.next; i < current.recorder.size(); ++i) {
     current.recorder.task_failed(i, "never ran: " + *current.failure);
@@ -523,7 +507,8 @@ void process_pool::run(batch_recorder& recorder, const workload& work, std::stop
       if (worker->current != state::idle || !options.keep_workers) continue;
       sample_pss(*worker);
       if (worker->usage_at_start) {
-        if (const auto now = read_proc_usage(worker->pid)) sample_->kept_workers_usage += *now - *worker->usage_at_start;
+        if (const auto now = read_proc_usage(worker->pid))
+          sample_->kept_workers_usage += *now - *worker->usage_at_start;
       }
     }
   }

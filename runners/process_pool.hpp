@@ -71,8 +71,7 @@ class process_pool {
   // (stamped by the worker) or failure. Without keep_workers every worker is asked to exit and
   // reaped before it returns, so a cold pool's teardown falls inside the batch's interval.
   // A stop request ends the batch like a dead worker, with the tasks failed as interrupted.
-  void run(batch_recorder& recorder, const workload& work, std::stop_token stop,
-           const batch_options& options);
+  void run(batch_recorder& recorder, const workload& work, std::stop_token stop, const batch_options& options);
 
   // The pids of the workers that have said hello and hold no task: after await_ready(), every
   // worker started. Lets a caller that times start-up (launch_floor.hpp) show what it got.
@@ -129,7 +128,6 @@ class process_pool {
 std::optional<std::int64_t> parse_pss_bytes(std::string_view smaps_rollup);
 // utime and stime (fields 14 and 15) of /proc/PID/stat, and voluntary_ctxt_switches and
 // nonvoluntary_ctxt_switches of /proc/PID/status; ticks_per_second is sysconf(_SC_CLK_TCK).
-std::optional<process_usage> parse_proc_usage(std::string_view stat, std::string_view status,
-                                              long ticks_per_second);
+std::optional<process_usage> parse_proc_usage(std::string_view stat, std::string_view status, long ticks_per_second);
 
 }  // namespace concbench

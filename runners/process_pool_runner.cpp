@@ -33,8 +33,7 @@ std::unique_ptr<process_pool> process_pool_runner::start_warm_pool() {
   return pool;
 }
 
-batch_outcome process_pool_runner::run(const workload& work, std::span<const task_spec> batch,
-                                       std::stop_token stop) {
+batch_outcome process_pool_runner::run(const workload& work, std::span<const task_spec> batch, std::stop_token stop) {
   const std::string model_name(to_string(model_));
   last_exits_.clear();
   const bool sample = std::exchange(sample_next_, false);
@@ -52,12 +51,10 @@ batch_outcome process_pool_runner::run(const workload& work, std::span<const tas
   batch_recorder recorder(batch, work.name(), model_name, stop, watchdog());
   const auto fail_all = [&](const std::string& why) {
     recorder.batch_failed(why);
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      recorder.task_failed(i, "never ran: no worker process for it");
+    for (std::size_t i = 0; i < batch.size(); ++i) recorder.task_failed(i, "never ran: no worker process for it");
   };
   if (warm_error) {
-    fail_all("could not start a warm pool of " + std::to_string(workers_) +
-             " worker processes: " + *warm_error);
+    fail_all("could not start a warm pool of " + std::to_string(workers_) + " worker processes: " + *warm_error);
     return recorder.finish();
   }
 
@@ -72,8 +69,7 @@ batch_outcome process_pool_runner::run(const workload& work, std::span<const tas
     // Per-task pools start no more processes than there are tasks; a cold pool is a pool of
     // W whatever the batch, like the threads model's.
     const int first = options.one_task_per_worker
-                          ? static_cast<int>(std::min<std::size_t>(
-                                static_cast<std::size_t>(workers_), batch.size()))
+                          ? static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(workers_), batch.size()))
                           : workers_;
     try {
       cold_pool = std::make_unique<process_pool>(*launcher_, model_name);

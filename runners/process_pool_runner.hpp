@@ -31,8 +31,7 @@ class process_pool_runner final : public runner {
   explicit process_pool_runner(const run_settings& settings);
   ~process_pool_runner() override;
 
-  batch_outcome run(const workload& work, std::span<const task_spec> batch,
-                    std::stop_token stop) override;
+  batch_outcome run(const workload& work, std::span<const task_spec> batch, std::stop_token stop) override;
 
   // How each worker reaped during the last run() ended, with its wait4 CPU time and peak RSS.
   const std::vector<process_exit>& last_exits() const { return last_exits_; }

@@ -105,8 +105,8 @@ std::string describe_limits() {
   } else {
     text << nproc.rlim_cur;
   }
-  text << " for uid " << uid << (uid == 0 ? " (root: not bound by it)" : "") << ", which now has "
-       << tasks_of_user(uid) << " threads and processes";
+  text << " for uid " << uid << (uid == 0 ? " (root: not bound by it)" : "") << ", which now has " << tasks_of_user(uid)
+       << " threads and processes";
   const auto cgroup = own_cgroup();
   if (!cgroup.empty()) {
     const auto max = first_line(cgroup / "pids.max");

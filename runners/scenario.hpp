@@ -17,12 +17,11 @@
 #include <chrono>
 #include <exception>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model.hpp"
 

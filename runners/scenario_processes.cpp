@@ -71,7 +71,7 @@ class worker_group {
   std::vector<bool> reaped_;
   std::vector<unique_fd> reports_;  // read ends
   std::chrono::nanoseconds workers_cpu_{0};
-  unique_fd gate_;                  // write end: closing it opens the gate
+  unique_fd gate_;  // write end: closing it opens the gate
   std::string reap_error_;
 };
 
@@ -118,7 +118,8 @@ std::optional<std::string> worker_group::find_death(std::size_t failed, const st
   }
   std::size_t watched = polled.size();
   while (watched > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     const int ready = ::poll(polled.data(), polled.size(), static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
@@ -137,7 +138,8 @@ std::optional<std::string> worker_group::find_death(std::size_t failed, const st
         if (!finished_its_share) return label(i) + " ended without finishing: it " + how_it_ended(i);
         polled[p].fd = -1;
         --watched;
-      } else if (const auto report = read_report(reports_[i].get()); !report || report->what != scenario_report::kind::ready) {
+      } else if (const auto report = read_report(reports_[i].get());
+                 !report || report->what != scenario_report::kind::ready) {
         if (report && report->what == scenario_report::kind::failed)
           failures.push_back({report->end_ns, label(i) + " failed: " + report->message});
         polled[p].fd = -1;  // alive and reporting; or done, and it will hang up as it should

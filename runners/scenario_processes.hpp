@@ -35,7 +35,7 @@ struct scenario_processes_outcome {
   // User plus system CPU time of all the workers, from wait4 (the measuring process's own CPU
   // time leaves them out); known when ok.
   std::chrono::nanoseconds workers_cpu{0};
-  std::string error;                            // empty on success
+  std::string error;  // empty on success
 };
 
 // `close_after_fork`: the caller's copies of descriptors that only the workers may hold once
@@ -43,7 +43,7 @@ struct scenario_processes_outcome {
 // closed), closed as soon as the workers are forked. `who` starts every error message
 // ("pipeline under processes-fork").
 scenario_processes_outcome run_scenario_processes(const std::vector<scenario_worker_spec>& specs,
-                                                  std::vector<unique_fd> close_after_fork,
-                                                  std::stop_token stop, const std::string& who);
+                                                  std::vector<unique_fd> close_after_fork, std::stop_token stop,
+                                                  const std::string& who);
 
 }  // namespace concbench

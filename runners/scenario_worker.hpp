@@ -27,8 +27,8 @@ enum class scenario_job_kind : std::uint32_t {
 
 struct scenario_job {
   scenario_job_kind kind = scenario_job_kind::shared_counter;
-  std::uint32_t index = 0;           // the worker's index within its role
-  std::uint64_t values[8] = {};      // the kind's own parameters
+  std::uint32_t index = 0;       // the worker's index within its role
+  std::uint64_t values[8] = {};  // the kind's own parameters
 };
 static_assert(std::is_trivially_copyable_v<scenario_job>);
 
@@ -50,11 +50,11 @@ static_assert(std::is_trivially_copyable_v<job_figures>);
 struct scenario_report {
   enum class kind : std::uint32_t { ready = 1, done = 2, failed = 3 };
   kind what = kind::ready;
-  std::uint64_t count = 0;   // done: what the worker did (updates, items)
-  std::int64_t start_ns = 0; // done: steady_clock when it passed the gate, and when it finished
+  std::uint64_t count = 0;    // done: what the worker did (updates, items)
+  std::int64_t start_ns = 0;  // done: steady_clock when it passed the gate, and when it finished
   std::int64_t end_ns = 0;
-  job_figures figures;       // done: the job's own figures
-  char message[240] = {};    // failed: why, NUL-terminated
+  job_figures figures;     // done: the job's own figures
+  char message[240] = {};  // failed: why, NUL-terminated
 };
 static_assert(std::is_trivially_copyable_v<scenario_report>);
 static_assert(sizeof(scenario_report) <= 512, "one write of a report must be atomic (PIPE_BUF)");
@@ -74,8 +74,7 @@ std::uint64_t run_pipeline_consumer_job(const scenario_job& job, std::span<const
 // Figures: round-trip p50, p99 and mean in ns (zero in stream mode), the CPU it ran on.
 std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures);
 // Figures: the CPU it ran on.
-std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds,
-                                     job_figures& figures);
+std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures);
 std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures);
 
 // What a job does before it reports ready, outside the interval: the fork-cost parent grows its

@@ -23,9 +23,9 @@
 //
 // Figures: expected_updates (T·R), final_value, lost_updates (expected − final), ns_per_update
 // (the interval over T·R); under processes-fork also workers_cpu_ns (the workers' CPU time from
-// wait4, which the measuring process's own CPU time leaves out). Verified: every update ran; the final value never exceeds the
-// expected one; mutex and atomic lose none (an error if they do). Unsynchronised reports its
-// losses, zero included.
+// wait4, which the measuring process's own CPU time leaves out). Verified: every update ran; the final value never
+// exceeds the expected one; mutex and atomic lose none (an error if they do). Unsynchronised reports its losses, zero
+// included.
 
 #include <cstdint>
 #include <optional>
@@ -44,8 +44,8 @@ std::optional<update_discipline> parse_update_discipline(std::string_view text);
 std::optional<update_pause> parse_update_pause(std::string_view text);
 
 struct shared_counter_params {
-  int tasks = 4;                  // T
-  std::uint64_t updates = 1000;   // R, per task
+  int tasks = 4;                 // T
+  std::uint64_t updates = 1000;  // R, per task
   update_discipline discipline = update_discipline::unsynchronised;
   update_pause pause = update_pause::yield;
   std::uint32_t spin_iterations = 100;  // pause = spin

@@ -10,9 +10,7 @@
 namespace concbench {
 
 shared_memory::shared_memory(shared_memory&& other) noexcept
-    : fd_(std::move(other.fd_)),
-      data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)) {}
+    : fd_(std::move(other.fd_)), data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
 
 shared_memory& shared_memory::operator=(shared_memory&& other) noexcept {
   if (this != &other) {

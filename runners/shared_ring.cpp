@@ -15,8 +15,7 @@
 namespace concbench {
 namespace {
 
-static_assert(std::atomic<std::uint32_t>::is_always_lock_free,
-              "a futex word must be a plain 32-bit word");
+static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "a futex word must be a plain 32-bit word");
 
 constexpr std::size_t header_bytes() { return (sizeof(shared_ring) + 63) / 64 * 64; }
 
@@ -35,13 +34,11 @@ void spin_hint() {
 // its sleep cannot change the word it sleeps on, so the sleeper looks again within 10 ms.
 void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t value) {
   const timespec timeout{0, 10'000'000};
-  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, value, &timeout,
-            nullptr, 0);
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, value, &timeout, nullptr, 0);
 }
 
 void futex_wake_all(std::atomic<std::uint32_t>& word) {
-  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, INT_MAX, nullptr,
-            nullptr, 0);
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 
 }  // namespace
@@ -53,24 +50,19 @@ std::size_t shared_ring::bytes_needed(std::uint32_t capacity, std::size_t messag
 shared_ring::shared_ring(std::uint32_t capacity, std::size_t message_bytes)
     : magic_(magic_value), capacity_(capacity), message_bytes_(message_bytes) {}
 
-shared_ring* shared_ring::create_in(void* memory, std::uint32_t capacity,
-                                    std::size_t message_bytes) {
+shared_ring* shared_ring::create_in(void* memory, std::uint32_t capacity, std::size_t message_bytes) {
   if (capacity == 0 || (capacity & (capacity - 1)) != 0)
-    throw std::invalid_argument("a shared ring's capacity must be a power of two, not " +
-                                std::to_string(capacity));
-  if (message_bytes == 0)
-    throw std::invalid_argument("a shared ring's messages must have at least one byte");
+    throw std::invalid_argument("a shared ring's capacity must be a power of two, not " + std::to_string(capacity));
+  if (message_bytes == 0) throw std::invalid_argument("a shared ring's messages must have at least one byte");
   return new (memory) shared_ring(capacity, message_bytes);
 }
 
-shared_ring* shared_ring::attach(void* memory, std::size_t mapped_bytes,
-                                 std::size_t message_bytes) {
+shared_ring* shared_ring::attach(void* memory, std::size_t mapped_bytes, std::size_t message_bytes) {
   auto* ring = std::launder(static_cast<shared_ring*>(memory));
-  if (mapped_bytes < header_bytes() || ring->magic_ != magic_value ||
-      ring->message_bytes_ != message_bytes ||
+  if (mapped_bytes < header_bytes() || ring->magic_ != magic_value || ring->message_bytes_ != message_bytes ||
       mapped_bytes < bytes_needed(ring->capacity_, message_bytes)) {
-    throw std::runtime_error("the shared memory does not hold a ring of " +
-                             std::to_string(message_bytes) + "-byte messages");
+    throw std::runtime_error("the shared memory does not hold a ring of " + std::to_string(message_bytes) +
+                             "-byte messages");
   }
   return ring;
 }
@@ -81,11 +73,9 @@ std::byte* shared_ring::slot(std::uint32_t position) {
 }
 
 void shared_ring::wait_while_equal(std::atomic<std::uint32_t>& word, std::uint32_t value,
-                                   std::atomic<std::uint32_t>& waiting,
-                                   const std::atomic<std::uint32_t>& closed) {
+                                   std::atomic<std::uint32_t>& waiting, const std::atomic<std::uint32_t>& closed) {
   for (int i = 0; i < spin_iterations; ++i) {
-    if (word.load(std::memory_order_acquire) != value || closed.load(std::memory_order_acquire))
-      return;
+    if (word.load(std::memory_order_acquire) != value || closed.load(std::memory_order_acquire)) return;
     spin_hint();
   }
   while (word.load() == value && !closed.load()) {
@@ -102,9 +92,8 @@ void shared_ring::wake(std::atomic<std::uint32_t>& word, std::atomic<std::uint32
 
 bool shared_ring::push(std::span<const std::byte> message) {
   if (message.size() != message_bytes_)
-    throw std::invalid_argument("a message of " + std::to_string(message.size()) +
-                                " bytes in a ring of " + std::to_string(message_bytes_) +
-                                "-byte messages");
+    throw std::invalid_argument("a message of " + std::to_string(message.size()) + " bytes in a ring of " +
+                                std::to_string(message_bytes_) + "-byte messages");
   const std::uint32_t head = head_.load(std::memory_order_relaxed);
   for (;;) {
     if (closed_.load(std::memory_order_acquire)) return false;
@@ -120,9 +109,8 @@ bool shared_ring::push(std::span<const std::byte> message) {
 
 bool shared_ring::pop(std::span<std::byte> message) {
   if (message.size() != message_bytes_)
-    throw std::invalid_argument("a buffer of " + std::to_string(message.size()) +
-                                " bytes for a ring of " + std::to_string(message_bytes_) +
-                                "-byte messages");
+    throw std::invalid_argument("a buffer of " + std::to_string(message.size()) + " bytes for a ring of " +
+                                std::to_string(message_bytes_) + "-byte messages");
   const std::uint32_t tail = tail_.load(std::memory_order_relaxed);
   for (;;) {
     const std::uint32_t head = head_.load(std::memory_order_acquire);

@@ -49,8 +49,7 @@ class shared_ring {
   shared_ring(std::uint32_t capacity, std::size_t message_bytes);
   std::byte* slot(std::uint32_t position);
   static void wait_while_equal(std::atomic<std::uint32_t>& word, std::uint32_t value,
-                               std::atomic<std::uint32_t>& waiting,
-                               const std::atomic<std::uint32_t>& closed);
+                               std::atomic<std::uint32_t>& waiting, const std::atomic<std::uint32_t>& closed);
   static void wake(std::atomic<std::uint32_t>& word, std::atomic<std::uint32_t>& waiting);
 
   static constexpr std::uint32_t magic_value = 0x52494e47;  // "RING"

@@ -38,8 +38,7 @@ class spawned_process final : public worker_process {
  public:
   spawned_process(int pid, unique_fd to_worker, unique_fd from_worker)
       // A pidfd lets wait() sleep in poll() with a time-out instead of polling waitpid.
-      : worker_process(pid, std::move(to_worker), std::move(from_worker)),
-        pidfd_(open_pidfd(pid)) {}
+      : worker_process(pid, std::move(to_worker), std::move(from_worker)), pidfd_(open_pidfd(pid)) {}
 
   ~spawned_process() override {
     if (exit_) return;
@@ -73,8 +72,8 @@ class spawned_process final : public worker_process {
         pidfd_.reset();
         return exit_;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       if (pidfd_) {
         pollfd ready{pidfd_.get(), POLLIN, 0};
@@ -99,8 +98,8 @@ class spawn_launcher final : public worker_launcher {
     // Boost.Process cannot tell a missing binary from a failed exec without leaving the
     // child unreaped; say what is wrong before trying.
     if (::access(executable_.c_str(), X_OK) != 0) {
-      throw std::runtime_error("cannot start worker processes: '" + executable_ +
-                               "' is not executable (" + std::strerror(errno) + ")");
+      throw std::runtime_error("cannot start worker processes: '" + executable_ + "' is not executable (" +
+                               std::strerror(errno) + ")");
     }
     std::vector<std::unique_ptr<worker_process>> processes;
     processes.reserve(static_cast<std::size_t>(count));
@@ -125,8 +124,7 @@ class spawn_launcher final : public worker_launcher {
               // dup2 clears close-on-exec on the copies at 3 and 4, the originals close at exec.
               const int in = ::fcntl(child_in, F_DUPFD_CLOEXEC, 5);
               const int out = ::fcntl(child_out, F_DUPFD_CLOEXEC, 5);
-              if (in < 0 || out < 0 || ::dup2(in, spawned_worker_in_fd) < 0 ||
-                  ::dup2(out, spawned_worker_out_fd) < 0)
+              if (in < 0 || out < 0 || ::dup2(in, spawned_worker_in_fd) < 0 || ::dup2(out, spawned_worker_out_fd) < 0)
                 ::_exit(127);
               ::setpgid(0, 0);
             },
@@ -137,8 +135,7 @@ class spawn_launcher final : public worker_launcher {
     const int pid = child.id();
     child.detach();       // reaped by spawned_process with wait4, which also gives the usage
     ::setpgid(pid, pid);  // usually done already by the child; harmless (EACCES) after its exec
-    return std::make_unique<spawned_process>(pid, std::move(to_worker.write_end),
-                                             std::move(from_worker.read_end));
+    return std::make_unique<spawned_process>(pid, std::move(to_worker.write_end), std::move(from_worker.read_end));
   }
 
   std::string executable_;

@@ -1,12 +1,11 @@
 #include "thread_per_task_runner.hpp"
 
-#include "thread_start.hpp"
-
 #include <system_error>
 #include <thread>
 #include <vector>
 
 #include "batch_recorder.hpp"
+#include "thread_start.hpp"
 
 namespace concbench {
 
@@ -18,9 +17,8 @@ batch_outcome thread_per_task_runner::run(const workload& work, std::span<const 
   std::size_t started = 0;
   try {
     for (; started < batch.size(); ++started) {
-      threads.push_back(start_thread([&recorder, &work, i = started] {
-        recorder.run_blocking(work, i, static_cast<int>(i));
-      }));
+      threads.push_back(
+          start_thread([&recorder, &work, i = started] { recorder.run_blocking(work, i, static_cast<int>(i)); }));
     }
   } catch (const std::system_error& e) {
     recorder.batch_failed("could not start thread " + std::to_string(started + 1) + " of " +

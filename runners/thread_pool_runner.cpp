@@ -1,12 +1,11 @@
 #include "thread_pool_runner.hpp"
 
-#include "resource_limits.hpp"
-
 #include <atomic>
 #include <optional>
 #include <system_error>
 
 #include "batch_recorder.hpp"
+#include "resource_limits.hpp"
 
 namespace concbench {
 

@@ -26,8 +26,7 @@ worker_line_filter& line_filter() {
 }
 
 std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -74,8 +73,7 @@ int serve(int in_fd, int out_fd) {
       continue;
     }
     const auto& task = std::get<task_message>(message);
-    if (!work)
-      return give_up("task id " + std::to_string(task.id) + " arrived before any workload");
+    if (!work) return give_up("task id " + std::to_string(task.id) + " arrived before any workload");
     reply_message reply;
     reply.id = task.id;
     reply.start_ns = now_ns();
@@ -142,15 +140,12 @@ int worker_main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (parse_fd_flag(arg, "--in-fd=", in_fd) || parse_fd_flag(arg, "--out-fd=", out_fd)) continue;
-    std::fprintf(
-        stderr,
-        "concbench worker: unknown argument '%s' (this mode is started by concbench itself)\n",
-        argv[i]);
+    std::fprintf(stderr, "concbench worker: unknown argument '%s' (this mode is started by concbench itself)\n",
+                 argv[i]);
     ::_exit(2);
   }
   if (in_fd < 0 || out_fd < 0 || in_fd == out_fd) {
-    std::fprintf(stderr,
-                 "concbench worker: --in-fd and --out-fd need two different descriptor numbers\n");
+    std::fprintf(stderr, "concbench worker: --in-fd and --out-fd need two different descriptor numbers\n");
     ::_exit(2);
   }
   run_worker_and_exit(in_fd, out_fd);

@@ -42,8 +42,7 @@ bool is_worker_invocation(int argc, char** argv);
 // lines), and the worker writes whatever bytes the filter returns, unchecked. Tests use it to
 // make a worker send a malformed, over-long or mislabelled line. Set it before
 // start_fork_server() (forked workers inherit it) or in a test worker's main.
-using worker_line_filter =
-    std::function<std::string(const std::string& line, const task_spec* task)>;
+using worker_line_filter = std::function<std::string(const std::string& line, const task_spec* task)>;
 void set_worker_line_filter(worker_line_filter filter);
 
 }  // namespace concbench

@@ -23,31 +23,27 @@ json parse_object(std::string_view line, std::string_view who) {
                          "): " + quote_line(line));
   }
   if (!j.is_object()) {
-    throw protocol_error("malformed line from the " + std::string(who) +
-                         " (not a JSON object): " + quote_line(line));
+    throw protocol_error("malformed line from the " + std::string(who) + " (not a JSON object): " + quote_line(line));
   }
   return j;
 }
 
-[[noreturn]] void bad_field(std::string_view line, std::string_view field,
-                            std::string_view wanted) {
-  throw protocol_error("malformed message: field \"" + std::string(field) + "\" must be " +
-                       std::string(wanted) + ": " + quote_line(line));
+[[noreturn]] void bad_field(std::string_view line, std::string_view field, std::string_view wanted) {
+  throw protocol_error("malformed message: field \"" + std::string(field) + "\" must be " + std::string(wanted) + ": " +
+                       quote_line(line));
 }
 
 const json& field(const json& j, std::string_view line, const char* name) {
   const auto it = j.find(name);
   if (it == j.end())
-    throw protocol_error("malformed message: no \"" + std::string(name) +
-                         "\" field: " + quote_line(line));
+    throw protocol_error("malformed message: no \"" + std::string(name) + "\" field: " + quote_line(line));
   return *it;
 }
 
 std::int64_t integer_field(const json& j, std::string_view line, const char* name) {
   const json& value = field(j, line, name);
   if (!value.is_number_integer()) bad_field(line, name, "an integer");
-  if (value.is_number_unsigned() &&
-      value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+  if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
     bad_field(line, name, "a 64-bit integer");
   }
   return value.get<std::int64_t>();
@@ -64,9 +60,8 @@ int checked_version(const json& j, std::string_view line, std::string_view who) 
   if (!value.is_number_integer()) bad_field(line, "version", "an integer");
   const auto version = value.get<std::int64_t>();
   if (version != protocol_version) {
-    throw protocol_error("the " + std::string(who) + " speaks protocol version " +
-                         std::to_string(version) + ", this build speaks version " +
-                         std::to_string(protocol_version) +
+    throw protocol_error("the " + std::string(who) + " speaks protocol version " + std::to_string(version) +
+                         ", this build speaks version " + std::to_string(protocol_version) +
                          " (is the worker binary from another concbench build?)");
   }
   return protocol_version;
@@ -118,18 +113,15 @@ worker_message parse_worker_message(std::string_view line) {
   m.id = id_field(j, line);
   m.start_ns = integer_field(j, line, "start");
   m.end_ns = integer_field(j, line, "end");
-  if (m.end_ns < m.start_ns)
-    throw protocol_error("malformed reply: it ends before it starts: " + quote_line(line));
+  if (m.end_ns < m.start_ns) throw protocol_error("malformed reply: it ends before it starts: " + quote_line(line));
   const auto result = j.find("result");
   const auto error = j.find("error");
   if ((result == j.end()) == (error == j.end())) {
-    throw protocol_error("malformed reply: it needs exactly one of \"result\" and \"error\": " +
-                         quote_line(line));
+    throw protocol_error("malformed reply: it needs exactly one of \"result\" and \"error\": " + quote_line(line));
   }
   if (result != j.end()) {
     const auto value = result->is_object() ? result->find("value") : result->end();
-    if (value == result->end() || !value->is_number_integer())
-      bad_field(line, "result", "{\"value\": integer}");
+    if (value == result->end() || !value->is_number_integer()) bad_field(line, "result", "{\"value\": integer}");
     m.result = result->get<task_result>();
   } else {
     if (!error->is_string()) bad_field(line, "error", "a string");
@@ -152,8 +144,8 @@ parent_message parse_parent_message(std::string_view line) {
   task_message m;
   m.id = id_field(j, line);
   const json& task = field(j, line, "task");
-  if (!task.is_object() || !task.contains("index") || !task["index"].is_number_unsigned() ||
-      !task.contains("size") || !task["size"].is_number_integer()) {
+  if (!task.is_object() || !task.contains("index") || !task["index"].is_number_unsigned() || !task.contains("size") ||
+      !task["size"].is_number_integer()) {
     bad_field(line, "task", "{\"index\": unsigned, \"size\": integer}");
   }
   m.task = task.get<task_spec>();
@@ -162,9 +154,9 @@ parent_message parse_parent_message(std::string_view line) {
 
 void check_reply_id(std::uint64_t reply_id, std::optional<std::uint64_t> outstanding) {
   if (outstanding && *outstanding == reply_id) return;
-  throw protocol_error("reply for unknown task id " + std::to_string(reply_id) +
-                       (outstanding ? " (the worker holds id " + std::to_string(*outstanding) + ")"
-                                    : " (the worker holds no task)"));
+  throw protocol_error(
+      "reply for unknown task id " + std::to_string(reply_id) +
+      (outstanding ? " (the worker holds id " + std::to_string(*outstanding) + ")" : " (the worker holds no task)"));
 }
 
 long line_reader::fill(int fd) {
@@ -214,8 +206,7 @@ std::optional<std::string> read_line(int fd, line_reader& reader) {
     if (auto line = reader.next_line()) return line;
     const long n = reader.fill(fd);
     if (n == 0) {
-      if (reader.has_partial_line())
-        throw protocol_error("the pipe closed in the middle of a line");
+      if (reader.has_partial_line()) throw protocol_error("the pipe closed in the middle of a line");
       return std::nullopt;
     }
   }
@@ -234,9 +225,8 @@ void write_all(int fd, std::string_view bytes) {
 
 void write_line(int fd, std::string_view line) {
   if (line.size() > max_line_bytes) {
-    throw protocol_error("message of " + std::to_string(line.size()) +
-                         " bytes is longer than the protocol's " + std::to_string(max_line_bytes) +
-                         "-byte line limit");
+    throw protocol_error("message of " + std::to_string(line.size()) + " bytes is longer than the protocol's " +
+                         std::to_string(max_line_bytes) + "-byte line limit");
   }
   // One write for line and newline: a reader never sees half a message from a short write
   // unless the pipe is full, and then write_all finishes it.

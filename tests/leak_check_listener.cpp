@@ -6,6 +6,7 @@
 // per process, so the leaking test is the one named.
 
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,8 +17,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 // A test binary whose code keeps something open on purpose across calls (a keep-alive
 // connection per thread) defines this to release it; it runs before the stock is taken.
@@ -78,7 +77,8 @@ std::string difference(const char* what, const std::set<int>& before, const std:
     if (before.count(item)) continue;
     text << " " << item;
     std::error_code ignored;
-    if (are_fds) text << " (" << std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(item), ignored).string() << ")";
+    if (are_fds)
+      text << " (" << std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(item), ignored).string() << ")";
   }
   return text.str().empty() ? "" : std::string(what) + text.str() + ";";
 }
@@ -91,7 +91,8 @@ class leak_check final : public testing::EmptyTestEventListener {
     resources after = take_stock();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     const auto leaked = [&] {
-      return !difference("", before_.threads, after.threads).empty() || !difference("", before_.fds, after.fds).empty() ||
+      return !difference("", before_.threads, after.threads).empty() ||
+             !difference("", before_.fds, after.fds).empty() ||
              !difference("", before_.descendants, after.descendants).empty();
     };
     while (leaked() && std::chrono::steady_clock::now() < deadline) {

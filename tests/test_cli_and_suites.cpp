@@ -7,8 +7,8 @@
 #include <cmath>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <set>
+#include <sstream>
 
 #include "cli_options.hpp"
 #include "entry_measurement.hpp"
@@ -42,7 +42,10 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_EQ(error_of({"--time-scale=nan"}), "--time-scale: 'nan' is not a number");
   EXPECT_NE(error_of({"--suite=huge"}).find("unknown suite 'huge'"), std::string::npos);
   EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("unknown workload 'gpu'"), std::string::npos);
-  EXPECT_NE(error_of({"--workloads=cpu,gpu"}).find("(known: cpu, sleep, sleep-shapes, http, startup, empty, shared, pipeline, messaging, fork-cost)"), std::string::npos);
+  EXPECT_NE(
+      error_of({"--workloads=cpu,gpu"})
+          .find("(known: cpu, sleep, sleep-shapes, http, startup, empty, shared, pipeline, messaging, fork-cost)"),
+      std::string::npos);
   EXPECT_NE(error_of({"--suite=huge"}).find("(known: quick, default, full, scale)"), std::string::npos);
   EXPECT_NE(error_of({"--models=fibers"}).find("unknown model 'fibers'"), std::string::npos);
   EXPECT_EQ(error_of({"--out"}), "--out needs a value, e.g. --out=...");
@@ -115,8 +118,9 @@ TEST(Cli, AFlagGivenTwiceIsRefused) {
 
 TEST(Cli, GoogleBenchmarkFlagsAreCheckedBeforeAnythingRuns) {
   // Refused with the reason: no effect in concbench, or they break its run.
-  EXPECT_NE(error_of({"--benchmark_min_time=0.5"}).find("--benchmark_min_time is not supported: every entry runs a "
-                                                        "fixed number of batches"),
+  EXPECT_NE(error_of({"--benchmark_min_time=0.5"})
+                .find("--benchmark_min_time is not supported: every entry runs a "
+                      "fixed number of batches"),
             std::string::npos);
   EXPECT_NE(error_of({"--benchmark_min_time=abc"}).find("not supported"), std::string::npos);
   EXPECT_NE(error_of({"--benchmark_report_aggregates_only=true"}).find("keeps every repetition"), std::string::npos);
@@ -150,9 +154,9 @@ TEST(Cli, GoogleBenchmarkFlagsAreCheckedBeforeAnythingRuns) {
 
 TEST(Cli, TheHelpSaysWhichGoogleBenchmarkFlagsAreRefused) {
   const auto help = help_text();
-  for (const std::string flag : {"--benchmark_min_time", "--benchmark_report_aggregates_only",
-                                 "--benchmark_display_aggregates_only", "--benchmark_perf_counters",
-                                 "--benchmark_context=KEY=VALUE", "--v=N"}) {
+  for (const std::string flag :
+       {"--benchmark_min_time", "--benchmark_report_aggregates_only", "--benchmark_display_aggregates_only",
+        "--benchmark_perf_counters", "--benchmark_context=KEY=VALUE", "--v=N"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
 }
@@ -271,7 +275,8 @@ TEST(Progress, DependenciesAreTheSequentialEntryOfTheSameBatchAndTheFloor) {
 
 TEST(Progress, AnEntryPartlyMeasuredWhenTheRunStoppedSaysSo) {
   const nlohmann::json measured = {{"run_type", "iteration"}, {"real_time", 2.0}, {"time_unit", "ms"}};
-  nlohmann::json interrupted = {{"run_type", "iteration"}, {"error_occurred", true},
+  nlohmann::json interrupted = {{"run_type", "iteration"},
+                                {"error_occurred", true},
                                 {"error_message", "interrupted: the run was stopped before this repetition started"}};
   const auto line = describe_entry_result({measured, interrupted, interrupted});
   EXPECT_NE(line.find("2 ms"), std::string::npos) << line;
@@ -294,10 +299,16 @@ TEST(SkipRepetition, AnEntryWithMeasuredAndSkippedRepetitionsKeepsBothAndTheRunG
   // run leaves many entries): Google Benchmark 1.7.1 aborts the process here when the skipped
   // repetition's iteration count differs from the measured ones'.
   int calls = 0;
-  benchmark::RegisterBenchmark("skip_repetition_test", [&calls](benchmark::State& state) {
-    if (++calls == 3) return skip_repetition(state, interrupted_before("cpu", "threads", 3));
-    for (auto _ : state) state.SetIterationTime(0.001);
-  })->Iterations(2)->Repetitions(3)->UseManualTime()->ReportAggregatesOnly(false);
+  benchmark::RegisterBenchmark("skip_repetition_test",
+                               [&calls](benchmark::State& state) {
+                                 if (++calls == 3)
+                                   return skip_repetition(state, interrupted_before("cpu", "threads", 3));
+                                 for (auto _ : state) state.SetIterationTime(0.001);
+                               })
+      ->Iterations(2)
+      ->Repetitions(3)
+      ->UseManualTime()
+      ->ReportAggregatesOnly(false);
   collecting_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter, "skip_repetition_test");
   benchmark::ClearRegisteredBenchmarks();
@@ -333,9 +344,12 @@ TEST(ProbeBatch, AFailedProbeBatchIsTheEntrysErrorNeverDropped) {
                        constants};
   entry.repetitions = 1;
   entry.warm_up = false;
-  benchmark::RegisterBenchmark("probe_failure_test", [&entry](benchmark::State& state) {
-    measure_entry(state, entry, {});
-  })->Iterations(1)->Repetitions(1)->UseManualTime()->ReportAggregatesOnly(false);
+  benchmark::RegisterBenchmark("probe_failure_test",
+                               [&entry](benchmark::State& state) { measure_entry(state, entry, {}); })
+      ->Iterations(1)
+      ->Repetitions(1)
+      ->UseManualTime()
+      ->ReportAggregatesOnly(false);
   collecting_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter, "probe_failure_test");
   benchmark::ClearRegisteredBenchmarks();
@@ -348,9 +362,8 @@ TEST(ProbeBatch, AFailedProbeBatchIsTheEntrysErrorNeverDropped) {
 }
 
 TEST(Cli, GoodInputIsKept) {
-  const auto options = parse_cli({"--suite=quick", "--workers=1,py-default", "--cpu-scale=0.5,100",
-                                  "--time-scale=0.1", "--out=r.json", "--benchmark_repetitions=3",
-                                  "--benchmark_filter=cpu"});
+  const auto options = parse_cli({"--suite=quick", "--workers=1,py-default", "--cpu-scale=0.5,100", "--time-scale=0.1",
+                                  "--out=r.json", "--benchmark_repetitions=3", "--benchmark_filter=cpu"});
   EXPECT_EQ(options.suite, "quick");
   ASSERT_TRUE(options.workers);
   EXPECT_EQ(options.workers->at(1).label, "py-default");
@@ -393,18 +406,13 @@ TEST(Suites, EmptyMeasuresEveryModelsDispatchAtTenThousandOrAThousandTasks) {
       if (plan.work->name() == "empty") empty.push_back(plan);
     }
     EXPECT_EQ(names_of(empty),
-              (std::set<std::string>{"empty/sequential/N:10000",
-                                     "empty/sequential/N:1000",
-                                     "empty/threads/W:2/pool:cold/N:10000",
-                                     "empty/threads/W:2/pool:warm/N:10000",
-                                     "empty/threads-asio/W:2/pool:cold/N:10000",
-                                     "empty/threads-asio/W:2/pool:warm/N:10000",
-                                     "empty/thread-per-task/N:1000",
-                                     "empty/coroutines/loop_threads:1/K:all/form:awaitable/N:10000",
-                                     "empty/processes-fork/W:2/pool:cold/N:1000",
-                                     "empty/processes-fork/W:2/pool:warm/N:1000",
-                                     "empty/processes-spawn/W:2/pool:cold/N:1000",
-                                     "empty/processes-spawn/W:2/pool:warm/N:1000"}))
+              (std::set<std::string>{
+                  "empty/sequential/N:10000", "empty/sequential/N:1000", "empty/threads/W:2/pool:cold/N:10000",
+                  "empty/threads/W:2/pool:warm/N:10000", "empty/threads-asio/W:2/pool:cold/N:10000",
+                  "empty/threads-asio/W:2/pool:warm/N:10000", "empty/thread-per-task/N:1000",
+                  "empty/coroutines/loop_threads:1/K:all/form:awaitable/N:10000",
+                  "empty/processes-fork/W:2/pool:cold/N:1000", "empty/processes-fork/W:2/pool:warm/N:1000",
+                  "empty/processes-spawn/W:2/pool:cold/N:1000", "empty/processes-spawn/W:2/pool:warm/N:1000"}))
         << suite;
     for (const auto& plan : empty) {
       const auto key = plan.work->name_keys().at(0);
@@ -425,9 +433,9 @@ TEST(Suites, TheAsioPoolIsSampledUnlessChosen) {
   for (const auto& plan : plan_suite(parse_cli({}))) {
     if (plan.settings.model == model_kind::threads_asio && plan.work->name() != "empty") peer.insert(entry_name(plan));
   }
-  EXPECT_EQ(peer, (std::set<std::string>{"cpu/threads-asio/W:8/pool:cold/scale:1", "cpu/threads-asio/W:8/pool:warm/scale:1",
-                                         "sleep/threads-asio/W:8/pool:cold/N:100/ms:10",
-                                         "sleep/threads-asio/W:8/pool:warm/N:100/ms:10"}));
+  EXPECT_EQ(peer, (std::set<std::string>{
+                      "cpu/threads-asio/W:8/pool:cold/scale:1", "cpu/threads-asio/W:8/pool:warm/scale:1",
+                      "sleep/threads-asio/W:8/pool:cold/N:100/ms:10", "sleep/threads-asio/W:8/pool:warm/N:100/ms:10"}));
   // Named in --models, it runs wherever threads does.
   std::set<std::string> threads, asio;
   for (const auto& plan : plan_suite(parse_cli({"--workloads=cpu,sleep,http", "--models=threads,threads-asio"}))) {
@@ -483,8 +491,8 @@ TEST(Suites, ScaleSweepsOneWaveOfSleepsUpToEachModelsLimit) {
 }
 
 TEST(Suites, HttpTasksAndDelayReplaceTheSuites) {
-  const auto plans = plan_suite(parse_cli({"--workloads=http", "--http-tasks=1000", "--http-delay-ms=20",
-                                           "--models=sequential"}));
+  const auto plans =
+      plan_suite(parse_cli({"--workloads=http", "--http-tasks=1000", "--http-delay-ms=20", "--models=sequential"}));
   ASSERT_EQ(plans.size(), 1u);
   EXPECT_EQ(entry_name(plans[0]), "http/sequential/N:1000/delay_ms:20/bytes:1024");
   EXPECT_EQ(error_of({"--http-tasks=0"}), "--http-tasks: 0 must be at least 1");
@@ -494,7 +502,8 @@ TEST(Suites, HttpTasksAndDelayReplaceTheSuites) {
 
 TEST(Suites, FullAddsANewConnectionPerRequestForHttp) {
   std::set<std::string> full_names, default_names;
-  for (const auto& plan : plan_suite(parse_cli({"--suite=full", "--workloads=http"}))) full_names.insert(entry_name(plan));
+  for (const auto& plan : plan_suite(parse_cli({"--suite=full", "--workloads=http"})))
+    full_names.insert(entry_name(plan));
   for (const auto& plan : plan_suite(parse_cli({"--workloads=http"}))) default_names.insert(entry_name(plan));
   EXPECT_TRUE(full_names.count("http/sequential/N:100/delay_ms:5/bytes:1024/conn:close"));
   EXPECT_FALSE(default_names.count("http/sequential/N:100/delay_ms:5/bytes:1024/conn:close"));
@@ -605,9 +614,10 @@ TEST(Suites, StartupEntriesExactlyWhenAProcessModelIsSelected) {
   EXPECT_EQ(startup_names({"--workloads=startup", "--models=processes-spawn"}),
             (std::vector<std::string>{"startup/floor-posix-spawn/W:8", "startup/processes-spawn/W:8",
                                       "startup/floor-posix-spawn/W:64", "startup/processes-spawn/W:64"}));
-  EXPECT_EQ(startup_names({"--suite=quick", "--models=processes-fork", "--workers=2,py-default"}),
-            (std::vector<std::string>{"startup/floor-fork-server/W:2", "startup/processes-fork/W:2",
-                                      "startup/floor-fork-server/W:py-default", "startup/processes-fork/W:py-default"}));
+  EXPECT_EQ(
+      startup_names({"--suite=quick", "--models=processes-fork", "--workers=2,py-default"}),
+      (std::vector<std::string>{"startup/floor-fork-server/W:2", "startup/processes-fork/W:2",
+                                "startup/floor-fork-server/W:py-default", "startup/processes-fork/W:py-default"}));
   EXPECT_TRUE(startup_names({"--models=sequential,threads,thread-per-task,coroutines"}).empty());
   EXPECT_TRUE(startup_names({"--workloads=cpu,sleep"}).empty());
   // Start-up alone is a whole run; without a process model it is a clear error.

@@ -93,7 +93,8 @@ TEST(EnvironmentWarnings, EachProblemNamesItsFix) {
   state.debug_build = true;
   const auto warnings = start_warnings(state);
   EXPECT_TRUE(any_contains(warnings, "load average 3.2 on 2 CPUs: other work competes for the CPUs; stop it"));
-  EXPECT_TRUE(any_contains(warnings, "CPU governor 'powersave': set 'performance' (cpupower frequency-set -g performance)"));
+  EXPECT_TRUE(
+      any_contains(warnings, "CPU governor 'powersave': set 'performance' (cpupower frequency-set -g performance)"));
   EXPECT_TRUE(any_contains(warnings, "running in a VM (kvm)"));
   EXPECT_TRUE(any_contains(warnings, "debug build"));
   EXPECT_TRUE(any_contains(warnings, "cmake --preset release"));

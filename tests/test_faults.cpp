@@ -182,8 +182,7 @@ TEST_F(RefusedThreads, ASecondLoopThreadIsNamed) {
   const sleep_workload work(3, 1);
   const auto batch = work.make_batch();
   refuse_after_for_tests(os_resource::thread, 0);
-  const auto outcome =
-      make_runner(with(model_kind::coroutines, 1, task_form::awaitable, 2))->run(work, batch, {});
+  const auto outcome = make_runner(with(model_kind::coroutines, 1, task_form::awaitable, 2))->run(work, batch, {});
   ASSERT_FALSE(outcome.ok());
   const auto first = outcome.errors().front();
   EXPECT_EQ(first.rfind("sleep under coroutines: could not start loop thread 2: ", 0), 0u) << first;

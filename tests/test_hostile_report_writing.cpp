@@ -105,7 +105,9 @@ TEST(hostile_item4, a_report_of_ten_thousand_rows_is_derived_and_serialised_in_l
   report_document document(nlohmann::json{{"concbench_schema_version", concbench_schema_version}});
   const auto entry = an_entry(registry, "empty/threads/W:2/pool:cold/N:10000");
   for (int i = 0; i < 10'000; ++i) {
-    document.add_row({{"run_type", "iteration"}, {"repetition_index", i}, {"real_time", 1.0 + 0.001 * (i % 50)},
+    document.add_row({{"run_type", "iteration"},
+                      {"repetition_index", i},
+                      {"real_time", 1.0 + 0.001 * (i % 50)},
                       {"time_unit", "ms"}},
                      entry);
   }

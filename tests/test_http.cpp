@@ -54,8 +54,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // The real server on a thread of its own, stopped and joined on destruction.
 class running_server {
  public:
-  explicit running_server(http_server_options options = {})
-      : server_(options), thread_([this] { server_.run(); }) {}
+  explicit running_server(http_server_options options = {}) : server_(options), thread_([this] { server_.run(); }) {}
   ~running_server() {
     server_.stop();
     thread_.join();
@@ -87,9 +86,7 @@ class fake_server {
     loop_.stop();
     thread_.join();
   }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/";
-  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/"; }
 
  private:
   asio::awaitable<void> accept_loop() {
@@ -152,8 +149,7 @@ std::string raw_exchange(std::uint16_t port, const std::string& request) {
   return reply;
 }
 
-task_result run_awaitable_on_loop(const workload& work, const task_spec& task,
-                                  std::stop_token stop = {}) {
+task_result run_awaitable_on_loop(const workload& work, const task_spec& task, std::stop_token stop = {}) {
   asio::io_context loop;
   auto result = asio::co_spawn(loop, work.run_awaitable(task, stop), asio::use_future);
   loop.run();
@@ -179,8 +175,7 @@ void expect_all_verified(const http_workload& work, const std::vector<task_spec>
                          const std::vector<task_result>& results) {
   ASSERT_EQ(results.size(), batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    EXPECT_FALSE(work.verify(batch[i], results[i]))
-        << "task " << i << ": " << *work.verify(batch[i], results[i]);
+    EXPECT_FALSE(work.verify(batch[i], results[i])) << "task " << i << ": " << *work.verify(batch[i], results[i]);
   }
 }
 
@@ -302,8 +297,7 @@ TEST(ServeArguments, BadValuesAreCommandLineErrorsNamingTheFlag) {
 
 TEST(HttpWorkload, NamesParamsAndRebuildsFromThem) {
   const http_workload work("http://127.0.0.1:9/base", 1000, 20, 1024, 500);
-  const std::vector<std::pair<std::string, std::string>> keys{
-      {"N", "1000"}, {"delay_ms", "20"}, {"bytes", "1024"}};
+  const std::vector<std::pair<std::string, std::string>> keys{{"N", "1000"}, {"delay_ms", "20"}, {"bytes", "1024"}};
   EXPECT_EQ(work.name_keys(), keys);
   EXPECT_EQ(work.task_url(17).text(), "http://127.0.0.1:9/base/17?delay_ms=20&bytes=1024");
   const auto rebuilt = make_workload("http", work.params());
@@ -336,8 +330,7 @@ TEST(HttpWorkload, IdealAndBoundFollowTheDesignTable) {
   const auto limited = work.estimate(batch, {1, 10}, constants);
   EXPECT_DOUBLE_EQ(limited.ideal_ns, 100e6);
   EXPECT_DOUBLE_EQ(limited.bound_ns, 100e6);
-  EXPECT_GE(work.estimate(batch, {2, 2}, constants).ideal_ns,
-            work.estimate(batch, {2, 2}, constants).bound_ns);
+  EXPECT_GE(work.estimate(batch, {2, 2}, constants).ideal_ns, work.estimate(batch, {2, 2}, constants).bound_ns);
 }
 
 // ---------------------------------------------------------------- exact results
@@ -480,8 +473,7 @@ TEST(HttpServerProcess, StartFailuresAreNamedAndReaped) {
     http_server_process server(silent);
     FAIL();
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("printed no URL within 200 ms"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("printed no URL within 200 ms"), std::string::npos) << e.what();
   }
   try {
     http_server_process server(test_process_options("dies"));
@@ -532,13 +524,10 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, BadServer,
     ::testing::Combine(
         ::testing::Values(
-            bad_server_case{"never_answers", std::nullopt,
-                            "no complete response within 200 ms (timed out)"},
-            bad_server_case{"status_500",
-                            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
+            bad_server_case{"never_answers", std::nullopt, "no complete response within 200 ms (timed out)"},
+            bad_server_case{"status_500", "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
                             "HTTP 500 Internal Server Error"},
-            bad_server_case{"truncated",
-                            "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + body_of("/3", 10),
+            bad_server_case{"truncated", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + body_of("/3", 10),
                             "truncated body: the connection closed after 10 of 100 bytes"},
             bad_server_case{"malformed", "HTTP/1.1 two hundred OK\r\n\r\n", "malformed response"},
             bad_server_case{"not_http", "SSH-2.0-OpenSSH_9.2\r\n\r\n", "malformed response"},
@@ -563,14 +552,12 @@ TEST(HttpServer, AnswersAMalformedRequestWith400AndKeepsServing) {
   running_server server;
   const auto reply = raw_exchange(server.port(), "BLAH BLAH\r\n\r\n");
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 400 Bad Request")) << reply;
-  const auto binary = raw_exchange(
-      server.port(), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15));
+  const auto binary =
+      raw_exchange(server.port(), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15));
   EXPECT_TRUE(binary.starts_with("HTTP/1.1 400")) << binary;
-  const auto post =
-      raw_exchange(server.port(), "POST /1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto post = raw_exchange(server.port(), "POST /1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(post.starts_with("HTTP/1.1 405")) << post;
-  const auto bad_query =
-      raw_exchange(server.port(), "GET /1?bytes=-5 HTTP/1.1\r\nConnection: close\r\n\r\n");
+  const auto bad_query = raw_exchange(server.port(), "GET /1?bytes=-5 HTTP/1.1\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(bad_query.starts_with("HTTP/1.1 400")) << bad_query;
   EXPECT_EQ(http_get(parse_http_url(server.url())).status, 200u);
 }
@@ -610,8 +597,7 @@ TEST(HttpServer, ClosesIdleConnectionsAndServesOthersMeanwhile) {
   std::string nothing;
   boost::system::error_code error;
   asio::read(idle, asio::dynamic_buffer(nothing), error);
-  EXPECT_TRUE(error == asio::error::eof || error == asio::error::connection_reset)
-      << error.message();
+  EXPECT_TRUE(error == asio::error::eof || error == asio::error::connection_reset) << error.message();
   EXPECT_TRUE(nothing.empty());
   EXPECT_EQ(http_get(parse_http_url(server.url())).status, 200u);
 }
@@ -639,8 +625,7 @@ TEST(HttpStop, AStopRequestFromAnotherThreadEndsAHangingAwaitableRequest) {
   const http_workload work(silent.url(), 2, 0, 10, 60'000);
   std::stop_source stop;
   asio::io_context loop;
-  auto result =
-      asio::co_spawn(loop, work.run_awaitable({1, 10}, stop.get_token()), asio::use_future);
+  auto result = asio::co_spawn(loop, work.run_awaitable({1, 10}, stop.get_token()), asio::use_future);
   std::jthread requester([&] {
     std::this_thread::sleep_for(50ms);
     stop.request_stop();
@@ -686,8 +671,7 @@ TEST(hostile_item6, calibration_requests_honour_the_given_time_out) {
       measure();
       ADD_FAILURE() << "a server that never answers was measured";
     } catch (const http_error& e) {
-      EXPECT_NE(std::string(e.what()).find("no complete response within 300 ms"), std::string::npos)
-          << e.what();
+      EXPECT_NE(std::string(e.what()).find("no complete response within 300 ms"), std::string::npos) << e.what();
     }
   };
   expect_time_out([&] { measure_http_round_trip_ns(silent.url(), 0, 1, 300ms); });
@@ -704,11 +688,10 @@ TEST(hostile_item6, a_url_with_a_control_character_or_a_space_is_refused_in_one_
             "at byte 20 (a URL is printable ASCII)");
   EXPECT_EQ(url_refusal("http://127.0.0.1:9/a b"),
             "bad URL 'http://127.0.0.1:9/a b': it holds a space at byte 20 (write it as %20)");
-  for (const std::string& bad :
-       {std::string("http://127.0.0.1:9/\n"), std::string("http://127.0.0.1:9/\t"),
-        std::string("http://127.0.0.1:9/x\0y", 22), std::string("http://127.0.0.1:9/\x7f"),
-        std::string("http://127.0.0.1:9/\x1b[2K"), std::string("http://h\xc3\xa9:9/"),
-        std::string("http://127.0.0.1\r\n:9/"), std::string(" http://127.0.0.1:9/")}) {
+  for (const std::string& bad : {std::string("http://127.0.0.1:9/\n"), std::string("http://127.0.0.1:9/\t"),
+                                 std::string("http://127.0.0.1:9/x\0y", 22), std::string("http://127.0.0.1:9/\x7f"),
+                                 std::string("http://127.0.0.1:9/\x1b[2K"), std::string("http://h\xc3\xa9:9/"),
+                                 std::string("http://127.0.0.1\r\n:9/"), std::string(" http://127.0.0.1:9/")}) {
     const auto message = url_refusal(bad);
     EXPECT_TRUE(message.starts_with("bad URL '")) << message;
     EXPECT_TRUE(printable_line(message)) << message;
@@ -733,8 +716,7 @@ TEST(hostile_item6, a_server_that_prints_junk_instead_of_its_url_is_quoted_in_on
     ADD_FAILURE() << "started: " << server.url();
   } catch (const std::runtime_error& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("printed 'not a URL\\r\\x1b[2K' instead of its URL"), std::string::npos)
-        << message;
+    EXPECT_NE(message.find("printed 'not a URL\\r\\x1b[2K' instead of its URL"), std::string::npos) << message;
     EXPECT_TRUE(printable_line(message)) << message;
   }
 }
@@ -763,8 +745,7 @@ TEST(hostile_item6, a_200_mib_body_is_streamed_and_checked_without_being_held) {
   const auto peak_kib = status_kib("VmHWM");
   ASSERT_GT(before_kib, 0);
   // Generous: a 64 KiB piece at a time; a whole body would be 204,800 KiB.
-  EXPECT_LT(peak_kib - before_kib, 64 * 1024) << "peak " << peak_kib << " KiB, " << before_kib
-                                              << " KiB before";
+  EXPECT_LT(peak_kib - before_kib, 64 * 1024) << "peak " << peak_kib << " KiB, " << before_kib << " KiB before";
 }
 
 // (c) One byte too many fails the request at once, without waiting for the end of a body that
@@ -776,17 +757,14 @@ TEST(hostile_item6, a_body_longer_than_expected_fails_as_soon_as_it_overruns) {
   const http_workload work(never_ends.url(), 5, 0, 100, 10'000);
   for (const bool awaitable : {false, true}) {
     const auto message = failure_of(work, awaitable);
-    EXPECT_NE(message.find("body longer than the 100 bytes expected (more arrived)"),
-              std::string::npos)
-        << message;
+    EXPECT_NE(message.find("body longer than the 100 bytes expected (more arrived)"), std::string::npos) << message;
   }
   // Announced: refused from the header, before any of the body is read.
   std::string announced = "HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n";
   append_http_body(announced, "/3", 101);
   fake_server longer(announced);
   const http_workload work_longer(longer.url(), 5, 0, 100, 10'000);
-  EXPECT_NE(failure_of(work_longer, false)
-                .find("body longer than the 100 bytes expected (Content-Length 101)"),
+  EXPECT_NE(failure_of(work_longer, false).find("body longer than the 100 bytes expected (Content-Length 101)"),
             std::string::npos)
       << failure_of(work_longer, false);
 }
@@ -800,16 +778,13 @@ TEST(hostile_item6, a_wrong_or_missing_byte_fails_the_request_naming_where) {
   const http_workload work(changed.url(), 5, 0, 100, 10'000);
   for (const bool awaitable : {false, true}) {
     const auto message = failure_of(work, awaitable);
-    EXPECT_NE(message.find("the body differs from the server's bytes for /3 at byte 57"),
-              std::string::npos)
-        << message;
+    EXPECT_NE(message.find("the body differs from the server's bytes for /3 at byte 57"), std::string::npos) << message;
   }
   body.clear();
   append_http_body(body, "/3", 99);
   fake_server shorter("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n" + body);
   const http_workload work_shorter(shorter.url(), 5, 0, 100, 10'000);
-  EXPECT_NE(failure_of(work_shorter, true).find("body of 99 bytes instead of the 100 expected"),
-            std::string::npos)
+  EXPECT_NE(failure_of(work_shorter, true).find("body of 99 bytes instead of the 100 expected"), std::string::npos)
       << failure_of(work_shorter, true);
 }
 
@@ -837,8 +812,7 @@ TEST(hostile_item6, serve_threads_are_range_checked_while_parsing) {
 // (e) The descriptors this process has open.
 std::size_t open_descriptors() {
   std::size_t count = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd"))
-    ++count;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++count;
   return count;
 }
 
@@ -854,14 +828,11 @@ TEST(hostile_item6, clients_that_leave_during_the_delay_have_their_connections_c
       asio::io_context loop;  // in here: its own descriptors (epoll, ...) go with it
       std::vector<tcp::socket> sockets;
       for (int i = 0; i < clients; ++i) {
-        sockets.emplace_back(loop).connect(
-            tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
-        asio::write(sockets.back(), asio::buffer("GET /" + std::to_string(i) +
-                                                 " HTTP/1.1\r\nHost: x\r\n\r\n"));
+        sockets.emplace_back(loop).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+        asio::write(sockets.back(), asio::buffer("GET /" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
       }
       const auto accepted_by = std::chrono::steady_clock::now() + 10s;
-      while (server.server().connections_accepted() < clients &&
-             std::chrono::steady_clock::now() < accepted_by) {
+      while (server.server().connections_accepted() < clients && std::chrono::steady_clock::now() < accepted_by) {
         std::this_thread::sleep_for(1ms);
       }
       ASSERT_EQ(server.server().connections_accepted(), std::uint64_t{clients});
@@ -886,8 +857,7 @@ TEST(HttpServer, AnswersARequestSentWhileTheLastOneIsDelayed) {
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
   asio::write(socket, asio::buffer(std::string("GET /1?bytes=5 HTTP/1.1\r\nHost: x\r\n\r\n")));
   std::this_thread::sleep_for(20ms);  // most likely during the delay; either way both are answered
-  asio::write(socket, asio::buffer(std::string(
-                          "GET /2?bytes=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+  asio::write(socket, asio::buffer(std::string("GET /2?bytes=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
   std::string reply;
   boost::system::error_code error;
   asio::read(socket, asio::dynamic_buffer(reply), error);  // until the server closes
@@ -900,8 +870,8 @@ TEST(HttpServer, AnswersARequestSentWhileTheLastOneIsDelayed) {
 TEST(HttpClient, AChunkedBodyIsVerified) {
   std::string body;
   append_http_body(body, "/3", 100);
-  fake_server chunked("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n" +
-                      body.substr(0, 40) + "\r\n3c\r\n" + body.substr(40) + "\r\n0\r\n\r\n");
+  fake_server chunked("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n" + body.substr(0, 40) +
+                      "\r\n3c\r\n" + body.substr(40) + "\r\n0\r\n\r\n");
   const http_workload work(chunked.url(), 5, 0, 100, 10'000);
   const auto task = work.make_batch().at(3);
   EXPECT_FALSE(work.verify(task, work.run_blocking(task, {})));
@@ -987,8 +957,7 @@ TEST_P(HttpUnderRunners, ResultsAreVerified) {
   const http_workload work(server.url(), 9, 2, 512);
   const auto batch = work.make_batch();
   auto runner = make_runner(GetParam().settings);
-  for (int round = 0; round < 2;
-       ++round) {  // a second batch reuses warm pools and cached connections
+  for (int round = 0; round < 2; ++round) {  // a second batch reuses warm pools and cached connections
     const auto outcome = runner->run(work, batch, {});
     ASSERT_TRUE(outcome.ok()) << outcome.errors().front();
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -1003,12 +972,10 @@ TEST_P(HttpUnderRunners, AFailingServerIsAnErrorNamingTaskModelUrlAndCause) {
   const auto outcome = make_runner(GetParam().settings)->run(work, work.make_batch(), {});
   const auto errors = outcome.errors();
   ASSERT_EQ(errors.size(), 3u);
-  EXPECT_NE(
-      errors[1].find("task 1 of http under " + std::string(to_string(GetParam().settings.model))),
-      std::string::npos)
+  EXPECT_NE(errors[1].find("task 1 of http under " + std::string(to_string(GetParam().settings.model))),
+            std::string::npos)
       << errors[1];
-  EXPECT_NE(errors[1].find(work.task_url(1).text() + ": connection refused"), std::string::npos)
-      << errors[1];
+  EXPECT_NE(errors[1].find(work.task_url(1).text() + ": connection refused"), std::string::npos) << errors[1];
 }
 
 TEST_P(HttpUnderRunners, AStopRequestEndsRequestsToAServerThatNeverAnswers) {

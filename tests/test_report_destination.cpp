@@ -39,9 +39,7 @@ class ReportDestination : public ::testing::Test {
   }
   void make_fifo(const fs::path& path) { ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0) << path; }
   // Only the test's own files: the check leaves nothing behind.
-  std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {}));
-  }
+  std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {})); }
 
   fs::path dir_;
 };
@@ -54,11 +52,10 @@ TEST_F(ReportDestination, AFileInAWritableDirectoryIsAccepted) {
 }
 
 TEST_F(ReportDestination, ADirectoryIsRefusedWithAnExample) {
-  EXPECT_EQ(refusal(dir_), "the report " + dir_.string() + " is a directory (name a file, e.g. " +
-                               dir_.string() + "/r.json)");
-  EXPECT_EQ(refusal(dir_.string() + "/"), "the report " + dir_.string() +
-                                              "/ ends with '/' (name a file, e.g. " +
-                                              dir_.string() + "/r.json)");
+  EXPECT_EQ(refusal(dir_),
+            "the report " + dir_.string() + " is a directory (name a file, e.g. " + dir_.string() + "/r.json)");
+  EXPECT_EQ(refusal(dir_.string() + "/"),
+            "the report " + dir_.string() + "/ ends with '/' (name a file, e.g. " + dir_.string() + "/r.json)");
   EXPECT_NE(refusal(dir_ / "missing/").find("ends with '/'"), std::string::npos);
   EXPECT_NE(refusal(dir_ / ".").find("names a directory"), std::string::npos);
   EXPECT_NE(refusal(dir_ / "..").find("names a directory"), std::string::npos);
@@ -67,9 +64,8 @@ TEST_F(ReportDestination, ADirectoryIsRefusedWithAnExample) {
 
 TEST_F(ReportDestination, AFifoIsRefusedAndNotReplaced) {
   make_fifo(dir_ / "r.json");
-  EXPECT_EQ(refusal(dir_ / "r.json"),
-            "the report " + (dir_ / "r.json").string() +
-                " exists and is a fifo: concbench would replace it with a regular file");
+  EXPECT_EQ(refusal(dir_ / "r.json"), "the report " + (dir_ / "r.json").string() +
+                                          " exists and is a fifo: concbench would replace it with a regular file");
   // A symbolic link to one is refused like the fifo itself.
   fs::create_symlink(dir_ / "r.json", dir_ / "link.json");
   EXPECT_NE(refusal(dir_ / "link.json").find("is a fifo"), std::string::npos);
@@ -78,16 +74,13 @@ TEST_F(ReportDestination, AFifoIsRefusedAndNotReplaced) {
 
 TEST_F(ReportDestination, TheTimelineFileBesideTheReportIsCheckedTheSameWay) {
   fs::create_directory(dir_ / "r.timelines.json");
-  EXPECT_EQ(refusal(dir_ / "r.json"),
-            "the timeline file " + (dir_ / "r.timelines.json").string() + " is a directory");
+  EXPECT_EQ(refusal(dir_ / "r.json"), "the timeline file " + (dir_ / "r.timelines.json").string() + " is a directory");
   make_fifo(dir_ / "s.timelines.json");
   EXPECT_NE(refusal(dir_ / "s.json")
-                .find("the timeline file " + (dir_ / "s.timelines.json").string() +
-                      " exists and is a fifo"),
+                .find("the timeline file " + (dir_ / "s.timelines.json").string() + " exists and is a fifo"),
             std::string::npos);
   make_fifo(dir_ / "plain.timelines.json");
-  EXPECT_NE(refusal(dir_ / "plain").find("is a fifo"), std::string::npos)
-      << "a report without .json";
+  EXPECT_NE(refusal(dir_ / "plain").find("is a fifo"), std::string::npos) << "a report without .json";
 }
 
 TEST_F(ReportDestination, AMissingDirectoryIsNamed) {

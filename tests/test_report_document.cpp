@@ -28,13 +28,21 @@ std::shared_ptr<entry_metadata> make_entry(const std::string& name, const std::s
 }
 
 nlohmann::json iteration_row(double ms, int repetition) {
-  return {{"name", "ignored/iterations:1/manual_time"}, {"run_type", "iteration"}, {"repetition_index", repetition},
-          {"real_time", ms}, {"cpu_time", ms}, {"time_unit", "ms"}, {"iterations", 1}};
+  return {{"name", "ignored/iterations:1/manual_time"},
+          {"run_type", "iteration"},
+          {"repetition_index", repetition},
+          {"real_time", ms},
+          {"cpu_time", ms},
+          {"time_unit", "ms"},
+          {"iterations", 1}};
 }
 
 nlohmann::json aggregate_row(const std::string& aggregate, double value, bool percentage = false) {
-  nlohmann::json row = {{"run_type", "aggregate"}, {"aggregate_name", aggregate}, {"real_time", value},
-                        {"cpu_time", value}, {"iterations", 3}};
+  nlohmann::json row = {{"run_type", "aggregate"},
+                        {"aggregate_name", aggregate},
+                        {"real_time", value},
+                        {"cpu_time", value},
+                        {"iterations", 3}};
   row["aggregate_unit"] = percentage ? "percentage" : "time";
   if (!percentage) row["time_unit"] = "ms";
   return row;
@@ -170,8 +178,8 @@ TEST_F(ReportDocument, TimelinesAreDownsampledAboveTenThousandTasks) {
     for (int i = 0; i < 25000; ++i) columns[column].push_back(i);
   }
   threads->timeline = columns;
-  sequential->timeline = {{"tasks", 1}, {"downsampled", false}, {"task", {0}}, {"worker", {0}},
-                          {"start_ns", {0}}, {"end_ns", {5}}};
+  sequential->timeline = {{"tasks", 1},    {"downsampled", false}, {"task", {0}},
+                          {"worker", {0}}, {"start_ns", {0}},      {"end_ns", {5}}};
   const auto timelines = document.timelines("r.json");
   EXPECT_EQ(timelines["report"], "r.json");
   const auto& big = timelines["entries"][threads->name];

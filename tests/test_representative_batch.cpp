@@ -38,9 +38,7 @@ TEST(representative_batch, of_one_batch_is_that_batch) {
   EXPECT_DOUBLE_EQ(choice.median_ns, 7);
 }
 
-TEST(representative_batch, of_none_is_refused) {
-  EXPECT_THROW(choose_representative_batch({}), std::invalid_argument);
-}
+TEST(representative_batch, of_none_is_refused) { EXPECT_THROW(choose_representative_batch({}), std::invalid_argument); }
 
 TEST(representative_batches, choose_as_choose_representative_batch_up_to_their_capacity) {
   const std::vector<long long> intervals{22, 20, 31, 23, 39, 10, 40, 21, 30, 25, 25, 18};

@@ -5,8 +5,8 @@
 
 #include <mutex>
 #include <set>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "batch_outcome.hpp"

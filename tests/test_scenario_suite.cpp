@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -55,9 +55,12 @@ TEST(scenario_timeout, a_batch_over_the_time_out_is_stopped_and_the_entry_says_s
   entry.metadata = std::make_shared<entry_metadata>(describe_entry(entry.plan));
   entry.timeout = std::chrono::milliseconds(50);
   entry.warm_up = false;
-  benchmark::RegisterBenchmark("scenario_timeout_test", [&entry](benchmark::State& state) {
-    measure_scenario_entry(state, entry, {});
-  })->Iterations(1)->Repetitions(1)->UseManualTime()->ReportAggregatesOnly(false);
+  benchmark::RegisterBenchmark("scenario_timeout_test",
+                               [&entry](benchmark::State& state) { measure_scenario_entry(state, entry, {}); })
+      ->Iterations(1)
+      ->Repetitions(1)
+      ->UseManualTime()
+      ->ReportAggregatesOnly(false);
   collecting_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter, "scenario_timeout_test");
   benchmark::ClearRegisteredBenchmarks();
@@ -113,8 +116,9 @@ TEST(scenario_suite, default_and_full_fork_cost_go_up_to_1000_mib) {
   for (const auto* suite : {"--suite=default", "--suite=full"}) {
     const auto names = names_of({"--workloads=fork-cost", suite});
     EXPECT_EQ(names.size(), 9u) << suite;
-    EXPECT_NE(std::find(names.begin(), names.end(), "fork-cost/processes-fork/W:1/parent_rss_mb:1000/start:fork/starts:20"),
-              names.end())
+    EXPECT_NE(
+        std::find(names.begin(), names.end(), "fork-cost/processes-fork/W:1/parent_rss_mb:1000/start:fork/starts:20"),
+        names.end())
         << suite;
   }
 }

@@ -169,8 +169,8 @@ TEST_P(pipeline_models, every_item_arrives_exactly_once) {
        {shape{1, 1, 16}, shape{2, 2, 16}, shape{3, 1, 16}, shape{1, 3, 16}, shape{2, 2, 1}, shape{1, 1, 1}}) {
     const pipeline_scenario scenario(pipeline(producers, consumers, capacity));
     const auto outcome = scenario.run(GetParam().settings, {});
-    const std::string label = std::to_string(producers) + "x" + std::to_string(consumers) + " capacity " +
-                              std::to_string(capacity);
+    const std::string label =
+        std::to_string(producers) + "x" + std::to_string(consumers) + " capacity " + std::to_string(capacity);
     ASSERT_TRUE(outcome.ok()) << label << ": " << outcome.error;
     EXPECT_EQ(figure(outcome, "items"), 5000) << label;
     EXPECT_GT(figure(outcome, "items_per_second"), 0) << label;
@@ -232,7 +232,8 @@ class stop_models : public testing::TestWithParam<model_case> {};
 TEST_P(stop_models, a_stop_requested_before_the_batch_ends_it) {
   std::stop_source stop;
   stop.request_stop();
-  const auto shared = shared_counter_scenario(counter(update_discipline::mutex)).run(GetParam().settings, stop.get_token());
+  const auto shared =
+      shared_counter_scenario(counter(update_discipline::mutex)).run(GetParam().settings, stop.get_token());
   EXPECT_EQ(shared.error, "stopped");
   const auto piped = pipeline_scenario(pipeline(2, 2, 4)).run(GetParam().settings, stop.get_token());
   EXPECT_EQ(piped.error, "stopped");
@@ -279,8 +280,7 @@ TEST(settle_batch, names_a_throw_puts_a_stop_first_and_passes_the_batch_error_on
   std::stop_source stopped;
   stopped.request_stop();
   // A batch that failed because it was stopped is reported as stopped, not as its failure.
-  EXPECT_EQ(settle_batch("w", stopped.get_token(), [] { return std::string("consumer 1 got 3 of 9"); }),
-            stopped_error);
+  EXPECT_EQ(settle_batch("w", stopped.get_token(), [] { return std::string("consumer 1 got 3 of 9"); }), stopped_error);
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ TEST(TimelineFigures, OneTaskPerWorkerHasNoDispatchGap) {
   const std::vector<timeline_entry> timeline{{5, 15, 0}, {6, 26, 1}, {7, 17, 2}};
   const auto figures = figures_of(timeline, nanoseconds(30));
   EXPECT_FALSE(figures.dispatch_gap_ns_per_task);
-  EXPECT_DOUBLE_EQ(*figures.imbalance_ns, 11);  // 26 − 15
+  EXPECT_DOUBLE_EQ(*figures.imbalance_ns, 11);         // 26 − 15
   EXPECT_DOUBLE_EQ(*figures.dispatch_ns_per_task, 7);  // (26 − 5) / 3
   const auto counters = as_map(timeline_counters(figures));
   EXPECT_EQ(counters.count("dispatch_gap_ns_per_task"), 0u);
@@ -92,8 +92,8 @@ TEST(TimelineFigures, TasksThatNeverStartedAreLeftOut) {
 TEST(TimelineFigures, CounterNamesDoNotClashWithGoogleBenchmarkKeys) {
   const std::vector<timeline_entry> timeline{{0, 1, 0}, {1, 2, 0}};
   for (const auto& [name, value] : timeline_counters(figures_of(timeline, nanoseconds(2)))) {
-    for (const char* key : {"name", "run_name", "run_type", "repetitions", "repetition_index", "threads",
-                            "iterations", "real_time", "cpu_time", "time_unit", "label"}) {
+    for (const char* key : {"name", "run_name", "run_type", "repetitions", "repetition_index", "threads", "iterations",
+                            "real_time", "cpu_time", "time_unit", "label"}) {
       EXPECT_NE(name, key);
     }
   }

@@ -90,9 +90,9 @@ double cpu_workload::nominal_sequential_ns() const {
   return total * nominal_ns_per_increment;
 }
 
-std::vector<std::pair<std::string, double>> cpu_workload::work_rate_counters(
-    std::span<const task_spec> batch, std::span<const double> task_durations_ns,
-    const machine_constants& constants) const {
+std::vector<std::pair<std::string, double>> cpu_workload::work_rate_counters(std::span<const task_spec> batch,
+                                                                             std::span<const double> task_durations_ns,
+                                                                             const machine_constants& constants) const {
   // The median task's speed as its worker saw it: processor sharing (W > P) shows up here.
   std::vector<double> per_increment;
   for (std::size_t i = 0; i < batch.size() && i < task_durations_ns.size(); ++i) {

@@ -1,19 +1,23 @@
 #include "fault_workload.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <stdexcept>
 #include <thread>
-#include <unistd.h>
 
 #include "counting_loop.hpp"
 #include "interruptible_sleep.hpp"
 
 namespace concbench {
 namespace {
-constexpr std::pair<fault_mode, const char*> mode_names[] = {
-    {fault_mode::throws, "throw"}, {fault_mode::wrong_result, "wrong"}, {fault_mode::exits, "exit"},
-    {fault_mode::crashes, "crash"}, {fault_mode::killed, "kill"},       {fault_mode::hangs, "hang"},
-    {fault_mode::ignores_stop, "ignore-stop"}};
+constexpr std::pair<fault_mode, const char*> mode_names[] = {{fault_mode::throws, "throw"},
+                                                             {fault_mode::wrong_result, "wrong"},
+                                                             {fault_mode::exits, "exit"},
+                                                             {fault_mode::crashes, "crash"},
+                                                             {fault_mode::killed, "kill"},
+                                                             {fault_mode::hangs, "hang"},
+                                                             {fault_mode::ignores_stop, "ignore-stop"}};
 }  // namespace
 
 std::string to_string(fault_mode mode) {
@@ -30,8 +34,8 @@ fault_mode parse_fault_mode(const std::string& text) {
   throw std::invalid_argument("unknown fault mode '" + text + "' (throw, wrong, exit, crash, kill, hang, ignore-stop)");
 }
 
-fault_workload::fault_workload(int tasks, int faulty_index, fault_mode mode, std::int64_t increments,
-                               int fail_from_run, std::chrono::milliseconds ignore_for)
+fault_workload::fault_workload(int tasks, int faulty_index, fault_mode mode, std::int64_t increments, int fail_from_run,
+                               std::chrono::milliseconds ignore_for)
     : tasks_(tasks),
       faulty_index_(faulty_index),
       mode_(mode),
@@ -45,8 +49,8 @@ fault_workload::fault_workload(int tasks, int faulty_index, fault_mode mode, std
 bool fault_workload::misbehaves_now() const { return faulty_runs_.fetch_add(1) + 1 >= fail_from_run_; }
 
 nlohmann::json fault_workload::params() const {
-  return {{"tasks", tasks_}, {"faulty_index", faulty_index_}, {"mode", to_string(mode_)}, {"increments", increments_},
-          {"fail_from_run", fail_from_run_}, {"ignore_ms", ignore_for_.count()}};
+  return {{"tasks", tasks_},           {"faulty_index", faulty_index_},   {"mode", to_string(mode_)},
+          {"increments", increments_}, {"fail_from_run", fail_from_run_}, {"ignore_ms", ignore_for_.count()}};
 }
 
 std::vector<std::pair<std::string, std::string>> fault_workload::name_keys() const {

@@ -23,16 +23,15 @@ fault_mode parse_fault_mode(const std::string& text);  // throws std::invalid_ar
 
 class fault_workload final : public workload {
  public:
-  fault_workload(int tasks, int faulty_index, fault_mode mode, std::int64_t increments = 1000,
-                 int fail_from_run = 1, std::chrono::milliseconds ignore_for = std::chrono::milliseconds(1000));
+  fault_workload(int tasks, int faulty_index, fault_mode mode, std::int64_t increments = 1000, int fail_from_run = 1,
+                 std::chrono::milliseconds ignore_for = std::chrono::milliseconds(1000));
 
   std::string name() const override { return "fault"; }
   nlohmann::json params() const override;
   std::vector<std::pair<std::string, std::string>> name_keys() const override;
   std::vector<task_spec> make_batch() const override;
   task_result run_blocking(const task_spec& task, std::stop_token stop) const override;
-  boost::asio::awaitable<task_result> run_awaitable(task_spec task,
-                                                    std::stop_token stop) const override;
+  boost::asio::awaitable<task_result> run_awaitable(task_spec task, std::stop_token stop) const override;
   std::optional<std::string> verify(const task_spec& task, const task_result& result) const override;
   time_estimate estimate(std::span<const task_spec> batch, const execution_shape& shape,
                          const machine_constants& constants) const override;

@@ -17,8 +17,7 @@ constexpr std::size_t pattern_period = 4093;
 // against here: neither builds a body.
 const std::array<char, pattern_period + http_body_piece_max_bytes>& pattern() {
   static const auto bytes = [] {
-    constexpr std::string_view alphabet =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+    constexpr std::string_view alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
     std::array<char, pattern_period + http_body_piece_max_bytes> out{};
     std::uint32_t state = 2463534242u;  // xorshift32: fixed, so every build sends the same bytes
     for (std::size_t i = 0; i < pattern_period; ++i) {
@@ -47,8 +46,7 @@ void mix(std::uint64_t& hash, std::uint64_t word) {
 }  // namespace
 
 std::string_view http_body_piece(std::string_view path, std::uint64_t offset, std::size_t bytes) {
-  const auto position = static_cast<std::size_t>((start_of(path) + offset % pattern_period) %
-                                                 pattern_period);
+  const auto position = static_cast<std::size_t>((start_of(path) + offset % pattern_period) % pattern_period);
   return {pattern().data() + position, std::min(bytes, http_body_piece_max_bytes)};
 }
 
@@ -61,8 +59,7 @@ void append_http_body(std::string& out, std::string_view path, std::size_t bytes
   }
 }
 
-std::size_t http_body_mismatch(std::string_view path, std::uint64_t offset,
-                               std::string_view piece) {
+std::size_t http_body_mismatch(std::string_view path, std::uint64_t offset, std::string_view piece) {
   for (std::size_t checked = 0; checked < piece.size();) {
     const auto expected = http_body_piece(path, offset + checked, piece.size() - checked);
     const auto received = piece.substr(checked, expected.size());

@@ -27,8 +27,7 @@ void append_http_body(std::string& out, std::string_view path, std::size_t bytes
 
 // Where `piece`, received at byte `offset` of the body for `path`, first differs from that
 // body: an index into `piece`, or std::string_view::npos when every byte is right.
-std::size_t http_body_mismatch(std::string_view path, std::uint64_t offset,
-                               std::string_view piece);
+std::size_t http_body_mismatch(std::string_view path, std::uint64_t offset, std::string_view piece);
 
 // A 32-bit checksum of a body (not cryptographic: it catches accidents, not adversaries),
 // computed piece by piece: the pieces' boundaries do not change it.

@@ -45,11 +45,9 @@ double measure_http_round_trip_ns(const std::string& url, std::int64_t body_byte
   return median(std::move(samples));
 }
 
-double measure_http_requests_per_second(const std::string& url, std::int64_t body_bytes,
-                                        int connections, std::chrono::milliseconds duration,
-                                        std::chrono::milliseconds timeout) {
-  if (connections < 1)
-    throw std::invalid_argument("the request rate needs at least one connection");
+double measure_http_requests_per_second(const std::string& url, std::int64_t body_bytes, int connections,
+                                        std::chrono::milliseconds duration, std::chrono::milliseconds timeout) {
+  if (connections < 1) throw std::invalid_argument("the request rate needs at least one connection");
   const auto target = calibration_url(url, body_bytes);
   http_request_options options;
   options.timeout = timeout;
@@ -74,13 +72,12 @@ double measure_http_requests_per_second(const std::string& url, std::int64_t bod
   loop.run();
   if (failure) std::rethrow_exception(failure);
   const double seconds = std::chrono::duration<double>(last_answer - start).count();
-  if (completed == 0 || seconds <= 0)
-    throw std::runtime_error("no request completed while measuring the rate");
+  if (completed == 0 || seconds <= 0) throw std::runtime_error("no request completed while measuring the rate");
   return static_cast<double>(completed) / seconds;
 }
 
-void measure_http_constants(const std::string& url, machine_constants& constants,
-                            std::int64_t body_bytes, std::chrono::milliseconds timeout) {
+void measure_http_constants(const std::string& url, machine_constants& constants, std::int64_t body_bytes,
+                            std::chrono::milliseconds timeout) {
   constants.loopback_round_trip_ns = measure_http_round_trip_ns(url, body_bytes, 200, timeout);
   constants.loopback_requests_per_second =
       measure_http_requests_per_second(url, body_bytes, 16, std::chrono::milliseconds(500), timeout);

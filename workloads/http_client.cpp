@@ -1,5 +1,6 @@
 #include "http_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/execution_context.hpp>
@@ -11,12 +12,11 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <algorithm>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -42,8 +42,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct connection {
   explicit connection(const asio::any_io_executor& executor) : stream(executor) {}
-  beast::tcp_stream
-      stream;  // not move-assignable: new per connection (docs/pitfalls.md "Boost.Asio and Beast")
+  beast::tcp_stream stream;  // not move-assignable: new per connection (docs/pitfalls.md "Boost.Asio and Beast")
   beast::flat_buffer buffer;
 };
 
@@ -54,8 +53,7 @@ class connection_pool final : public asio::execution_context::service {
  public:
   inline static asio::execution_context::id id;
 
-  explicit connection_pool(asio::execution_context& context)
-      : asio::execution_context::service(context) {}
+  explicit connection_pool(asio::execution_context& context) : asio::execution_context::service(context) {}
 
   std::shared_ptr<connection> take(const std::string& key) {
     std::lock_guard lock(mutex_);
@@ -121,9 +119,8 @@ std::string timeout_text(const http_request_options& options) {
 // A cached connection that fails like this before any byte of a response arrived was most
 // likely closed by the server while idle: the request is retried once on a new connection.
 bool looks_closed_while_idle(const beast::error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof ||
-         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-         ec == asio::error::connection_aborted;
+  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
 }
 
 bool is_http_error(const beast::error_code& ec) {
@@ -141,23 +138,19 @@ std::optional<std::uint64_t> content_length_of(const parser_type& parser) {
 
 // What a failed read means. `received`: the body bytes that had arrived.
 std::string describe_read_failure(const beast::error_code& ec, bool header_done,
-                                  std::optional<std::uint64_t> content_length,
-                                  std::uint64_t received, const http_request_options& options) {
+                                  std::optional<std::uint64_t> content_length, std::uint64_t received,
+                                  const http_request_options& options) {
   if (ec == beast::error::timeout) return "no complete response within " + timeout_text(options);
   if (ec == http::error::end_of_stream) return "the server closed the connection without answering";
   if (ec == http::error::partial_message) {
-    if (!header_done)
-      return "truncated response: the connection closed in the middle of the headers";
+    if (!header_done) return "truncated response: the connection closed in the middle of the headers";
     return "truncated body: the connection closed after " + std::to_string(received) + " of " +
-           (content_length ? std::to_string(*content_length) : std::string("an unknown number of")) +
-           " bytes";
+           (content_length ? std::to_string(*content_length) : std::string("an unknown number of")) + " bytes";
   }
   if (ec == http::error::body_limit) {
     if (options.expected_body) {
-      return "body longer than the " + std::to_string(options.expected_body->bytes) +
-             " bytes expected" +
-             (content_length ? " (Content-Length " + std::to_string(*content_length) + ")"
-                             : " (more arrived)");
+      return "body longer than the " + std::to_string(options.expected_body->bytes) + " bytes expected" +
+             (content_length ? " (Content-Length " + std::to_string(*content_length) + ")" : " (more arrived)");
     }
     return "body larger than the limit of " + std::to_string(options.max_body_bytes) + " bytes";
   }
@@ -171,8 +164,7 @@ asio::awaitable<tcp::endpoint> resolve(const http_url& url) {
   const auto address = asio::ip::make_address(url.host, ec);
   if (!ec) co_return tcp::endpoint(address, url.port);
   tcp::resolver resolver(co_await asio::this_coro::executor);
-  auto [error, results] =
-      co_await resolver.async_resolve(url.host, std::to_string(url.port), use_tuple);
+  auto [error, results] = co_await resolver.async_resolve(url.host, std::to_string(url.port), use_tuple);
   if (error || results.empty()) {
     throw http_error(prefix(url) + "cannot resolve host '" + quote_text(url.host) + "' (" +
                      (error ? error.message() : std::string("no address")) + ")");
@@ -180,9 +172,8 @@ asio::awaitable<tcp::endpoint> resolve(const http_url& url) {
   co_return results.begin()->endpoint();  // the loopback or lab server has one address
 }
 
-asio::awaitable<void> connect(connection& conn, const http_url& url,
-                              clock_type::time_point deadline, const http_request_options& options,
-                              const std::stop_token& stop) {
+asio::awaitable<void> connect(connection& conn, const http_url& url, clock_type::time_point deadline,
+                              const http_request_options& options, const std::stop_token& stop) {
   const auto endpoint = co_await resolve(url);
   if (stop.stop_requested()) throw_stopped(url);
   conn.stream.expires_at(deadline);  // beast closes the socket when it passes: the time-out
@@ -196,15 +187,13 @@ asio::awaitable<void> connect(connection& conn, const http_url& url,
   if (stop.stop_requested()) throw_stopped(url);
   if (error == beast::error::timeout)
     throw http_error(prefix(url) + "could not connect within " + timeout_text(options));
-  if (error == asio::error::connection_refused)
-    throw http_error(prefix(url) + "connection refused");
+  if (error == asio::error::connection_refused) throw http_error(prefix(url) + "connection refused");
   throw http_error(prefix(url) + "cannot connect (" + error.message() + ")");
 }
 
 }  // namespace
 
-asio::awaitable<http_response> async_http_get(http_url url, http_request_options options,
-                                              std::stop_token stop) {
+asio::awaitable<http_response> async_http_get(http_url url, http_request_options options, std::stop_token stop) {
   // Once per process: a batch with every request in flight holds one socket per request,
   // and a shell's soft limit (1,024) would fail it with "Too many open files".
   static const long open_file_limit [[maybe_unused]] = raise_open_file_limit();
@@ -216,14 +205,12 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
   auto target = std::make_shared<cancel_target>();
   // Cancelling from the requesting thread would race with this coroutine: post
   // (docs/pitfalls.md "Boost.Asio and Beast").
-  std::stop_callback cancel_on_stop(
-      stop, [target, executor] { asio::post(executor, [target] { target->cancel(); }); });
+  std::stop_callback cancel_on_stop(stop, [target, executor] { asio::post(executor, [target] { target->cancel(); }); });
 
   // The limit the parser enforces: a body longer than the expected one fails as soon as its
   // Content-Length says so, or as soon as one byte too many arrives.
   const std::uint64_t body_limit =
-      options.expected_body ? std::min(options.expected_body->bytes, options.max_body_bytes)
-                            : options.max_body_bytes;
+      options.expected_body ? std::min(options.expected_body->bytes, options.max_body_bytes) : options.max_body_bytes;
 
   http::request<http::empty_body> request{http::verb::get, url.target, 11};
   request.set(http::field::host, url.authority());
@@ -247,8 +234,7 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
       if (stop.stop_requested()) throw_stopped(url);
       if (reused && looks_closed_while_idle(write_error)) continue;
       if (write_error == beast::error::timeout) {
-        throw http_error(prefix(url) + "could not send the request within " +
-                         timeout_text(options));
+        throw http_error(prefix(url) + "could not send the request within " + timeout_text(options));
       }
       throw http_error(prefix(url) + "sending the request failed (" + write_error.message() + ")");
     }
@@ -257,8 +243,7 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
     // The header first: a response that is not a 200 fails before its body is read.
     http::response_parser<http::buffer_body> parser;
     parser.body_limit(body_limit);
-    auto [header_error, header_read] =
-        co_await http::async_read_header(conn->stream, conn->buffer, parser, use_tuple);
+    auto [header_error, header_read] = co_await http::async_read_header(conn->stream, conn->buffer, parser, use_tuple);
     if (header_error) {
       target->clear();
       if (stop.stop_requested()) throw_stopped(url);
@@ -268,8 +253,7 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
     }
     if (const auto status = parser.get().result_int(); status != 200) {
       target->clear();  // the connection goes with its unread body
-      throw http_error(prefix(url) + "HTTP " + std::to_string(status) + " " +
-                       quote_text(parser.get().reason()));
+      throw http_error(prefix(url) + "HTTP " + std::to_string(status) + " " + quote_text(parser.get().reason()));
     }
 
     // Then the body, a piece at a time into `piece`: checked and digested as it arrives.
@@ -281,24 +265,20 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
         // No larger than a body of known length: a 1 KiB response costs 1 KiB, as a whole
         // body in memory did, so a batch of small requests in flight costs no more than before.
         piece_size = static_cast<std::size_t>(std::clamp<std::uint64_t>(
-            content_length_of(parser).value_or(http_body_piece_max_bytes), 1,
-            http_body_piece_max_bytes));
+            content_length_of(parser).value_or(http_body_piece_max_bytes), 1, http_body_piece_max_bytes));
         piece = std::make_unique_for_overwrite<char[]>(piece_size);
       }
       auto& body = parser.get().body();
       body.data = piece.get();
       body.size = piece_size;
-      auto [read_error, read] =
-          co_await http::async_read(conn->stream, conn->buffer, parser, use_tuple);
+      auto [read_error, read] = co_await http::async_read(conn->stream, conn->buffer, parser, use_tuple);
       const std::string_view got(piece.get(), piece_size - body.size);
       if (options.expected_body) {
         const auto& expected = *options.expected_body;
-        if (const auto at = http_body_mismatch(expected.path, digest.size(), got);
-            at != std::string_view::npos) {
+        if (const auto at = http_body_mismatch(expected.path, digest.size(), got); at != std::string_view::npos) {
           target->clear();
-          throw http_error(prefix(url) + "the body differs from the server's bytes for " +
-                           quote_text(expected.path) + " at byte " +
-                           std::to_string(digest.size() + at) +
+          throw http_error(prefix(url) + "the body differs from the server's bytes for " + quote_text(expected.path) +
+                           " at byte " + std::to_string(digest.size() + at) +
                            " (not the response to this request, or bytes were changed)");
         }
       }
@@ -307,16 +287,14 @@ asio::awaitable<http_response> async_http_get(http_url url, http_request_options
       if (read_error && read_error != http::error::need_buffer) {
         target->clear();
         if (stop.stop_requested()) throw_stopped(url);
-        throw http_error(prefix(url) + describe_read_failure(read_error, true,
-                                                             content_length_of(parser),
-                                                             digest.size(), options));
+        throw http_error(prefix(url) +
+                         describe_read_failure(read_error, true, content_length_of(parser), digest.size(), options));
       }
     }
     target->clear();
     if (options.expected_body && digest.size() != options.expected_body->bytes) {
-      throw http_error(prefix(url) + "body of " + std::to_string(digest.size()) +
-                       " bytes instead of the " + std::to_string(options.expected_body->bytes) +
-                       " expected");
+      throw http_error(prefix(url) + "body of " + std::to_string(digest.size()) + " bytes instead of the " +
+                       std::to_string(options.expected_body->bytes) + " expected");
     }
 
     // Bytes after the response would be read as the next response's start: never reuse then.
@@ -342,23 +320,20 @@ std::unique_ptr<asio::io_context>& blocking_loop() {
 
 void close_idle_http_connections() { blocking_loop().reset(); }
 
-http_response http_get(const http_url& url, const http_request_options& options,
-                       std::stop_token stop) {
+http_response http_get(const http_url& url, const http_request_options& options, std::stop_token stop) {
   auto& own = blocking_loop();
   if (!own) own = std::make_unique<asio::io_context>(1);
   asio::io_context& loop = *own;
   std::optional<http_response> response;
   std::exception_ptr error;
-  asio::co_spawn(loop, async_http_get(url, options, std::move(stop)),
-                 [&](std::exception_ptr e, http_response r) {
-                   error = e;
-                   if (!e) response = std::move(r);
-                 });
+  asio::co_spawn(loop, async_http_get(url, options, std::move(stop)), [&](std::exception_ptr e, http_response r) {
+    error = e;
+    if (!e) response = std::move(r);
+  });
   loop.restart();
   loop.run();
   if (error) std::rethrow_exception(error);
-  if (!response)
-    throw http_error(prefix(url) + "the request never completed");  // cannot happen: run() ran it
+  if (!response) throw http_error(prefix(url) + "the request never completed");  // cannot happen: run() ran it
   return std::move(*response);
 }
 

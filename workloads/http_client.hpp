@@ -77,15 +77,13 @@ class http_request_stopped : public http_error {
 // thread that is done fetching, and for tests that check nothing stays open.
 void close_idle_http_connections();
 
-http_response http_get(const http_url& url, const http_request_options& options = {},
-                       std::stop_token stop = {});
+http_response http_get(const http_url& url, const http_request_options& options = {}, std::stop_token stop = {});
 
 // On the calling coroutine's executor. A stop request posts a cancel to that executor. With
 // one loop thread the cancel is ordered with the request's steps and always ends it; with
 // several, a cancel that runs just while a step is being started can miss it, and that
 // request ends when the step does (at the latest at the time-out).
-boost::asio::awaitable<http_response> async_http_get(http_url url,
-                                                     http_request_options options = {},
+boost::asio::awaitable<http_response> async_http_get(http_url url, http_request_options options = {},
                                                      std::stop_token stop = {});
 
 }  // namespace concbench

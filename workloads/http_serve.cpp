@@ -27,8 +27,7 @@ number parse_value(const std::string& flag, const std::string& text) {
   number value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc{} || end != text.data() + text.size()) {
-    throw std::invalid_argument("serve: " + flag + " wants a number, got '" + quote_text(text) +
-                                "'");
+    throw std::invalid_argument("serve: " + flag + " wants a number, got '" + quote_text(text) + "'");
   }
   return value;
 }
@@ -36,16 +35,15 @@ number parse_value(const std::string& flag, const std::string& text) {
 }  // namespace
 
 serve_options parse_serve_arguments(std::span<const std::string> arguments) {
-  static const std::set<std::string> valued{"--port", "--delay-ms", "--body-bytes", "--bind", "--idle-timeout-ms",
-                                            "--threads"};
+  static const std::set<std::string> valued{"--port", "--delay-ms",        "--body-bytes",
+                                            "--bind", "--idle-timeout-ms", "--threads"};
   serve_options options;
   // Each flag as first given: a second one would silently win over the first (`--port=0
   // --port=1` serving on port 1), so it is refused, as concbench's own flags are.
   std::map<std::string, std::string> given;
   const auto once = [&given](const std::string& flag, const std::string& argument) {
     if (const auto [first, inserted] = given.emplace(flag, argument); !inserted) {
-      throw std::invalid_argument("serve: " + flag + " is given twice ('" +
-                                  quote_text(first->second) + "', then '" +
+      throw std::invalid_argument("serve: " + flag + " is given twice ('" + quote_text(first->second) + "', then '" +
                                   quote_text(argument) + "'): give it once");
     }
   };
@@ -70,10 +68,9 @@ serve_options parse_serve_arguments(std::span<const std::string> arguments) {
     }
     // Known before its value is looked for: `--bogus` is an unknown option, not one without a value.
     if (!valued.count(flag)) {
-      throw std::invalid_argument(
-          "serve: unknown option '" + quote_text(flag) +
-          "' (--port, --delay-ms, --body-bytes, --bind, --close, --idle-timeout-ms, "
-          "--threads, --stop-on-stdin-eof)");
+      throw std::invalid_argument("serve: unknown option '" + quote_text(flag) +
+                                  "' (--port, --delay-ms, --body-bytes, --bind, --close, --idle-timeout-ms, "
+                                  "--threads, --stop-on-stdin-eof)");
     }
     const std::size_t flag_word = i;
     if (!value) {
@@ -99,8 +96,8 @@ serve_options parse_serve_arguments(std::span<const std::string> arguments) {
     } else if (flag == "--body-bytes") {
       options.body_bytes = parse_value<std::int64_t>(flag, *value);
       if (options.body_bytes < 0 || options.body_bytes > max_http_body_bytes) {
-        throw std::invalid_argument("serve: --body-bytes must be 0.." + std::to_string(max_http_body_bytes) +
-                                    ", got " + quote_text(*value));
+        throw std::invalid_argument("serve: --body-bytes must be 0.." + std::to_string(max_http_body_bytes) + ", got " +
+                                    quote_text(*value));
       }
     } else if (flag == "--bind") {
       if (value->empty()) throw std::invalid_argument("serve: --bind needs an address, e.g. --bind 0.0.0.0");
@@ -113,9 +110,8 @@ serve_options parse_serve_arguments(std::span<const std::string> arguments) {
     } else if (flag == "--threads") {
       options.threads = parse_value<int>(flag, *value);
       if (options.threads < 1 || options.threads > max_http_server_threads) {
-        throw std::invalid_argument("serve: --threads must be 1.." +
-                                    std::to_string(max_http_server_threads) + ", got " +
-                                    quote_text(*value) +
+        throw std::invalid_argument("serve: --threads must be 1.." + std::to_string(max_http_server_threads) +
+                                    ", got " + quote_text(*value) +
                                     " (loop threads beyond the cores only contend for them)");
       }
     }
@@ -170,8 +166,7 @@ int serve_main(const serve_options& options) {
       parent_pipe.emplace(server.get_executor(), ::dup(STDIN_FILENO));
       parent_pipe->async_read_some(boost::asio::buffer(&ignored_byte, 1),
                                    [&server](const boost::system::error_code& error, std::size_t) {
-                                     if (error != boost::asio::error::operation_aborted)
-                                       server.stop();
+                                     if (error != boost::asio::error::operation_aborted) server.stop();
                                    });
     }
     // Every thread runs before the URL goes out: a server that cannot start them fails

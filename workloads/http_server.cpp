@@ -53,25 +53,21 @@ bool is_http_error(const beast::error_code& ec) {
 }
 
 void validate(const http_server_options& options) {
-  if (!(options.delay_ms >= 0) || !std::isfinite(options.delay_ms) ||
-      options.delay_ms > max_http_delay_ms) {
-    throw std::invalid_argument("server delay must be between 0 and " +
-                                format_number(max_http_delay_ms) + " ms, got " +
+  if (!(options.delay_ms >= 0) || !std::isfinite(options.delay_ms) || options.delay_ms > max_http_delay_ms) {
+    throw std::invalid_argument("server delay must be between 0 and " + format_number(max_http_delay_ms) + " ms, got " +
                                 format_number(options.delay_ms));
   }
   if (options.body_bytes < 0 || options.body_bytes > max_http_body_bytes) {
-    throw std::invalid_argument("server body size must be between 0 and " +
-                                std::to_string(max_http_body_bytes) + " bytes, got " +
-                                std::to_string(options.body_bytes));
+    throw std::invalid_argument("server body size must be between 0 and " + std::to_string(max_http_body_bytes) +
+                                " bytes, got " + std::to_string(options.body_bytes));
   }
   if (options.idle_timeout_ms < 1) {
     throw std::invalid_argument("server idle time-out must be at least 1 ms, got " +
                                 std::to_string(options.idle_timeout_ms));
   }
   if (options.threads < 1 || options.threads > max_http_server_threads) {
-    throw std::invalid_argument("server threads must be between 1 and " +
-                                std::to_string(max_http_server_threads) + ", got " +
-                                std::to_string(options.threads));
+    throw std::invalid_argument("server threads must be between 1 and " + std::to_string(max_http_server_threads) +
+                                ", got " + std::to_string(options.threads));
   }
 }
 
@@ -79,15 +75,13 @@ void validate(const http_server_options& options) {
 // that closed its connection while its response was delayed would otherwise keep the socket
 // open (in CLOSE-WAIT) until the delay ends: with long delays and clients that give up, the
 // server would hold a descriptor for every client long gone, and run out of them.
-asio::awaitable<bool> wait_unless_client_leaves(tcp::socket& socket,
-                                                std::chrono::nanoseconds delay) {
+asio::awaitable<bool> wait_unless_client_leaves(tcp::socket& socket, std::chrono::nanoseconds delay) {
   asio::steady_timer timer(co_await asio::this_coro::executor, delay);
   for (;;) {
     // Whichever comes first; the other is cancelled (and finished) before this returns.
     auto [order, timer_error, wait_error] =
-        co_await asio::experimental::make_parallel_group(
-            timer.async_wait(asio::deferred),
-            socket.async_wait(tcp::socket::wait_read, asio::deferred))
+        co_await asio::experimental::make_parallel_group(timer.async_wait(asio::deferred),
+                                                         socket.async_wait(tcp::socket::wait_read, asio::deferred))
             .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
     if (order[0] == 0) co_return true;  // the delay is over
     if (wait_error) co_return false;
@@ -121,14 +115,11 @@ struct http_server::state {
 
   explicit state(const http_server_options& o) : loop(o.threads), options(o), acceptor(loop) {}
 
-  std::chrono::milliseconds idle_timeout() const {
-    return std::chrono::milliseconds(options.idle_timeout_ms);
-  }
+  std::chrono::milliseconds idle_timeout() const { return std::chrono::milliseconds(options.idle_timeout_ms); }
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve_connection(tcp::socket socket);
-  asio::awaitable<bool> answer(beast::tcp_stream& stream,
-                               const http::request<http::string_body>& request);
+  asio::awaitable<bool> answer(beast::tcp_stream& stream, const http::request<http::string_body>& request);
   asio::awaitable<bool> send_body(beast::tcp_stream& stream, const http::response_header<>& header,
                                   const std::string& path, std::uint64_t bytes);
 };
@@ -167,8 +158,7 @@ asio::awaitable<void> http_server::state::serve_connection(tcp::socket socket) {
       // end_of_stream: the client closed between requests; partial_message: it vanished
       // mid-request; timeout, reset: gone or idle. None of these is answered.
       const bool client_went_away = read_error == http::error::end_of_stream ||
-                                    read_error == http::error::partial_message ||
-                                    !is_http_error(read_error);
+                                    read_error == http::error::partial_message || !is_http_error(read_error);
       if (!client_went_away) {
         // The bytes were not HTTP: say so and close (the stream cannot be resynchronised).
         http::response<http::string_body> bad{http::status::bad_request, 11};
@@ -222,13 +212,11 @@ asio::awaitable<bool> http_server::state::answer(beast::tcp_stream& stream,
     }
     if (response.result() == http::status::ok) {
       // The response delay: a timer, so a waiting request holds no thread.
-      if (delay_ms > 0 &&
-          !co_await wait_unless_client_leaves(
-              stream.socket(), std::chrono::nanoseconds(std::llround(delay_ms * 1e6)))) {
+      if (delay_ms > 0 && !co_await wait_unless_client_leaves(stream.socket(),
+                                                              std::chrono::nanoseconds(std::llround(delay_ms * 1e6)))) {
         co_return false;  // nobody to answer: the connection closes now
       }
-      co_return co_await send_body(stream, response.base(), path,
-                                   static_cast<std::uint64_t>(bytes));
+      co_return co_await send_body(stream, response.base(), path, static_cast<std::uint64_t>(bytes));
     }
   }
   response.prepare_payload();
@@ -242,8 +230,7 @@ asio::awaitable<bool> http_server::state::answer(beast::tcp_stream& stream,
 
 // Sends the 200 with the body for `path`, piece by piece straight from http_body_piece's
 // static storage: a response of 200 MB costs no memory of its own, however many are in flight.
-asio::awaitable<bool> http_server::state::send_body(beast::tcp_stream& stream,
-                                                    const http::response_header<>& header,
+asio::awaitable<bool> http_server::state::send_body(beast::tcp_stream& stream, const http::response_header<>& header,
                                                     const std::string& path, std::uint64_t bytes) {
   http::response<http::buffer_body> response{header};
   response.set(http::field::content_type, "application/octet-stream");
@@ -275,9 +262,7 @@ http_server::http_server(const http_server_options& options) {
   const auto where = [&] { return options.address + ":" + std::to_string(options.port); };
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.address, ec);
-  if (ec)
-    throw std::invalid_argument("server address '" + quote_text(options.address) +
-                                "' is not an IP address");
+  if (ec) throw std::invalid_argument("server address '" + quote_text(options.address) + "' is not an IP address");
   const tcp::endpoint endpoint(address, options.port);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -299,8 +284,8 @@ std::uint16_t http_server::port() const { return state_->acceptor.local_endpoint
 
 std::string http_server::url() const {
   const auto endpoint = state_->acceptor.local_endpoint();
-  const auto host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
-                                               : endpoint.address().to_string();
+  const auto host =
+      endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]" : endpoint.address().to_string();
   return "http://" + host + ":" + std::to_string(endpoint.port()) + "/";
 }
 
@@ -319,8 +304,8 @@ void http_server::start_threads() {
       for (auto& helper : state_->helpers) helper.join();
       state_->helpers.clear();
       throw std::runtime_error("cannot start thread " + std::to_string(t + 2) + " of " +
-                               std::to_string(state_->options.threads) + " for the server (" +
-                               e.code().message() + "): ask for fewer --threads");
+                               std::to_string(state_->options.threads) + " for the server (" + e.code().message() +
+                               "): ask for fewer --threads");
     }
   }
 }
@@ -340,12 +325,8 @@ void http_server::stop() {
 
 boost::asio::any_io_executor http_server::get_executor() { return state_->loop.get_executor(); }
 
-std::uint64_t http_server::connections_accepted() const {
-  return state_->connections.load(std::memory_order_relaxed);
-}
+std::uint64_t http_server::connections_accepted() const { return state_->connections.load(std::memory_order_relaxed); }
 
-std::uint64_t http_server::responses_sent() const {
-  return state_->responses.load(std::memory_order_relaxed);
-}
+std::uint64_t http_server::responses_sent() const { return state_->responses.load(std::memory_order_relaxed); }
 
 }  // namespace concbench

@@ -51,37 +51,31 @@ std::string describe_wait_status(int status) {
   return "wait status " + std::to_string(status);
 }
 
-http_server_process::http_server_process(http_server_process_options options)
-    : options_(std::move(options)) {
-  const std::string executable =
-      options_.executable.empty() ? "/proc/self/exe" : options_.executable;
+http_server_process::http_server_process(http_server_process_options options) : options_(std::move(options)) {
+  const std::string executable = options_.executable.empty() ? "/proc/self/exe" : options_.executable;
   // Boost.Process cannot tell a missing binary from a failed exec without a child to reap.
   if (::access(executable.c_str(), X_OK) != 0) {
-    throw std::runtime_error("cannot start the http server: '" + executable +
-                             "' is not executable (" + std::strerror(errno) + ")");
+    throw std::runtime_error("cannot start the http server: '" + executable + "' is not executable (" +
+                             std::strerror(errno) + ")");
   }
   // Close-on-exec pipes: another thread's child must not inherit an end, or EOF would never
   // come (on the URL line when the server dies; on the server's stdin when we die). dup2 onto
   // the child's stdin and stdout clears the flag in the child.
   int out_fds[2];
-  if (::pipe2(out_fds, O_CLOEXEC) != 0)
-    throw std::system_error(errno, std::generic_category(), "pipe2");
+  if (::pipe2(out_fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   bp::pipe out(out_fds[0], out_fds[1]);
   int in_fds[2];
-  if (::pipe2(in_fds, O_CLOEXEC) != 0)
-    throw std::system_error(errno, std::generic_category(), "pipe2");
+  if (::pipe2(in_fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   bp::pipe in(in_fds[0], in_fds[1]);
   options_.server.stop_on_stdin_eof = true;
   std::vector<std::string> arguments = options_.command;
   for (auto& argument : serve_arguments(options_.server)) arguments.push_back(std::move(argument));
 
   std::error_code error;
-  bp::child child(bp::exe = executable, bp::args = arguments, bp::std_out > out, bp::std_in < in,
-                  error);
+  bp::child child(bp::exe = executable, bp::args = arguments, bp::std_out > out, bp::std_in < in, error);
   if (error || !child.valid()) {
     if (child.valid()) child.wait(error);
-    throw std::runtime_error("cannot start the http server '" + executable +
-                             "': " + error.message());
+    throw std::runtime_error("cannot start the http server '" + executable + "': " + error.message());
   }
   pid_ = child.id();
   child.detach();  // this class waits for it; the child object must not also kill or wait
@@ -93,8 +87,7 @@ http_server_process::http_server_process(http_server_process_options options)
   }
 }
 
-void http_server_process::read_url(const std::string& executable, int stdout_source,
-                                   int stdin_sink) {
+void http_server_process::read_url(const std::string& executable, int stdout_source, int stdin_sink) {
   // Our own close-on-exec copies: the pipe objects close theirs when they go.
   output_ = ::fcntl(stdout_source, F_DUPFD_CLOEXEC, 0);
   lifeline_ = ::fcntl(stdin_sink, F_DUPFD_CLOEXEC, 0);
@@ -107,8 +100,7 @@ void http_server_process::read_url(const std::string& executable, int stdout_sou
   std::string line;
   std::string failure;
   for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
     if (left.count() <= 0) {
       failure = "printed no URL within " + std::to_string(options_.start_timeout.count()) + " ms";
       break;
@@ -141,8 +133,8 @@ void http_server_process::read_url(const std::string& executable, int stdout_sou
     if (failure.empty()) failure = "printed '" + quote_text(url_) + "' instead of its URL";
     const int status = stop();
     // An exit status says more than "ended": e.g. "cannot listen" comes with status 1.
-    throw std::runtime_error("the http server (" + executable + ", pid " + std::to_string(pid_) +
-                             ") " + failure + "; it " + describe_wait_status(status));
+    throw std::runtime_error("the http server (" + executable + ", pid " + std::to_string(pid_) + ") " + failure +
+                             "; it " + describe_wait_status(status));
   }
 }
 

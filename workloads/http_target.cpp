@@ -14,8 +14,7 @@ number parse_number(std::string_view key, std::string_view text) {
   number value{};
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc{} || end != text.data() + text.size()) {
-    throw std::invalid_argument("bad " + std::string(key) + " '" + std::string(text) +
-                                "' in the query");
+    throw std::invalid_argument("bad " + std::string(key) + " '" + std::string(text) + "' in the query");
   }
   return value;
 }
@@ -39,16 +38,14 @@ http_target parse_http_target(std::string_view target) {
     if (key == "delay_ms") {
       const auto ms = parse_number<double>(key, value);
       if (!(ms >= 0) || !std::isfinite(ms) || ms > max_http_delay_ms) {
-        throw std::invalid_argument("delay_ms must be between 0 and " +
-                                    format_number(max_http_delay_ms) + ", got " +
+        throw std::invalid_argument("delay_ms must be between 0 and " + format_number(max_http_delay_ms) + ", got " +
                                     std::string(value));
       }
       out.delay_ms = ms;
     } else if (key == "bytes") {
       const auto bytes = parse_number<std::int64_t>(key, value);
       if (bytes < 0 || bytes > max_http_body_bytes) {
-        throw std::invalid_argument("bytes must be between 0 and " +
-                                    std::to_string(max_http_body_bytes) + ", got " +
+        throw std::invalid_argument("bytes must be between 0 and " + std::to_string(max_http_body_bytes) + ", got " +
                                     std::string(value));
       }
       out.bytes = bytes;
@@ -62,8 +59,7 @@ std::string make_http_target(std::string_view path, double delay_ms, std::int64_
   // the workload's parameters state.
   char delay[32];
   const auto written = std::to_chars(delay, delay + sizeof delay, delay_ms);
-  return std::string(path) + "?delay_ms=" + std::string(delay, written.ptr) +
-         "&bytes=" + std::to_string(bytes);
+  return std::string(path) + "?delay_ms=" + std::string(delay, written.ptr) + "&bytes=" + std::to_string(bytes);
 }
 
 }  // namespace concbench

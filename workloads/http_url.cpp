@@ -11,8 +11,7 @@ namespace {
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
-    const char c =
-        text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
+    const char c = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
     if (c != prefix[i]) return false;
   }
   return true;
@@ -29,11 +28,9 @@ std::string unsendable_byte(std::string_view text) {
     const std::string where = " at byte " + std::to_string(i) + " ";
     if (byte == ' ') return "a space" + where + "(write it as %20)";
     if (byte >= 0x80) {
-      return "a non-ASCII byte (" + quote_text(text.substr(i, 1)) + ")" + where +
-             "(percent-encode it)";
+      return "a non-ASCII byte (" + quote_text(text.substr(i, 1)) + ")" + where + "(percent-encode it)";
     }
-    return "a control character (" + quote_text(text.substr(i, 1)) + ")" + where +
-           "(a URL is printable ASCII)";
+    return "a control character (" + quote_text(text.substr(i, 1)) + ")" + where + "(a URL is printable ASCII)";
   }
   return {};
 }
@@ -67,11 +64,9 @@ http_url parse_http_url(std::string_view text) {
   const auto slash = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, slash);
   std::string target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  if (const auto hash = target.find('#'); hash != std::string::npos)
-    target.erase(hash);  // never sent
+  if (const auto hash = target.find('#'); hash != std::string::npos) target.erase(hash);  // never sent
   if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
-  if (authority.find('@') != std::string_view::npos)
-    throw fail("user names in URLs are not supported");
+  if (authority.find('@') != std::string_view::npos) throw fail("user names in URLs are not supported");
 
   http_url url;
   url.target = std::move(target);
@@ -93,10 +88,8 @@ http_url parse_http_url(std::string_view text) {
   if (url.host.empty()) throw fail("no host");
   if (!port_text.empty()) {
     unsigned port = 0;
-    const auto [end, error] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (error != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
-        port > 65535) {
+    const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (error != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
       throw fail("bad port '" + std::string(port_text) + "'");
     }
     url.port = static_cast<std::uint16_t>(port);

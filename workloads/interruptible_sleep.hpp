@@ -2,10 +2,9 @@
 // Sleeps that end early when a stop is requested: how time-outs and Ctrl-C reach a sleeping
 // task. Both return how long they actually slept.
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <stop_token>
-
-#include <boost/asio/awaitable.hpp>
 
 namespace concbench {
 

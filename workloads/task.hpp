@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <cstdint>
-
 #include <nlohmann/json.hpp>
 
 namespace concbench {

@@ -3,16 +3,15 @@
 // awaitable form, how a batch is made and verified, and what its ideal and bound are. A
 // workload never knows which model runs it.
 
+#include <boost/asio/awaitable.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <nlohmann/json.hpp>
 
 #include "execution_shape.hpp"
 #include "machine_constants.hpp"
@@ -36,12 +35,10 @@ class workload {
   // Both forms look at `stop` at least every ~1 ms of work and return early (with a result
   // that fails verification) when it is requested.
   virtual task_result run_blocking(const task_spec& task, std::stop_token stop) const = 0;
-  virtual boost::asio::awaitable<task_result> run_awaitable(task_spec task,
-                                                            std::stop_token stop) const = 0;
+  virtual boost::asio::awaitable<task_result> run_awaitable(task_spec task, std::stop_token stop) const = 0;
 
   // nullopt when the result is right; otherwise what is wrong, for the error message.
-  virtual std::optional<std::string> verify(const task_spec& task,
-                                            const task_result& result) const = 0;
+  virtual std::optional<std::string> verify(const task_spec& task, const task_result& result) const = 0;
 
   virtual time_estimate estimate(std::span<const task_spec> batch, const execution_shape& shape,
                                  const machine_constants& constants) const = 0;
@@ -52,9 +49,9 @@ class workload {
 
   // Figures that show how fast the work itself ran in a measured batch (e.g. ns and cycles
   // per increment, so a folded or slowed loop is visible), from each task's duration.
-  virtual std::vector<std::pair<std::string, double>> work_rate_counters(
-      std::span<const task_spec> /*batch*/, std::span<const double> /*task_durations_ns*/,
-      const machine_constants& /*constants*/) const {
+  virtual std::vector<std::pair<std::string, double>> work_rate_counters(std::span<const task_spec> /*batch*/,
+                                                                         std::span<const double> /*task_durations_ns*/,
+                                                                         const machine_constants& /*constants*/) const {
     return {};
   }
 };

@@ -2,9 +2,8 @@
 // Rebuilds a workload from its name and params (a worker process receives them as JSON).
 
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "workload.hpp"
 

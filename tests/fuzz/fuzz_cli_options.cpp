@@ -24,19 +24,15 @@ void check(bool condition) {
 void check_limits(const cli_options& options) {
   check(options.time_scale >= min_time_scale && options.time_scale <= max_time_scale);
   if (options.workers) {
-    for (const auto& w : *options.workers)
-      check(w.value >= 1 && w.value <= max_workers && !w.label.empty());
+    for (const auto& w : *options.workers) check(w.value >= 1 && w.value <= max_workers && !w.label.empty());
   }
   if (options.cpu_scales) {
     for (const double scale : *options.cpu_scales) check(scale > 0 && scale <= max_cpu_scale);
   }
   if (options.http_tasks) check(*options.http_tasks >= 1 && *options.http_tasks <= max_http_tasks);
-  if (options.http_delay_ms)
-    check(*options.http_delay_ms >= 0 && *options.http_delay_ms <= max_http_delay_option_ms);
-  if (options.task_timeout_ms)
-    check(*options.task_timeout_ms >= 0 && *options.task_timeout_ms <= max_task_timeout_ms);
-  if (options.repetitions_given)
-    check(options.repetitions_value >= 1 && options.repetitions_value <= max_repetitions);
+  if (options.http_delay_ms) check(*options.http_delay_ms >= 0 && *options.http_delay_ms <= max_http_delay_option_ms);
+  if (options.task_timeout_ms) check(*options.task_timeout_ms >= 0 && *options.task_timeout_ms <= max_task_timeout_ms);
+  if (options.repetitions_given) check(options.repetitions_value >= 1 && options.repetitions_value <= max_repetitions);
   if (options.out) check(!options.out->empty());
   if (options.help) check(!help_text().empty());
 }

@@ -34,8 +34,7 @@ const std::optional<fault>& current_fault() {
 
 std::string filter(const std::string& line, const task_spec* task) {
   const auto& f = current_fault();
-  if (f && task == nullptr && f->kind == "bad-version" &&
-      line.find("\"hello\"") != std::string::npos) {
+  if (f && task == nullptr && f->kind == "bad-version" && line.find("\"hello\"") != std::string::npos) {
     auto hello = nlohmann::json::parse(line);
     hello["version"] = 2;
     return hello.dump() + "\n";
@@ -62,9 +61,7 @@ void install_fault_filter() {
   set_worker_line_filter(filter);
 }
 
-scoped_fault::scoped_fault(const std::string& spec) {
-  std::ofstream(std::getenv(fault_file_variable)) << spec << "\n";
-}
+scoped_fault::scoped_fault(const std::string& spec) { std::ofstream(std::getenv(fault_file_variable)) << spec << "\n"; }
 
 scoped_fault::~scoped_fault() { std::remove(std::getenv(fault_file_variable)); }
 

@@ -49,8 +49,7 @@ double figure(const scenario_outcome& outcome, const std::string& name) {
   return it == outcome.figures.end() ? -1 : it->second;
 }
 
-constexpr process_start every_start[] = {process_start::fork, process_start::fork_exec,
-                                         process_start::posix_spawn};
+constexpr process_start every_start[] = {process_start::fork, process_start::fork_exec, process_start::posix_spawn};
 
 TEST(fork_cost, every_start_kind_completes_its_starts_from_a_parent_of_the_size_asked) {
   const auto before = test::take_census();
@@ -84,8 +83,7 @@ TEST(fork_cost, the_parent_reports_the_resident_memory_it_grew_to) {
   EXPECT_GE(large_rss, 32 * mebibyte);
   // The same parent but for 24 MiB more, all of it resident.
   EXPECT_GE(large_rss - small_rss, 24 * mebibyte * 0.99);
-  RecordProperty("parent_rss_bytes_8_and_32_mib",
-                 std::to_string(small_rss) + " " + std::to_string(large_rss));
+  RecordProperty("parent_rss_bytes_8_and_32_mib", std::to_string(small_rss) + " " + std::to_string(large_rss));
 }
 
 TEST(fork_cost, a_program_that_cannot_run_is_named_before_any_start) {
@@ -95,11 +93,11 @@ TEST(fork_cost, a_program_that_cannot_run_is_named_before_any_start) {
     params.program = "/nonexistent/concbench-no-such-program";
     const auto outcome = run(params);
     ASSERT_FALSE(outcome.ok());
-    const std::string who = "fork-cost (start " + std::string(to_string(start)) +
-                            ", parent 8 MiB) under processes-spawn";
+    const std::string who =
+        "fork-cost (start " + std::string(to_string(start)) + ", parent 8 MiB) under processes-spawn";
     EXPECT_EQ(outcome.error.rfind(who + ": parent (pid ", 0), 0u) << outcome.error;
-    EXPECT_NE(outcome.error.find("cannot run /nonexistent/concbench-no-such-program (" +
-                                 std::string(to_string(start)) + "): No such file or directory"),
+    EXPECT_NE(outcome.error.find("cannot run /nonexistent/concbench-no-such-program (" + std::string(to_string(start)) +
+                                 "): No such file or directory"),
               std::string::npos)
         << outcome.error;
   }
@@ -111,12 +109,10 @@ TEST(fork_cost, a_child_that_exits_non_zero_is_an_error_naming_the_start) {
   params.program = "/bin/false";
   if (::access(params.program.c_str(), X_OK) != 0) GTEST_SKIP() << "no /bin/false here";
   const auto outcome = run(params);
-  EXPECT_NE(outcome.error.find(
-                "fork-cost (start fork-exec, parent 8 MiB) under processes-spawn: parent (pid "),
+  EXPECT_NE(outcome.error.find("fork-cost (start fork-exec, parent 8 MiB) under processes-spawn: parent (pid "),
             std::string::npos)
       << outcome.error;
-  EXPECT_NE(outcome.error.find(
-                "failed: start 1 of 5: the child (fork-exec of /bin/false) exited with status 1"),
+  EXPECT_NE(outcome.error.find("failed: start 1 of 5: the child (fork-exec of /bin/false) exited with status 1"),
             std::string::npos)
       << outcome.error;
 }
@@ -135,10 +131,9 @@ TEST(fork_cost, an_exec_that_fails_in_the_child_is_an_error) {
     params.program = path;
     const auto outcome = run(params);
     ASSERT_FALSE(outcome.ok()) << to_string(start);
-    const std::string expected =
-        start == process_start::fork_exec
-            ? "exited with status 127 (its execve failed)"
-            : "start 1 of 5: posix_spawn: Exec format error (" + std::string(path) + ")";
+    const std::string expected = start == process_start::fork_exec
+                                     ? "exited with status 127 (its execve failed)"
+                                     : "start 1 of 5: posix_spawn: Exec format error (" + std::string(path) + ")";
     EXPECT_NE(outcome.error.find(expected), std::string::npos) << outcome.error;
   }
   ::unlink(path);
@@ -149,15 +144,12 @@ TEST(fork_cost, an_exec_that_fails_in_the_child_is_an_error) {
 TEST(fork_cost, a_parent_larger_than_the_available_memory_is_refused) {
   const auto outcome = run(params_for(process_start::fork, std::uint64_t{1} << 20, 1));
   ASSERT_FALSE(outcome.ok());
-  EXPECT_NE(outcome.error.find(
-                "fork-cost (start fork, parent 1048576 MiB) under processes-fork: parent (pid "),
+  EXPECT_NE(outcome.error.find("fork-cost (start fork, parent 1048576 MiB) under processes-fork: parent (pid "),
             std::string::npos)
       << outcome.error;
-  EXPECT_NE(outcome.error.find("failed: the parent's 1048576 MiB do not fit in the "),
-            std::string::npos)
+  EXPECT_NE(outcome.error.find("failed: the parent's 1048576 MiB do not fit in the "), std::string::npos)
       << outcome.error;
-  EXPECT_NE(outcome.error.find("MiB this machine has available (MemAvailable)"), std::string::npos)
-      << outcome.error;
+  EXPECT_NE(outcome.error.find("MiB this machine has available (MemAvailable)"), std::string::npos) << outcome.error;
 }
 
 TEST(fork_cost, each_start_runs_under_its_own_model_only) {
@@ -166,8 +158,8 @@ TEST(fork_cost, each_start_runs_under_its_own_model_only) {
   EXPECT_EQ(model_of(process_start::posix_spawn), model_kind::processes_spawn);
   const fork_cost_scenario forks(params_for(process_start::fork));
   EXPECT_TRUE(forks.supports(model_kind::processes_fork));
-  for (const auto other : {model_kind::sequential, model_kind::threads, model_kind::coroutines,
-                           model_kind::processes_spawn}) {
+  for (const auto other :
+       {model_kind::sequential, model_kind::threads, model_kind::coroutines, model_kind::processes_spawn}) {
     EXPECT_FALSE(forks.supports(other)) << to_string(other);
   }
   const auto outcome = forks.run(under(model_kind::threads), {});
@@ -182,10 +174,9 @@ TEST(fork_cost, names_and_params) {
   const std::vector<std::pair<std::string, std::string>> keys{
       {"parent_rss_mb", "100"}, {"start", "posix_spawn"}, {"starts", "20"}};
   EXPECT_EQ(spawns.name_keys(), keys);
-  EXPECT_EQ(spawns.params(), (nlohmann::json{{"parent_rss_mb", 100},
-                                             {"start", "posix_spawn"},
-                                             {"starts", 20},
-                                             {"program", "/bin/true"}}));
+  EXPECT_EQ(
+      spawns.params(),
+      (nlohmann::json{{"parent_rss_mb", 100}, {"start", "posix_spawn"}, {"starts", 20}, {"program", "/bin/true"}}));
   EXPECT_FALSE(fork_cost_scenario(params_for(process_start::fork)).params().contains("program"));
   EXPECT_EQ(spawns.workers(under(model_kind::processes_spawn)), 1);
   for (const auto start : every_start) {
@@ -195,9 +186,8 @@ TEST(fork_cost, names_and_params) {
   // A bigger parent costs a fork more, nominally; posix_spawn does not care.
   EXPECT_GT(fork_cost_scenario(params_for(process_start::fork, 1000)).nominal_sequential_ns(),
             fork_cost_scenario(params_for(process_start::fork, 10)).nominal_sequential_ns());
-  EXPECT_EQ(
-      fork_cost_scenario(params_for(process_start::posix_spawn, 1000)).nominal_sequential_ns(),
-      fork_cost_scenario(params_for(process_start::posix_spawn, 10)).nominal_sequential_ns());
+  EXPECT_EQ(fork_cost_scenario(params_for(process_start::posix_spawn, 1000)).nominal_sequential_ns(),
+            fork_cost_scenario(params_for(process_start::posix_spawn, 10)).nominal_sequential_ns());
 }
 
 TEST(fork_cost, bad_parameters_are_refused) {
@@ -214,9 +204,8 @@ TEST(fork_cost, a_stop_request_ends_a_running_batch_and_reaps_the_parent_and_its
   const auto before = test::take_census();
   for (const auto start : every_start) {
     std::stop_source stop;
-    auto running = std::async(std::launch::async, [&] {
-      return run(params_for(start, 8, 100'000'000), stop.get_token());
-    });
+    auto running =
+        std::async(std::launch::async, [&] { return run(params_for(start, 8, 100'000'000), stop.get_token()); });
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     stop.request_stop();
     ASSERT_EQ(running.wait_for(std::chrono::seconds(30)), std::future_status::ready);

@@ -140,8 +140,7 @@ TEST(fork_server, kills_its_workers_and_exits_when_its_process_dies) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << "fork server wait status " << status;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "fork server wait status " << status;
   EXPECT_TRUE(gone_or_zombie(worker));
   EXPECT_TRUE(gone_or_zombie(server));
 }

@@ -37,15 +37,10 @@ std::vector<start_case> start_cases() {
   const auto self = [] { return static_cast<int>(::getpid()); };
   return {
       {"floor_fork_server", [](int count) { return floor_fork_server(count); }, server},
-      {"floor_posix_spawn",
-       [](int count) { return floor_posix_spawn(CONCBENCH_TEST_WORKER, count); }, self},
-      {"model_start_fork",
-       [](int count) { return model_start(model_kind::processes_fork, count, ""); }, server},
+      {"floor_posix_spawn", [](int count) { return floor_posix_spawn(CONCBENCH_TEST_WORKER, count); }, self},
+      {"model_start_fork", [](int count) { return model_start(model_kind::processes_fork, count, ""); }, server},
       {"model_start_spawn",
-       [](int count) {
-         return model_start(model_kind::processes_spawn, count, CONCBENCH_TEST_WORKER);
-       },
-       self},
+       [](int count) { return model_start(model_kind::processes_spawn, count, CONCBENCH_TEST_WORKER); }, self},
   };
 }
 
@@ -61,8 +56,7 @@ TEST_P(launch_floor, gets_w_workers_ready_and_leaves_nothing_behind) {
     EXPECT_EQ(distinct.size(), ready.pids().size());
     const auto children = test::children_of(GetParam().parent());
     for (const int pid : ready.pids()) {
-      EXPECT_TRUE(children.count(pid))
-          << "pid " << pid << " is not a child of " << GetParam().parent();
+      EXPECT_TRUE(children.count(pid)) << "pid " << pid << " is not a child of " << GetParam().parent();
       EXPECT_EQ(::getpgid(pid), pid) << "pid " << pid << " is not in its own process group";
     }
     ready.stop();
@@ -106,15 +100,10 @@ TEST(launch_floor_errors, a_binary_that_is_no_concbench_worker_is_named) {
   const auto before = take_census();
   const auto floor = error_of([] { return floor_posix_spawn("/bin/true", 2); });
   EXPECT_NE(floor.find("of '/bin/true'"), std::string::npos) << floor;
-  EXPECT_NE(floor.find("before its hello (is the worker binary a concbench build?)"),
-            std::string::npos)
-      << floor;
-  const auto model =
-      error_of([] { return model_start(model_kind::processes_spawn, 2, "/bin/true"); });
+  EXPECT_NE(floor.find("before its hello (is the worker binary a concbench build?)"), std::string::npos) << floor;
+  const auto model = error_of([] { return model_start(model_kind::processes_spawn, 2, "/bin/true"); });
   EXPECT_NE(model.find("processes-spawn: worker process #"), std::string::npos) << model;
-  EXPECT_NE(model.find("before its hello (is the worker binary a concbench build?)"),
-            std::string::npos)
-      << model;
+  EXPECT_NE(model.find("before its hello (is the worker binary a concbench build?)"), std::string::npos) << model;
   EXPECT_EQ(take_census(), before) << test::describe(take_census());
 }
 

@@ -35,8 +35,7 @@ run_settings under(model_kind model) {
   return settings;
 }
 
-messaging_params messaging(message_transport transport, messaging_mode mode,
-                           std::uint64_t messages = 300) {
+messaging_params messaging(message_transport transport, messaging_mode mode, std::uint64_t messages = 300) {
   messaging_params params;
   params.transport = transport;
   params.mode = mode;
@@ -61,8 +60,7 @@ class messaging_models : public testing::TestWithParam<transport_and_model> {
 
 TEST_P(messaging_models, round_trips_come_back_in_order_with_consistent_figures) {
   const auto before = test::take_census();
-  const auto outcome = messaging_scenario(messaging(transport(), messaging_mode::round_trip))
-                           .run(under(model()), {});
+  const auto outcome = messaging_scenario(messaging(transport(), messaging_mode::round_trip)).run(under(model()), {});
   ASSERT_TRUE(outcome.ok()) << outcome.error;
   const double p50 = figure(outcome, "round_trip_p50_ns");
   const double p99 = figure(outcome, "round_trip_p99_ns");
@@ -75,8 +73,7 @@ TEST_P(messaging_models, round_trips_come_back_in_order_with_consistent_figures)
   const double rate = figure(outcome, "messages_per_second");
   EXPECT_NEAR(rate, 300 / std::chrono::duration<double>(outcome.interval).count(), rate * 1e-9);
   EXPECT_DOUBLE_EQ(figure(outcome, "bytes_per_second"), rate * 100);
-  EXPECT_EQ(outcome.figures.count("workers_cpu_ns"),
-            model() == model_kind::processes_fork ? 1u : 0u);
+  EXPECT_EQ(outcome.figures.count("workers_cpu_ns"), model() == model_kind::processes_fork ? 1u : 0u);
   EXPECT_EQ(test::take_census(), before) << test::describe(test::take_census());
 }
 
@@ -100,8 +97,7 @@ TEST_P(messaging_models, an_echo_that_fails_is_named_and_nothing_hangs) {
     params.fault_message = 50;
     const auto outcome = messaging_scenario(params).run(under(model()), {});
     ASSERT_FALSE(outcome.ok());
-    EXPECT_NE(outcome.error.find("echo: failed on message 50 (injected fault)"), std::string::npos)
-        << outcome.error;
+    EXPECT_NE(outcome.error.find("echo: failed on message 50 (injected fault)"), std::string::npos) << outcome.error;
   }
   EXPECT_EQ(test::take_census(), before) << test::describe(test::take_census());
 }
@@ -111,12 +107,10 @@ TEST_P(messaging_models, a_misnumbered_echo_is_named) {
   params.fault = messaging_fault::echo_misnumbers;
   params.fault_message = 7;
   auto outcome = messaging_scenario(params).run(under(model()), {});
-  EXPECT_NE(outcome.error.find("message 7 came back as message 8"), std::string::npos)
-      << outcome.error;
+  EXPECT_NE(outcome.error.find("message 7 came back as message 8"), std::string::npos) << outcome.error;
   params.mode = messaging_mode::stream;
   outcome = messaging_scenario(params).run(under(model()), {});
-  EXPECT_NE(outcome.error.find("the echo acknowledged 299 of 300 messages"), std::string::npos)
-      << outcome.error;
+  EXPECT_NE(outcome.error.find("the echo acknowledged 299 of 300 messages"), std::string::npos) << outcome.error;
 }
 
 TEST_P(messaging_models, a_stop_request_ends_a_running_batch) {
@@ -126,8 +120,7 @@ TEST_P(messaging_models, a_stop_request_ends_a_running_batch) {
     const std::uint64_t messages = mode == messaging_mode::round_trip ? 1'000'000 : 1'000'000'000;
     std::stop_source stop;
     auto running = std::async(std::launch::async, [&] {
-      return messaging_scenario(messaging(transport(), mode, messages))
-          .run(under(model()), stop.get_token());
+      return messaging_scenario(messaging(transport(), mode, messages)).run(under(model()), stop.get_token());
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     stop.request_stop();
@@ -137,33 +130,29 @@ TEST_P(messaging_models, a_stop_request_ends_a_running_batch) {
   EXPECT_EQ(test::take_census(), before) << test::describe(test::take_census());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    all, messaging_models,
-    testing::Combine(testing::Values(message_transport::pipe, message_transport::socket,
-                                     message_transport::shared_memory),
-                     testing::Values(model_kind::threads, model_kind::processes_fork)),
-    [](const testing::TestParamInfo<transport_and_model>& info) {
-      std::string name = std::string(to_string(std::get<0>(info.param))) + "_" +
-                         std::string(to_string(std::get<1>(info.param)));
-      for (auto& c : name) {
-        if (c == '-') c = '_';
-      }
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(all, messaging_models,
+                         testing::Combine(testing::Values(message_transport::pipe, message_transport::socket,
+                                                          message_transport::shared_memory),
+                                          testing::Values(model_kind::threads, model_kind::processes_fork)),
+                         [](const testing::TestParamInfo<transport_and_model>& info) {
+                           std::string name = std::string(to_string(std::get<0>(info.param))) + "_" +
+                                              std::string(to_string(std::get<1>(info.param)));
+                           for (auto& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
 
 TEST(messaging, an_echo_process_killed_mid_run_is_named_on_every_transport) {
   const auto before = test::take_census();
-  for (const auto transport :
-       {message_transport::pipe, message_transport::socket, message_transport::shared_memory}) {
+  for (const auto transport : {message_transport::pipe, message_transport::socket, message_transport::shared_memory}) {
     auto params = messaging(transport, messaging_mode::round_trip, 2000);
     params.fault = messaging_fault::echo_dies;
     params.fault_message = 100;
     const auto outcome = messaging_scenario(params).run(under(model_kind::processes_fork), {});
     ASSERT_FALSE(outcome.ok()) << to_string(transport);
-    EXPECT_NE(outcome.error.find("under processes-fork: echo (pid "), std::string::npos)
-        << outcome.error;
-    EXPECT_NE(outcome.error.find(") ended without finishing: it was killed by signal SIGKILL (9)"),
-              std::string::npos)
+    EXPECT_NE(outcome.error.find("under processes-fork: echo (pid "), std::string::npos) << outcome.error;
+    EXPECT_NE(outcome.error.find(") ended without finishing: it was killed by signal SIGKILL (9)"), std::string::npos)
         << outcome.error;
   }
   EXPECT_EQ(test::take_census(), before) << test::describe(test::take_census());
@@ -210,14 +199,12 @@ TEST(messaging, cross_cpu_pinning_on_one_cpu_is_refused_with_the_reason) {
   const auto plans = plan_scenarios(options);
   ASSERT_EQ(::pthread_setaffinity_np(::pthread_self(), sizeof old_set, &old_set), 0);
 
-  EXPECT_NE(
-      outcome.error.find("cross-cpu pinning needs two CPUs, and this process may run on only CPU " +
-                         std::to_string(only)),
-      std::string::npos)
+  EXPECT_NE(outcome.error.find("cross-cpu pinning needs two CPUs, and this process may run on only CPU " +
+                               std::to_string(only)),
+            std::string::npos)
       << outcome.error;
   ASSERT_FALSE(plans.empty());
-  for (const auto& plan : plans)
-    EXPECT_EQ(entry_name(plan).find("cross-cpu"), std::string::npos) << entry_name(plan);
+  for (const auto& plan : plans) EXPECT_EQ(entry_name(plan).find("cross-cpu"), std::string::npos) << entry_name(plan);
 }
 
 TEST(messaging, names_params_and_the_quick_suite) {
@@ -244,9 +231,9 @@ TEST(messaging, names_params_and_the_quick_suite) {
   std::set<std::string> names;
   for (const auto& plan : plans) names.insert(entry_name(plan));
   EXPECT_EQ(names.size(), plans.size());
-  EXPECT_TRUE(names.count(
-      "messaging/processes-fork/W:2/transport:socket/mode:round_trip/bytes:64/messages:2000/"
-      "pinning:same-cpu"));
+  EXPECT_TRUE(
+      names.count("messaging/processes-fork/W:2/transport:socket/mode:round_trip/bytes:64/messages:2000/"
+                  "pinning:same-cpu"));
 }
 
 TEST(shared_ring, keeps_order_across_threads_and_ends_when_closed) {

@@ -61,8 +61,7 @@ void expect_verified(const workload& work, const batch_outcome& outcome, int wor
     EXPECT_GE(entry.worker, 0) << "task " << i;
   }
   EXPECT_GE(peak_concurrency(outcome.timeline), 1);
-  EXPECT_LE(peak_concurrency(outcome.timeline),
-            std::min<int>(workers, static_cast<int>(batch.size())));
+  EXPECT_LE(peak_concurrency(outcome.timeline), std::min<int>(workers, static_cast<int>(batch.size())));
 }
 
 class process_models : public testing::TestWithParam<model_kind> {
@@ -75,8 +74,7 @@ TEST_P(process_models, give_verified_results_in_every_pool) {
   const sleep_workload sleep(6, 2.0);
   for (const auto pool : {pool_mode::cold, pool_mode::warm, pool_mode::per_task}) {
     for (const int workers : {1, 2, 5}) {
-      SCOPED_TRACE(model_name() + " pool:" + std::string(to_string(pool)) +
-                   " W:" + std::to_string(workers));
+      SCOPED_TRACE(model_name() + " pool:" + std::string(to_string(pool)) + " W:" + std::to_string(workers));
       const census before = take_census();
       {
         auto r = make_runner(settings_for(GetParam(), workers, pool));
@@ -84,8 +82,7 @@ TEST_P(process_models, give_verified_results_in_every_pool) {
         expect_verified(sleep, run_once(*r, sleep), workers);
         expect_verified(cpu, run_once(*r, cpu), workers);  // a warm pool switches workload back
       }
-      EXPECT_EQ(take_census(), before)
-          << describe(take_census()) << "\nbefore: " << describe(before);
+      EXPECT_EQ(take_census(), before) << describe(take_census()) << "\nbefore: " << describe(before);
     }
   }
 }
@@ -120,10 +117,8 @@ TEST_P(process_models, report_a_throwing_task_with_its_message_and_go_on) {
   auto r = make_runner(settings_for(GetParam(), 2, pool_mode::cold));
   const auto outcome = run_once(*r, work);
   ASSERT_FALSE(outcome.ok());
-  EXPECT_EQ(outcome.tasks[2].error,
-            "task 2 of fault under " + model_name() + ": injected failure in task 2");
-  for (const std::size_t i : {0u, 1u, 3u, 4u})
-    EXPECT_TRUE(outcome.tasks[i].result) << outcome.tasks[i].error;
+  EXPECT_EQ(outcome.tasks[2].error, "task 2 of fault under " + model_name() + ": injected failure in task 2");
+  for (const std::size_t i : {0u, 1u, 3u, 4u}) EXPECT_TRUE(outcome.tasks[i].result) << outcome.tasks[i].error;
   EXPECT_TRUE(outcome.batch_errors.empty()) << all_errors(outcome);
 }
 
@@ -141,10 +136,8 @@ const std::vector<dead_worker_case>& dead_worker_cases() {
       {"SIGSEGV", fault_mode::crashes, "", "was killed by signal SIGSEGV (11)"},
       {"malformed line", fault_mode::throws, "garbage 3",
        "broke the protocol: malformed line from the worker (not JSON"},
-      {"over-long line", fault_mode::throws, "overlong 3",
-       "broke the protocol: line longer than 65536 bytes"},
-      {"unknown id", fault_mode::throws, "unknown-id 3",
-       "broke the protocol: reply for unknown task id"},
+      {"over-long line", fault_mode::throws, "overlong 3", "broke the protocol: line longer than 65536 bytes"},
+      {"unknown id", fault_mode::throws, "unknown-id 3", "broke the protocol: reply for unknown task id"},
   };
   return cases;
 }
@@ -164,20 +157,17 @@ TEST_P(process_models, a_dead_worker_fails_its_task_ends_the_batch_and_leaves_no
         const auto outcome = run_once(*r, work);
         ASSERT_FALSE(outcome.ok());
         const std::string& error = outcome.tasks[3].error;
-        EXPECT_EQ(
-            error.rfind("task 3 of fault under " + model_name() + ": its worker process #", 0), 0u)
-            << error;
+        EXPECT_EQ(error.rfind("task 3 of fault under " + model_name() + ": its worker process #", 0), 0u) << error;
         EXPECT_NE(error.find(c.expected), std::string::npos) << error;
         for (std::size_t i = 0; i < outcome.tasks.size(); ++i) {
           if (i == 3) continue;
           const auto& task = outcome.tasks[i];
           // Every other task either finished or says why it did not.
           if (!task.result) {
-            EXPECT_TRUE(
-                task.error.find("never ran: the batch ended when task 3") != std::string::npos ||
-                task.error.find("stopped before it finished: the batch ended when task 3") !=
-                    std::string::npos ||
-                (i == 5 && task.error.find("injected failure") != std::string::npos))
+            EXPECT_TRUE(task.error.find("never ran: the batch ended when task 3") != std::string::npos ||
+                        task.error.find("stopped before it finished: the batch ended when task 3") !=
+                            std::string::npos ||
+                        (i == 5 && task.error.find("injected failure") != std::string::npos))
                 << task.error;
           }
         }
@@ -185,8 +175,7 @@ TEST_P(process_models, a_dead_worker_fails_its_task_ends_the_batch_and_leaves_no
         fault.reset();
         expect_verified(healthy, run_once(*r, healthy), 2);
       }
-      EXPECT_EQ(take_census(), before)
-          << describe(take_census()) << "\nbefore: " << describe(before);
+      EXPECT_EQ(take_census(), before) << describe(take_census()) << "\nbefore: " << describe(before);
     }
   }
 }
@@ -204,8 +193,7 @@ TEST_P(process_models, a_stop_request_ends_a_hanging_batch) {
     });
     const auto outcome = r->run(work, batch, stop.get_token());
     ASSERT_FALSE(outcome.ok());
-    EXPECT_NE(outcome.tasks[1].error.find("interrupted"), std::string::npos)
-        << outcome.tasks[1].error;
+    EXPECT_NE(outcome.tasks[1].error.find("interrupted"), std::string::npos) << outcome.tasks[1].error;
   }
   EXPECT_EQ(take_census(), before) << describe(take_census()) << "\nbefore: " << describe(before);
 }
@@ -217,9 +205,8 @@ TEST_P(process_models, a_worker_of_another_protocol_version_is_refused) {
   const auto outcome = run_once(*r, cpu);
   ASSERT_FALSE(outcome.ok());
   ASSERT_FALSE(outcome.batch_errors.empty());
-  EXPECT_NE(
-      outcome.batch_errors.front().find("speaks protocol version 2, this build speaks version 1"),
-      std::string::npos)
+  EXPECT_NE(outcome.batch_errors.front().find("speaks protocol version 2, this build speaks version 1"),
+            std::string::npos)
       << outcome.batch_errors.front();
   EXPECT_NE(outcome.batch_errors.front().find("under " + model_name()), std::string::npos);
   try {
@@ -230,11 +217,8 @@ TEST_P(process_models, a_worker_of_another_protocol_version_is_refused) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(both, process_models,
-                         testing::Values(model_kind::processes_fork, model_kind::processes_spawn),
-                         [](const auto& info) {
-                           return info.param == model_kind::processes_fork ? "fork" : "spawn";
-                         });
+INSTANTIATE_TEST_SUITE_P(both, process_models, testing::Values(model_kind::processes_fork, model_kind::processes_spawn),
+                         [](const auto& info) { return info.param == model_kind::processes_fork ? "fork" : "spawn"; });
 
 TEST(processes_spawn, names_a_worker_binary_it_cannot_run) {
   auto settings = settings_for(model_kind::processes_spawn, 2, pool_mode::cold);
@@ -243,8 +227,7 @@ TEST(processes_spawn, names_a_worker_binary_it_cannot_run) {
   const cpu_workload cpu(0.001);
   const auto outcome = run_once(*r, cpu);
   ASSERT_FALSE(outcome.ok());
-  EXPECT_NE(outcome.batch_errors.front().find("'/nonexistent/concbench' is not executable"),
-            std::string::npos)
+  EXPECT_NE(outcome.batch_errors.front().find("'/nonexistent/concbench' is not executable"), std::string::npos)
       << outcome.batch_errors.front();
 }
 
@@ -258,13 +241,11 @@ TEST(processes_spawn, names_a_worker_that_dies_before_its_hello) {
     const auto outcome = run_once(*r, cpu);
     ASSERT_FALSE(outcome.ok());
     ASSERT_FALSE(outcome.batch_errors.empty());
-    EXPECT_NE(outcome.batch_errors.front().find("cpu under processes-spawn: worker process #"),
-              std::string::npos)
+    EXPECT_NE(outcome.batch_errors.front().find("cpu under processes-spawn: worker process #"), std::string::npos)
         << outcome.batch_errors.front();
     EXPECT_NE(outcome.batch_errors.front().find("exited with status 1"), std::string::npos)
         << outcome.batch_errors.front();
-    for (const auto& task : outcome.tasks)
-      EXPECT_NE(task.error.find("never ran"), std::string::npos) << task.error;
+    for (const auto& task : outcome.tasks) EXPECT_NE(task.error.find("never ran"), std::string::npos) << task.error;
   }
   EXPECT_EQ(take_census(), before) << describe(take_census()) << "\nbefore: " << describe(before);
 }

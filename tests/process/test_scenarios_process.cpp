@@ -57,8 +57,8 @@ TEST(shared_counter_processes, mutex_and_atomic_lose_no_update) {
     for (const auto discipline : {update_discipline::mutex, update_discipline::atomic}) {
       for (const auto pause : {update_pause::yield, update_pause::spin}) {
         const auto outcome = shared_counter_scenario(counter(discipline, pause)).run(processes(workers), {});
-        const std::string label =
-            "W=" + std::to_string(workers) + " " + std::string(to_string(discipline)) + "/" + std::string(to_string(pause));
+        const std::string label = "W=" + std::to_string(workers) + " " + std::string(to_string(discipline)) + "/" +
+                                  std::string(to_string(pause));
         ASSERT_TRUE(outcome.ok()) << label << ": " << outcome.error;
         EXPECT_EQ(figure(outcome, "lost_updates"), 0) << label;
         EXPECT_EQ(figure(outcome, "final_value"), 6 * 5000) << label;
@@ -71,7 +71,8 @@ TEST(shared_counter_processes, mutex_and_atomic_lose_no_update) {
 
 TEST(shared_counter_processes, unsynchronised_counts_its_losses) {
   for (const auto pause : {update_pause::yield, update_pause::spin}) {
-    const auto outcome = shared_counter_scenario(counter(update_discipline::unsynchronised, pause)).run(processes(2), {});
+    const auto outcome =
+        shared_counter_scenario(counter(update_discipline::unsynchronised, pause)).run(processes(2), {});
     ASSERT_TRUE(outcome.ok()) << outcome.error;
     // Two processes may or may not overlap; the figures add up either way.
     const double lost = figure(outcome, "lost_updates");
@@ -90,8 +91,8 @@ TEST(pipeline_processes, every_item_arrives_exactly_once) {
   for (const auto [producers, consumers, capacity] :
        {shape{1, 1, 16}, shape{2, 2, 16}, shape{3, 1, 16}, shape{1, 3, 16}, shape{2, 2, 1}, shape{1, 1, 1000}}) {
     const auto outcome = pipeline_scenario(pipeline(producers, consumers, capacity)).run(processes(1), {});
-    const std::string label = std::to_string(producers) + "x" + std::to_string(consumers) + " capacity " +
-                              std::to_string(capacity);
+    const std::string label =
+        std::to_string(producers) + "x" + std::to_string(consumers) + " capacity " + std::to_string(capacity);
     ASSERT_TRUE(outcome.ok()) << label << ": " << outcome.error;
     EXPECT_EQ(figure(outcome, "items"), 20'000) << label;
     // A pipe holds whole pages: at least what was asked for.
