@@ -92,11 +92,6 @@ const std::vector<std::string>& scenario_workloads() {
   return names;
 }
 
-bool is_scenario_workload(std::string_view name) {
-  const auto& names = scenario_workloads();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
 std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
   if (!options.workloads) return {};
   const auto suite = definition_of(options.suite);

@@ -23,7 +23,6 @@ struct scenario_plan {
 
 // The workload names that are scenarios: "shared", "pipeline", "messaging", "fork-cost".
 const std::vector<std::string>& scenario_workloads();
-bool is_scenario_workload(std::string_view name);
 
 // The scenario entries of the chosen suite for the workloads --workloads names, in that order;
 // within each, sequential first (the others' speedups need it). Models: those selected that the

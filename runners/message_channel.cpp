@@ -121,10 +121,6 @@ class ring_end final : public message_end {
 
 std::string_view to_string(message_transport transport) { return name_in(transport_names, transport); }
 
-std::optional<message_transport> parse_message_transport(std::string_view text) {
-  return kind_in(transport_names, text);
-}
-
 std::vector<int> message_end_fds::borrowed() const {
   std::vector<int> numbers;
   for (const auto& fd : fds) numbers.push_back(fd.get());

@@ -29,7 +29,6 @@ namespace concbench {
 enum class message_transport { pipe, socket, shared_memory };
 
 std::string_view to_string(message_transport transport);
-std::optional<message_transport> parse_message_transport(std::string_view text);
 
 // The descriptors of one party's end (close-on-exec; at most two).
 struct message_end_fds {

@@ -293,8 +293,6 @@ raw_result run_processes(const messaging_params& params, const placement& where,
 
 std::string_view to_string(messaging_mode mode) { return name_in(mode_names, mode); }
 std::string_view to_string(party_pinning pinning) { return name_in(pinning_names, pinning); }
-std::optional<messaging_mode> parse_messaging_mode(std::string_view text) { return kind_in(mode_names, text); }
-std::optional<party_pinning> parse_party_pinning(std::string_view text) { return kind_in(pinning_names, text); }
 
 std::vector<int> allowed_cpus() {
   cpu_set_t set;

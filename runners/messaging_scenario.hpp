@@ -42,8 +42,6 @@ enum class party_pinning { none, same_cpu, cross_cpu };
 
 std::string_view to_string(messaging_mode mode);
 std::string_view to_string(party_pinning pinning);
-std::optional<messaging_mode> parse_messaging_mode(std::string_view text);
-std::optional<party_pinning> parse_party_pinning(std::string_view text);
 
 // Test seam: the echo of message `fault_message` fails (throws under threads, dies by SIGKILL
 // under processes-fork) or answers with the wrong sequence number.
