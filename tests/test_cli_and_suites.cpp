@@ -30,7 +30,7 @@ std::string error_of(const std::vector<std::string>& args) {
   return "";
 }
 
-TEST(Cli, BadInputIsNamed) {
+TEST(cli, bad_input_is_named) {
   EXPECT_EQ(error_of({"--workers=0"}), "--workers: 0 must be at least 1");
   EXPECT_EQ(error_of({"--workers=-3"}), "--workers: -3 must be at least 1");
   EXPECT_EQ(error_of({"--workers=two"}), "--workers: 'two' is not a whole number");
@@ -62,7 +62,7 @@ TEST(Cli, BadInputIsNamed) {
   EXPECT_EQ(error_of({"--task-timeout-ms"}), "--task-timeout-ms needs a value, e.g. --task-timeout-ms=...");
 }
 
-TEST(Cli, NumbersOutOfRangeAreNamedAsSuch) {
+TEST(cli, numbers_out_of_range_are_named_as_such) {
   // Too large even for a long long: still out of range, not "not a whole number".
   EXPECT_EQ(error_of({"--workers=99999999999999999999"}),
             "--workers: 99999999999999999999 is above 10000 (threads and processes are limited system-wide on "
@@ -77,7 +77,7 @@ TEST(Cli, NumbersOutOfRangeAreNamedAsSuch) {
             "spans only the 49th to 51st percentile");
 }
 
-TEST(Cli, AnHttpDelayOfZeroIsAcceptedInAnySpelling) {
+TEST(cli, an_http_delay_of_zero_is_accepted_in_any_spelling) {
   for (const std::string zero : {"0", "0.0", "0e3", "-0", "0.000"}) {
     const auto options = parse_cli({"--http-delay-ms=" + zero});
     ASSERT_TRUE(options.http_delay_ms) << zero;
@@ -90,7 +90,7 @@ TEST(Cli, AnHttpDelayOfZeroIsAcceptedInAnySpelling) {
   EXPECT_NE(error_of({"--http-delay-ms=60001"}).find("is above 60000"), std::string::npos);
 }
 
-TEST(Cli, TheTimeScaleHasALowerBound) {
+TEST(cli, the_time_scale_has_a_lower_bound) {
   EXPECT_EQ(error_of({"--time-scale=1e-300"}),
             "--time-scale: 1e-300 is below 0.001 (a 1 ms sleep would last less than a microsecond, shorter than a "
             "sleep can be timed)");
@@ -101,7 +101,7 @@ TEST(Cli, TheTimeScaleHasALowerBound) {
   EXPECT_FALSE(plan_suite(parse_cli({"--suite=quick", "--time-scale=0.001"})).empty());
 }
 
-TEST(Cli, AFlagGivenTwiceIsRefused) {
+TEST(cli, a_flag_given_twice_is_refused) {
   EXPECT_EQ(error_of({"--suite=quick", "--suite=full"}),
             "--suite is given twice ('--suite=quick', then '--suite=full'): give it once");
   EXPECT_EQ(error_of({"--out=a.json", "--out=b.json"}),
@@ -116,7 +116,7 @@ TEST(Cli, AFlagGivenTwiceIsRefused) {
   EXPECT_TRUE(parse_cli({"--help", "-h", "--help"}).help);
 }
 
-TEST(Cli, GoogleBenchmarkFlagsAreCheckedBeforeAnythingRuns) {
+TEST(cli, google_benchmark_flags_are_checked_before_anything_runs) {
   // Refused with the reason: no effect in concbench, or they break its run.
   EXPECT_NE(error_of({"--benchmark_min_time=0.5"})
                 .find("--benchmark_min_time is not supported: every entry runs a "
@@ -152,7 +152,7 @@ TEST(Cli, GoogleBenchmarkFlagsAreCheckedBeforeAnythingRuns) {
   EXPECT_EQ(parse_cli({"--benchmark_context=empty="}).benchmark_context.at("empty"), "");
 }
 
-TEST(Cli, TheHelpSaysWhichGoogleBenchmarkFlagsAreRefused) {
+TEST(cli, the_help_says_which_google_benchmark_flags_are_refused) {
   const auto help = help_text();
   for (const std::string flag :
        {"--benchmark_min_time", "--benchmark_report_aggregates_only", "--benchmark_display_aggregates_only",
@@ -161,7 +161,7 @@ TEST(Cli, TheHelpSaysWhichGoogleBenchmarkFlagsAreRefused) {
   }
 }
 
-TEST(Cli, InterleavingAndWarmUpAreOnUnlessTurnedOff) {
+TEST(cli, interleaving_and_warm_up_are_on_unless_turned_off) {
   EXPECT_TRUE(parse_cli({}).interleaving);
   EXPECT_TRUE(parse_cli({}).warm_up);
   EXPECT_FALSE(parse_cli({"--interleaving=off"}).interleaving);
@@ -174,7 +174,7 @@ TEST(Cli, InterleavingAndWarmUpAreOnUnlessTurnedOff) {
   EXPECT_FALSE(parse_cli({"--interleaving=off", "--benchmark_enable_random_interleaving=0"}).interleaving);
 }
 
-TEST(Cli, BadSwitchesAreNamed) {
+TEST(cli, bad_switches_are_named) {
   EXPECT_EQ(error_of({"--warm-up=maybe"}), "--warm-up: 'maybe' is not one of on, off (or true, false, yes, no, 1, 0)");
   EXPECT_EQ(error_of({"--interleaving"}), "--interleaving needs a value: --interleaving=on or --interleaving=off");
   // Google Benchmark would take any word it does not know as true.
@@ -185,7 +185,7 @@ TEST(Cli, BadSwitchesAreNamed) {
   EXPECT_NE(error_of({"--benchmark_min_warmup_time=0.5"}).find("see --warm-up"), std::string::npos);
 }
 
-TEST(Cli, TaskTimeOutIsKeptAndDefaultsPerEntry) {
+TEST(cli, task_time_out_is_kept_and_defaults_per_entry) {
   EXPECT_EQ(*parse_cli({"--task-timeout-ms=250"}).task_timeout_ms, 250);
   EXPECT_EQ(*parse_cli({"--task-timeout-ms=0"}).task_timeout_ms, 0);
   EXPECT_FALSE(parse_cli({}).task_timeout_ms);
@@ -197,14 +197,14 @@ TEST(Cli, TaskTimeOutIsKeptAndDefaultsPerEntry) {
   }
 }
 
-TEST(Progress, TimeLeftReadsLikeAClock) {
+TEST(progress, time_left_reads_like_a_clock) {
   EXPECT_EQ(format_time_left(0.2), "0 s");
   EXPECT_EQ(format_time_left(59.4), "59 s");
   EXPECT_EQ(format_time_left(200), "3 min 20 s");
   EXPECT_EQ(format_time_left(3900), "1 h 05 min");
 }
 
-TEST(Progress, TheLineSaysWhatIsLeftUntilTheLastEntry) {
+TEST(progress, the_line_says_what_is_left_until_the_last_entry) {
   std::ostringstream out;
   progress_display progress(out, {{"a", 30.0, {}}, {"b", 90.0, {}}}, {.repetitions = 1});
   entry_metadata a, b;
@@ -220,7 +220,7 @@ TEST(Progress, TheLineSaysWhatIsLeftUntilTheLastEntry) {
   EXPECT_EQ(out.str().find("left", out.str().find("[2/2]")), std::string::npos) << out.str();
 }
 
-TEST(Progress, RepetitionsInAnyOrderAreCountedAndNamed) {
+TEST(progress, repetitions_in_any_order_are_counted_and_named) {
   std::ostringstream out;
   // A log (no terminal): the first and the last repetition always get a line.
   progress_display progress(out, {{"a", 1.0, {}}, {"b", 1.0, {}}}, {.repetitions = 2, .log_every_seconds = 3600});
@@ -241,7 +241,7 @@ TEST(Progress, RepetitionsInAnyOrderAreCountedAndNamed) {
   EXPECT_EQ(out.str().find("rep 2/4"), std::string::npos) << out.str();
 }
 
-TEST(Progress, ALineWaitsForTheEntryItComparesWith) {
+TEST(progress, a_line_waits_for_the_entry_it_compares_with) {
   std::ostringstream out;
   progress_display progress(out, {{"seq", 1.0, {}}, {"par", 1.0, {"seq"}}}, {.repetitions = 1});
   entry_metadata seq, par;
@@ -255,7 +255,7 @@ TEST(Progress, ALineWaitsForTheEntryItComparesWith) {
   EXPECT_NE(text.find("[2/2] par"), std::string::npos) << text;
 }
 
-TEST(Progress, DependenciesAreTheSequentialEntryOfTheSameBatchAndTheFloor) {
+TEST(progress, dependencies_are_the_sequential_entry_of_the_same_batch_and_the_floor) {
   entry_metadata seq, par, other, startup, floor;
   seq.name = "cpu/sequential";
   seq.is_sequential = true;
@@ -273,7 +273,7 @@ TEST(Progress, DependenciesAreTheSequentialEntryOfTheSameBatchAndTheFloor) {
   EXPECT_EQ(waits.at(startup.name), std::vector<std::string>{floor.name});
 }
 
-TEST(Progress, AnEntryPartlyMeasuredWhenTheRunStoppedSaysSo) {
+TEST(progress, an_entry_partly_measured_when_the_run_stopped_says_so) {
   const nlohmann::json measured = {{"run_type", "iteration"}, {"real_time", 2.0}, {"time_unit", "ms"}};
   nlohmann::json interrupted = {{"run_type", "iteration"},
                                 {"error_occurred", true},
@@ -294,7 +294,7 @@ class collecting_reporter : public benchmark::BenchmarkReporter {
   std::vector<Run> rows;
 };
 
-TEST(SkipRepetition, AnEntryWithMeasuredAndSkippedRepetitionsKeepsBothAndTheRunGoesOn) {
+TEST(skip_repetition, an_entry_with_measured_and_skipped_repetitions_keeps_both_and_the_run_goes_on) {
   // Two measured repetitions, then one the stop reached before it started (as an interleaved
   // run leaves many entries): Google Benchmark 1.7.1 aborts the process here when the skipped
   // repetition's iteration count differs from the measured ones'.
@@ -330,7 +330,7 @@ TEST(SkipRepetition, AnEntryWithMeasuredAndSkippedRepetitionsKeepsBothAndTheRunG
   EXPECT_GT(aggregates, 0) << "the aggregates of the two measured repetitions";
 }
 
-TEST(ProbeBatch, AFailedProbeBatchIsTheEntrysErrorNeverDropped) {
+TEST(probe_batch, a_failed_probe_batch_is_the_entrys_error_never_dropped) {
   // The faulty task throws from its second run on: the timed batch passes, the untimed probe
   // batch after the last repetition fails, and that failure must be the entry's error.
   machine_constants constants;
@@ -361,7 +361,7 @@ TEST(ProbeBatch, AFailedProbeBatchIsTheEntrysErrorNeverDropped) {
   EXPECT_TRUE(entry.failed);
 }
 
-TEST(Cli, GoodInputIsKept) {
+TEST(cli, good_input_is_kept) {
   const auto options = parse_cli({"--suite=quick", "--workers=1,py-default", "--cpu-scale=0.5,100", "--time-scale=0.1",
                                   "--out=r.json", "--benchmark_repetitions=3", "--benchmark_filter=cpu"});
   EXPECT_EQ(options.suite, "quick");
@@ -376,7 +376,7 @@ TEST(Cli, GoodInputIsKept) {
   EXPECT_EQ(*parse_cli({"--workloads=startup,cpu"}).workloads, (std::vector<std::string>{"startup", "cpu"}));
 }
 
-TEST(Suites, QuickCoversEveryInProcessModelForBothWorkloads) {
+TEST(suites, quick_covers_every_in_process_model_for_both_workloads) {
   const auto plans = plan_suite(parse_cli({"--suite=quick"}));
   std::set<std::string> covered;
   std::set<std::string> names;
@@ -399,7 +399,7 @@ std::set<std::string> names_of(const std::vector<entry_plan>& plans) {
   return names;
 }
 
-TEST(Suites, EmptyMeasuresEveryModelsDispatchAtTenThousandOrAThousandTasks) {
+TEST(suites, empty_measures_every_models_dispatch_at_ten_thousand_or_a_thousand_tasks) {
   for (const auto* suite : {"--suite=quick", "--suite=default"}) {
     std::vector<entry_plan> empty;
     for (const auto& plan : plan_suite(parse_cli({suite}))) {
@@ -428,7 +428,7 @@ TEST(Suites, EmptyMeasuresEveryModelsDispatchAtTenThousandOrAThousandTasks) {
                                            "empty/threads-asio/W:3/pool:warm/N:10000"}));
 }
 
-TEST(Suites, TheAsioPoolIsSampledUnlessChosen) {
+TEST(suites, the_asio_pool_is_sampled_unless_chosen) {
   std::set<std::string> peer;
   for (const auto& plan : plan_suite(parse_cli({}))) {
     if (plan.settings.model == model_kind::threads_asio && plan.work->name() != "empty") peer.insert(entry_name(plan));
@@ -449,7 +449,7 @@ TEST(Suites, TheAsioPoolIsSampledUnlessChosen) {
   EXPECT_EQ(asio, threads);
 }
 
-TEST(Suites, ScaleSweepsOneWaveOfSleepsUpToEachModelsLimit) {
+TEST(suites, scale_sweeps_one_wave_of_sleeps_up_to_each_models_limit) {
   const auto plans = plan_suite(parse_cli({"--suite=scale"}));
   const auto names = names_of(plans);
   std::set<std::string> expected;
@@ -490,7 +490,7 @@ TEST(Suites, ScaleSweepsOneWaveOfSleepsUpToEachModelsLimit) {
   EXPECT_NE(help_text().find("--suite=quick|default|full|scale"), std::string::npos);
 }
 
-TEST(Suites, HttpTasksAndDelayReplaceTheSuites) {
+TEST(suites, http_tasks_and_delay_replace_the_suites) {
   const auto plans =
       plan_suite(parse_cli({"--workloads=http", "--http-tasks=1000", "--http-delay-ms=20", "--models=sequential"}));
   ASSERT_EQ(plans.size(), 1u);
@@ -500,7 +500,7 @@ TEST(Suites, HttpTasksAndDelayReplaceTheSuites) {
   EXPECT_EQ(*parse_cli({"--http-inflight=8,all"}).http_inflight, (std::vector<std::size_t>{8, 0}));
 }
 
-TEST(Suites, FullAddsANewConnectionPerRequestForHttp) {
+TEST(suites, full_adds_a_new_connection_per_request_for_http) {
   std::set<std::string> full_names, default_names;
   for (const auto& plan : plan_suite(parse_cli({"--suite=full", "--workloads=http"})))
     full_names.insert(entry_name(plan));
@@ -510,7 +510,7 @@ TEST(Suites, FullAddsANewConnectionPerRequestForHttp) {
   EXPECT_EQ(full_names.size(), 2 * default_names.size());
 }
 
-TEST(Suites, CoroutinesAlsoRunOnTwoLoopThreadsForCheapBatches) {
+TEST(suites, coroutines_also_run_on_two_loop_threads_for_cheap_batches) {
   std::set<std::string> names;
   for (const auto& plan : plan_suite(parse_cli({"--models=coroutines"}))) names.insert(entry_name(plan));
   EXPECT_TRUE(names.count("cpu/coroutines/loop_threads:2/K:all/form:awaitable/scale:1"));
@@ -518,7 +518,7 @@ TEST(Suites, CoroutinesAlsoRunOnTwoLoopThreadsForCheapBatches) {
   EXPECT_TRUE(names.count("http/coroutines/loop_threads:2/K:all/form:awaitable/N:100/delay_ms:5/bytes:1024"));
 }
 
-TEST(Suites, NamesFollowTheGrammar) {
+TEST(suites, names_follow_the_grammar) {
   const auto plans = plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=100", "--workers=2"}));
   std::set<std::string> names;
   for (const auto& plan : plans) names.insert(entry_name(plan));
@@ -529,7 +529,7 @@ TEST(Suites, NamesFollowTheGrammar) {
   EXPECT_TRUE(names.count("cpu/coroutines/loop_threads:1/K:all/form:awaitable/scale:100"));
 }
 
-TEST(Suites, SleepShapesRunUnderEveryModelAtTheTutorialsW) {
+TEST(suites, sleep_shapes_run_under_every_model_at_the_tutorials_w) {
   std::set<std::string> names;
   for (const auto& plan : plan_suite(parse_cli({"--workloads=sleep-shapes"}))) names.insert(entry_name(plan));
   EXPECT_TRUE(names.count("sleep/sequential/shape:random/seed:1/time_scale:0.1"));
@@ -542,7 +542,7 @@ TEST(Suites, SleepShapesRunUnderEveryModelAtTheTutorialsW) {
   for (const auto& plan : plan_suite(parse_cli({}))) EXPECT_FALSE(plan.work->params().contains("shape"));
 }
 
-TEST(Suites, TheExpensiveBatchLeavesOutWhatTheCheapScaleShows) {
+TEST(suites, the_expensive_batch_leaves_out_what_the_cheap_scale_shows) {
   // The default suite's budget: at scale 100 no thread per task, no process per task, and no
   // process pool of one for the second-long sleep and http batches.
   for (const auto& plan : plan_suite(parse_cli({}))) {
@@ -563,7 +563,7 @@ TEST(Suites, TheExpensiveBatchLeavesOutWhatTheCheapScaleShows) {
   EXPECT_TRUE(names.count("cpu/processes-spawn/W:1/pool:cold/scale:1"));
 }
 
-TEST(Suites, DefaultRunsScale100PoolsOnlyAtTwoWorkers) {
+TEST(suites, default_runs_scale100_pools_only_at_two_workers) {
   int pools_at_scale_100 = 0;
   for (const auto& plan : plan_suite(parse_cli({"--workloads=cpu"}))) {
     if (plan.work->name_keys().at(0).second == "100" && uses_pool(plan.settings.model) &&
@@ -575,7 +575,7 @@ TEST(Suites, DefaultRunsScale100PoolsOnlyAtTwoWorkers) {
   EXPECT_EQ(pools_at_scale_100, 6);  // threads, processes-fork, processes-spawn; cold and warm
 }
 
-TEST(Suites, WarmPoolsOnlyWhereTheyShowSomething) {
+TEST(suites, warm_pools_only_where_they_show_something) {
   for (const auto& plan : plan_suite(parse_cli({}))) {
     if (plan.settings.pool == pool_mode::warm) {
       EXPECT_GE(plan.settings.workers, 2) << entry_name(plan);
@@ -583,7 +583,7 @@ TEST(Suites, WarmPoolsOnlyWhereTheyShowSomething) {
   }
 }
 
-TEST(Suites, TheUsersListsReplaceTheSuites) {
+TEST(suites, the_users_lists_replace_the_suites) {
   const auto plans = plan_suite(parse_cli({"--workloads=sleep", "--models=threads", "--workers=3"}));
   for (const auto& plan : plans) {
     EXPECT_EQ(plan.work->name(), "sleep");
@@ -593,7 +593,7 @@ TEST(Suites, TheUsersListsReplaceTheSuites) {
   EXPECT_EQ(plans.size(), 2u);  // cold and warm
 }
 
-TEST(Suites, IterationsAreFixedByTheNominalBatchSize) {
+TEST(suites, iterations_are_fixed_by_the_nominal_batch_size) {
   EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=100"})).front().work), 1);
   EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=1"})).front().work), 3);
 }
@@ -604,7 +604,7 @@ std::vector<std::string> startup_names(const std::vector<std::string>& args) {
   return names;
 }
 
-TEST(Suites, StartupEntriesExactlyWhenAProcessModelIsSelected) {
+TEST(suites, startup_entries_exactly_when_a_process_model_is_selected) {
   EXPECT_EQ(startup_names({"--suite=quick"}),
             (std::vector<std::string>{"startup/floor-fork-server/W:8", "startup/processes-fork/W:8",
                                       "startup/floor-posix-spawn/W:8", "startup/processes-spawn/W:8"}));
@@ -631,7 +631,7 @@ TEST(Suites, StartupEntriesExactlyWhenAProcessModelIsSelected) {
   }
 }
 
-TEST(Suites, StartupNamesFollowTheGrammarAndFloorsComeFirst) {
+TEST(suites, startup_names_follow_the_grammar_and_floors_come_first) {
   const std::regex grammar("^startup/(floor-fork-server|floor-posix-spawn|processes-fork|processes-spawn)/W:[0-9]+$");
   std::set<std::string> seen;
   for (const auto& plan : plan_startup(parse_cli({}))) {
@@ -643,7 +643,7 @@ TEST(Suites, StartupNamesFollowTheGrammarAndFloorsComeFirst) {
   }
 }
 
-TEST(Suites, AStartupSampleIsFixedAndTheSameForAModelAndItsFloor) {
+TEST(suites, a_startup_sample_is_fixed_and_the_same_for_a_model_and_its_floor) {
   for (const int workers : {1, 8, 64, 1000}) {
     for (const auto subject : {startup_subject::processes_fork, startup_subject::processes_spawn}) {
       const startup_plan model{subject, workers, std::to_string(workers), ""};
@@ -658,7 +658,7 @@ TEST(Suites, AStartupSampleIsFixedAndTheSameForAModelAndItsFloor) {
   EXPECT_EQ(iterations_per_sample(startup_plan{startup_subject::processes_spawn, 64, "64", ""}), 2);
 }
 
-TEST(EntryFields, StartupEntriesAreMeasuredAgainstTheirFloor) {
+TEST(entry_fields, startup_entries_are_measured_against_their_floor) {
   const startup_plan spawn{startup_subject::processes_spawn, 8, "8", ""};
   const auto model = describe_entry(spawn);
   EXPECT_EQ(model.name, "startup/processes-spawn/W:8");
@@ -683,7 +683,7 @@ TEST(EntryFields, StartupEntriesAreMeasuredAgainstTheirFloor) {
             "startup/floor-fork-server/W:64");
 }
 
-TEST(EntryFields, SequentialHasOneWorkerAndNoPool) {
+TEST(entry_fields, sequential_has_one_worker_and_no_pool) {
   const auto plans = plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=1", "--models=sequential,coroutines"}));
   machine_constants constants;
   constants.usable_cpus = 2;

@@ -27,7 +27,7 @@ environment_state quiet_machine() {
   return state;
 }
 
-TEST(EnvironmentParsing, LoadAverage) {
+TEST(environment_parsing, load_average) {
   const auto load = parse_load_average("3.21 1.50 0.75 2/189 12345\n");
   ASSERT_TRUE(load);
   EXPECT_DOUBLE_EQ((*load)[0], 3.21);
@@ -35,7 +35,7 @@ TEST(EnvironmentParsing, LoadAverage) {
   EXPECT_FALSE(parse_load_average(""));
 }
 
-TEST(EnvironmentParsing, CpuTicksAndSteal) {
+TEST(environment_parsing, cpu_ticks_and_steal) {
   const auto ticks = parse_cpu_ticks("cpu  1000 10 200 5000 30 0 4 60 7 0\ncpu0 1 2 3 4 5 6 7 8 9 0\n");
   ASSERT_TRUE(ticks);
   EXPECT_EQ(ticks->total, 1000 + 10 + 200 + 5000 + 30 + 0 + 4 + 60);  // guest is inside user
@@ -47,19 +47,19 @@ TEST(EnvironmentParsing, CpuTicksAndSteal) {
   EXPECT_DOUBLE_EQ(steal_fraction({10'000, 100}, {10'000, 100}), 0);
 }
 
-TEST(EnvironmentParsing, HypervisorFlag) {
+TEST(environment_parsing, hypervisor_flag) {
   EXPECT_TRUE(has_hypervisor_flag("processor\t: 0\nflags\t\t: fpu vme de hypervisor lahf_lm\n"));
   EXPECT_FALSE(has_hypervisor_flag("processor\t: 0\nflags\t\t: fpu vme de hypervisorx\n"));
   EXPECT_FALSE(has_hypervisor_flag(""));
 }
 
-TEST(EnvironmentParsing, Governors) {
+TEST(environment_parsing, governors) {
   EXPECT_EQ(summarize_governors({}), "unknown");
   EXPECT_EQ(summarize_governors({"performance\n", "performance\n"}), "performance");
   EXPECT_EQ(summarize_governors({"powersave\n", "performance\n", ""}), "performance,powersave");
 }
 
-TEST(EnvironmentParsing, VirtualMachine) {
+TEST(environment_parsing, virtual_machine) {
   EXPECT_EQ(detect_vm("kvm\n", "", "", true), "kvm");
   EXPECT_EQ(detect_vm("none", "QEMU", "Standard PC", true), "none");  // the tool's answer wins
   EXPECT_EQ(detect_vm("", "QEMU", "Standard PC (Q35 + ICH9, 2009)", true), "kvm");
@@ -70,19 +70,19 @@ TEST(EnvironmentParsing, VirtualMachine) {
   EXPECT_EQ(detect_vm("", "Dell Inc.", "PowerEdge R640", false), "none");
 }
 
-TEST(EnvironmentParsing, CpuLists) {
+TEST(environment_parsing, cpu_lists) {
   EXPECT_EQ(format_cpu_list({0}), "0");
   EXPECT_EQ(format_cpu_list({3, 0, 1, 2, 6}), "0-3,6");
   EXPECT_EQ(format_cpu_list({0, 2, 4, 5}), "0,2,4-5");
   EXPECT_EQ(format_cpu_list({}), "");
 }
 
-TEST(EnvironmentWarnings, AQuietMachineGivesNone) {
+TEST(environment_warnings, a_quiet_machine_gives_none) {
   EXPECT_TRUE(start_warnings(quiet_machine()).empty());
   EXPECT_TRUE(end_warnings(quiet_machine(), quiet_machine()).empty());
 }
 
-TEST(EnvironmentWarnings, EachProblemNamesItsFix) {
+TEST(environment_warnings, each_problem_names_its_fix) {
   auto state = quiet_machine();
   state.load_average = std::array<double, 3>{3.2, 3, 3};
   state.online_cpus = 2;
@@ -101,7 +101,7 @@ TEST(EnvironmentWarnings, EachProblemNamesItsFix) {
   EXPECT_EQ(warnings.size(), 4u);
 }
 
-TEST(EnvironmentWarnings, PinningAndQuota) {
+TEST(environment_warnings, pinning_and_quota) {
   auto state = quiet_machine();
   state.affinity = {0};
   state.usable_cpus = 1;
@@ -116,7 +116,7 @@ TEST(EnvironmentWarnings, PinningAndQuota) {
   EXPECT_TRUE(any_contains(warnings, "cgroup CPU quota")) << warnings[0];
 }
 
-TEST(EnvironmentWarnings, AtTheEndStealGovernorAndLoadThatConcbenchCannotExplain) {
+TEST(environment_warnings, at_the_end_steal_governor_and_load_that_concbench_cannot_explain) {
   const auto start = quiet_machine();
   auto end = quiet_machine();
   end.virtualisation.vm = "kvm";
@@ -138,7 +138,7 @@ TEST(EnvironmentWarnings, AtTheEndStealGovernorAndLoadThatConcbenchCannotExplain
   EXPECT_EQ(keys.at("warnings").size(), warnings.size());
 }
 
-TEST(EnvironmentContext, StartKeys) {
+TEST(environment_context, start_keys) {
   auto state = quiet_machine();
   state.virtualisation.vm = "kvm";
   state.virtualisation.container = "docker";
@@ -154,7 +154,7 @@ TEST(EnvironmentContext, StartKeys) {
   EXPECT_EQ(keys.at("warnings"), nlohmann::json::array({"w"}));
 }
 
-TEST(EnvironmentReading, ThisMachineReadsWithoutErrors) {
+TEST(environment_reading, this_machine_reads_without_errors) {
   const auto state = read_environment();
   EXPECT_TRUE(state.load_average);
   EXPECT_TRUE(state.ticks);

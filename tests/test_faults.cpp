@@ -46,9 +46,9 @@ std::vector<model_case> in_process_models() {
           {"coroutines_two_loop_threads", with(model_kind::coroutines, 1, task_form::awaitable, 2)}};
 }
 
-class TaskTimeout : public ::testing::TestWithParam<model_case> {};
+class task_timeout_test : public ::testing::TestWithParam<model_case> {};
 
-TEST_P(TaskTimeout, AHangingTaskStopsTheBatchAndIsNamed) {
+TEST_P(task_timeout_test, a_hanging_task_stops_the_batch_and_is_named) {
   const fault_workload work(4, 1, fault_mode::hangs);
   const auto batch = work.make_batch();
   auto settings = GetParam().settings;
@@ -70,7 +70,7 @@ TEST_P(TaskTimeout, AHangingTaskStopsTheBatchAndIsNamed) {
   }
 }
 
-TEST_P(TaskTimeout, TasksWithinTheTimeOutAreUntouched) {
+TEST_P(task_timeout_test, tasks_within_the_time_out_are_untouched) {
   const sleep_workload work(6, 5);
   const auto batch = work.make_batch();
   auto settings = GetParam().settings;
@@ -80,15 +80,15 @@ TEST_P(TaskTimeout, TasksWithinTheTimeOutAreUntouched) {
   for (std::size_t i = 0; i < batch.size(); ++i) ASSERT_TRUE(outcome.tasks[i].result) << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, TaskTimeout, ::testing::ValuesIn(in_process_models()),
+INSTANTIATE_TEST_SUITE_P(models, task_timeout_test, ::testing::ValuesIn(in_process_models()),
                          [](const auto& info) { return info.param.label; });
 
 // A task deaf to its stop token (the test-only `ignore-stop` fault: a plain sleep_for) cannot be
 // killed: the batch waits for it, and the entry's error says so, naming the task and how long it
 // went on after the stop. The grace before it counts as ignoring the stop is shortened here.
-class IgnoredStop : public ::testing::TestWithParam<model_case> {};
+class ignored_stop_test : public ::testing::TestWithParam<model_case> {};
 
-TEST_P(IgnoredStop, TheEntryErrorSaysTheTaskIgnoredTheStopAndWasWaitedFor) {
+TEST_P(ignored_stop_test, the_entry_error_says_the_task_ignored_the_stop_and_was_waited_for) {
   const fault_workload work(3, 2, fault_mode::ignores_stop, 1000, 1, std::chrono::milliseconds(600));
   const auto batch = work.make_batch();
   const auto settings = GetParam().settings;
@@ -110,7 +110,7 @@ TEST_P(IgnoredStop, TheEntryErrorSaysTheTaskIgnoredTheStopAndWasWaitedFor) {
       << outcome.tasks[2].error;
 }
 
-TEST_P(IgnoredStop, ATaskThatEndsWithinTheGraceIsNotSaidToIgnoreIt) {
+TEST_P(ignored_stop_test, a_task_that_ends_within_the_grace_is_not_said_to_ignore_it) {
   const fault_workload work(2, 1, fault_mode::hangs);
   const auto batch = work.make_batch();
   auto runner = make_runner(GetParam().settings);
@@ -120,14 +120,14 @@ TEST_P(IgnoredStop, ATaskThatEndsWithinTheGraceIsNotSaidToIgnoreIt) {
   for (const auto& error : outcome.errors()) EXPECT_EQ(error.find("ignored the stop"), std::string::npos) << error;
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, IgnoredStop,
+INSTANTIATE_TEST_SUITE_P(models, ignored_stop_test,
                          ::testing::Values(model_case{"threads_W2", with(model_kind::threads, 2)},
                                            model_case{"thread_per_task", with(model_kind::thread_per_task)},
                                            model_case{"coroutines_blocking",
                                                       with(model_kind::coroutines, 1, task_form::blocking)}),
                          [](const auto& info) { return info.param.label; });
 
-TEST(TaskTimeout, NegativeIsRefused) {
+TEST(task_timeout_test, negative_is_refused) {
   auto settings = with(model_kind::threads, 2);
   settings.task_timeout = std::chrono::milliseconds(-1);
   EXPECT_THROW(make_runner(settings), std::invalid_argument);
@@ -135,7 +135,7 @@ TEST(TaskTimeout, NegativeIsRefused) {
 
 // The OS refusing threads, through the test seam (root, which runs the tests, is not bound
 // by ulimit -u; tests/e2e refuses them for real as an unprivileged user).
-class RefusedThreads : public ::testing::Test {
+class refused_threads_test : public ::testing::Test {
  protected:
   void TearDown() override { refuse_after_for_tests(os_resource::thread, -1); }
 };
@@ -146,7 +146,7 @@ void expect_limit_named(const std::string& error) {
   EXPECT_NE(error.find("kernel.pid_max"), std::string::npos) << error;
 }
 
-TEST_F(RefusedThreads, AColdPoolNamesTheLimitAndEveryTaskNeverRan) {
+TEST_F(refused_threads_test, a_cold_pool_names_the_limit_and_every_task_never_ran) {
   const sleep_workload work(4, 1);
   const auto batch = work.make_batch();
   for (const auto model : {model_kind::threads, model_kind::threads_asio}) {
@@ -166,7 +166,7 @@ TEST_F(RefusedThreads, AColdPoolNamesTheLimitAndEveryTaskNeverRan) {
   }
 }
 
-TEST_F(RefusedThreads, ThreadPerTaskRunsWhatItStartedAndNamesTheRest) {
+TEST_F(refused_threads_test, thread_per_task_runs_what_it_started_and_names_the_rest) {
   const sleep_workload work(5, 1);
   const auto batch = work.make_batch();
   refuse_after_for_tests(os_resource::thread, 2);
@@ -178,7 +178,7 @@ TEST_F(RefusedThreads, ThreadPerTaskRunsWhatItStartedAndNamesTheRest) {
   EXPECT_EQ(outcome.tasks[2].error, "task 2 of sleep under thread-per-task: never ran: no thread for it");
 }
 
-TEST_F(RefusedThreads, ASecondLoopThreadIsNamed) {
+TEST_F(refused_threads_test, a_second_loop_thread_is_named) {
   const sleep_workload work(3, 1);
   const auto batch = work.make_batch();
   refuse_after_for_tests(os_resource::thread, 0);
@@ -189,7 +189,7 @@ TEST_F(RefusedThreads, ASecondLoopThreadIsNamed) {
   expect_limit_named(first);
 }
 
-TEST_F(RefusedThreads, AWarmPoolThatCannotStartIsASystemError) {
+TEST_F(refused_threads_test, a_warm_pool_that_cannot_start_is_a_system_error) {
   // Our pool refused its first thread; asio's its second (after one has started and attached).
   for (const auto& [model, allowed] : {std::pair{model_kind::threads, 0}, std::pair{model_kind::threads_asio, 1}}) {
     SCOPED_TRACE(std::string(to_string(model)));
@@ -206,7 +206,7 @@ TEST_F(RefusedThreads, AWarmPoolThatCannotStartIsASystemError) {
   }
 }
 
-TEST(ExplainRefusal, OtherErrorsAreLeftAsTheyAre) {
+TEST(explain_refusal, other_errors_are_left_as_they_are) {
   const std::system_error error(EPERM, std::generic_category(), "fork");
   EXPECT_EQ(explain_refusal(error, os_resource::process), error.what());
 }

@@ -27,7 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TemporaryFolder : public ::testing::Test {
+class temporary_folder_test : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("concbench-hostile-" + std::to_string(::getpid()));
@@ -120,7 +120,7 @@ TEST(hostile_item4, a_report_of_ten_thousand_rows_is_derived_and_serialised_in_l
   EXPECT_EQ(report["benchmarks"][0]["stability"]["repetitions"], 10'000);
 }
 
-TEST_F(TemporaryFolder, hostile_item4_the_partial_report_is_rewritten_at_most_as_often_as_the_policy_allows) {
+TEST_F(temporary_folder_test, hostile_item4_the_partial_report_is_rewritten_at_most_as_often_as_the_policy_allows) {
   entry_registry registry;
   const auto entry = an_entry(registry, "empty/threads/W:2/pool:cold/N:10");
   report_collector collector(dir_ / "r.json", {{"suite", "test"}}, registry, nullptr,
@@ -137,7 +137,7 @@ TEST_F(TemporaryFolder, hostile_item4_the_partial_report_is_rewritten_at_most_as
   EXPECT_FALSE(fs::exists(timelines_path_for(collector.partial_path())));
 }
 
-TEST_F(TemporaryFolder, hostile_item7_the_destination_is_written_once_at_the_end) {
+TEST_F(temporary_folder_test, hostile_item7_the_destination_is_written_once_at_the_end) {
   std::ofstream(dir_ / "r.json") << previous_report;
   entry_registry registry;
   report_collector collector(dir_ / "r.json", {{"suite", "test"}}, registry, nullptr);
@@ -148,7 +148,7 @@ TEST_F(TemporaryFolder, hostile_item7_the_destination_is_written_once_at_the_end
   EXPECT_EQ(nlohmann::json::parse(read(dir_ / "r.json"))["complete"], true);
 }
 
-TEST_F(TemporaryFolder, hostile_item7_a_full_disk_stops_the_run_and_leaves_the_previous_report) {
+TEST_F(temporary_folder_test, hostile_item7_a_full_disk_stops_the_run_and_leaves_the_previous_report) {
   std::ofstream(dir_ / "r.json") << previous_report;
   entry_registry registry;
   const auto entry = an_entry(registry, "empty/threads/W:2/pool:cold/N:10");
@@ -182,7 +182,7 @@ TEST_F(TemporaryFolder, hostile_item7_a_full_disk_stops_the_run_and_leaves_the_p
   }
 }
 
-TEST_F(TemporaryFolder, hostile_item7_the_writability_check_writes_real_bytes) {
+TEST_F(temporary_folder_test, hostile_item7_the_writability_check_writes_real_bytes) {
   const file_size_limit limit(4 * 1024);  // room for an empty file, not for a report
   try {
     check_writable(dir_ / "r.json");
@@ -193,7 +193,7 @@ TEST_F(TemporaryFolder, hostile_item7_the_writability_check_writes_real_bytes) {
   EXPECT_TRUE(fs::is_empty(dir_)) << "the probe is removed";
 }
 
-TEST_F(TemporaryFolder, output_rule_a_link_is_followed_and_stays_a_link) {
+TEST_F(temporary_folder_test, output_rule_a_link_is_followed_and_stays_a_link) {
   fs::create_directories(dir_ / "elsewhere");
   std::ofstream(dir_ / "elsewhere" / "target.json") << previous_report;
   fs::create_symlink("elsewhere/target.json", dir_ / "link.json");
@@ -204,7 +204,7 @@ TEST_F(TemporaryFolder, output_rule_a_link_is_followed_and_stays_a_link) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "elsewhere"), {}), 1) << "no temporary file left";
 }
 
-TEST_F(TemporaryFolder, output_rule_a_file_that_is_not_a_report_is_refused_unless_forced) {
+TEST_F(temporary_folder_test, output_rule_a_file_that_is_not_a_report_is_refused_unless_forced) {
   std::ofstream(dir_ / "README.md") << "# a project\n";
   EXPECT_EQ(refusal(dir_ / "README.md"), "the report " + (dir_ / "README.md").string() +
                                              " exists and is not a concbench report: concbench would replace it "
@@ -225,7 +225,7 @@ TEST_F(TemporaryFolder, output_rule_a_file_that_is_not_a_report_is_refused_unles
   EXPECT_EQ(read(dir_ / "README.md"), "# a project\n");
 }
 
-TEST_F(TemporaryFolder, output_rule_new_reports_get_the_umasks_mode) {
+TEST_F(temporary_folder_test, output_rule_new_reports_get_the_umasks_mode) {
   const mode_t previous = ::umask(022);
   write_file_atomically(dir_ / "r.json", "{}");
   ::umask(previous);

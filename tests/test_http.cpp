@@ -200,7 +200,7 @@ std::vector<task_result> run_awaitable_batch(const http_workload& work) {
 
 // ---------------------------------------------------------------- pieces
 
-TEST(HttpUrl, SplitsAndRebuilds) {
+TEST(http_url, splits_and_rebuilds) {
   const auto url = parse_http_url("http://127.0.0.1:8080/a/b?x=1");
   EXPECT_EQ(url.host, "127.0.0.1");
   EXPECT_EQ(url.port, 8080);
@@ -214,7 +214,7 @@ TEST(HttpUrl, SplitsAndRebuilds) {
   EXPECT_THROW(parse_http_url("http://:80/"), std::invalid_argument);
 }
 
-TEST(HttpTarget, CarriesTheOverridesBothWays) {
+TEST(http_target, carries_the_overrides_both_ways) {
   const auto target = parse_http_target(make_http_target("/7", 0.25, 1024));
   EXPECT_EQ(target.path, "/7");
   EXPECT_EQ(target.delay_ms, 0.25);
@@ -226,7 +226,7 @@ TEST(HttpTarget, CarriesTheOverridesBothWays) {
   EXPECT_THROW(parse_http_target("/x?bytes=99999999999"), std::invalid_argument);
 }
 
-TEST(HttpBody, DependsOnPathAndLengthOnly) {
+TEST(http_body, depends_on_path_and_length_only) {
   std::string a;
   std::string b;
   append_http_body(a, "/1", 10000);
@@ -242,7 +242,7 @@ TEST(HttpBody, DependsOnPathAndLengthOnly) {
   EXPECT_NE(http_body_checksum(b.substr(0, 9999)), http_body_checksum(b));
 }
 
-TEST(ServeArguments, RoundTripAndNameWhatIsWrong) {
+TEST(serve_arguments, round_trip_and_name_what_is_wrong) {
   serve_options options;
   options.port = 8080;
   options.delay_ms = 0.1;
@@ -277,7 +277,7 @@ std::string serve_refusal(const std::vector<std::string>& arguments) {
   return "";
 }
 
-TEST(ServeArguments, BadValuesAreCommandLineErrorsNamingTheFlag) {
+TEST(serve_arguments, bad_values_are_command_line_errors_naming_the_flag) {
   // Checked while parsing (exit status 2), not when the server starts (exit status 1).
   EXPECT_EQ(serve_refusal({"--delay-ms", "-1"}), "serve: --delay-ms must be 0..600000, got -1");
   EXPECT_EQ(serve_refusal({"--delay-ms=nan"}), "serve: --delay-ms must be 0..600000, got nan");
@@ -295,7 +295,7 @@ TEST(ServeArguments, BadValuesAreCommandLineErrorsNamingTheFlag) {
   EXPECT_EQ(parse_serve_arguments(std::vector<std::string>{"--delay-ms", "0"}).delay_ms, 0.0);
 }
 
-TEST(HttpWorkload, NamesParamsAndRebuildsFromThem) {
+TEST(http_workload, names_params_and_rebuilds_from_them) {
   const http_workload work("http://127.0.0.1:9/base", 1000, 20, 1024, 500);
   const std::vector<std::pair<std::string, std::string>> keys{{"N", "1000"}, {"delay_ms", "20"}, {"bytes", "1024"}};
   EXPECT_EQ(work.name_keys(), keys);
@@ -311,7 +311,7 @@ TEST(HttpWorkload, NamesParamsAndRebuildsFromThem) {
   EXPECT_THROW(http_workload("nope", 1, 0, 0), std::invalid_argument);
 }
 
-TEST(HttpWorkload, IdealAndBoundFollowTheDesignTable) {
+TEST(http_workload, ideal_and_bound_follow_the_design_table) {
   const http_workload work("http://127.0.0.1:9/", 10, 20, 0);
   const auto batch = work.make_batch();
   machine_constants constants;
@@ -335,7 +335,7 @@ TEST(HttpWorkload, IdealAndBoundFollowTheDesignTable) {
 
 // ---------------------------------------------------------------- exact results
 
-TEST(HttpWorkload, BlockingResultsAreExactAndReuseOneConnection) {
+TEST(http_workload, blocking_results_are_exact_and_reuse_one_connection) {
   running_server server;
   const http_workload work(server.url(), 6, 1, 3000);
   expect_all_verified(work, work.make_batch(), run_blocking_batch(work));
@@ -350,27 +350,27 @@ TEST(HttpWorkload, BlockingResultsAreExactAndReuseOneConnection) {
   EXPECT_EQ(server.server().responses_sent(), 6u);
 }
 
-TEST(HttpWorkload, AwaitableResultsAreExact) {
+TEST(http_workload, awaitable_results_are_exact) {
   running_server server;
   const http_workload work(server.url(), 8, 5, 100);
   expect_all_verified(work, work.make_batch(), run_awaitable_batch(work));
 }
 
-TEST(HttpWorkload, ZeroBytesAndNewConnectionPerRequest) {
+TEST(http_workload, zero_bytes_and_new_connection_per_request) {
   running_server server;
   const http_workload work(server.url(), 4, 0, 0, 10'000, false);
   expect_all_verified(work, work.make_batch(), run_blocking_batch(work));
   EXPECT_EQ(server.server().connections_accepted(), 4u);
 }
 
-TEST(HttpWorkload, AServerThatClosesEveryConnectionStillServesEveryTask) {
+TEST(http_workload, a_server_that_closes_every_connection_still_serves_every_task) {
   running_server server({.keep_alive = false});
   const http_workload work(server.url(), 4, 0, 10);
   expect_all_verified(work, work.make_batch(), run_blocking_batch(work));
   expect_all_verified(work, work.make_batch(), run_awaitable_batch(work));
 }
 
-TEST(HttpWorkload, AWrongBodyFailsVerification) {
+TEST(http_workload, a_wrong_body_fails_verification) {
   const http_workload work("http://127.0.0.1:9/", 3, 0, 100);
   std::string body;
   append_http_body(body, "/1", 100);  // task 1's bytes given as task 2's answer
@@ -381,7 +381,7 @@ TEST(HttpWorkload, AWrongBodyFailsVerification) {
   EXPECT_NE(work.verify({1, 99}, swapped)->find("100 bytes instead of 99"), std::string::npos);
 }
 
-TEST(HttpServer, StaleKeepAliveConnectionIsReplacedSilently) {
+TEST(http_server, stale_keep_alive_connection_is_replaced_silently) {
   // The server drops idle connections after 50 ms; the client's cached one is stale by then.
   running_server server({.idle_timeout_ms = 50});
   const auto url = parse_http_url(server.url());
@@ -408,7 +408,7 @@ void expect_reaped(int pid) {
   EXPECT_EQ(errno, ECHILD);
 }
 
-TEST(HttpServerProcess, ServesExactResultsAndStopsCleanlyOnSigterm) {
+TEST(http_server_process, serves_exact_results_and_stops_cleanly_on_sigterm) {
   auto options = test_process_options();
   options.server.body_bytes = 5;  // the task's query overrides it
   http_server_process server(options);
@@ -422,7 +422,7 @@ TEST(HttpServerProcess, ServesExactResultsAndStopsCleanlyOnSigterm) {
   expect_reaped(pid);
 }
 
-TEST(HttpServerProcess, DestructionLeavesNoZombie) {
+TEST(http_server_process, destruction_leaves_no_zombie) {
   int pid = -1;
   {
     http_server_process server(test_process_options());
@@ -431,7 +431,7 @@ TEST(HttpServerProcess, DestructionLeavesNoZombie) {
   expect_reaped(pid);
 }
 
-TEST(HttpServerProcess, AServerIgnoringSigtermIsKilledAndReaped) {
+TEST(http_server_process, a_server_ignoring_sigterm_is_killed_and_reaped) {
   auto options = test_process_options("stubborn");
   options.stop_timeout = 100ms;
   http_server_process server(options);
@@ -451,7 +451,7 @@ bool process_ended(int pid) {
   return read == 1 && (state == 'Z' || state == 'X');
 }
 
-TEST(HttpServerProcess, AServerWhoseParentDiesStopsToo) {
+TEST(http_server_process, a_server_whose_parent_dies_stops_too) {
   std::FILE* parent = ::popen(CONCBENCH_TEST_HTTP_SERVER " orphaning-parent", "r");
   ASSERT_TRUE(parent);
   int server_pid = -1;
@@ -466,7 +466,7 @@ TEST(HttpServerProcess, AServerWhoseParentDiesStopsToo) {
   EXPECT_TRUE(ended) << "the orphaned server " << server_pid << " kept running";
 }
 
-TEST(HttpServerProcess, StartFailuresAreNamedAndReaped) {
+TEST(http_server_process, start_failures_are_named_and_reaped) {
   auto silent = test_process_options("silent");
   silent.start_timeout = 200ms;
   try {
@@ -489,7 +489,7 @@ TEST(HttpServerProcess, StartFailuresAreNamedAndReaped) {
   EXPECT_EQ(errno, ECHILD);
 }
 
-TEST(HttpServerProcess, ABusyPortIsNamed) {
+TEST(http_server_process, a_busy_port_is_named) {
   running_server taken;
   auto options = test_process_options();
   options.server.port = taken.port();
@@ -509,9 +509,9 @@ struct bad_server_case {
   std::string cause;
 };
 
-class BadServer : public ::testing::TestWithParam<std::tuple<bad_server_case, bool>> {};
+class bad_server_test : public ::testing::TestWithParam<std::tuple<bad_server_case, bool>> {};
 
-TEST_P(BadServer, FailsTheTaskNamingUrlAndCause) {
+TEST_P(bad_server_test, fails_the_task_naming_url_and_cause) {
   const auto& [c, awaitable] = GetParam();
   fake_server server(c.reply);
   const http_workload work(server.url(), 5, 0, 100, 200);
@@ -521,7 +521,7 @@ TEST_P(BadServer, FailsTheTaskNamingUrlAndCause) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, BadServer,
+    cases, bad_server_test,
     ::testing::Combine(
         ::testing::Values(
             bad_server_case{"never_answers", std::nullopt, "no complete response within 200 ms (timed out)"},
@@ -537,7 +537,7 @@ INSTANTIATE_TEST_SUITE_P(
       return std::get<0>(info.param).label + (std::get<1>(info.param) ? "_awaitable" : "_blocking");
     });
 
-TEST(BadServer, RefusedConnectionIsNamed) {
+TEST(bad_server_test, refused_connection_is_named) {
   const http_workload work(closed_port_url(), 5, 0, 100, 1000);
   for (const bool awaitable : {false, true}) {
     const auto message = failure_of(work, awaitable);
@@ -548,7 +548,7 @@ TEST(BadServer, RefusedConnectionIsNamed) {
 
 // ---------------------------------------------------------------- the server survives bad clients
 
-TEST(HttpServer, AnswersAMalformedRequestWith400AndKeepsServing) {
+TEST(http_server, answers_a_malformed_request_with400_and_keeps_serving) {
   running_server server;
   const auto reply = raw_exchange(server.port(), "BLAH BLAH\r\n\r\n");
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 400 Bad Request")) << reply;
@@ -562,7 +562,7 @@ TEST(HttpServer, AnswersAMalformedRequestWith400AndKeepsServing) {
   EXPECT_EQ(http_get(parse_http_url(server.url())).status, 200u);
 }
 
-TEST(HttpServer, SurvivesClientsThatVanishMidRequest) {
+TEST(http_server, survives_clients_that_vanish_mid_request) {
   running_server server({.delay_ms = 50});
   asio::io_context loop;
   const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), server.port());
@@ -586,7 +586,7 @@ TEST(HttpServer, SurvivesClientsThatVanishMidRequest) {
   expect_all_verified(work, work.make_batch(), run_blocking_batch(work));
 }
 
-TEST(HttpServer, ClosesIdleConnectionsAndServesOthersMeanwhile) {
+TEST(http_server, closes_idle_connections_and_serves_others_meanwhile) {
   running_server server({.idle_timeout_ms = 100});
   asio::io_context loop;
   tcp::socket idle(loop);
@@ -604,7 +604,7 @@ TEST(HttpServer, ClosesIdleConnectionsAndServesOthersMeanwhile) {
 
 // ---------------------------------------------------------------- stop requests
 
-TEST(HttpStop, AStopRequestEndsAHangingBlockingRequest) {
+TEST(http_stop, a_stop_request_ends_a_hanging_blocking_request) {
   fake_server silent(std::nullopt);
   const http_workload work(silent.url(), 2, 0, 10, 60'000);  // the time-out would take a minute
   std::stop_source stop;
@@ -620,7 +620,7 @@ TEST(HttpStop, AStopRequestEndsAHangingBlockingRequest) {
   EXPECT_EQ(http_get(parse_http_url(server.url())).status, 200u);
 }
 
-TEST(HttpStop, AStopRequestFromAnotherThreadEndsAHangingAwaitableRequest) {
+TEST(http_stop, a_stop_request_from_another_thread_ends_a_hanging_awaitable_request) {
   fake_server silent(std::nullopt);
   const http_workload work(silent.url(), 2, 0, 10, 60'000);
   std::stop_source stop;
@@ -634,7 +634,7 @@ TEST(HttpStop, AStopRequestFromAnotherThreadEndsAHangingAwaitableRequest) {
   EXPECT_EQ(*work.verify({1, 10}, result.get()), "stopped before a complete response");
 }
 
-TEST(HttpStop, TheClientThrowsStoppedWhenStoppedBeforeStarting) {
+TEST(http_stop, the_client_throws_stopped_when_stopped_before_starting) {
   running_server server;
   std::stop_source stop;
   stop.request_stop();
@@ -850,7 +850,7 @@ TEST(hostile_item6, clients_that_leave_during_the_delay_have_their_connections_c
 
 // (e) Watching a delayed request's socket must not drop a client that sends its next request
 // early (pipelining): the socket is readable then, but the client is still there.
-TEST(HttpServer, AnswersARequestSentWhileTheLastOneIsDelayed) {
+TEST(http_server, answers_a_request_sent_while_the_last_one_is_delayed) {
   running_server server({.delay_ms = 100, .threads = 2});
   asio::io_context loop;
   tcp::socket socket(loop);
@@ -867,7 +867,7 @@ TEST(HttpServer, AnswersARequestSentWhileTheLastOneIsDelayed) {
 }
 
 // (c) A chunked body (no length known up front) is read, checked and digested piece by piece.
-TEST(HttpClient, AChunkedBodyIsVerified) {
+TEST(http_client, a_chunked_body_is_verified) {
   std::string body;
   append_http_body(body, "/3", 100);
   fake_server chunked("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n" + body.substr(0, 40) +
@@ -878,7 +878,7 @@ TEST(HttpClient, AChunkedBodyIsVerified) {
   EXPECT_FALSE(work.verify(task, run_awaitable_on_loop(work, task)));
 }
 
-TEST(HttpBody, PiecesAndDigestsAgreeWithTheWholeBody) {
+TEST(http_body, pieces_and_digests_agree_with_the_whole_body) {
   std::string whole;
   append_http_body(whole, "/p", 300'000);
   http_body_digest digest;
@@ -900,7 +900,7 @@ TEST(HttpBody, PiecesAndDigestsAgreeWithTheWholeBody) {
 
 // ---------------------------------------------------------------- calibration
 
-TEST(HttpCalibration, MeasuresRoundTripAndRate) {
+TEST(http_calibration, measures_round_trip_and_rate) {
   running_server server({.delay_ms = 30});  // calibration asks for delay 0 in its query
   const double r = measure_http_round_trip_ns(server.url(), 1024, 20);
   EXPECT_GT(r, 0);
@@ -950,9 +950,9 @@ std::vector<runner_case> runner_cases() {
   return cases;
 }
 
-class HttpUnderRunners : public ::testing::TestWithParam<runner_case> {};
+class http_under_runners_test : public ::testing::TestWithParam<runner_case> {};
 
-TEST_P(HttpUnderRunners, ResultsAreVerified) {
+TEST_P(http_under_runners_test, results_are_verified) {
   running_server server;
   const http_workload work(server.url(), 9, 2, 512);
   const auto batch = work.make_batch();
@@ -967,7 +967,7 @@ TEST_P(HttpUnderRunners, ResultsAreVerified) {
   }
 }
 
-TEST_P(HttpUnderRunners, AFailingServerIsAnErrorNamingTaskModelUrlAndCause) {
+TEST_P(http_under_runners_test, a_failing_server_is_an_error_naming_task_model_url_and_cause) {
   const http_workload work(closed_port_url(), 3, 0, 8, 1000);
   const auto outcome = make_runner(GetParam().settings)->run(work, work.make_batch(), {});
   const auto errors = outcome.errors();
@@ -978,7 +978,7 @@ TEST_P(HttpUnderRunners, AFailingServerIsAnErrorNamingTaskModelUrlAndCause) {
   EXPECT_NE(errors[1].find(work.task_url(1).text() + ": connection refused"), std::string::npos) << errors[1];
 }
 
-TEST_P(HttpUnderRunners, AStopRequestEndsRequestsToAServerThatNeverAnswers) {
+TEST_P(http_under_runners_test, a_stop_request_ends_requests_to_a_server_that_never_answers) {
   fake_server silent(std::nullopt);
   const http_workload work(silent.url(), 3, 0, 8, 60'000);  // the time-out would take a minute
   std::stop_source stop;
@@ -1000,7 +1000,7 @@ TEST_P(HttpUnderRunners, AStopRequestEndsRequestsToAServerThatNeverAnswers) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, HttpUnderRunners, ::testing::ValuesIn(runner_cases()),
+INSTANTIATE_TEST_SUITE_P(models, http_under_runners_test, ::testing::ValuesIn(runner_cases()),
                          [](const auto& info) { return info.param.label; });
 
 }  // namespace

@@ -20,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ReportDestination : public ::testing::Test {
+class report_destination_test : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("concbench-destination-" + std::to_string(::getpid()));
@@ -44,14 +44,14 @@ class ReportDestination : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(ReportDestination, AFileInAWritableDirectoryIsAccepted) {
+TEST_F(report_destination_test, a_file_in_a_writable_directory_is_accepted) {
   EXPECT_EQ(refusal(dir_ / "r.json"), "");
   std::ofstream(dir_ / "old.json") << R"({"context": {"concbench_schema_version": 1}})";
   EXPECT_EQ(refusal(dir_ / "old.json"), "") << "an earlier report is replaced";
   EXPECT_EQ(entries(), 1u);
 }
 
-TEST_F(ReportDestination, ADirectoryIsRefusedWithAnExample) {
+TEST_F(report_destination_test, a_directory_is_refused_with_an_example) {
   EXPECT_EQ(refusal(dir_),
             "the report " + dir_.string() + " is a directory (name a file, e.g. " + dir_.string() + "/r.json)");
   EXPECT_EQ(refusal(dir_.string() + "/"),
@@ -62,7 +62,7 @@ TEST_F(ReportDestination, ADirectoryIsRefusedWithAnExample) {
   EXPECT_EQ(entries(), 0u);
 }
 
-TEST_F(ReportDestination, AFifoIsRefusedAndNotReplaced) {
+TEST_F(report_destination_test, a_fifo_is_refused_and_not_replaced) {
   make_fifo(dir_ / "r.json");
   EXPECT_EQ(refusal(dir_ / "r.json"), "the report " + (dir_ / "r.json").string() +
                                           " exists and is a fifo: concbench would replace it with a regular file");
@@ -72,7 +72,7 @@ TEST_F(ReportDestination, AFifoIsRefusedAndNotReplaced) {
   EXPECT_TRUE(fs::is_fifo(dir_ / "r.json"));
 }
 
-TEST_F(ReportDestination, TheTimelineFileBesideTheReportIsCheckedTheSameWay) {
+TEST_F(report_destination_test, the_timeline_file_beside_the_report_is_checked_the_same_way) {
   fs::create_directory(dir_ / "r.timelines.json");
   EXPECT_EQ(refusal(dir_ / "r.json"), "the timeline file " + (dir_ / "r.timelines.json").string() + " is a directory");
   make_fifo(dir_ / "s.timelines.json");
@@ -83,11 +83,11 @@ TEST_F(ReportDestination, TheTimelineFileBesideTheReportIsCheckedTheSameWay) {
   EXPECT_NE(refusal(dir_ / "plain").find("is a fifo"), std::string::npos) << "a report without .json";
 }
 
-TEST_F(ReportDestination, AMissingDirectoryIsNamed) {
+TEST_F(report_destination_test, a_missing_directory_is_named) {
   EXPECT_NE(refusal(dir_ / "missing" / "r.json").find("does not exist"), std::string::npos);
 }
 
-TEST_F(ReportDestination, TheWriterNeverRenamesOverAFifoOrADirectory) {
+TEST_F(report_destination_test, the_writer_never_renames_over_a_fifo_or_a_directory) {
   make_fifo(dir_ / "fifo");
   EXPECT_THROW(write_file_atomically(dir_ / "fifo", "{}"), std::runtime_error);
   EXPECT_TRUE(fs::is_fifo(dir_ / "fifo"));

@@ -48,7 +48,7 @@ nlohmann::json aggregate_row(const std::string& aggregate, double value, bool pe
   return row;
 }
 
-class ReportDocument : public ::testing::Test {
+class report_document_test : public ::testing::Test {
  protected:
   void SetUp() override {
     sequential = make_entry("cpu/sequential/scale:1", "sequential", 40e6);
@@ -66,7 +66,7 @@ class ReportDocument : public ::testing::Test {
   std::shared_ptr<entry_metadata> sequential, threads;
 };
 
-TEST_F(ReportDocument, NamesAreTheGrammarWhateverGoogleBenchmarkCalledThem) {
+TEST_F(report_document_test, names_are_the_grammar_whatever_google_benchmark_called_them) {
   const auto rows = document.rows_of(threads->name);
   ASSERT_EQ(rows.size(), 7u);
   EXPECT_EQ(rows[0]["name"], "cpu/threads/W:2/pool:cold/scale:1");
@@ -76,13 +76,13 @@ TEST_F(ReportDocument, NamesAreTheGrammarWhateverGoogleBenchmarkCalledThem) {
   EXPECT_EQ(rows[0]["workers"], 2);
 }
 
-TEST_F(ReportDocument, IdealAndBoundAreInTheRowsTimeUnit) {
+TEST_F(report_document_test, ideal_and_bound_are_in_the_rows_time_unit) {
   const auto rows = document.rows_of(threads->name);
   EXPECT_DOUBLE_EQ(rows[0]["ideal"].get<double>(), 20.0);
   EXPECT_DOUBLE_EQ(rows[0]["bound"].get<double>(), 10.0);
 }
 
-TEST_F(ReportDocument, EfficiencyAndSpeedupOnlyOnIterationMeanAndMedianRows) {
+TEST_F(report_document_test, efficiency_and_speedup_only_on_iteration_mean_and_median_rows) {
   const auto rows = document.rows_of(threads->name);
   // Iteration row 1 (25 ms): efficiency 20/25, speedup = sequential median 42 / 25.
   EXPECT_DOUBLE_EQ(rows[1]["efficiency"].get<double>(), 0.8);
@@ -96,7 +96,7 @@ TEST_F(ReportDocument, EfficiencyAndSpeedupOnlyOnIterationMeanAndMedianRows) {
   EXPECT_FALSE(rows[6].contains("ideal"));       // a fraction has no time unit
 }
 
-TEST_F(ReportDocument, NoSpeedupWithoutASequentialEntryOfTheSameBatch) {
+TEST_F(report_document_test, no_speedup_without_a_sequential_entry_of_the_same_batch) {
   auto other = make_entry("cpu/threads/W:2/pool:cold/scale:100", "threads", 2e9, "cpu {scale:100}");
   document.add_row(iteration_row(2100, 0), other);
   const auto rows = document.rows_of(other->name);
@@ -104,7 +104,7 @@ TEST_F(ReportDocument, NoSpeedupWithoutASequentialEntryOfTheSameBatch) {
   EXPECT_TRUE(rows[0].contains("efficiency"));
 }
 
-TEST_F(ReportDocument, SpeedupFallsBackToIterationRowsWithOneRepetitionEach) {
+TEST_F(report_document_test, speedup_falls_back_to_iteration_rows_with_one_repetition_each) {
   report_document single{{}};
   auto seq = make_entry("sleep/sequential", "sequential", 1e6, "sleep");
   auto thr = make_entry("sleep/threads", "threads", 1e6, "sleep");
@@ -113,7 +113,7 @@ TEST_F(ReportDocument, SpeedupFallsBackToIterationRowsWithOneRepetitionEach) {
   EXPECT_DOUBLE_EQ(single.rows_of("sleep/threads")[0]["speedup"].get<double>(), 3.0);
 }
 
-TEST(ReportDocumentIdealEntry, AFloorMeasuredInTheSameRunIsTheIdealAndTheBound) {
+TEST(report_document_ideal_entry, a_floor_measured_in_the_same_run_is_the_ideal_and_the_bound) {
   report_document startup{{}};
   const auto entry_for = [](const std::string& name, const std::string& floor) {
     auto entry = std::make_shared<entry_metadata>();
@@ -144,7 +144,7 @@ TEST(ReportDocumentIdealEntry, AFloorMeasuredInTheSameRunIsTheIdealAndTheBound) 
   EXPECT_DOUBLE_EQ(floor_rows[0]["efficiency"].get<double>(), 4.0 / 3.0);
 }
 
-TEST_F(ReportDocument, FailedRowsKeepTheErrorAndGetNoFigures) {
+TEST_F(report_document_test, failed_rows_keep_the_error_and_get_no_figures) {
   auto failed = make_entry("cpu/coroutines", "coroutines", 40e6);
   auto row = iteration_row(0, 0);
   row["error_occurred"] = true;
@@ -156,7 +156,7 @@ TEST_F(ReportDocument, FailedRowsKeepTheErrorAndGetNoFigures) {
   EXPECT_FALSE(rows[0].contains("speedup"));
 }
 
-TEST_F(ReportDocument, TheWholeReportHasNoNonFiniteNumbers) {
+TEST_F(report_document_test, the_whole_report_has_no_non_finite_numbers) {
   auto odd = make_entry("cpu/odd", "threads", 1e6);
   auto row = iteration_row(1, 0);
   row["some_counter"] = std::numeric_limits<double>::quiet_NaN();
@@ -171,7 +171,7 @@ TEST_F(ReportDocument, TheWholeReportHasNoNonFiniteNumbers) {
   EXPECT_EQ(report["benchmarks"].size(), 15u);
 }
 
-TEST_F(ReportDocument, TimelinesAreDownsampledAboveTenThousandTasks) {
+TEST_F(report_document_test, timelines_are_downsampled_above_ten_thousand_tasks) {
   nlohmann::json columns = {{"tasks", 25000}, {"downsampled", false}};
   for (const char* column : {"task", "worker", "start_ns", "end_ns"}) {
     columns[column] = nlohmann::json::array();
@@ -189,18 +189,18 @@ TEST_F(ReportDocument, TimelinesAreDownsampledAboveTenThousandTasks) {
   EXPECT_FALSE(timelines["entries"][sequential->name]["downsampled"].get<bool>());
 }
 
-TEST(PartialPath, SitsBesideTheReport) {
+TEST(partial_path, sits_beside_the_report) {
   EXPECT_EQ(partial_path_for("results/r.json"), std::filesystem::path("results/r.partial.json"));
   EXPECT_EQ(partial_path_for("r"), std::filesystem::path("r.partial"));
   EXPECT_EQ(timelines_path_for(partial_path_for("r.json")), std::filesystem::path("r.partial.timelines.json"));
 }
 
-TEST(TimelinesPath, SitsBesideTheReport) {
+TEST(timelines_path, sits_beside_the_report) {
   EXPECT_EQ(timelines_path_for("results/r.json"), std::filesystem::path("results/r.timelines.json"));
   EXPECT_EQ(timelines_path_for("r"), std::filesystem::path("r.timelines.json"));
 }
 
-TEST(AtomicFile, ReplacesWholeAndLeavesNoTemporary) {
+TEST(atomic_file, replaces_whole_and_leaves_no_temporary) {
   const auto dir = std::filesystem::temp_directory_path() / ("concbench-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / "r.json";
@@ -214,7 +214,7 @@ TEST(AtomicFile, ReplacesWholeAndLeavesNoTemporary) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(AtomicFile, AMissingDirectoryIsAClearError) {
+TEST(atomic_file, a_missing_directory_is_a_clear_error) {
   try {
     check_writable("/nonexistent-concbench-dir/r.json");
     FAIL();
@@ -230,7 +230,7 @@ TEST(AtomicFile, AMissingDirectoryIsAClearError) {
 namespace concbench {
 namespace {
 
-TEST(ReportCollector, AReportThatCannotBeWrittenIsAnErrorNotASilentLoss) {
+TEST(report_collector, a_report_that_cannot_be_written_is_an_error_not_a_silent_loss) {
   const auto dir = std::filesystem::temp_directory_path() / ("concbench-gone-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   entry_registry entries;
@@ -241,7 +241,7 @@ TEST(ReportCollector, AReportThatCannotBeWrittenIsAnErrorNotASilentLoss) {
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
-TEST(ReportCollector, WritesAnIncompleteReportAtTheStartAndACompleteOneAtTheEnd) {
+TEST(report_collector, writes_an_incomplete_report_at_the_start_and_a_complete_one_at_the_end) {
   const auto dir = std::filesystem::temp_directory_path() / ("concbench-collect-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   entry_registry entries;
@@ -268,7 +268,7 @@ TEST(ReportCollector, WritesAnIncompleteReportAtTheStartAndACompleteOneAtTheEnd)
 namespace concbench {
 namespace {
 
-TEST(Stability, SteadyRepetitionsAreStable) {
+TEST(stability, steady_repetitions_are_stable) {
   const std::vector<double> times{100, 101, 99, 100.5, 99.5};
   const auto verdict = stability_of(times);
   ASSERT_TRUE(verdict);
@@ -279,7 +279,7 @@ TEST(Stability, SteadyRepetitionsAreStable) {
   EXPECT_EQ(stability_json(*verdict)["verdict"], "stable");
 }
 
-TEST(Stability, OneSlowRepetitionIsAnOutlierAndMakesTheEntryNoisy) {
+TEST(stability, one_slow_repetition_is_an_outlier_and_makes_the_entry_noisy) {
   // median 101, deviations 1 0 2 1 49 -> MAD 1: 150 is 49 > 3 × 1.4826 away, 99 is not.
   const std::vector<double> times{100, 101, 99, 102, 150};
   const auto verdict = stability_of(times);
@@ -291,13 +291,13 @@ TEST(Stability, OneSlowRepetitionIsAnOutlierAndMakesTheEntryNoisy) {
   EXPECT_EQ(json["outliers"], 1);
 }
 
-TEST(Stability, ThreePercentIsTheLine) {
+TEST(stability, three_percent_is_the_line) {
   // Two values a and b: cv = |a − b| / sqrt(2) / mean. 100 ± 2 -> 0.0283; 100 ± 2.5 -> 0.0354.
   EXPECT_FALSE(stability_of(std::vector<double>{98, 102})->noisy());
   EXPECT_TRUE(stability_of(std::vector<double>{97.5, 102.5})->noisy());
 }
 
-TEST(Stability, NeedsTwoRepetitionsAndNoMadNoOutliers) {
+TEST(stability, needs_two_repetitions_and_no_mad_no_outliers) {
   EXPECT_FALSE(stability_of(std::vector<double>{}));
   EXPECT_FALSE(stability_of(std::vector<double>{5}));
   // More than half the values equal: MAD 0, where the rule cannot tell an outlier.
@@ -306,7 +306,7 @@ TEST(Stability, NeedsTwoRepetitionsAndNoMadNoOutliers) {
   EXPECT_EQ(verdict->outliers, 0);
 }
 
-TEST_F(ReportDocument, EveryRowOfAnEntryCarriesItsStability) {
+TEST_F(report_document_test, every_row_of_an_entry_carries_its_stability) {
   for (const auto& row : document.rows_of(threads->name)) {
     ASSERT_TRUE(row.contains("stability")) << row.dump();
     EXPECT_EQ(row["stability"]["repetitions"], 3);
@@ -317,7 +317,7 @@ TEST_F(ReportDocument, EveryRowOfAnEntryCarriesItsStability) {
   EXPECT_EQ(rows[0]["stability"]["verdict"], "noisy");
 }
 
-TEST_F(ReportDocument, ProbeFiguresAreOnIterationMeanAndMedianRowsOnly) {
+TEST_F(report_document_test, probe_figures_are_on_iteration_mean_and_median_rows_only) {
   threads->entry_figures = {{"peak_rss_bytes", 1 << 20}, {"cpu_user_ns", 5000}};
   for (const auto& row : document.rows_of(threads->name)) {
     const std::string statistic = row.value("aggregate_name", "iteration");
@@ -330,7 +330,7 @@ TEST_F(ReportDocument, ProbeFiguresAreOnIterationMeanAndMedianRowsOnly) {
   for (const auto& row : document.rows_of(sequential->name)) EXPECT_FALSE(row.contains("peak_rss_bytes"));
 }
 
-TEST_F(ReportDocument, EachIterationRowSaysWhereInTheRunItsRepetitionRan) {
+TEST_F(report_document_test, each_iteration_row_says_where_in_the_run_its_repetition_ran) {
   // Interleaved: threads' repetitions ran 5th, 1st and 3rd of the run.
   threads->run_positions = {4, 0, 2};
   const auto rows = document.rows_of(threads->name);
@@ -342,7 +342,7 @@ TEST_F(ReportDocument, EachIterationRowSaysWhereInTheRunItsRepetitionRan) {
   EXPECT_FALSE(document.rows_of(sequential->name)[0].contains("run_position"));
 }
 
-TEST_F(ReportDocument, EveryRowSaysHowManyRepetitionsWereMeasured) {
+TEST_F(report_document_test, every_row_says_how_many_repetitions_were_measured) {
   for (const auto& row : document.rows_of(threads->name)) EXPECT_EQ(row["measured_repetitions"], 3) << row;
   // Interrupted after two of its three repetitions: the third is an error row.
   auto partial = make_entry("cpu/threads/W:4/pool:cold/scale:1", "threads", 10e6);
@@ -355,14 +355,14 @@ TEST_F(ReportDocument, EveryRowSaysHowManyRepetitionsWereMeasured) {
   for (const auto& row : document.rows_of(partial->name)) EXPECT_EQ(row["measured_repetitions"], 2) << row;
 }
 
-TEST_F(ReportDocument, ContextKeysCanBeSetAtTheEnd) {
+TEST_F(report_document_test, context_keys_can_be_set_at_the_end) {
   document.update_context({{"load_average_end", {1.0, 2.0, 3.0}}, {"cpu_model", "changed"}});
   const auto report = document.report(true, "t.json");
   EXPECT_EQ(report["context"]["load_average_end"][2], 3.0);
   EXPECT_EQ(report["context"]["cpu_model"], "changed");
 }
 
-TEST(ReportCollector, TheEndOfRunContextIsInTheCompleteReport) {
+TEST(report_collector, the_end_of_run_context_is_in_the_complete_report) {
   const auto dir = std::filesystem::temp_directory_path() / ("concbench-end-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   entry_registry entries;

@@ -63,7 +63,7 @@ std::vector<model_case> all_model_cases() {
   return cases;
 }
 
-class EveryModel : public ::testing::TestWithParam<model_case> {};
+class every_model_test : public ::testing::TestWithParam<model_case> {};
 
 void expect_exact(const workload& work, const std::vector<task_spec>& batch, const batch_outcome& outcome) {
   ASSERT_TRUE(outcome.ok()) << outcome.errors().front();
@@ -78,7 +78,7 @@ void expect_exact(const workload& work, const std::vector<task_spec>& batch, con
   }
 }
 
-TEST_P(EveryModel, CpuResultsAreExact) {
+TEST_P(every_model_test, cpu_results_are_exact) {
   const cpu_workload work(0.002);
   const auto batch = work.make_batch();
   auto runner = make_runner(GetParam().settings);
@@ -87,13 +87,13 @@ TEST_P(EveryModel, CpuResultsAreExact) {
   expect_exact(work, batch, runner->run(work, batch, {}));
 }
 
-TEST_P(EveryModel, SleepResultsAreExact) {
+TEST_P(every_model_test, sleep_results_are_exact) {
   const sleep_workload work(7, 2);
   const auto batch = work.make_batch();
   expect_exact(work, batch, make_runner(GetParam().settings)->run(work, batch, {}));
 }
 
-TEST_P(EveryModel, EmptyResultsAreExact) {
+TEST_P(every_model_test, empty_results_are_exact) {
   // Thousands of tasks that do nothing: every one dispatched, run once, its own result back.
   const empty_workload work(GetParam().settings.model == model_kind::thread_per_task ? 300 : 3'000);
   const auto batch = work.make_batch();
@@ -102,7 +102,7 @@ TEST_P(EveryModel, EmptyResultsAreExact) {
   expect_exact(work, batch, runner->run(work, batch, {}));
 }
 
-TEST_P(EveryModel, PeakConcurrencyIsWhatTheModelAllows) {
+TEST_P(every_model_test, peak_concurrency_is_what_the_model_allows) {
   // Sleeps of 60 ms overlap whenever the model lets them, whatever the machine's speed (a
   // loaded machine under ThreadSanitizer took more than 20 ms to start six threads).
   const sleep_workload work(6, 60);
@@ -134,7 +134,7 @@ TEST_P(EveryModel, PeakConcurrencyIsWhatTheModelAllows) {
   EXPECT_EQ(peak_concurrency(outcome.timeline), expected);
 }
 
-TEST_P(EveryModel, AThrowingTaskIsAnErrorNamingTaskAndModel) {
+TEST_P(every_model_test, a_throwing_task_is_an_error_naming_task_and_model) {
   const fault_workload work(6, 3, fault_mode::throws);
   const auto batch = work.make_batch();
   const auto outcome = make_runner(GetParam().settings)->run(work, batch, {});
@@ -151,7 +151,7 @@ TEST_P(EveryModel, AThrowingTaskIsAnErrorNamingTaskAndModel) {
   }
 }
 
-TEST_P(EveryModel, AWrongResultFailsVerification) {
+TEST_P(every_model_test, a_wrong_result_fails_verification) {
   const fault_workload work(4, 2, fault_mode::wrong_result);
   const auto batch = work.make_batch();
   const auto outcome = make_runner(GetParam().settings)->run(work, batch, {});
@@ -160,7 +160,7 @@ TEST_P(EveryModel, AWrongResultFailsVerification) {
   EXPECT_TRUE(work.verify(batch[2], *outcome.tasks[2].result));
 }
 
-TEST_P(EveryModel, AStopRequestEndsAHangingTask) {
+TEST_P(every_model_test, a_stop_request_ends_a_hanging_task) {
   const fault_workload work(3, 1, fault_mode::hangs);
   const auto batch = work.make_batch();
   std::stop_source stop;
@@ -183,16 +183,16 @@ TEST_P(EveryModel, AStopRequestEndsAHangingTask) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, EveryModel, ::testing::ValuesIn(all_model_cases()),
+INSTANTIATE_TEST_SUITE_P(models, every_model_test, ::testing::ValuesIn(all_model_cases()),
                          [](const auto& info) { return info.param.label; });
 
-TEST(PeakConcurrency, BackToBackTasksDoNotOverlap) {
+TEST(peak_concurrency, back_to_back_tasks_do_not_overlap) {
   EXPECT_EQ(peak_concurrency({{0, 10, 0}, {10, 20, 0}}), 1);
   EXPECT_EQ(peak_concurrency({{0, 10, 0}, {5, 20, 1}, {6, 7, 2}}), 3);
   EXPECT_EQ(peak_concurrency({{-1, -1, -1}}), 0);
 }
 
-TEST(ThreadPool, EveryWorkerTakesTasksDynamically) {
+TEST(thread_pool, every_worker_takes_tasks_dynamically) {
   // Nine 5 ms sleeps on three workers: each worker runs about three, none is pre-assigned a
   // fixed slice; all three take part.
   const sleep_workload work(9, 5);
@@ -246,7 +246,7 @@ class thread_recording_workload final : public workload {
   mutable std::set<std::thread::id> threads_;
 };
 
-TEST(AsioThreadPool, UsesAtMostWThreadsAndNamesThemZeroToWMinusOne) {
+TEST(asio_thread_pool, uses_at_most_w_threads_and_names_them_zero_to_w_minus_one) {
   for (const auto pool : {pool_mode::cold, pool_mode::warm}) {
     auto s = settings_for(model_kind::threads_asio);
     s.workers = 3;
@@ -268,7 +268,7 @@ TEST(AsioThreadPool, UsesAtMostWThreadsAndNamesThemZeroToWMinusOne) {
   }
 }
 
-TEST(AsioThreadPool, EveryWorkerTakesTasksDynamically) {
+TEST(asio_thread_pool, every_worker_takes_tasks_dynamically) {
   // As for our own pool: nine 10 ms sleeps on three workers, all three take part.
   const sleep_workload work(9, 10);
   const auto batch = work.make_batch();
@@ -281,7 +281,7 @@ TEST(AsioThreadPool, EveryWorkerTakesTasksDynamically) {
   EXPECT_EQ(workers, (std::set<int>{0, 1, 2}));
 }
 
-TEST(ModelShapes, MatchTheModels) {
+TEST(model_shapes, match_the_models) {
   auto coroutines = settings_for(model_kind::coroutines);
   coroutines.form = task_form::awaitable;
   EXPECT_EQ(shape_of(coroutines, 100).wait_lanes, 100);

@@ -19,7 +19,7 @@ machine_constants two_cpus(double c1, double c2) {
   return constants;
 }
 
-TEST(GreedyMakespan, TakesTheNextTaskOnTheFirstFreeLane) {
+TEST(greedy_makespan, takes_the_next_task_on_the_first_free_lane) {
   const std::vector<double> durations{4, 3, 2, 1};
   EXPECT_DOUBLE_EQ(greedy_makespan(durations, 1), 10);
   // Lane 0 runs 4, lane 1 runs 3; at t=3 lane 1 takes the 2 (ends 5), at t=4 lane 0 the 1 (ends 5).
@@ -28,19 +28,19 @@ TEST(GreedyMakespan, TakesTheNextTaskOnTheFirstFreeLane) {
   EXPECT_DOUBLE_EQ(greedy_makespan(durations, 100), 4);
 }
 
-TEST(GreedyMakespan, OrderMattersBecauseDispatchIsInOrder) {
+TEST(greedy_makespan, order_matters_because_dispatch_is_in_order) {
   // A long task last cannot be balanced: 1,1,1,1 on two lanes then 4 -> 2 + 4.
   const std::vector<double> durations{1, 1, 1, 1, 4};
   EXPECT_DOUBLE_EQ(greedy_makespan(durations, 2), 6);
 }
 
-TEST(SharedCpuMakespan, EqualsGreedyWhenWorkersFitTheCpus) {
+TEST(shared_cpu_makespan, equals_greedy_when_workers_fit_the_cpus) {
   const std::vector<double> work{4, 3, 2, 1};
   EXPECT_DOUBLE_EQ(shared_cpu_makespan(work, 2, 2), greedy_makespan(work, 2));
   EXPECT_DOUBLE_EQ(shared_cpu_makespan(work, 1, 2), 10);
 }
 
-TEST(SharedCpuMakespan, SharesCpusWhenWorkersExceedThem) {
+TEST(shared_cpu_makespan, shares_cpus_when_workers_exceed_them) {
   // Four tasks of 2 on four workers sharing two CPUs: each runs at 1/2 -> all end at 4.
   const std::vector<double> equal{2, 2, 2, 2};
   EXPECT_DOUBLE_EQ(shared_cpu_makespan(equal, 4, 2), 4);
@@ -50,7 +50,7 @@ TEST(SharedCpuMakespan, SharesCpusWhenWorkersExceedThem) {
   EXPECT_DOUBLE_EQ(shared_cpu_makespan(mixed, 3, 2), 3.5);
 }
 
-TEST(CpuEstimate, SequentialIsTheSumAtC1) {
+TEST(cpu_estimate, sequential_is_the_sum_at_c1) {
   const cpu_workload work(0.001, {8, 7, 5});  // 8000, 7000, 5000 increments
   const auto batch = work.make_batch();
   const auto estimate = work.estimate(batch, {1, 1}, two_cpus(1.0, 1.5));
@@ -58,7 +58,7 @@ TEST(CpuEstimate, SequentialIsTheSumAtC1) {
   EXPECT_DOUBLE_EQ(estimate.bound_ns, 20000);
 }
 
-TEST(CpuEstimate, TwoWorkersUseC2AndTheBoundUsesC1) {
+TEST(cpu_estimate, two_workers_use_c2_and_the_bound_uses_c1) {
   const cpu_workload work(0.001, {8, 7, 5});
   const auto batch = work.make_batch();
   const auto estimate = work.estimate(batch, {2, 2}, two_cpus(1.0, 1.5));
@@ -69,7 +69,7 @@ TEST(CpuEstimate, TwoWorkersUseC2AndTheBoundUsesC1) {
   EXPECT_GE(estimate.ideal_ns, estimate.bound_ns);
 }
 
-TEST(CpuEstimate, MoreWorkersThanCpusShareTwoCpus) {
+TEST(cpu_estimate, more_workers_than_cpus_share_two_cpus) {
   const cpu_workload work(0.001, {2, 2, 2, 2});  // four tasks of 2000 increments
   const auto batch = work.make_batch();
   // W = 4 > P = 2: processor sharing at c_2 = 1 -> 4 * 2000 / 2.
@@ -78,7 +78,7 @@ TEST(CpuEstimate, MoreWorkersThanCpusShareTwoCpus) {
   EXPECT_DOUBLE_EQ(estimate.bound_ns, 4000);  // Q = min(4, 2) = 2
 }
 
-TEST(SleepEstimate, GreedyOverLanesWithOvershoot) {
+TEST(sleep_estimate, greedy_over_lanes_with_overshoot) {
   const sleep_workload work(5, 10);  // five sleeps of 10 ms
   const auto batch = work.make_batch();
   auto constants = two_cpus(1, 1);

@@ -24,7 +24,7 @@ std::map<std::string, double> as_map(const std::vector<std::pair<std::string, do
   return {counters.begin(), counters.end()};
 }
 
-TEST(Quantile, InterpolatesLinearlyBetweenOrderStatistics) {
+TEST(quantile, interpolates_linearly_between_order_statistics) {
   EXPECT_FALSE(quantile({}, 0.5));
   EXPECT_DOUBLE_EQ(*quantile({7}, 0.99), 7);
   EXPECT_DOUBLE_EQ(*quantile({4, 1, 3, 2}, 0.5), 2.5);
@@ -37,7 +37,7 @@ TEST(Quantile, InterpolatesLinearlyBetweenOrderStatistics) {
   EXPECT_DOUBLE_EQ(*quantile(hundred, 1), 100);
 }
 
-TEST(TimelineFigures, TwoWorkersSplitTheOverhead) {
+TEST(timeline_figures, two_workers_split_the_overhead) {
   // Worker 0: [10, 30] then [35, 60]; worker 1: [12, 42] then [50, 70]; interval 100.
   const std::vector<timeline_entry> timeline{{10, 30, 0}, {12, 42, 1}, {35, 60, 0}, {50, 70, 1}};
   const auto figures = figures_of(timeline, nanoseconds(100));
@@ -53,7 +53,7 @@ TEST(TimelineFigures, TwoWorkersSplitTheOverhead) {
   EXPECT_DOUBLE_EQ(*figures.dispatch_ns_per_task, 15);
 }
 
-TEST(TimelineFigures, TasksAreOrderedByStartWithinAWorkerWhateverTheirTaskOrder) {
+TEST(timeline_figures, tasks_are_ordered_by_start_within_a_worker_whatever_their_task_order) {
   const std::vector<timeline_entry> timeline{{40, 50, 0}, {0, 10, 0}, {20, 30, 0}};
   const auto figures = figures_of(timeline, nanoseconds(50));
   EXPECT_DOUBLE_EQ(*figures.dispatch_gap_ns_per_task, 10);
@@ -62,7 +62,7 @@ TEST(TimelineFigures, TasksAreOrderedByStartWithinAWorkerWhateverTheirTaskOrder)
   EXPECT_DOUBLE_EQ(*figures.startup_ns, 0);
 }
 
-TEST(TimelineFigures, OneTaskPerWorkerHasNoDispatchGap) {
+TEST(timeline_figures, one_task_per_worker_has_no_dispatch_gap) {
   // thread-per-task: every task its own worker.
   const std::vector<timeline_entry> timeline{{5, 15, 0}, {6, 26, 1}, {7, 17, 2}};
   const auto figures = figures_of(timeline, nanoseconds(30));
@@ -75,7 +75,7 @@ TEST(TimelineFigures, OneTaskPerWorkerHasNoDispatchGap) {
   EXPECT_EQ(counters.at("teardown_ns"), 4);
 }
 
-TEST(TimelineFigures, TasksThatNeverStartedAreLeftOut) {
+TEST(timeline_figures, tasks_that_never_started_are_left_out) {
   const std::vector<timeline_entry> none{{-1, -1, -1}, {-1, -1, -1}};
   const auto empty = figures_of(none, nanoseconds(10));
   EXPECT_FALSE(empty.task_p50_ns);
@@ -89,7 +89,7 @@ TEST(TimelineFigures, TasksThatNeverStartedAreLeftOut) {
   EXPECT_DOUBLE_EQ(*figures.teardown_ns, 2);
 }
 
-TEST(TimelineFigures, CounterNamesDoNotClashWithGoogleBenchmarkKeys) {
+TEST(timeline_figures, counter_names_do_not_clash_with_google_benchmark_keys) {
   const std::vector<timeline_entry> timeline{{0, 1, 0}, {1, 2, 0}};
   for (const auto& [name, value] : timeline_counters(figures_of(timeline, nanoseconds(2)))) {
     for (const char* key : {"name", "run_name", "run_type", "repetitions", "repetition_index", "threads", "iterations",
@@ -119,7 +119,7 @@ class allocating_runner final : public runner {
   std::size_t bytes_per_task_;
 };
 
-TEST(ResourceProbe, BytesPerTaskFindsWhatEachTaskAllocated) {
+TEST(resource_probe, bytes_per_task_finds_what_each_task_allocated) {
 #if defined(__SANITIZE_THREAD__)
   GTEST_SKIP() << "ThreadSanitizer's allocator keeps its own pools: resident memory says nothing about the program's";
 #endif
@@ -147,7 +147,7 @@ TEST(ResourceProbe, BytesPerTaskFindsWhatEachTaskAllocated) {
   EXPECT_FALSE(fields.contains("workers_pss_bytes"));
 }
 
-TEST(ResourceProbe, AFailedBatchGivesNoFigures) {
+TEST(resource_probe, a_failed_batch_gives_no_figures) {
   const sleep_workload work(3, 1);
   const auto batch = work.make_batch();
   auto runner = make_runner(run_settings{});
@@ -156,7 +156,7 @@ TEST(ResourceProbe, AFailedBatchGivesNoFigures) {
   EXPECT_FALSE(probe_resources(*runner, work, batch, stopped.get_token()));
 }
 
-TEST(ProcReading, StatusLinesInBytes) {
+TEST(proc_reading, status_lines_in_bytes) {
   const std::string status = "Name:\tconcbench\nVmPeak:\t  200 kB\nVmHWM:\t    4096 kB\nVmRSS:\t    1024 kB\n";
   EXPECT_EQ(status_bytes(status, "VmRSS"), 1024 * 1024);
   EXPECT_EQ(status_bytes(status, "VmHWM"), 4096 * 1024);
@@ -164,7 +164,7 @@ TEST(ProcReading, StatusLinesInBytes) {
   EXPECT_FALSE(status_bytes(status, "Vm"));  // a prefix is not a key
 }
 
-TEST(ProcReading, PssOfSmapsRollup) {
+TEST(proc_reading, pss_of_smaps_rollup) {
   const std::string rollup =
       "55d42ab70000-7ffd6ef5f000 ---p 00000000 00:00 0                          [rollup]\n"
       "Rss:                1624 kB\nPss:                 182 kB\nPss_Dirty:           112 kB\n";
@@ -172,7 +172,7 @@ TEST(ProcReading, PssOfSmapsRollup) {
   EXPECT_FALSE(parse_pss_bytes("Rss: 1 kB\n"));
 }
 
-TEST(ProcReading, CpuTimeAndSwitchesOfAProcess) {
+TEST(proc_reading, cpu_time_and_switches_of_a_process) {
   // The command name may hold spaces and parentheses: fields are counted from the last ')'.
   const std::string stat = "4242 (a (b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 30 0 0 20 0 1 0 1000";
   const std::string status = "voluntary_ctxt_switches:\t17\nnonvoluntary_ctxt_switches:\t3\n";

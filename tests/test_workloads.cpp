@@ -24,7 +24,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(CpuWorkload, TheTutorialBatchAtScaleOneIs122MillionIncrements) {
+TEST(cpu_workload, the_tutorial_batch_at_scale_one_is122_million_increments) {
   const cpu_workload work(1);
   const auto batch = work.make_batch();
   ASSERT_EQ(batch.size(), 17u);
@@ -34,13 +34,13 @@ TEST(CpuWorkload, TheTutorialBatchAtScaleOneIs122MillionIncrements) {
   EXPECT_EQ(batch[0].size, 8'000'000);
 }
 
-TEST(CpuWorkload, FractionalScalesRoundToWholeIncrements) {
+TEST(cpu_workload, fractional_scales_round_to_whole_increments) {
   const cpu_workload work(0.0015);
   EXPECT_EQ(work.make_batch()[0].size, 12000);
   EXPECT_EQ(work.name_keys().at(0).second, "0.0015");
 }
 
-TEST(CpuWorkload, CountsExactlyAndVerifies) {
+TEST(cpu_workload, counts_exactly_and_verifies) {
   const cpu_workload work(0.01);
   for (const auto& task : work.make_batch()) {
     const auto result = work.run_blocking(task, {});
@@ -50,13 +50,13 @@ TEST(CpuWorkload, CountsExactlyAndVerifies) {
   EXPECT_TRUE(work.verify({0, 100}, {99}));
 }
 
-TEST(CpuWorkload, RejectsScalesThatLeaveNoWork) {
+TEST(cpu_workload, rejects_scales_that_leave_no_work) {
   EXPECT_THROW(cpu_workload(0), std::invalid_argument);
   EXPECT_THROW(cpu_workload(-1), std::invalid_argument);
   EXPECT_THROW(cpu_workload(1e-9), std::invalid_argument);
 }
 
-TEST(CountingLoop, StopsSoonAfterAStopRequest) {
+TEST(counting_loop, stops_soon_after_a_stop_request) {
   std::stop_source stop;
   stop.request_stop();
   // Already stopped: not one chunk is counted.
@@ -73,7 +73,7 @@ TEST(CountingLoop, StopsSoonAfterAStopRequest) {
   EXPECT_EQ(counted % increments_per_stop_check, 0);
 }
 
-TEST(SleepWorkload, SleepsAtLeastItsLengthInBothForms) {
+TEST(sleep_workload, sleeps_at_least_its_length_in_both_forms) {
   const sleep_workload work(2, 3);
   const auto batch = work.make_batch();
   const auto blocking = work.run_blocking(batch[0], {});
@@ -87,13 +87,13 @@ TEST(SleepWorkload, SleepsAtLeastItsLengthInBothForms) {
   EXPECT_FALSE(work.verify(batch[1], result));
 }
 
-TEST(SleepWorkload, TimeScaleShrinksEverySleep) {
+TEST(sleep_workload, time_scale_shrinks_every_sleep) {
   const sleep_workload work(3, 20, 0.1);
   EXPECT_EQ(work.make_batch()[2].size, 2'000'000);
   EXPECT_EQ(work.name_keys().at(1).second, "2");
 }
 
-TEST(SleepShapes, TheTutorialsShapesAtTheirLengths) {
+TEST(sleep_shapes, the_tutorials_shapes_at_their_lengths) {
   // random: five seeded draws of 0-4 s, the same for the same seed, another set for another.
   const sleep_shape_workload random("random", 1.0, 7);
   const auto batch = random.make_batch();
@@ -121,7 +121,7 @@ TEST(SleepShapes, TheTutorialsShapesAtTheirLengths) {
   EXPECT_THROW(sleep_shape_workload("gaussian", 1.0), std::invalid_argument);
 }
 
-TEST(SleepShapes, EveryFunctionSleepsAllItsSleepsInBothForms) {
+TEST(sleep_shapes, every_function_sleeps_all_its_sleeps_in_both_forms) {
   const sleep_shape_workload interleaved("interleaved", 0.005);  // 5 ms x 3 and 4 ms x 5
   for (const auto& task : interleaved.make_batch()) {
     const auto blocking = interleaved.run_blocking(task, {});
@@ -140,7 +140,7 @@ TEST(SleepShapes, EveryFunctionSleepsAllItsSleepsInBothForms) {
   EXPECT_EQ(rebuilt->make_batch()[4].size, sleep_shape_workload("random", 0.5, 3).make_batch()[4].size);
 }
 
-TEST(EmptyWorkload, EachTaskReturnsItsOwnValueInBothForms) {
+TEST(empty_workload, each_task_returns_its_own_value_in_both_forms) {
   const empty_workload work(5);
   const auto batch = work.make_batch();
   ASSERT_EQ(batch.size(), 5u);
@@ -161,7 +161,7 @@ TEST(EmptyWorkload, EachTaskReturnsItsOwnValueInBothForms) {
   EXPECT_GE(empty_workload::expected_value(12345), 0);
 }
 
-TEST(EmptyWorkload, NameParamsAndAnIdealOfZero) {
+TEST(empty_workload, name_params_and_an_ideal_of_zero) {
   const empty_workload work(10'000);
   EXPECT_EQ(work.name(), "empty");
   EXPECT_EQ(work.params(), (nlohmann::json{{"tasks", 10'000}}));
@@ -175,7 +175,7 @@ TEST(EmptyWorkload, NameParamsAndAnIdealOfZero) {
   EXPECT_THROW(empty_workload(0), std::invalid_argument);
 }
 
-TEST(InterruptibleSleep, BlockingSleepEndsOnStop) {
+TEST(interruptible_sleep, blocking_sleep_ends_on_stop) {
   std::stop_source stop;
   std::jthread requester([&] {
     std::this_thread::sleep_for(10ms);
@@ -185,7 +185,7 @@ TEST(InterruptibleSleep, BlockingSleepEndsOnStop) {
   EXPECT_LT(slept, 5s);
 }
 
-TEST(InterruptibleSleep, AwaitableSleepEndsOnStopFromAnotherThread) {
+TEST(interruptible_sleep, awaitable_sleep_ends_on_stop_from_another_thread) {
   std::stop_source stop;
   boost::asio::io_context loop;
   auto slept = boost::asio::co_spawn(loop, async_sleep_unless_stopped(10s, stop.get_token()), boost::asio::use_future);
@@ -197,7 +197,7 @@ TEST(InterruptibleSleep, AwaitableSleepEndsOnStopFromAnotherThread) {
   EXPECT_LT(slept.get(), 5s);
 }
 
-TEST(WorkloadFactory, RebuildsEachWorkloadFromItsParams) {
+TEST(workload_factory, rebuilds_each_workload_from_its_params) {
   const cpu_workload cpu(0.5);
   const sleep_workload sleep(4, 2, 0.5);
   const fault_workload fault(3, 1, fault_mode::throws);
@@ -209,7 +209,7 @@ TEST(WorkloadFactory, RebuildsEachWorkloadFromItsParams) {
   }
 }
 
-TEST(WorkloadFactory, NamesWhatIsWrong) {
+TEST(workload_factory, names_what_is_wrong) {
   try {
     make_workload("gpu", {});
     FAIL();
@@ -230,7 +230,7 @@ TEST(WorkloadFactory, NamesWhatIsWrong) {
 namespace concbench {
 namespace {
 
-TEST(Median, TakesTheMiddleOrTheMeanOfTheTwoMiddles) {
+TEST(median, takes_the_middle_or_the_mean_of_the_two_middles) {
   EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2);
   EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);  // not the upper middle
   EXPECT_THROW(median({}), std::invalid_argument);
