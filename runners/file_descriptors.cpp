@@ -114,11 +114,4 @@ void detach_stdin_stdout(std::span<const int> keep) noexcept {
   if (null > 1) ::close(null);
 }
 
-void raise_fd_limit() noexcept {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
-  limit.rlim_cur = limit.rlim_max;
-  ::setrlimit(RLIMIT_NOFILE, &limit);
-}
-
 }  // namespace concbench

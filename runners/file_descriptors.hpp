@@ -1,7 +1,7 @@
 #pragma once
 // Owning file descriptors and the few descriptor chores the process models share: pipes that
 // are close-on-exec from birth (so no other thread's spawn inherits them), closing what a
-// worker must not hold, and the descriptor limit a thousand workers need.
+// worker must not hold, and how many descriptors are in use against the limit.
 
 #include <span>
 #include <string>
@@ -57,10 +57,5 @@ void close_fds_except(std::span<const int> keep) noexcept;
 // no hold on the measuring process's stdin and stdout (a reader of concbench's output must see
 // end of file when concbench ends; a stray print must not land in its report). Stderr stays.
 void detach_stdin_stdout(std::span<const int> keep) noexcept;
-
-// Raises the soft RLIMIT_NOFILE to the hard limit: each worker costs the parent two or three
-// descriptors, and the default soft limit (1,024) stops a pool long before 1,000 workers.
-// Best effort: a limit that cannot be raised is left as it is.
-void raise_fd_limit() noexcept;
 
 }  // namespace concbench

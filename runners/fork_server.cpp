@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "open_file_limit.hpp"
 #include "scenario_worker.hpp"
 #include "worker_main.hpp"
 
@@ -658,7 +659,9 @@ void start_fork_server() {
     throw std::logic_error("start_fork_server() must run before any thread starts, but " + std::to_string(threads) +
                            " threads are running: call it first thing in main");
   }
-  raise_fd_limit();
+  // Each worker costs this process two or three descriptors: the default soft limit (1,024) would
+  // stop a pool long before 1,000 workers.
+  raise_open_file_limit();
   std::signal(SIGPIPE, SIG_IGN);
   // Should the server die (the OOM killer, a stray kill), its workers become this process's
   // children instead of init's, so that they are still killed and reaped here, and nothing it
