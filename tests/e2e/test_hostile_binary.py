@@ -111,13 +111,13 @@ def test_item3_a_killed_fork_server_fails_its_entries_and_the_run_ends_complete(
     report = tmp_path / "r.json"
     progress = tmp_path / "r.partial.json"
     with started(concbench_binary, [f"--workloads={workloads}", "--models=processes-fork,threads",
-                                    f"--workers={workers}", "--time-scale=0.05", "--benchmark_repetitions=4",
+                                    f"--workers={workers}", "--time-scale=0.2", "--benchmark_repetitions=20",
                                     "--interleaving=off", f"--out={report}"],
                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) as run_:
         assert wait_for(lambda: progress.exists(), 120), "the run did not start"
         server = descendant_named(run_.pid, "concbench-forks")
         assert server, "the fork server should be running"
-        time.sleep(1.0)  # into the first entries
+        time.sleep(0.3)  # into the first entries, seconds before the run could end
         os.kill(server, signal.SIGKILL)
         stdout, stderr = run_.communicate(timeout=300)
     assert run_.returncode == 1, stderr
