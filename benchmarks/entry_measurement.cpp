@@ -50,13 +50,9 @@ std::optional<std::string> first_batch_error(const workload& work, std::span<con
                                              const batch_outcome& outcome, std::string_view model) {
   const auto errors = outcome.errors();
   if (!errors.empty()) {
-    // The cause, not its consequences: when a worker dies, the tasks the batch then abandoned
-    // ("stopped before it finished: the batch ended when task 77's worker process failed") may
-    // come first by task number; the error that names the signal or the exit status leads.
-    const auto cause = std::find_if(errors.begin(), errors.end(), [](const std::string& error) {
-      return error.find(": stopped before it finished") == std::string::npos;
-    });
-    std::string message = cause != errors.end() ? *cause : errors.front();
+    // The cause leads (the worker killed by a signal), not a task the batch abandoned because of
+    // it, whatever their numbers.
+    std::string message = *outcome.first_cause();
     if (errors.size() > 1) message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
     return message;
   }

@@ -18,6 +18,18 @@ std::vector<std::string> batch_outcome::errors() const {
   return all;
 }
 
+std::optional<std::string> batch_outcome::first_cause() const {
+  if (!batch_errors.empty()) return batch_errors.front();
+  const task_outcome* first = nullptr;
+  for (const auto& task : tasks) {
+    if (task.error.empty()) continue;
+    if (!task.abandoned) return task.error;
+    if (!first) first = &task;
+  }
+  if (first) return first->error;
+  return std::nullopt;
+}
+
 int peak_concurrency(const std::vector<timeline_entry>& timeline) {
   // Sweep over start (+1) and end (-1) events; an end at the same instant as a start comes
   // first, so back-to-back tasks on one worker do not count as overlapping.

@@ -17,6 +17,9 @@ namespace concbench {
 struct task_outcome {
   std::optional<task_result> result;  // empty when the task failed or never ran
   std::string error;                  // names the task and the model; empty on success
+  // It failed only because the batch was being ended for another reason (another task's failure
+  // or time-out, a stop request): a consequence, never the cause.
+  bool abandoned = false;
 };
 
 struct timeline_entry {
@@ -78,6 +81,10 @@ struct batch_outcome {
   bool ok() const;
   // Every error, batch errors first, then tasks in order; empty when ok().
   std::vector<std::string> errors() const;
+  // The error that says why the batch failed: the runner's own, else the first task that failed
+  // by itself (the worker killed by a signal, the task over the time-out), else the first task
+  // error; nullopt when there is none. A consequence numbered lower never hides the cause.
+  std::optional<std::string> first_cause() const;
 };
 
 // Most tasks running at once according to the timeline (what a pool of W really achieved).

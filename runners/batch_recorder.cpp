@@ -114,12 +114,23 @@ void batch_recorder::task_started(std::size_t index, int worker) {
   mark_running(index, entry.start_ns);
 }
 
+void batch_recorder::set_error(std::size_t index, std::string_view cause, bool abandoned) {
+  auto& task = outcome_.tasks[index];
+  if (const auto stopped = stopped_cause(index)) {
+    task.error = describe_task(index) + ": " + *stopped;
+    task.abandoned = !(overran_ && overran_[index].load(std::memory_order_acquire));
+  } else {
+    task.error = describe_task(index) + ": " + std::string(cause);
+    task.abandoned = abandoned;
+  }
+}
+
 void batch_recorder::task_succeeded(std::size_t index, const task_result& result) {
   outcome_.timeline[index].end_ns = since_start_ns();
   mark_ended(index, outcome_.timeline[index].end_ns);
   // A task that returns after a stop may have given up half-way: never a result.
-  if (auto cause = stopped_cause(index)) {
-    outcome_.tasks[index].error = describe_task(index) + ": " + *cause;
+  if (stopped_cause(index)) {
+    set_error(index, "", false);
     return;
   }
   outcome_.tasks[index].result = result;
@@ -128,8 +139,13 @@ void batch_recorder::task_succeeded(std::size_t index, const task_result& result
 void batch_recorder::task_failed(std::size_t index, std::string_view cause) {
   if (outcome_.timeline[index].start_ns >= 0) outcome_.timeline[index].end_ns = since_start_ns();
   mark_ended(index, since_start_ns());
-  const auto stopped = stopped_cause(index);
-  outcome_.tasks[index].error = describe_task(index) + ": " + (stopped ? *stopped : std::string(cause));
+  set_error(index, cause, false);
+}
+
+void batch_recorder::task_abandoned(std::size_t index, std::string_view cause) {
+  if (outcome_.timeline[index].start_ns >= 0) outcome_.timeline[index].end_ns = since_start_ns();
+  mark_ended(index, since_start_ns());
+  set_error(index, cause, true);
 }
 
 void batch_recorder::task_succeeded(std::size_t index, const task_result& result, clock::time_point start,
@@ -137,8 +153,8 @@ void batch_recorder::task_succeeded(std::size_t index, const task_result& result
   outcome_.timeline[index].start_ns = offset_ns(start);
   outcome_.timeline[index].end_ns = offset_ns(end);
   mark_ended(index, outcome_.timeline[index].end_ns);
-  if (auto cause = stopped_cause(index)) {
-    outcome_.tasks[index].error = describe_task(index) + ": " + *cause;
+  if (stopped_cause(index)) {
+    set_error(index, "", false);
     return;
   }
   outcome_.tasks[index].result = result;
@@ -149,8 +165,7 @@ void batch_recorder::task_failed(std::size_t index, std::string_view cause, cloc
   outcome_.timeline[index].start_ns = offset_ns(start);
   outcome_.timeline[index].end_ns = offset_ns(end);
   mark_ended(index, outcome_.timeline[index].end_ns);
-  const auto stopped = stopped_cause(index);
-  outcome_.tasks[index].error = describe_task(index) + ": " + (stopped ? *stopped : std::string(cause));
+  set_error(index, cause, false);
 }
 
 void batch_recorder::batch_failed(std::string message) {
@@ -221,7 +236,7 @@ std::string batch_recorder::describe_task(std::size_t index) const {
 
 void batch_recorder::run_blocking(const workload& work, std::size_t index, int worker) {
   if (stop_requested()) {
-    task_failed(index, "never ran: the batch was stopped");
+    task_abandoned(index, "never ran: the batch was stopped");
     return;
   }
   task_started(index, worker);

@@ -48,6 +48,10 @@ class batch_recorder {
   // in place of this process's dispatch and arrival times. task_started() came first.
   void task_succeeded(std::size_t index, const task_result& result, clock::time_point start, clock::time_point end);
   void task_failed(std::size_t index, std::string_view cause, clock::time_point start, clock::time_point end);
+  // A task the runner gave up on because the batch was being ended for another reason (another
+  // task's failure, a stop): recorded like task_failed, marked as a consequence
+  // (task_outcome::abandoned).
+  void task_abandoned(std::size_t index, std::string_view cause);
   // The runner could not do its part (a thread or process it could not start). Thread-safe.
   void batch_failed(std::string message);
 
@@ -83,6 +87,9 @@ class batch_recorder {
   std::string describe_ignored_stop() const;
   // The error of a task that ended after the batch was stopped, or of one that timed out.
   std::optional<std::string> stopped_cause(std::size_t index) const;
+  // Sets the task's error: its stopped_cause when it has one (a consequence unless it is the task
+  // that overran), else `cause` (a consequence when `abandoned`).
+  void set_error(std::size_t index, std::string_view cause, bool abandoned);
 
   std::span<const task_spec> batch_;
   std::string workload_name_;

@@ -27,7 +27,7 @@ struct lane_context {
 boost::asio::awaitable<void> lane(lane_context context, int lane_id) {
   for (std::size_t i; (i = context.next.fetch_add(1, std::memory_order_relaxed)) < context.recorder.size();) {
     if (context.stop.stop_requested()) {
-      context.recorder.task_failed(i, "never ran: the batch was stopped");
+      context.recorder.task_abandoned(i, "never ran: the batch was stopped");
       continue;
     }
     context.recorder.task_started(i, lane_id);

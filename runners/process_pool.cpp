@@ -432,10 +432,10 @@ void process_pool::abort_batch() {
     worker->process->close_pipes();
     reap(*worker, exit_grace);
     ended(*worker);
-    if (was_busy) current.recorder.task_failed(worker->task, "stopped before it finished: " + *current.failure);
+    if (was_busy) current.recorder.task_abandoned(worker->task, "stopped before it finished: " + *current.failure);
   }
   for (std::size_t i = current.next; i < current.recorder.size(); ++i) {
-    current.recorder.task_failed(i, "never ran: " + *current.failure);
+    current.recorder.task_abandoned(i, "never ran: " + *current.failure);
   }
   current.next = current.recorder.size();
   reap_retired(exit_grace);

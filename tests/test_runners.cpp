@@ -301,5 +301,23 @@ TEST(model_shapes, match_the_models) {
   EXPECT_FALSE(uses_event_loop(model_kind::threads_asio) || is_process_model(model_kind::threads_asio));
 }
 
+TEST(batch_outcome, the_first_cause_is_never_a_task_abandoned_because_of_it) {
+  batch_outcome outcome;
+  outcome.tasks.resize(4);
+  outcome.tasks[0] = {std::nullopt, "task 0: stopped before it finished: the batch ended when task 2's worker failed",
+                      true};
+  outcome.tasks[1] = {task_result{}, "", false};
+  outcome.tasks[2] = {std::nullopt, "task 2: worker process #1 was killed by signal SIGKILL (9)", false};
+  outcome.tasks[3] = {std::nullopt, "task 3: never ran: the batch ended", true};
+  EXPECT_EQ(outcome.first_cause(), "task 2: worker process #1 was killed by signal SIGKILL (9)");
+  EXPECT_EQ(outcome.errors().size(), 3u) << "every error is still listed, in task order";
+  // Only consequences: the first of them; a runner's own error comes before any task's.
+  outcome.tasks[2] = {task_result{}, "", false};
+  EXPECT_EQ(outcome.first_cause(), outcome.tasks[0].error);
+  outcome.batch_errors.push_back("could not start a pool of 2 threads");
+  EXPECT_EQ(outcome.first_cause(), "could not start a pool of 2 threads");
+  EXPECT_EQ(batch_outcome{}.first_cause(), std::nullopt);
+}
+
 }  // namespace
 }  // namespace concbench
