@@ -39,7 +39,11 @@ def descendants(pid=None):
     pending = [pid or os.getpid()]
     while pending:
         parent = pending.pop()
-        for task in pathlib.Path(f"/proc/{parent}/task").glob("*"):
+        try:
+            tasks = list(pathlib.Path(f"/proc/{parent}/task").iterdir())
+        except OSError:
+            continue  # it ended while we looked: its children are someone else's now
+        for task in tasks:
             try:
                 children = (task / "children").read_text().split()
             except OSError:
