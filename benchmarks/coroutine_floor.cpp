@@ -28,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "median.hpp"
+
 namespace {
 
 namespace asio = boost::asio;
@@ -46,12 +48,6 @@ asio::awaitable<void> sleep_once(std::chrono::milliseconds duration, std::atomic
 bool parse(std::string_view text, long& value) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   return error == std::errc{} && end == text.data() + text.size() && value > 0;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const auto n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 }  // namespace
@@ -99,6 +95,6 @@ int main(int argc, char** argv) {
   std::printf(
       "median: %.2f us overhead and %.0f bytes per task (bare co_spawn + steady_timer, one loop "
       "thread)\n",
-      median(overhead_ns) / 1e3, median(bytes));
+      concbench::median(overhead_ns) / 1e3, concbench::median(bytes));
   return 0;
 }

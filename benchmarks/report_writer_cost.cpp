@@ -22,6 +22,7 @@
 
 #include "atomic_file.hpp"
 #include "entry_metadata.hpp"
+#include "median.hpp"
 #include "report_document.hpp"
 
 namespace {
@@ -33,12 +34,6 @@ bool parse(const char* text, long long low, long long high, long long& value) {
   const std::string_view view(text);
   const auto [end, error] = std::from_chars(view.data(), view.data() + view.size(), value);
   return error == std::errc() && end == view.data() + view.size() && value >= low && value <= high;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const auto n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 }  // namespace
