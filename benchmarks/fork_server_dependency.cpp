@@ -10,9 +10,7 @@ bool needs_fork_server(const startup_plan& plan) {
   return plan.subject == startup_subject::processes_fork || plan.subject == startup_subject::floor_fork_server;
 }
 
-bool needs_fork_server(const scenario_plan& plan) {
-  return plan.settings.model == model_kind::processes_fork || plan.work->name() == "fork-cost";
-}
+bool needs_fork_server(const scenario_plan& plan) { return plan.work->needs_fork_server(plan.settings.model); }
 
 std::optional<std::string> skipped_for_lost_fork_server(bool needs_server) {
   if (!needs_server) return std::nullopt;

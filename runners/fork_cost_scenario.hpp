@@ -71,6 +71,8 @@ class fork_cost_scenario final : public scenario {
   // fork-cost/processes-fork/W:1/parent_rss_mb:100/start:fork/starts:20
   std::vector<std::pair<std::string, std::string>> name_keys() const override;
   bool supports(model_kind model) const override { return model == model_of(params_.start); }
+  // The parent is forked by the fork server whatever the start it measures.
+  bool needs_fork_server(model_kind) const override { return true; }
   // One parent process.
   int workers(const run_settings&) const override { return 1; }
   // The interval: `starts` starts at nominal costs (the same on every machine).

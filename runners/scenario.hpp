@@ -53,6 +53,9 @@ class scenario {
     return model == model_kind::sequential || model == model_kind::threads || model == model_kind::coroutines ||
            model == model_kind::processes_fork;
   }
+  // Whether a batch under `model` needs the fork server (fork_server.hpp): its processes, by
+  // default, come from it under processes-fork only.
+  virtual bool needs_fork_server(model_kind model) const { return model == model_kind::processes_fork; }
   // Threads or processes the batch runs on under these settings (the report's `workers`).
   virtual int workers(const run_settings& settings) const = 0;
   // A rough time for one sequential batch from fixed nominal constants (the same on every

@@ -146,6 +146,14 @@ TEST(shared_counter, an_unsupported_model_is_an_error) {
   EXPECT_FALSE(pipeline_scenario({}).supports(model_kind::thread_per_task));
 }
 
+TEST(shared_counter, needs_the_fork_server_under_processes_fork_only) {
+  const shared_counter_scenario shared(counter(update_discipline::atomic));
+  EXPECT_TRUE(shared.needs_fork_server(model_kind::processes_fork));
+  for (const auto model : {model_kind::sequential, model_kind::threads, model_kind::coroutines}) {
+    EXPECT_FALSE(shared.needs_fork_server(model)) << to_string(model);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // pipeline
 

@@ -152,6 +152,13 @@ TEST(fork_cost, a_parent_larger_than_the_available_memory_is_refused) {
   EXPECT_NE(outcome.error.find("MiB this machine has available (MemAvailable)"), std::string::npos) << outcome.error;
 }
 
+TEST(fork_cost, every_start_needs_the_fork_server_which_forks_its_parent) {
+  // processes-spawn's starts too: a dead fork server must skip them (fork_server_dependency).
+  for (const auto start : every_start) {
+    EXPECT_TRUE(fork_cost_scenario(params_for(start)).needs_fork_server(model_of(start))) << to_string(start);
+  }
+}
+
 TEST(fork_cost, each_start_runs_under_its_own_model_only) {
   EXPECT_EQ(model_of(process_start::fork), model_kind::processes_fork);
   EXPECT_EQ(model_of(process_start::fork_exec), model_kind::processes_spawn);
