@@ -2,7 +2,7 @@
 # The http issue's peer check: concbench's coroutine client against wrk, on the same server
 # (`concbench serve`, delay 0) with the same number of keep-alive connections, both clients on
 # one thread. Prints both rates and their ratio (aim: concbench / wrk >= 0.8).
-# 16 connections: what concbench's X measurement uses (workloads/http_calibration.hpp).
+# 16 connections: what concbench's X measurement uses (workloads/http/http_calibration.hpp).
 # Usage: ci/wrk-ratio.sh [seconds for wrk (default 5)]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,4 @@
-#include "build_info.hpp"
+#include "reports/build_info.hpp"
 
 #include <boost/version.hpp>
 

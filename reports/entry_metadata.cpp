@@ -1,4 +1,4 @@
-#include "entry_metadata.hpp"
+#include "reports/entry_metadata.hpp"
 
 #include <stdexcept>
 

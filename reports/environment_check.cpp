@@ -1,4 +1,4 @@
-#include "environment_check.hpp"
+#include "reports/environment_check.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -17,8 +17,8 @@
 #include <set>
 #include <sstream>
 
-#include "build_info.hpp"
-#include "machine_info.hpp"
+#include "reports/build_info.hpp"
+#include "reports/machine_info.hpp"
 
 extern char** environ;
 

@@ -1,4 +1,4 @@
-#include "machine_info.hpp"
+#include "reports/machine_info.hpp"
 
 #include <sched.h>
 #include <sys/utsname.h>

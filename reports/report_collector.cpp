@@ -1,10 +1,10 @@
-#include "report_collector.hpp"
+#include "reports/report_collector.hpp"
 
 #include <chrono>
 #include <ctime>
 #include <iostream>
 
-#include "atomic_file.hpp"
+#include "reports/atomic_file.hpp"
 
 namespace concbench {
 namespace {

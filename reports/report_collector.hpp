@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "entry_metadata.hpp"
-#include "report_document.hpp"
+#include "reports/entry_metadata.hpp"
+#include "reports/report_document.hpp"
 
 namespace concbench {
 

@@ -1,4 +1,4 @@
-#include "report_destination.hpp"
+#include "reports/report_destination.hpp"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -6,8 +6,8 @@
 #include <string>
 #include <system_error>
 
-#include "atomic_file.hpp"
-#include "report_collector.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/report_collector.hpp"
 
 namespace concbench {
 namespace {

@@ -1,4 +1,4 @@
-#include "report_document.hpp"
+#include "reports/report_document.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "entry_metadata.hpp"
+#include "reports/entry_metadata.hpp"
 
 namespace concbench {
 

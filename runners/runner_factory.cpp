@@ -1,12 +1,12 @@
 #include <stdexcept>
 
-#include "asio_thread_pool_runner.hpp"
-#include "coroutine_runner.hpp"
-#include "process_pool_runner.hpp"
-#include "runner.hpp"
-#include "sequential_runner.hpp"
-#include "thread_per_task_runner.hpp"
-#include "thread_pool_runner.hpp"
+#include "runners/batch/runner.hpp"
+#include "runners/process/process_pool_runner.hpp"
+#include "runners/threads/asio_thread_pool_runner.hpp"
+#include "runners/threads/coroutine_runner.hpp"
+#include "runners/threads/sequential_runner.hpp"
+#include "runners/threads/thread_per_task_runner.hpp"
+#include "runners/threads/thread_pool_runner.hpp"
 
 namespace concbench {
 

@@ -1,14 +1,14 @@
-#include "cpu_workload.hpp"
+#include "workloads/cpu_workload.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
 
-#include "counting_loop.hpp"
-#include "median.hpp"
-#include "number_format.hpp"
-#include "schedule_simulation.hpp"
+#include "workloads/calibration/counting_loop.hpp"
+#include "workloads/calibration/schedule_simulation.hpp"
+#include "workloads/median.hpp"
+#include "workloads/number_format.hpp"
 
 namespace concbench {
 namespace {

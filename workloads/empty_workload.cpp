@@ -1,4 +1,4 @@
-#include "empty_workload.hpp"
+#include "workloads/empty_workload.hpp"
 
 #include <stdexcept>
 

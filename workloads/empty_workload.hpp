@@ -10,7 +10,7 @@
 
 #include <vector>
 
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 
 namespace concbench {
 

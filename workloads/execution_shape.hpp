@@ -1,7 +1,7 @@
 #pragma once
 // How much of a batch can run at once, told to a workload without naming the model: the
 // workload turns it into an ideal time and a bound, the runner layer says what each model's
-// shape is (runners/model.hpp).
+// shape is (runners/batch/model.hpp).
 
 namespace concbench {
 

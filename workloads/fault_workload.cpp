@@ -1,4 +1,4 @@
-#include "fault_workload.hpp"
+#include "workloads/fault_workload.hpp"
 
 #include <unistd.h>
 
@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "counting_loop.hpp"
-#include "interruptible_sleep.hpp"
+#include "workloads/calibration/counting_loop.hpp"
+#include "workloads/interruptible_sleep.hpp"
 
 namespace concbench {
 namespace {

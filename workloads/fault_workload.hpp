@@ -12,7 +12,7 @@
 #include <chrono>
 #include <string>
 
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 
 namespace concbench {
 

@@ -1,4 +1,4 @@
-#include "interruptible_sleep.hpp"
+#include "workloads/interruptible_sleep.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>

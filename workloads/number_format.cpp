@@ -1,4 +1,4 @@
-#include "number_format.hpp"
+#include "workloads/number_format.hpp"
 
 #include <cstdio>
 

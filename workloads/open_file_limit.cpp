@@ -1,4 +1,4 @@
-#include "open_file_limit.hpp"
+#include "workloads/open_file_limit.hpp"
 
 #include <sys/resource.h>
 

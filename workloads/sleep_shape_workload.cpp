@@ -1,13 +1,13 @@
-#include "sleep_shape_workload.hpp"
+#include "workloads/sleep_shape_workload.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 #include <stdexcept>
 
-#include "interruptible_sleep.hpp"
-#include "number_format.hpp"
-#include "schedule_simulation.hpp"
+#include "workloads/calibration/schedule_simulation.hpp"
+#include "workloads/interruptible_sleep.hpp"
+#include "workloads/number_format.hpp"
 
 namespace concbench {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 
 namespace concbench {
 

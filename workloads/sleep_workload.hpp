@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 
 namespace concbench {
 

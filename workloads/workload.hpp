@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "execution_shape.hpp"
-#include "machine_constants.hpp"
-#include "task.hpp"
+#include "workloads/calibration/machine_constants.hpp"
+#include "workloads/execution_shape.hpp"
+#include "workloads/task.hpp"
 
 namespace concbench {
 

@@ -1,13 +1,13 @@
-#include "workload_factory.hpp"
+#include "workloads/workload_factory.hpp"
 
 #include <stdexcept>
 
-#include "cpu_workload.hpp"
-#include "empty_workload.hpp"
-#include "fault_workload.hpp"
-#include "http_workload.hpp"
-#include "sleep_shape_workload.hpp"
-#include "sleep_workload.hpp"
+#include "workloads/cpu_workload.hpp"
+#include "workloads/empty_workload.hpp"
+#include "workloads/fault_workload.hpp"
+#include "workloads/http/http_workload.hpp"
+#include "workloads/sleep_shape_workload.hpp"
+#include "workloads/sleep_workload.hpp"
 
 namespace concbench {
 

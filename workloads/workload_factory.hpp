@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "workload.hpp"
+#include "workloads/workload.hpp"
 
 namespace concbench {
 

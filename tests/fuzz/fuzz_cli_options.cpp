@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_options.hpp"
+#include "benchmarks/cli/cli_options.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "http_url.hpp"
+#include "workloads/http/http_url.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

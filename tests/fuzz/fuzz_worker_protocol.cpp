@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "worker_protocol.hpp"
+#include "runners/process/worker_protocol.hpp"
 
 namespace {
 
