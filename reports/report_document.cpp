@@ -5,6 +5,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "workloads/median.hpp"
+
 namespace concbench {
 namespace {
 
@@ -16,12 +18,6 @@ bool is_failed(const nlohmann::json& row) { return row.value("error_occurred", f
 std::string statistic_of(const nlohmann::json& row) {
   if (row.value("run_type", "iteration") == "iteration") return "iteration";
   return row.value("aggregate_name", "");
-}
-
-double median_of(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const auto n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 // Keeps every k-th task so that a timeline stays under max_timeline_tasks entries.
@@ -71,10 +67,10 @@ std::optional<stability_verdict> stability_of(std::span<const double> times) {
   stability_verdict verdict;
   verdict.repetitions = static_cast<int>(n);
   verdict.cv = std::sqrt(squares / static_cast<double>(n - 1)) / mean;
-  const double median = median_of({times.begin(), times.end()});
+  const double middle = median({times.begin(), times.end()});
   std::vector<double> deviations;
-  for (const double t : times) deviations.push_back(std::abs(t - median));
-  const double mad = median_of(deviations);
+  for (const double t : times) deviations.push_back(std::abs(t - middle));
+  const double mad = median(deviations);
   if (mad > 0) {
     for (const double deviation : deviations) {
       if (deviation > 3 * 1.4826 * mad) ++verdict.outliers;
@@ -125,7 +121,7 @@ const report_document::entry_rows& report_document::summarised(const entry_rows&
   entry.median_ns.reset();
   entry.mean_ns.reset();
   if (!entry.iteration_ns.empty()) {
-    entry.median_ns = median_of(entry.iteration_ns);
+    entry.median_ns = median(entry.iteration_ns);
     double sum = 0;
     for (const double t : entry.iteration_ns) sum += t;
     entry.mean_ns = sum / static_cast<double>(entry.iteration_ns.size());
