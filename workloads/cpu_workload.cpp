@@ -13,7 +13,7 @@
 namespace concbench {
 namespace {
 constexpr double increments_per_num = 1'000'000;
-// Nominal cost of one increment (this VM: ~0.27 ns); only used to fix iteration counts.
+// Nominal cost of one increment (0.2-0.5 ns on current x86 cores); only used to fix iteration counts.
 constexpr double nominal_ns_per_increment = 0.3;
 }  // namespace
 
