@@ -97,7 +97,7 @@ benchmark::BenchmarkReporter::Run a_repetition(const std::string& name, int inde
 
 const std::string previous_report = R"({"context": {"concbench_schema_version": 1}, "benchmarks": []})";
 
-TEST(hostile_item4, a_report_of_ten_thousand_rows_is_derived_and_serialised_in_linear_time) {
+TEST(large_report, a_report_of_ten_thousand_rows_is_derived_and_serialised_in_linear_time) {
   // Every row's derived fields used to rescan every row: 2,000 rows took 2.2 s a rewrite, 10,000
   // would take about a minute. Linear, it is well under a second here; 20 s is a bound no
   // correct build misses, sanitizers included.
@@ -120,7 +120,7 @@ TEST(hostile_item4, a_report_of_ten_thousand_rows_is_derived_and_serialised_in_l
   EXPECT_EQ(report["benchmarks"][0]["stability"]["repetitions"], 10'000);
 }
 
-TEST_F(temporary_folder_test, hostile_item4_the_partial_report_is_rewritten_at_most_as_often_as_the_policy_allows) {
+TEST_F(temporary_folder_test, the_partial_report_is_rewritten_at_most_as_often_as_the_policy_allows) {
   entry_registry registry;
   const auto entry = an_entry(registry, "empty/threads/W:2/pool:cold/N:10");
   report_collector collector(dir_ / "r.json", {{"suite", "test"}}, registry, nullptr,
@@ -137,7 +137,7 @@ TEST_F(temporary_folder_test, hostile_item4_the_partial_report_is_rewritten_at_m
   EXPECT_FALSE(fs::exists(timelines_path_for(collector.partial_path())));
 }
 
-TEST_F(temporary_folder_test, hostile_item7_the_destination_is_written_once_at_the_end) {
+TEST_F(temporary_folder_test, the_destination_is_written_once_at_the_end) {
   std::ofstream(dir_ / "r.json") << previous_report;
   entry_registry registry;
   report_collector collector(dir_ / "r.json", {{"suite", "test"}}, registry, nullptr);
@@ -148,7 +148,7 @@ TEST_F(temporary_folder_test, hostile_item7_the_destination_is_written_once_at_t
   EXPECT_EQ(nlohmann::json::parse(read(dir_ / "r.json"))["complete"], true);
 }
 
-TEST_F(temporary_folder_test, hostile_item7_a_full_disk_stops_the_run_and_leaves_the_previous_report) {
+TEST_F(temporary_folder_test, a_full_disk_stops_the_run_and_leaves_the_previous_report) {
   std::ofstream(dir_ / "r.json") << previous_report;
   entry_registry registry;
   const auto entry = an_entry(registry, "empty/threads/W:2/pool:cold/N:10");
@@ -182,7 +182,7 @@ TEST_F(temporary_folder_test, hostile_item7_a_full_disk_stops_the_run_and_leaves
   }
 }
 
-TEST_F(temporary_folder_test, hostile_item7_the_writability_check_writes_real_bytes) {
+TEST_F(temporary_folder_test, the_writability_check_writes_real_bytes) {
   const file_size_limit limit(4 * 1024);  // room for an empty file, not for a report
   try {
     check_writable(dir_ / "r.json");

@@ -664,7 +664,7 @@ std::string url_refusal(std::string_view text) {
 
 // (a) The probe requests measuring r and X had a time-out of their own (10 s), whatever
 // --http-timeout-ms said.
-TEST(hostile_item6, calibration_requests_honour_the_given_time_out) {
+TEST(hostile_http, calibration_requests_honour_the_given_time_out) {
   fake_server silent(std::nullopt);
   const auto expect_time_out = [](const auto& measure) {
     try {
@@ -682,7 +682,7 @@ TEST(hostile_item6, calibration_requests_honour_the_given_time_out) {
 
 // (b) A CR LF in --http-url went out as it was: the rest of the URL became request headers of
 // its own, and the error quoting the URL spanned lines.
-TEST(hostile_item6, a_url_with_a_control_character_or_a_space_is_refused_in_one_line) {
+TEST(hostile_http, a_url_with_a_control_character_or_a_space_is_refused_in_one_line) {
   EXPECT_EQ(url_refusal("http://127.0.0.1:9/a\r\nX-Injected: 1"),
             "bad URL 'http://127.0.0.1:9/a\\r\\nX-Injected: 1': it holds a control character (\\r) "
             "at byte 20 (a URL is printable ASCII)");
@@ -700,7 +700,7 @@ TEST(hostile_item6, a_url_with_a_control_character_or_a_space_is_refused_in_one_
 }
 
 // (b) What a server says is quoted in one line too.
-TEST(hostile_item6, a_servers_status_line_is_quoted_in_one_line) {
+TEST(hostile_http, a_servers_status_line_is_quoted_in_one_line) {
   fake_server server("HTTP/1.1 500 Caf\xc3\xa9\tbroken\r\nContent-Length: 0\r\n\r\n");
   const http_workload work(server.url(), 5, 0, 100, 5'000);
   for (const bool awaitable : {false, true}) {
@@ -710,7 +710,7 @@ TEST(hostile_item6, a_servers_status_line_is_quoted_in_one_line) {
   }
 }
 
-TEST(hostile_item6, a_server_that_prints_junk_instead_of_its_url_is_quoted_in_one_line) {
+TEST(hostile_http, a_server_that_prints_junk_instead_of_its_url_is_quoted_in_one_line) {
   try {
     http_server_process server(test_process_options("garbled"));
     ADD_FAILURE() << "started: " << server.url();
@@ -732,7 +732,7 @@ std::int64_t status_kib(const std::string& key) {
 
 // (c) A body was held whole (up to 256 MiB) by the client, and built whole by the server: a
 // 200 MiB body cost 400 MiB in this process, which runs both. Now both stream it.
-TEST(hostile_item6, a_200_mib_body_is_streamed_and_checked_without_being_held) {
+TEST(hostile_http, a_200_mib_body_is_streamed_and_checked_without_being_held) {
   running_server server;
   constexpr std::int64_t bytes = std::int64_t{200} << 20;
   const http_workload work(server.url(), 1, 0, bytes, 120'000);
@@ -750,7 +750,7 @@ TEST(hostile_item6, a_200_mib_body_is_streamed_and_checked_without_being_held) {
 
 // (c) One byte too many fails the request at once, without waiting for the end of a body that
 // may never end (this server sends 150 bytes, no length, and keeps the connection open).
-TEST(hostile_item6, a_body_longer_than_expected_fails_as_soon_as_it_overruns) {
+TEST(hostile_http, a_body_longer_than_expected_fails_as_soon_as_it_overruns) {
   std::string endless = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
   append_http_body(endless, "/3", 150);
   fake_server never_ends(endless, false);
@@ -770,7 +770,7 @@ TEST(hostile_item6, a_body_longer_than_expected_fails_as_soon_as_it_overruns) {
 }
 
 // (c) Every byte is compared as it arrives.
-TEST(hostile_item6, a_wrong_or_missing_byte_fails_the_request_naming_where) {
+TEST(hostile_http, a_wrong_or_missing_byte_fails_the_request_naming_where) {
   std::string body;
   append_http_body(body, "/3", 100);
   body[57] = static_cast<char>(body[57] ^ 1);
@@ -789,7 +789,7 @@ TEST(hostile_item6, a_wrong_or_missing_byte_fails_the_request_naming_where) {
 }
 
 // (d) `serve --port=0 --port=1` served on port 1.
-TEST(hostile_item6, a_serve_flag_given_twice_is_refused) {
+TEST(hostile_http, a_serve_flag_given_twice_is_refused) {
   EXPECT_EQ(serve_refusal({"--port=0", "--port=1"}),
             "serve: --port is given twice ('--port=0', then '--port=1'): give it once");
   EXPECT_EQ(serve_refusal({"--port", "0", "--delay-ms=1", "--port=1"}),
@@ -801,7 +801,7 @@ TEST(hostile_item6, a_serve_flag_given_twice_is_refused) {
 }
 
 // (d) `serve --threads=100000` printed its URL, then failed to start its threads.
-TEST(hostile_item6, serve_threads_are_range_checked_while_parsing) {
+TEST(hostile_http, serve_threads_are_range_checked_while_parsing) {
   EXPECT_EQ(serve_refusal({"--threads=100000"}),
             "serve: --threads must be 1..1024, got 100000 (loop threads beyond the cores only "
             "contend for them)");
@@ -818,7 +818,7 @@ std::size_t open_descriptors() {
 
 // (e) Clients that gave up while their response was delayed kept a socket each in CLOSE-WAIT
 // until the delay ended.
-TEST(hostile_item6, clients_that_leave_during_the_delay_have_their_connections_closed) {
+TEST(hostile_http, clients_that_leave_during_the_delay_have_their_connections_closed) {
   for (const int threads : {1, 4}) {  // one loop thread, and several watching at once
     SCOPED_TRACE("threads " + std::to_string(threads));
     running_server server({.delay_ms = 30'000, .threads = threads});
