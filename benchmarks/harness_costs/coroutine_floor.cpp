@@ -1,7 +1,7 @@
 // The floor under concbench's coroutine figures: N bare Asio coroutines, each started with
 // co_spawn and sleeping once on its own steady_timer, on one io_context run by one thread —
 // nothing of concbench's runner (no lanes, no workload interface, no stop callback, no task
-// record). Issue 8's targets for 100,000 sleeping coroutines (<= 1.0 µs of overhead and
+// record). The targets for 100,000 sleeping coroutines (<= 1.0 µs of overhead and
 // <= 1.3 KB per task) are set near this floor; BENCHMARKS.md compares concbench's figure with
 // it, measured the same way on the same machine.
 //

@@ -641,7 +641,7 @@ TEST(http_stop, the_client_throws_stopped_when_stopped_before_starting) {
   EXPECT_THROW(http_get(parse_http_url(server.url()), {}, stop.get_token()), http_request_stopped);
 }
 
-// ---------------------------------------------------------------- issue 13, item 6: hostile input
+// ---------------------------------------------------------------- hostile input: flags, URLs and servers
 
 // Every byte of a one-line message is printable: no CR or LF splits it, no escape sequence
 // rewrites the terminal.
