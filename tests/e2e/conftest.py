@@ -3,7 +3,6 @@
 import json
 import os
 import pathlib
-import sys
 import subprocess
 
 import pytest
@@ -60,8 +59,7 @@ def small_run(concbench_binary, tmp_path_factory):
 
 
 # After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py).
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-import process_leak_check  # noqa: E402
+import process_leak_check
 # The per-test check: an autouse fixture, which pytest finds by its name in a conftest.
 no_process_left_behind = process_leak_check.no_process_left_behind
 

@@ -308,14 +308,15 @@ def test_item1_reference_ctrl_c_writes_the_report_so_far_and_removes_the_partial
 def test_item1_reference_writer_never_renames_over_a_non_regular_file(tmp_path):
     """The second guard, at write time: a fifo put where the report goes after the check."""
     script = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import report_writer\n"
+        "import sys; import report_writer\n"
         "try:\n"
-        "    report_writer.write_json_atomically(sys.argv[2], {'a': 1}, what='the report')\n"
+        "    report_writer.write_json_atomically(sys.argv[1], {'a': 1}, what='the report')\n"
         "except OSError as e:\n"
         "    print('refused:', e.strerror); sys.exit(3)\n")
     fifo = tmp_path / "r.json"
     os.mkfifo(fifo)
-    completed = run([PYTHON, "-c", script, REPO / "benchmarks" / "python", fifo], timeout=60)
+    completed = run([PYTHON, "-c", script, fifo], timeout=60,
+                    env={**os.environ, "PYTHONPATH": str(REPO / "benchmarks" / "python")})
     assert completed.returncode == 3, completed.stdout + completed.stderr
     assert "is now a fifo, not a regular file: not replaced" in completed.stdout
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

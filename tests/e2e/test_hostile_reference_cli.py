@@ -11,17 +11,15 @@ import math
 import pathlib
 import random
 import subprocess
-import sys
 
 import pytest
+
+import cli
+import models
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PYTHON = "/usr/bin/python3"
 REFERENCE = REPO / "benchmarks" / "python" / "concbench_python.py"
-sys.path.insert(0, str(REPO / "benchmarks" / "python"))
-
-import cli  # noqa: E402
-import models  # noqa: E402
 
 MUTANTS = 3000
 RUN_AS_A_USER = 40  # of them, through the program (each a Python start-up: ~0.3 s)

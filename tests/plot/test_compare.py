@@ -11,10 +11,9 @@ import json
 import math
 import pathlib
 import subprocess
-import sys
 
 import pytest
-from conftest import as_cpython
+from plot_support import as_cpython
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 COMPARE = REPO / "plot" / "compare.py"
@@ -24,12 +23,11 @@ OTHER = FIXTURES / "other.json"
 # The interpreter with Debian's numpy (docs/pitfalls.md "Python"), whatever runs pytest.
 PYTHON = "/usr/bin/python3"
 
-sys.path.insert(0, str(REPO / "plot"))
 
-import compare  # noqa: E402
-import comparison_statistics as cs  # noqa: E402
-import context_diff  # noqa: E402
-import report_loading as rl  # noqa: E402
+import compare
+import comparison_statistics as cs
+import context_diff
+import report_loading as rl
 
 
 # ---------------------------------------------------------------------------------------

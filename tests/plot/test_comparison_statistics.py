@@ -7,15 +7,12 @@ Notation: x = BASE times (m of them), y = OTHER times (n); U = #{y_j > x_i} + ½
 
 import itertools
 import math
-import pathlib
-import sys
 from fractions import Fraction
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "plot"))
 
-import comparison_statistics as cs  # noqa: E402
+import comparison_statistics as cs
 
 
 # --- the exact null distribution ---------------------------------------------------------

@@ -1,15 +1,13 @@
 """C++ against CPython (plot/cpython_chart.py): each C++ model beside its CPython twin, on the
 fixture, and the README's headline pair of committed example reports."""
 
-import sys
 
 import pytest
-from conftest import (REPO, as_cpython, assert_chart_files, cpu_scale1_only, load_fixture, run_plot, save_figure,
+from plot_support import (REPO, as_cpython, assert_chart_files, cpu_scale1_only, load_fixture, run_plot, save_figure,
                       write_report)
 
-sys.path.insert(0, str(REPO / "plot"))
-import cpython_chart as cc  # noqa: E402
-import report_loading as rl  # noqa: E402
+import cpython_chart as cc
+import report_loading as rl
 
 EXAMPLES = REPO / "reports" / "examples"
 

@@ -1,14 +1,12 @@
 """Distributions of repetitions (plot/distribution_chart.py)."""
 
 import statistics
-import sys
 
 import pytest
-from conftest import REPO, REPORT, assert_chart_files, load_fixture, save_figure
+from plot_support import REPORT, assert_chart_files, load_fixture, save_figure
 
-sys.path.insert(0, str(REPO / "plot"))
-import distribution_chart as dc  # noqa: E402
-import report_loading as rl  # noqa: E402
+import distribution_chart as dc
+import report_loading as rl
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,10 @@
 import importlib.util
 import os
 import re
-import sys
 
-from conftest import REPO
+from plot_support import REPO
 
-sys.path.insert(0, str(REPO / "plot"))
-import report_loading as rl  # noqa: E402
+import report_loading as rl
 
 CHARTS_DIR = REPO / "reports" / "examples" / "charts"
 

@@ -4,13 +4,11 @@ plot.py and table.py take such a report in their stride."""
 
 import json
 import subprocess
-import sys
 
-from conftest import PLOT_FIXTURES, PYTHON, REPO, REPORT, assert_chart_files, run_plot, save_figure, write_report
+from plot_support import PLOT_FIXTURES, PYTHON, REPO, REPORT, assert_chart_files, run_plot, save_figure, write_report
 
-sys.path.insert(0, str(REPO / "plot"))
-import fork_cost_chart as fc  # noqa: E402
-import report_loading as rl  # noqa: E402
+import fork_cost_chart as fc
+import report_loading as rl
 
 FORK_COST_REPORT = PLOT_FIXTURES / "fork_cost_report.json"
 

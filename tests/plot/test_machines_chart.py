@@ -1,13 +1,11 @@
 """Charts across machines (plot/machines_chart.py) and plot.py given several reports."""
 
-import sys
 
 import pytest
-from conftest import REPO, assert_chart_files, cpu_scale1_only, load_fixture, other_machine, save_figure, write_report
+from plot_support import assert_chart_files, cpu_scale1_only, load_fixture, other_machine, save_figure, write_report
 
-sys.path.insert(0, str(REPO / "plot"))
-import machines_chart as mc  # noqa: E402
-import report_loading as rl  # noqa: E402
+import machines_chart as mc
+import report_loading as rl
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,12 @@
 scenario made here with round figures, so the reading can be checked by hand."""
 
 import json
-import sys
 
 import pytest
-from conftest import REPO, assert_chart_files, load_fixture, run_plot, save_figure, write_report
+from plot_support import assert_chart_files, load_fixture, run_plot, save_figure, write_report
 
-sys.path.insert(0, str(REPO / "plot"))
-import messaging_chart as mc  # noqa: E402
-import report_loading as rl  # noqa: E402
+import messaging_chart as mc
+import report_loading as rl
 
 # (transport, mode, model, pinning) -> (round-trip p50 ns, p99 ns) or messages/s
 ROUND_TRIPS = {

@@ -2,15 +2,13 @@
 `empty` workload whose round figures are in tests/fixtures/plot/make_empty_report.py."""
 
 import json
-import sys
 
 import pytest
-from conftest import (PLOT_FIXTURES, REPO, REPORT, assert_chart_files, other_machine, run_plot, save_figure,
+from plot_support import (PLOT_FIXTURES, REPORT, assert_chart_files, other_machine, run_plot, save_figure,
                       write_report)
 
-sys.path.insert(0, str(REPO / "plot"))
-import overhead_chart as oc  # noqa: E402
-import report_loading as rl  # noqa: E402
+import overhead_chart as oc
+import report_loading as rl
 
 EMPTY_REPORT = PLOT_FIXTURES / "empty_report.json"
 

@@ -7,7 +7,7 @@ import os
 import statistics
 
 import pytest
-from conftest import PLOT, REPORT, assert_chart_files, load_fixture, run_plot, write_report
+from plot_support import PLOT, REPORT, assert_chart_files, load_fixture, run_plot, write_report
 
 # The fixture's groups: (workload, params) -> the chart's file stem.
 EXPECTED_STEMS = {

@@ -15,15 +15,13 @@ repeat a repetition (with and without process_index)."""
 import copy
 import json
 import random
-import sys
 
 import pytest
 
-from conftest import REPO, REPORT, load_fixture
+from plot_support import REPORT, load_fixture
 
-sys.path.insert(0, str(REPO / "plot"))
-import compare  # noqa: E402
-import report_loading as rl  # noqa: E402
+import compare
+import report_loading as rl
 
 MUTATIONS = 400
 

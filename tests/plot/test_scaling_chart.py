@@ -1,13 +1,11 @@
 """Speedup and efficiency against W (plot/scaling_chart.py)."""
 
-import sys
 
 import pytest
-from conftest import REPO, REPORT, assert_chart_files, load_fixture, save_figure, write_report
+from plot_support import REPORT, assert_chart_files, load_fixture, save_figure, write_report
 
-sys.path.insert(0, str(REPO / "plot"))
-import report_loading as rl  # noqa: E402
-import scaling_chart as sc  # noqa: E402
+import report_loading as rl
+import scaling_chart as sc
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import html.parser
 import re
 
 import pytest
-from conftest import SWEEP_REPORT, load_fixture
+from plot_support import SWEEP_REPORT, load_fixture
 
 
 class Page(html.parser.HTMLParser):

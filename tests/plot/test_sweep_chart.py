@@ -2,14 +2,12 @@
 sweeps N and carries the memory fields real reports do not have yet."""
 
 import math
-import sys
 
 import pytest
-from conftest import REPO, REPORT, SWEEP_REPORT, assert_chart_files, save_figure, write_report
+from plot_support import REPORT, SWEEP_REPORT, assert_chart_files, save_figure, write_report
 
-sys.path.insert(0, str(REPO / "plot"))
-import report_loading as rl  # noqa: E402
-import sweep_chart as sw  # noqa: E402
+import report_loading as rl
+import sweep_chart as sw
 
 
 @pytest.fixture(scope="module")

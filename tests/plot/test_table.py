@@ -2,16 +2,14 @@
 
 import pathlib
 import subprocess
-import sys
 
-from conftest import REPORT, write_report
+from plot_support import REPORT, write_report
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 TABLE = REPO / "plot" / "table.py"
 FIXTURE = REPO / "tests" / "fixtures" / "report_small.json"
-sys.path.insert(0, str(REPO / "plot"))
-import report_loading as rl  # noqa: E402
-import table  # noqa: E402
+import report_loading as rl
+import table
 
 
 def run(*args):

@@ -3,14 +3,12 @@
 import json
 import pathlib
 import subprocess
-import sys
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "report_small.json"
-sys.path.insert(0, str(REPO / "plot"))
 
-import report_loading as rl  # noqa: E402
-import throughput_chart as tc  # noqa: E402
+import report_loading as rl
+import throughput_chart as tc
 
 
 def http_report(tmp_path):

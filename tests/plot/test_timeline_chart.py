@@ -2,17 +2,15 @@
 skipping it when absent or damaged, lanes per worker, downsampled timelines."""
 
 import json
-import sys
 
 import dataclasses
 
 import pytest
-from conftest import REPO, REPORT, SWEEP_REPORT, assert_chart_files, load_fixture, save_figure, write_report
+from plot_support import REPORT, SWEEP_REPORT, assert_chart_files, load_fixture, save_figure, write_report
 
-sys.path.insert(0, str(REPO / "plot"))
-import report_loading as rl  # noqa: E402
-import timeline_chart as tc  # noqa: E402
-import timeline_data as td  # noqa: E402
+import report_loading as rl
+import timeline_chart as tc
+import timeline_data as td
 
 
 @pytest.fixture(scope="module")

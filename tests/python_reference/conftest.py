@@ -12,9 +12,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import pathlib
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -27,8 +25,7 @@ from reference_support import TINY_RUN_FLAGS, run_cli
 # After every test: no process it started is left, alive or a zombie (tests/process_leak_check.py):
 # neither a run's own processes (the reference as a subprocess, re-parented here when it exits)
 # nor the pools, workers, fork server or resource tracker of a run made in this process.
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-import process_leak_check  # noqa: E402
+import process_leak_check
 # The per-test check: an autouse fixture, which pytest finds by its name in a conftest.
 no_process_left_behind = process_leak_check.no_process_left_behind
 

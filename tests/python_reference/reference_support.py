@@ -17,9 +17,6 @@ ENTRY_POINT = PY_DIR / "concbench_python.py"
 SCHEMA = REPO / "reports" / "report.schema.json"
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
-sys.path.insert(0, str(PY_DIR))
-sys.path.insert(0, str(REPO / "plot"))
-
 # A few seconds on 2 CPUs: every model and workload, 1-iteration cpu batches, short waits.
 TINY_RUN_FLAGS = ["--suite=quick", "--cpu-scale=0.03", "--time-scale=0.05", "--benchmark_repetitions=2"]
 
