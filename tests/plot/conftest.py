@@ -1,26 +1,15 @@
 """Fixtures shared by the plot/ tests (the helpers are in plot_support.py)."""
 
 import copy
-import importlib.util
-import sys
 
 import pytest
-from plot_support import PLOT, REPORT, cpu_scale1_only, load_fixture, other_machine, run_plot, write_report
+from plot_support import REPORT, cpu_scale1_only, load_fixture, other_machine, run_plot, write_report
+from concbench_plot.reports import report_loading as rl
 
 
 @pytest.fixture(scope="session")
-def plot_module():
-    """plot/plot.py imported as a module (it is a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("concbench_plot", PLOT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["concbench_plot"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def fixture_report(plot_module):
-    return plot_module.load_report(str(REPORT))
+def fixture_report():
+    return rl.load_report(str(REPORT))
 
 
 @pytest.fixture

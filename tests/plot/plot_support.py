@@ -81,7 +81,7 @@ def as_cpython(data: dict, slower: float = 1.0) -> dict:
     """The report as the CPython reference (concbench_python.py) would write it: python-<twin>
     for each model, the models without a twin dropped, every time `slower` times slower (the
     interpreter), CPython's build context and no timeline file."""
-    from compare import CPYTHON_TWINS
+    from concbench_plot.comparison.compare_command import CPYTHON_TWINS
 
     twins = {v: k for k, v in CPYTHON_TWINS.items()}
     data = copy.deepcopy(data)

@@ -24,10 +24,10 @@ OTHER = FIXTURES / "other.json"
 PYTHON = "/usr/bin/python3"
 
 
-import compare
-import comparison_statistics as cs
-import context_diff
-import report_loading as rl
+from concbench_plot.comparison import compare_command as compare
+from concbench_plot.comparison import comparison_statistics as cs
+from concbench_plot.comparison import context_diff
+from concbench_plot.reports import report_loading as rl
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 
-import comparison_statistics as cs
+from concbench_plot.comparison import comparison_statistics as cs
 
 
 # --- the exact null distribution ---------------------------------------------------------

@@ -6,8 +6,8 @@ import pytest
 from plot_support import (REPO, as_cpython, assert_chart_files, cpu_scale1_only, load_fixture, run_plot, save_figure,
                       write_report)
 
-import cpython_chart as cc
-import report_loading as rl
+from concbench_plot.charts import cpython_chart as cc
+from concbench_plot.reports import report_loading as rl
 
 EXAMPLES = REPO / "reports" / "examples"
 

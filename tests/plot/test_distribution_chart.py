@@ -5,8 +5,8 @@ import statistics
 import pytest
 from plot_support import REPORT, assert_chart_files, load_fixture, save_figure
 
-import distribution_chart as dc
-import report_loading as rl
+from concbench_plot.charts import distribution_chart as dc
+from concbench_plot.reports import report_loading as rl
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import re
 
 from plot_support import REPO
 
-import report_loading as rl
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import plot_command
 
 CHARTS_DIR = REPO / "reports" / "examples" / "charts"
 
@@ -38,10 +39,10 @@ def test_the_script_writes_exactly_the_readme_charts():
     assert sorted(p.name for p in CHARTS_DIR.glob("*.png")) == sorted(charts), "charts/ holds only what the README shows"
 
 
-def test_the_script_names_charts_plot_draws(plot_module):
+def test_the_script_names_charts_plot_draws():
     module = example_charts()
     reports = [rl.load_report(path) for path in module.report_paths()]
-    charts, _, _ = plot_module.plan(reports)  # what plot.py would draw, without drawing it
+    charts, _, _ = plot_command.plan(reports)  # what plot.py would draw, without drawing it
     drawn = {f"{c.base}.png" for c in charts}
     assert set(module.CHARTS.values()) <= drawn, set(module.CHARTS.values()) - drawn
 

@@ -7,8 +7,8 @@ import subprocess
 
 from plot_support import PLOT_FIXTURES, PYTHON, REPO, REPORT, assert_chart_files, run_plot, save_figure, write_report
 
-import fork_cost_chart as fc
-import report_loading as rl
+from concbench_plot.charts import fork_cost_chart as fc
+from concbench_plot.reports import report_loading as rl
 
 FORK_COST_REPORT = PLOT_FIXTURES / "fork_cost_report.json"
 

@@ -4,8 +4,8 @@
 import pytest
 from plot_support import assert_chart_files, cpu_scale1_only, load_fixture, other_machine, save_figure, write_report
 
-import machines_chart as mc
-import report_loading as rl
+from concbench_plot.charts import machines_chart as mc
+from concbench_plot.reports import report_loading as rl
 
 
 @pytest.fixture(scope="module")

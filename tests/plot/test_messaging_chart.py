@@ -6,8 +6,8 @@ import json
 import pytest
 from plot_support import assert_chart_files, load_fixture, run_plot, save_figure, write_report
 
-import messaging_chart as mc
-import report_loading as rl
+from concbench_plot.charts import messaging_chart as mc
+from concbench_plot.reports import report_loading as rl
 
 # (transport, mode, model, pinning) -> (round-trip p50 ns, p99 ns) or messages/s
 ROUND_TRIPS = {
@@ -138,7 +138,7 @@ def test_python_entries_and_the_queue_transport_appear_when_present(tmp_path):
 def test_python_bars_have_their_models_colours(tmp_path):
     from matplotlib.colors import to_hex
 
-    from chart_style import model_colour
+    from concbench_plot.charts.chart_style import model_colour
 
     report = load(tmp_path, python_report(with_cpp=True))
     fig = mc.draw_messaging_chart(report, 64, "How fast do two parties talk?\nTest CPU")

@@ -7,8 +7,9 @@ import pytest
 from plot_support import (PLOT_FIXTURES, REPORT, assert_chart_files, other_machine, run_plot, save_figure,
                       write_report)
 
-import overhead_chart as oc
-import report_loading as rl
+from concbench_plot.charts import overhead_chart as oc
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import plot_command
 
 EMPTY_REPORT = PLOT_FIXTURES / "empty_report.json"
 
@@ -122,9 +123,9 @@ def test_one_panel_without_start_up_and_tear_down(tmp_path):
     __import__("matplotlib.pyplot").pyplot.close(fig)
 
 
-def test_skipped_without_empty_entries(plot_module, fixture_report, tmp_path):
+def test_skipped_without_empty_entries(fixture_report, tmp_path):
     assert not oc.wants_overhead_chart(fixture_report)
-    charts, notes, warnings = plot_module.plan([fixture_report])
+    charts, notes, warnings = plot_command.plan([fixture_report])
     assert not [c for c in charts if "overhead" in c.kind]
     assert any("no cost-per-task chart" in n for n in notes)
     assert warnings == []
@@ -146,7 +147,7 @@ def test_plot_draws_it_into_the_summary(tmp_path):
     assert "0.25× threads-asio&#x27;s" in (out / "summary.html").read_text()
 
 
-def test_across_machines(plot_module, tmp_path):
+def test_across_machines(tmp_path):
     first = EMPTY_REPORT
     data = other_machine(empty_data(), host="laptop", cpu="Test CPU 8-core", usable_cpus=8)
     for b in data["benchmarks"]:  # this machine dispatches twice as fast, threads-asio four times
@@ -169,10 +170,10 @@ def test_across_machines(plot_module, tmp_path):
 
     # plot.py's plan with both, and a third report without empty entries; only the
     # cost-per-task charts are drawn (the others have their own tests)
-    import summary_page
+    from concbench_plot.charts import summary_page
 
     plain = rl.load_report(str(REPORT))
-    charts, notes, _ = plot_module.plan(reports + [plain])
+    charts, notes, _ = plot_command.plan(reports + [plain])
     overhead = [c for c in charts if "overhead" in c.kind]
     assert [(c.base, c.section) for c in overhead] == [
         ("machines-overhead", "Across machines"),
@@ -183,7 +184,7 @@ def test_across_machines(plot_module, tmp_path):
                             "`empty` entry") for n in notes)
     out = tmp_path / "out"
     out.mkdir()
-    plot_module.draw_all(overhead, str(out))
+    plot_command.draw_all(overhead, str(out))
     for c in overhead:
         assert_chart_files(out, c.base)
     md = summary_page.markdown(reports + [plain], overhead, notes)

@@ -8,6 +8,10 @@ import statistics
 
 import pytest
 from plot_support import PLOT, REPORT, assert_chart_files, load_fixture, run_plot, write_report
+from concbench_plot.charts import chart_style
+from concbench_plot.charts import plot_command
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import tutorial_chart
 
 # The fixture's groups: (workload, params) -> the chart's file stem.
 EXPECTED_STEMS = {
@@ -85,7 +89,7 @@ def test_script_is_executable_with_debian_python_shebang():
     assert os.access(PLOT, os.X_OK)
     first = PLOT.read_text().splitlines()[0]
     assert first == "#!/usr/bin/python3"
-    style = (PLOT.parent / "chart_style.py").read_text()  # where pyplot is imported, headless
+    style = (PLOT.parent / "concbench_plot" / "charts" / "chart_style.py").read_text()  # where pyplot is imported, headless
     assert style.index('matplotlib.use("Agg")') < style.index("import matplotlib.pyplot")
 
 
@@ -102,18 +106,18 @@ def test_missing_out_is_one_line_and_exit_2(tmp_path):
     assert result.stderr.startswith("plot.py: ") and "--out" in result.stderr
 
 
-def draw_in_process(plot_module, capsys, *args):
+def draw_in_process(capsys, *args):
     """plot.py's main() in this process (faster than a subprocess); returns printed paths."""
-    assert plot_module.main([str(a) for a in args]) == 0
+    assert plot_command.main([str(a) for a in args]) == 0
     return capsys.readouterr().out.splitlines()
 
 
-def test_timelines_file_may_be_missing(tmp_path, plot_module, capsys):
+def test_timelines_file_may_be_missing(tmp_path, capsys):
     data = one_group(load_fixture())
     assert data["timelines_file"]
     alone = write_report(tmp_path / "alone.json", data)  # its timelines_file is not beside it
     out = tmp_path / "out"
-    assert plot_module.main([str(alone), "--out", str(out)]) == 0
+    assert plot_command.main([str(alone), "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert sorted(os.path.basename(p) for p in captured.out.splitlines()) == sorted(
         ["tutorial-cpu-scale-100.png", "tutorial-cpu-scale-100.svg"] + SUMMARY)
@@ -135,14 +139,14 @@ def test_several_reports_get_a_prefix_each(drawn_pair):
     assert MARKER in names
 
 
-def test_the_same_machine_twice_is_told_apart_by_file_name(plot_module, fixture_report, tmp_path):
+def test_the_same_machine_twice_is_told_apart_by_file_name(fixture_report, tmp_path):
     data = one_group(load_fixture())
-    again = plot_module.load_report(str(write_report(tmp_path / "again.json", data)))
+    again = rl.load_report(str(write_report(tmp_path / "again.json", data)))
     data["context"]["host_name"] = "laptop"
     data["context"]["usable_cpus"] = 8
-    other = plot_module.load_report(str(write_report(tmp_path / "other.json", data)))
-    assert plot_module.report_prefixes([fixture_report]) == [""]
-    assert plot_module.report_prefixes([fixture_report, other, again]) == [
+    other = rl.load_report(str(write_report(tmp_path / "other.json", data)))
+    assert plot_command.report_prefixes([fixture_report]) == [""]
+    assert plot_command.report_prefixes([fixture_report, other, again]) == [
         "bench-vm-2-p2-report-small_", "laptop-p8_", "bench-vm-2-p2-again_"]
 
 
@@ -214,11 +218,11 @@ def test_out_cannot_be_created(tmp_path):
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
-def test_damaged_timeline_file_is_a_note_not_bad_input(tmp_path, plot_module, capsys):
+def test_damaged_timeline_file_is_a_note_not_bad_input(tmp_path, capsys):
     data = one_group(load_fixture())
     path = write_report(tmp_path / "r.json", data)
     (tmp_path / data["timelines_file"]).write_text("[1, 2")
-    assert plot_module.main([str(path), "--out", str(tmp_path / "out")]) == 0
+    assert plot_command.main([str(path), "--out", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err
     assert err.startswith("plot.py: note: ") and "unreadable" in err
 
@@ -226,7 +230,7 @@ def test_damaged_timeline_file_is_a_note_not_bad_input(tmp_path, plot_module, ca
 # --- incomplete runs ---------------------------------------------------------------------
 
 
-def test_incomplete_report_is_drawn_with_a_warning(tmp_path, plot_module):
+def test_incomplete_report_is_drawn_with_a_warning(tmp_path):
     data = one_group(load_fixture())
     data["complete"] = False
     path = write_report(tmp_path / "partial.json", data)
@@ -238,12 +242,12 @@ def test_incomplete_report_is_drawn_with_a_warning(tmp_path, plot_module):
     assert warning[0].startswith("plot.py: warning: ") and "incomplete" in warning[0]
     assert files_in(out) == sorted(["tutorial-cpu-scale-100.png", "tutorial-cpu-scale-100.svg", MARKER] + SUMMARY)
     assert "INCOMPLETE run" in (out / "summary.md").read_text()
-    report = plot_module.load_report(str(path))
+    report = rl.load_report(str(path))
     assert not report.complete
-    title = plot_module.chart_title(report, report.groups[0])
+    title = tutorial_chart.chart_title(report, report.groups[0])
     assert "(incomplete run)" in title.splitlines()[0]
-    complete = plot_module.load_report(str(REPORT))
-    assert "incomplete" not in plot_module.chart_title(complete, complete.groups[0])
+    complete = rl.load_report(str(REPORT))
+    assert "incomplete" not in tutorial_chart.chart_title(complete, complete.groups[0])
 
 
 # --- the numbers and labels come from the report's fields ---------------------------------
@@ -262,12 +266,12 @@ def test_groups_by_workload_and_params(fixture_report):
     assert {f"tutorial-{g.slug}" for g in fixture_report.groups} == EXPECTED_STEMS
 
 
-def test_params_compared_as_objects_not_text(report_data, plot_module, tmp_path):
+def test_params_compared_as_objects_not_text(report_data, tmp_path):
     # The same params with keys in another order and 1.0 for 1 is the same group.
     for row in report_data["benchmarks"]:
         if row["run_name"].startswith("cpu/threads/W:2/pool:cold/scale:1") and row["params"]["scale"] == 1:
             row["params"] = {"increments_per_num": 1000000.0, "nums": row["params"]["nums"], "scale": 1.0}
-    report = plot_module.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    report = rl.load_report(str(write_report(tmp_path / "r.json", report_data)))
     assert len(report.groups) == 3
 
 
@@ -292,19 +296,19 @@ def test_entry_reported_in_microseconds_is_converted(fixture_report):
     assert 0.017 < e.median_s < 0.019
 
 
-def test_texts_beside_the_bars(fixture_report, plot_module):
+def test_texts_beside_the_bars(fixture_report):
     e = entry(fixture_report, "cpu/threads/W:2/pool:cold/scale:1")
     median = fixture_row("cpu/threads/W:2/pool:cold/scale:1_median")
-    assert plot_module.format_speedup(e.speedup) == f"{median['speedup']:.2f}×"
-    assert plot_module.format_efficiency(e.efficiency) == f"{median['efficiency'] * 100:.0f} % of ideal"
-    assert plot_module.format_time(e.median_s) == "18.6 ms"
-    assert plot_module.format_time(3.4085) == "3.41 s"
-    assert plot_module.format_time(0.402) == "402 ms"
-    assert plot_module.format_time(20.5e-6) == "20.5 µs"
-    assert plot_module.format_speedup(19.24) == "19.2×"
-    assert plot_module.format_speedup(0.0123) == "0.012×"
-    assert plot_module.format_efficiency(1.03) == "103 % of ideal"
-    assert plot_module.format_efficiency(0.012) == "1.2 % of ideal"
+    assert rl.format_speedup(e.speedup) == f"{median['speedup']:.2f}×"
+    assert rl.format_efficiency(e.efficiency) == f"{median['efficiency'] * 100:.0f} % of ideal"
+    assert rl.format_time(e.median_s) == "18.6 ms"
+    assert rl.format_time(3.4085) == "3.41 s"
+    assert rl.format_time(0.402) == "402 ms"
+    assert rl.format_time(20.5e-6) == "20.5 µs"
+    assert rl.format_speedup(19.24) == "19.2×"
+    assert rl.format_speedup(0.0123) == "0.012×"
+    assert rl.format_efficiency(1.03) == "103 % of ideal"
+    assert rl.format_efficiency(0.012) == "1.2 % of ideal"
 
 
 def test_labels_and_order_come_from_fields(fixture_report):
@@ -325,12 +329,12 @@ def test_labels_and_order_come_from_fields(fixture_report):
     ]
 
 
-def test_labels_do_not_parse_the_name(report_data, plot_module, tmp_path):
+def test_labels_do_not_parse_the_name(report_data, tmp_path):
     for row in report_data["benchmarks"]:
         if row["run_name"] == "cpu/threads/W:2/pool:cold/scale:1":
             row["name"] = row["name"].replace("cpu/threads/W:2/pool:cold", "opaque-name")
             row["run_name"] = "opaque-name"
-    report = plot_module.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    report = rl.load_report(str(write_report(tmp_path / "r.json", report_data)))
     assert entry(report, "opaque-name").label == "threads W=2 (cold pool)"
 
 
@@ -343,12 +347,12 @@ def test_failed_entry_is_kept(fixture_report):
     assert e in fixture_report.groups[0].entries
 
 
-def test_without_aggregates_the_median_of_iterations(report_data, plot_module, tmp_path):
+def test_without_aggregates_the_median_of_iterations(report_data, tmp_path):
     report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["run_type"] == "iteration"]
     for b in report_data["benchmarks"]:  # as if the report carried no derived fields
         b.pop("speedup", None)
         b.pop("efficiency", None)
-    report = plot_module.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    report = rl.load_report(str(write_report(tmp_path / "r.json", report_data)))
     e = entry(report, "sleep/threads/W:2/pool:cold/N:20/ms:20")
     rows = [b for b in report_data["benchmarks"] if b["run_name"] == e.run_name]
     seq = [b["real_time"] for b in report_data["benchmarks"] if b["run_name"] == "sleep/sequential/N:20/ms:20"]
@@ -358,21 +362,21 @@ def test_without_aggregates_the_median_of_iterations(report_data, plot_module, t
     assert e.efficiency == pytest.approx(rows[0]["ideal"] * 1e-3 / e.median_s)
 
 
-def test_no_sequential_no_speedup_still_drawn(report_data, plot_module, tmp_path, capsys):
+def test_no_sequential_no_speedup_still_drawn(report_data, tmp_path, capsys):
     report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["model"] != "sequential"]
     for b in report_data["benchmarks"]:
         b.pop("speedup", None)
     path = write_report(tmp_path / "r.json", report_data)
-    report = plot_module.load_report(str(path))
+    report = rl.load_report(str(path))
     assert all(e.speedup is None for e in report.entries)
     report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["workload"] == "sleep"]
     path = write_report(tmp_path / "sleep.json", report_data)
-    printed = draw_in_process(plot_module, capsys, path, "--out", tmp_path / "out")
+    printed = draw_in_process(capsys, path, "--out", tmp_path / "out")
     assert "tutorial-sleep-n20-ms20-ts1.png" in {os.path.basename(p) for p in printed}
     assert any("scaling-sleep" in p for p in printed), "no speedup without sequential, but efficiency"
 
 
-def test_unknown_model_and_partial_failure_are_drawn(report_data, plot_module, tmp_path, capsys):
+def test_unknown_model_and_partial_failure_are_drawn(report_data, tmp_path, capsys):
     rows = [b for b in report_data["benchmarks"] if b["run_name"] == "cpu/threads/W:1/pool:cold/scale:1"]
     for b in rows:
         b["model"] = "threads-asio"
@@ -381,15 +385,15 @@ def test_unknown_model_and_partial_failure_are_drawn(report_data, plot_module, t
     first.pop("efficiency")
     first.pop("speedup")
     path = write_report(tmp_path / "r.json", report_data)
-    report = plot_module.load_report(str(path))
+    report = rl.load_report(str(path))
     e = entry(report, "cpu/threads/W:1/pool:cold/scale:1")
     assert not e.failed and e.failed_repetitions == 1 and len(e.times_s) == 2
-    assert plot_module.model_colour("threads-asio") != plot_module.model_colour("threads")
-    assert plot_module.model_colour("some-new-model") == plot_module.model_colour("some-new-model")
+    assert chart_style.model_colour("threads-asio") != chart_style.model_colour("threads")
+    assert chart_style.model_colour("some-new-model") == chart_style.model_colour("some-new-model")
     report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["params"].get("scale") == 1]
     path = write_report(tmp_path / "cpu1.json", report_data)
     out = tmp_path / "out"
-    printed = {os.path.basename(p) for p in draw_in_process(plot_module, capsys, path, "--out", out)}
+    printed = {os.path.basename(p) for p in draw_in_process(capsys, path, "--out", out)}
     assert {"tutorial-cpu-scale-1.png", "summary.html"} <= printed
 
 
@@ -423,19 +427,19 @@ def test_unwritable_file_in_existing_dir_is_exit_2_naming_it(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "trap"], "no staging folder left"
 
 
-def test_failure_while_moving_in_puts_the_old_files_back(tmp_path, plot_module):
+def test_failure_while_moving_in_puts_the_old_files_back(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "a.png").write_bytes(b"old a")
     (out / "keep.txt").write_text("mine")
-    staging, created = plot_module.make_staging(str(out))
+    staging, created = plot_command.make_staging(str(out))
     assert created == [] and os.path.dirname(staging) == str(tmp_path)
     for name in ("a.png", "b.png", "c.png"):
         (tmp_path / staging / name).write_bytes(b"new " + name.encode())
     (out / "c.png").mkdir()  # appears after the check: the third move fails
     before = snapshot(out)
-    with pytest.raises(plot_module.WriteError) as caught:
-        plot_module.install(staging, str(out), ["a.png", "b.png", "c.png"])
+    with pytest.raises(plot_command.WriteError) as caught:
+        plot_command.install(staging, str(out), ["a.png", "b.png", "c.png"])
     assert caught.value.target == str(out / "c.png") and caught.value.cause == "Is a directory"
     assert snapshot(out) == before  # a.png is the old one again, b.png is gone, keep.txt stays
 

@@ -15,10 +15,10 @@ import stat
 import pytest
 from plot_support import REPO, REPORT, load_fixture, write_report
 
-import chart_folder
-import json_file
-import report_loading as rl
-import summary_page
+from concbench_plot.charts import chart_folder
+from concbench_plot.reports import json_file
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import summary_page
 
 
 def load(tmp_path, data, name="r.json"):
@@ -311,7 +311,7 @@ def test_item1_a_link_to_a_report_finds_the_timeline_file_beside_its_target(tmp_
     """Both writers follow an --out link and put the timeline file beside the target."""
     import shutil
 
-    import timeline_data
+    from concbench_plot.reports import timeline_data
 
     (tmp_path / "data").mkdir()
     shutil.copyfile(REPORT, tmp_path / "data" / "r.json")
@@ -322,7 +322,7 @@ def test_item1_a_link_to_a_report_finds_the_timeline_file_beside_its_target(tmp_
 
 
 def test_item8_a_deep_timeline_file_is_a_note(tmp_path):
-    import timeline_data
+    from concbench_plot.reports import timeline_data
 
     data = load_fixture()
     report = load(tmp_path, data)
@@ -332,7 +332,7 @@ def test_item8_a_deep_timeline_file_is_a_note(tmp_path):
 
 
 def test_item8_a_fifo_timeline_file_is_a_note_not_a_hang(tmp_path):
-    import timeline_data
+    from concbench_plot.reports import timeline_data
 
     data = load_fixture()
     report = load(tmp_path, data)

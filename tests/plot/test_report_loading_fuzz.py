@@ -20,8 +20,9 @@ import pytest
 
 from plot_support import REPORT, load_fixture
 
-import compare
-import report_loading as rl
+from concbench_plot.comparison import compare_command as compare
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import plot_command
 
 MUTATIONS = 400
 
@@ -145,7 +146,7 @@ def original():
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_path, plot_module, original):
+def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_path, original):
     outcomes = {"loaded": 0, "refused": 0}
     for number, text in enumerate(mutated_texts(seed)):
         path = tmp_path / f"mutant-{number}.json"
@@ -160,7 +161,7 @@ def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_pat
             pytest.fail(f"seed {seed}, mutant {number}: {type(error).__name__}: {error}\n{text[:400]}")
         outcomes["loaded"] += 1
         try:  # what plot.py and compare.py do with a report before drawing or printing
-            plot_module.plan([report])
+            plot_command.plan([report])
             compare.compare_pair(original, report, "A", "B", 0.05)
             compare.compare_pair(report, original, "A", "B", 0.05)
         except Exception as error:  # noqa: BLE001

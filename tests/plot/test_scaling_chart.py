@@ -4,8 +4,8 @@
 import pytest
 from plot_support import REPORT, assert_chart_files, load_fixture, save_figure, write_report
 
-import report_loading as rl
-import scaling_chart as sc
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import scaling_chart as sc
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ import re
 
 import pytest
 from plot_support import SWEEP_REPORT, load_fixture
+from concbench_plot.charts import plot_command
+from concbench_plot.reports import report_loading as rl
 
 
 class Page(html.parser.HTMLParser):
@@ -85,12 +87,12 @@ def test_notes_say_what_was_not_drawn(small):
     assert "no workload was run at two or more task counts" in notes
 
 
-def test_sweep_report_summary_has_memory_chart_and_reading(plot_module):
+def test_sweep_report_summary_has_memory_chart_and_reading():
     # The plan and the Markdown need no drawing: quick. (The chart itself: test_sweep_chart.py.)
-    import summary_page
+    from concbench_plot.charts import summary_page
 
-    report = plot_module.load_report(str(SWEEP_REPORT))
-    charts, notes, warnings = plot_module.plan([report])
+    report = rl.load_report(str(SWEEP_REPORT))
+    charts, notes, warnings = plot_command.plan([report])
     assert warnings == []
     kinds = {c.kind for c in charts}
     assert {"tutorial", "scaling", "distribution", "timeline", "sweep"} <= kinds

@@ -6,8 +6,8 @@ import math
 import pytest
 from plot_support import REPORT, SWEEP_REPORT, assert_chart_files, save_figure, write_report
 
-import report_loading as rl
-import sweep_chart as sw
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import sweep_chart as sw
 
 
 @pytest.fixture(scope="module")

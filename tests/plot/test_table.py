@@ -8,8 +8,8 @@ from plot_support import REPORT, write_report
 REPO = pathlib.Path(__file__).resolve().parents[2]
 TABLE = REPO / "plot" / "table.py"
 FIXTURE = REPO / "tests" / "fixtures" / "report_small.json"
-import report_loading as rl
-import table
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.tables import report_tables as table
 
 
 def run(*args):

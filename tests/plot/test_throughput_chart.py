@@ -7,8 +7,8 @@ import subprocess
 REPO = pathlib.Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "report_small.json"
 
-import report_loading as rl
-import throughput_chart as tc
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import throughput_chart as tc
 
 
 def http_report(tmp_path):
@@ -51,7 +51,7 @@ def _drawn(tmp_path, edit=None):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from chart_style import model_colour
+    from concbench_plot.charts.chart_style import model_colour
 
     data = json.loads(http_report(tmp_path).read_text())
     if edit:

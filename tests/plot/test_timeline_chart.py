@@ -8,9 +8,9 @@ import dataclasses
 import pytest
 from plot_support import REPORT, SWEEP_REPORT, assert_chart_files, load_fixture, save_figure, write_report
 
-import report_loading as rl
-import timeline_chart as tc
-import timeline_data as td
+from concbench_plot.reports import report_loading as rl
+from concbench_plot.charts import timeline_chart as tc
+from concbench_plot.reports import timeline_data as td
 
 
 @pytest.fixture(scope="module")

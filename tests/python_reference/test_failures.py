@@ -10,7 +10,7 @@ import jsonschema
 import measure
 import models
 import pytest
-import report_loading
+from concbench_plot.reports import report_loading
 import suite
 import workloads
 from reference_support import SCHEMA, run_cli

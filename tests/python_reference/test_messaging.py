@@ -18,7 +18,7 @@ import measure
 import messaging
 import multiprocessing
 import pytest
-import report_loading
+from concbench_plot.reports import report_loading
 import suite
 from calibration import MachineConstants
 from cli import parse_cli
@@ -277,7 +277,7 @@ def test_a_stalled_echo_ends_at_the_deadline_and_is_reaped(model, transport, mod
 
 def test_a_messaging_report_validates_and_loads_in_plot(tmp_path):
     """A small suite written as the program writes it: the schema, plot/'s reader and its chart."""
-    import messaging_chart
+    from concbench_plot.charts import messaging_chart
 
     small = dataclasses.replace(suite.SUITES["quick"], round_trips=50, streamed_messages=500)
     plans, _ = suite.messaging_plans(small, [THREADS, PROCESSES_FORK])

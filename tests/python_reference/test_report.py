@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
-import report_loading
+from concbench_plot.reports import report_loading
 from reference_support import SCHEMA
 
 

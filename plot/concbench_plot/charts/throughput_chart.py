@@ -70,7 +70,7 @@ def _hidden_points(series: dict) -> dict:
 def draw_throughput_chart(plt, report, group, title: str, colour_of):
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-    from chart_style import workers_tick_labels
+    from concbench_plot.charts.chart_style import workers_tick_labels
 
     series = throughput_series(group)
     # Lines first, lone points after, so a lone point is drawn over a line it sits on.

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 import statistics
 
-from chart_style import model_colour, pyplot, tidy_axes
-from report_loading import HEADLINE_PARAMS, canonical_params, entry_figure, format_time, is_sequential, pick_unit, sort_key
-from throughput_chart import series_key
+from concbench_plot.charts.chart_style import model_colour, pyplot, tidy_axes
+from concbench_plot.reports.report_loading import HEADLINE_PARAMS, canonical_params, entry_figure, format_time, is_sequential, pick_unit, sort_key
+from concbench_plot.charts.throughput_chart import series_key
 
 MEMORY_FIELDS = ("peak_rss_bytes", "bytes_per_task")
 

@@ -20,7 +20,7 @@ import re
 import statistics
 from typing import Any
 
-import json_file
+from concbench_plot.reports import json_file
 
 # 2 added the context's report_writer and fork_server_lost (optional): 1 and 2 read alike.
 SCHEMA_VERSION = 2

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 
-from chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot, tidy_axes
-from report_loading import entry_figure, format_time, is_sequential, model_rank, sequential_model_for
+from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot, tidy_axes
+from concbench_plot.reports.report_loading import entry_figure, format_time, is_sequential, model_rank, sequential_model_for
 
 WORKLOAD = "empty"
 FIGURE = "dispatch_ns_per_task"
@@ -287,7 +287,7 @@ def draw_overhead_chart(report, title: str):
 
 
 def chart_title(report) -> str:
-    from chart_style import title_with_machine
+    from concbench_plot.charts.chart_style import title_with_machine
 
     return title_with_machine(report, f"{QUESTION} ns of dispatch per empty task, per model")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 
-from chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes, workers_tick_labels
-from report_loading import format_speedup, format_time, is_sequential, model_rank, params_slug, pick_unit
-from scaling_chart import scaling_series
+from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes, workers_tick_labels
+from concbench_plot.reports.report_loading import format_speedup, format_time, is_sequential, model_rank, params_slug, pick_unit
+from concbench_plot.charts.scaling_chart import scaling_series
 
 
 def matched_groups(reports: list) -> list:

@@ -5,8 +5,8 @@ the repetitions, the ideal and the speedup beside every bar.
 
 from __future__ import annotations
 
-from chart_style import FAILED_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes
-from report_loading import (
+from concbench_plot.charts.chart_style import FAILED_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes
+from concbench_plot.reports.report_loading import (
     Report,
     format_efficiency,
     format_speedup,

@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 import os
 
-from chart_style import IDEAL_COLOUR, machine_and_report, pyplot, tidy_axes
-from compare import CPYTHON_TWINS, is_cpython_report
-from machines_chart import fastest_per_model
-from report_loading import format_speedup, format_time, is_sequential, model_rank, params_slug
+from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, pyplot, tidy_axes
+from concbench_plot.comparison.compare_command import CPYTHON_TWINS, is_cpython_report
+from concbench_plot.charts.machines_chart import fastest_per_model
+from concbench_plot.reports.report_loading import format_speedup, format_time, is_sequential, model_rank, params_slug
 
 CPP_COLOUR = "#3b6ea5"
 CPYTHON_COLOUR = "#e08a2c"
@@ -84,7 +84,7 @@ def language(report) -> str:
 
 
 def chart_title(py_report, cpp_report, group) -> str:
-    from chart_style import group_head
+    from concbench_plot.charts.chart_style import group_head
 
     return (f"The tutorial's batch in C++ and in CPython — {group_head(group)}: each model's fastest entry\n"
             f"C++: {machine_and_report(cpp_report)}   vs   "

@@ -18,7 +18,7 @@ import json
 import math
 import os
 
-import json_file
+from concbench_plot.reports import json_file
 
 
 @dataclasses.dataclass

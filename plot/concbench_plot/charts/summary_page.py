@@ -11,7 +11,7 @@ import base64
 import html
 import os
 
-from chart_style import report_name
+from concbench_plot.charts.chart_style import report_name
 
 
 def report_lines(report) -> list:

@@ -1,0 +1,1 @@
+"""table.py: a report as Markdown tables, the figures BENCHMARKS.md quotes."""
