@@ -13,24 +13,17 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "reports/build_info.hpp"
 #include "reports/machine_info.hpp"
+#include "workloads/system/proc_files.hpp"
 
 extern char** environ;
 
 namespace concbench {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");

@@ -6,13 +6,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
 
 #include "runners/batch/resource_limits.hpp"
+#include "workloads/system/proc_files.hpp"
 
 namespace concbench {
 namespace {
@@ -24,29 +23,6 @@ constexpr std::chrono::seconds exit_grace{5};
 // epoll data of the stop request's eventfd; slots use their index.
 constexpr std::uint64_t stop_marker = ~std::uint64_t{0};
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The number after `key` at the start of a line ("Pss:   1234 kB"), if any.
-std::optional<std::int64_t> number_after(std::string_view text, std::string_view key) {
-  for (std::size_t at = 0; at < text.size();) {
-    const auto end = std::min(text.find('\n', at), text.size());
-    const auto line = text.substr(at, end - at);
-    at = end + 1;
-    if (line.substr(0, key.size()) != key) continue;
-    auto digits = line.substr(key.size());
-    digits.remove_prefix(std::min(digits.find_first_not_of(" \t"), digits.size()));
-    std::int64_t value = 0;
-    if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec == std::errc{}) return value;
-    return std::nullopt;
-  }
-  return std::nullopt;
-}
-
 std::optional<process_usage> read_proc_usage(int pid) {
   const std::string base = "/proc/" + std::to_string(pid);
   return parse_proc_usage(read_text(base + "/stat"), read_text(base + "/status"), ::sysconf(_SC_CLK_TCK));
@@ -55,9 +31,7 @@ std::optional<process_usage> read_proc_usage(int pid) {
 }  // namespace
 
 std::optional<std::int64_t> parse_pss_bytes(std::string_view smaps_rollup) {
-  const auto kib = number_after(smaps_rollup, "Pss:");
-  if (!kib) return std::nullopt;
-  return *kib * 1024;
+  return kib_line_bytes(smaps_rollup, "Pss:");
 }
 
 std::optional<process_usage> parse_proc_usage(std::string_view stat, std::string_view status, long ticks_per_second) {
