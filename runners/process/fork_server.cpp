@@ -26,7 +26,6 @@
 #include <unordered_set>
 
 #include "runners/process/worker_main.hpp"
-#include "runners/scenarios/scenario_worker.hpp"
 #include "workloads/open_file_limit.hpp"
 
 namespace concbench {
@@ -34,15 +33,15 @@ namespace {
 
 // The wire format between the measuring process and the server: fixed-size structs over a
 // SOCK_SEQPACKET socket, one struct per message (the socket keeps the boundaries), the two
-// pipe ends of a new worker attached to its `forked` notice, a scenario worker's descriptors
-// attached to its request. Both ends are the same binary.
-enum class request_kind : std::uint32_t { fork_worker = 1, kill_worker = 2, fork_scenario_worker = 3 };
+// pipe ends of a new worker attached to its `forked` notice, a job's descriptors attached to
+// its request. Both ends are the same binary.
+enum class request_kind : std::uint32_t { fork_worker = 1, kill_worker = 2, fork_job = 3 };
 struct request {
   request_kind kind;
   std::int32_t pid;        // kill_worker
-  std::uint64_t id;        // fork_worker, fork_scenario_worker: echoed in the answer
-  std::uint32_t fd_count;  // fork_scenario_worker: descriptors attached
-  scenario_job job;        // fork_scenario_worker
+  std::uint64_t id;        // fork_worker, fork_job: echoed in the answer
+  std::uint32_t fd_count;  // fork_job: descriptors attached
+  forked_job job;          // fork_job
 };
 
 enum class notice_kind : std::uint32_t { forked = 1, fork_failed = 2, exited = 3 };
@@ -59,6 +58,10 @@ struct notice {
 // few enough that neither socket buffer can fill up while the other side waits.
 constexpr int request_window = 32;
 
+// What a forked job runs (register_forked_job_entry). Set before the server is forked, so the
+// server has its own copy; constant-initialised, so a static initialiser may set it.
+constinit forked_job_entry job_entry = nullptr;
+
 // ---------------------------------------------------------------------------------------------
 // The server process.
 
@@ -70,7 +73,7 @@ class server {
  private:
   void handle(const request& req, std::vector<unique_fd> fds);
   void fork_worker(std::uint64_t id);
-  void fork_scenario_worker(const request& req, std::vector<unique_fd> fds);
+  void fork_job(const request& req, std::vector<unique_fd> fds);
   void reap();
   bool flush();  // false once the client has gone
   [[noreturn]] void shut_down();
@@ -124,7 +127,7 @@ void server::run() {
         iovec part{&req, sizeof req};
         header.msg_iov = &part;
         header.msg_iovlen = 1;
-        alignas(cmsghdr) char control[CMSG_SPACE(max_scenario_fds * sizeof(int))] = {};
+        alignas(cmsghdr) char control[CMSG_SPACE(max_forked_job_fds * sizeof(int))] = {};
         header.msg_control = control;
         header.msg_controllen = sizeof control;
         const ssize_t n = ::recvmsg(socket_.get(), &header, MSG_CMSG_CLOEXEC);
@@ -134,7 +137,7 @@ void server::run() {
           if (errno == EAGAIN || errno == EWOULDBLOCK) break;
           shut_down();
         }
-        // Descriptors that came along (a scenario worker's), owned from here on.
+        // Descriptors that came along (a job's), owned from here on.
         std::vector<unique_fd> fds;
         for (cmsghdr* cmsg = CMSG_FIRSTHDR(&header); cmsg != nullptr; cmsg = CMSG_NXTHDR(&header, cmsg)) {
           if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) continue;
@@ -157,8 +160,8 @@ void server::handle(const request& req, std::vector<unique_fd> fds) {
     case request_kind::fork_worker:
       fork_worker(req.id);
       break;
-    case request_kind::fork_scenario_worker:
-      fork_scenario_worker(req, std::move(fds));
+    case request_kind::fork_job:
+      fork_job(req, std::move(fds));
       break;
     case request_kind::kill_worker:
       if (live_.count(req.pid) != 0) {
@@ -197,12 +200,13 @@ void server::fork_worker(std::uint64_t id) {
   queue_.push_back(std::move(out));
 }
 
-void server::fork_scenario_worker(const request& req, std::vector<unique_fd> fds) {
+void server::fork_job(const request& req, std::vector<unique_fd> fds) {
   outgoing out;
   out.message.id = req.id;
-  if (fds.size() != req.fd_count || fds.size() < scenario_first_own_fd || fds.size() > max_scenario_fds) {
+  if (fds.size() != req.fd_count || fds.size() > max_forked_job_fds || job_entry == nullptr) {
     out.message.kind = notice_kind::fork_failed;
-    out.message.error = EBADMSG;  // the descriptors did not all arrive
+    // The descriptors did not all arrive, or nothing can run the job.
+    out.message.error = job_entry == nullptr ? ENOSYS : EBADMSG;
     queue_.push_back(std::move(out));
     return;
   }
@@ -210,9 +214,10 @@ void server::fork_scenario_worker(const request& req, std::vector<unique_fd> fds
   if (pid == 0) {
     ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
     ::setpgid(0, 0);
-    int numbers[max_scenario_fds];
+    int numbers[max_forked_job_fds];
     for (std::size_t i = 0; i < fds.size(); ++i) numbers[i] = fds[i].get();
-    run_scenario_worker_and_exit(req.job, std::span<const int>(numbers, fds.size()));
+    job_entry(req.job, std::span<const int>(numbers, fds.size()));
+    ::_exit(70);  // the entry point must not return
   }
   if (pid < 0) {
     out.message.kind = notice_kind::fork_failed;
@@ -311,7 +316,7 @@ class client {
   void hang_up_and_reap(std::chrono::milliseconds patience, bool again = false) noexcept;
 
   std::vector<forked_worker> fork(int count);
-  std::vector<int> fork_scenario(std::span<const scenario_fork_request> requests);
+  std::vector<int> fork_jobs(std::span<const forked_job_request> requests);
   void kill(pid_t pid);
   std::optional<process_exit> wait(pid_t pid, std::chrono::milliseconds timeout);
   pid_t pid() const { return server_; }
@@ -335,7 +340,7 @@ class client {
   void abandon(const std::vector<pid_t>& pids);
   // Asks for `count` forks (at most request_window in flight), hands each answer to
   // take_answer(index, notice), and throws std::system_error with fork's errno when one failed,
-  // after killing and reaping the ones that started: fork() and fork_scenario() differ only in
+  // after killing and reaping the ones that started: fork() and fork_jobs() differ only in
   // what they send and keep.
   template <typename SendRequest, typename TakeAnswer>
   void fork_all_or_none(int count, const char* what, SendRequest send_request, TakeAnswer take_answer);
@@ -397,7 +402,7 @@ void client::kill_orphan(pid_t pid) {
   siginfo_t info{};
   if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return;
   if (info.si_pid == pid) return;  // already ended
-  ::kill(-pid, SIGKILL);           // its process group (scenario workers start children)
+  ::kill(-pid, SIGKILL);           // its process group (a job may start children)
   ::kill(pid, SIGKILL);
 }
 
@@ -439,9 +444,9 @@ void client::send(const request& req, std::span<const int> fds) {
   iovec part{const_cast<request*>(&req), sizeof req};
   header.msg_iov = &part;
   header.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(max_scenario_fds * sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(max_forked_job_fds * sizeof(int))] = {};
   if (!fds.empty()) {
-    if (fds.size() > max_scenario_fds) throw std::invalid_argument("too many descriptors for one worker");
+    if (fds.size() > max_forked_job_fds) throw std::invalid_argument("too many descriptors for one worker");
     header.msg_control = control;
     header.msg_controllen = CMSG_SPACE(fds.size() * sizeof(int));
     cmsghdr* cmsg = CMSG_FIRSTHDR(&header);
@@ -572,15 +577,14 @@ std::vector<forked_worker> client::fork(int count) {
   return workers;
 }
 
-std::vector<int> client::fork_scenario(std::span<const scenario_fork_request> requests) {
+std::vector<int> client::fork_jobs(std::span<const forked_job_request> requests) {
   std::lock_guard lock(mutex_);
   std::vector<pid_t> pids(requests.size(), -1);
   fork_all_or_none(
-      static_cast<int>(requests.size()), "a scenario worker",
+      static_cast<int>(requests.size()), "a job's worker",
       [&](int index, std::uint64_t id) {
         const auto& spec = requests[static_cast<std::size_t>(index)];
-        send({request_kind::fork_scenario_worker, 0, id, static_cast<std::uint32_t>(spec.fds.size()), spec.job},
-             spec.fds);
+        send({request_kind::fork_job, 0, id, static_cast<std::uint32_t>(spec.fds.size()), spec.job}, spec.fds);
       },
       [&](std::size_t index, received& got) { pids[index] = got.message.pid; });
   return pids;
@@ -712,15 +716,28 @@ int fork_server_pid() { return the_client() ? the_client()->pid() : -1; }
 
 std::vector<forked_worker> fork_workers(int count) { return running_client().fork(count); }
 
-std::vector<int> fork_scenario_workers(std::span<const scenario_fork_request> requests) {
+void register_forked_job_entry(forked_job_entry entry) {
+  if (entry == job_entry) return;
+  if (job_entry != nullptr) throw std::logic_error("another entry point for forked jobs is registered already");
+  if (the_client()) {
+    throw std::logic_error(
+        "register_forked_job_entry() must run before start_fork_server(): the fork server is a copy of this "
+        "process made then");
+  }
+  job_entry = entry;
+}
+
+std::vector<int> fork_jobs(std::span<const forked_job_request> requests) {
   for (const auto& spec : requests) {
-    if (spec.fds.size() < scenario_first_own_fd || spec.fds.size() > max_scenario_fds) {
-      throw std::invalid_argument("a scenario worker takes " + std::to_string(scenario_first_own_fd) + " to " +
-                                  std::to_string(max_scenario_fds) + " descriptors, not " +
-                                  std::to_string(spec.fds.size()));
+    if (spec.fds.size() > max_forked_job_fds) {
+      throw std::invalid_argument("a forked job takes at most " + std::to_string(max_forked_job_fds) +
+                                  " descriptors, not " + std::to_string(spec.fds.size()));
     }
   }
-  return running_client().fork_scenario(requests);
+  if (job_entry == nullptr && !requests.empty()) {
+    throw std::logic_error("no entry point for forked jobs is registered (register_forked_job_entry)");
+  }
+  return running_client().fork_jobs(requests);
 }
 
 void kill_forked_worker(int pid) { running_client().kill(pid); }

@@ -8,15 +8,17 @@
 // the server sees end of file on that socket, kills and reaps its workers, and exits.
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "runners/process/file_descriptors.hpp"
 #include "runners/process/process_exit.hpp"
-#include "runners/scenarios/scenario_worker.hpp"
 
 namespace concbench {
 
@@ -64,20 +66,44 @@ struct forked_worker {
 // std::runtime_error naming the cause (server not started or gone, fork's errno). Thread-safe.
 std::vector<forked_worker> fork_workers(int count);
 
-// A scenario worker (scenario_worker.hpp): it runs run_scenario_worker_and_exit(job, its
-// copies of fds) instead of the task loop. The descriptors are the caller's, borrowed: they
-// travel to the server over its socket (SCM_RIGHTS), so the worker gets what the measuring
-// process created after the server started (a memfd, a pipe end); the server's copies close
-// once the worker is forked, the caller's stay the caller's to close.
-struct scenario_fork_request {
-  scenario_job job;
-  std::vector<int> fds;  // scenario_first_own_fd to max_scenario_fds, in scenario_worker.hpp's order
+// A job of a higher layer's (a scenario's participant) that a forked worker runs instead of the
+// task loop. The server knows nothing of it: it copies the
+// job and the descriptors into a new child and calls the registered entry point there.
+inline constexpr std::size_t forked_job_payload_bytes = 64;
+// At most this many descriptors go along with one job.
+inline constexpr std::size_t max_forked_job_fds = 4;
+
+struct forked_job {
+  std::uint32_t kind = 0;  // what the payload holds, in the entry point's own numbering
+  alignas(std::uint64_t) std::byte payload[forked_job_payload_bytes] = {};
+};
+static_assert(std::is_trivially_copyable_v<forked_job>, "a job travels as bytes over the server's socket");
+
+// Runs a job in its freshly forked child, with the child's copies of the request's descriptors
+// in request order, and leaves through _exit (should it return, the child exits with status 70).
+using forked_job_entry = void (*)(const forked_job& job, std::span<const int> fds);
+
+// Registers the one entry point for forked jobs. The server is a copy of this process made by
+// start_fork_server(), so the entry must be registered before that: the layer that forks jobs
+// does it from a static initialiser, which runs before main. Registering the
+// same entry again does nothing; std::logic_error for another entry, or once the server runs.
+void register_forked_job_entry(forked_job_entry entry);
+
+// The descriptors are the caller's, borrowed: they travel to the server over its socket
+// (SCM_RIGHTS), so the worker gets what the measuring process created after the server started
+// (a memfd, a pipe end); the server's copies close once the worker is forked, the caller's stay
+// the caller's to close.
+struct forked_job_request {
+  forked_job job;
+  std::vector<int> fds;  // at most max_forked_job_fds
 };
 
-// Forks one scenario worker per request, each in its own process group, and returns their pids
-// in request order. All or none, like fork_workers; std::invalid_argument for a request with
-// too few or too many descriptors. Reap them with wait_forked_worker. Thread-safe.
-std::vector<int> fork_scenario_workers(std::span<const scenario_fork_request> requests);
+// Forks one worker per request, each in its own process group, that runs the registered entry
+// point, and returns their pids in request order. All or none, like fork_workers;
+// std::invalid_argument for a request with more than max_forked_job_fds descriptors,
+// std::logic_error when no entry point is registered. Reap them with wait_forked_worker.
+// Thread-safe.
+std::vector<int> fork_jobs(std::span<const forked_job_request> requests);
 
 // SIGKILL to the worker's process group, sent by the server, which alone knows whether that
 // pid is still its unreaped child: a pid the system has reused is never hit.

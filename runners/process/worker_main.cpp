@@ -1,10 +1,8 @@
 #include "runners/process/worker_main.hpp"
 
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,7 +11,7 @@
 #include <system_error>
 
 #include "runners/batch/batch_recorder.hpp"
-#include "runners/process/file_descriptors.hpp"
+#include "runners/process/child_reset.hpp"
 #include "runners/process/worker_protocol.hpp"
 #include "workloads/workload_factory.hpp"
 
@@ -109,18 +107,9 @@ bool is_worker_invocation(int argc, char** argv) {
 void set_worker_line_filter(worker_line_filter filter) { line_filter() = std::move(filter); }
 
 void run_worker_and_exit(int in_fd, int out_fd) {
-  // Nothing of the parent's survives into the task loop: its descriptors (other workers' pipe
-  // ends, sockets), its signal mask and handlers. SIGPIPE is ignored so that a vanished parent
-  // shows up as EPIPE and the worker leaves through _exit like every other way out.
+  // Nothing of the parent's survives into the task loop (child_reset.hpp).
   const int keep[] = {in_fd, out_fd};
-  close_fds_except(keep);
-  detach_stdin_stdout(keep);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (const int sig : {SIGINT, SIGTERM, SIGCHLD, SIGHUP, SIGQUIT}) std::signal(sig, SIG_DFL);
-  std::signal(SIGPIPE, SIG_IGN);
-  ::prctl(PR_SET_NAME, "concbench-wkr", 0, 0, 0);
+  reset_child_process(keep, "concbench-wkr");
   int status = 1;
   try {
     status = serve(in_fd, out_fd);

@@ -18,7 +18,9 @@
 #include "runners/batch/name_table.hpp"
 #include "runners/batch/resource_limits.hpp"
 #include "runners/process/process_exit.hpp"
+#include "runners/scenarios/scenario_jobs.hpp"
 #include "runners/scenarios/scenario_processes.hpp"
+#include "workloads/system/proc_files.hpp"
 
 extern char** environ;
 
@@ -33,15 +35,6 @@ constexpr std::pair<process_start, std::string_view> start_names[] = {
 
 constexpr std::uint64_t mebibyte = std::uint64_t{1} << 20;
 
-// The job's values: start kind, starts, parent bytes, then the program path packed into the
-// rest (NUL-terminated).
-constexpr std::size_t value_start = 0;
-constexpr std::size_t value_starts = 1;
-constexpr std::size_t value_bytes = 2;
-constexpr std::size_t value_program = 3;
-constexpr std::size_t program_room = sizeof(scenario_job::values) - value_program * sizeof(std::uint64_t);
-static_assert(max_program_length < program_room, "the program path and its NUL must fit the job's values");
-
 // The figures' places in job_figures.
 constexpr std::size_t figure_min = 0;
 constexpr std::size_t figure_median = 1;
@@ -50,27 +43,20 @@ constexpr std::size_t figure_rss = 3;
 
 bool runs_program(process_start start) { return start != process_start::fork; }
 
-std::string program_of(const scenario_job& job) {
-  const char* packed = reinterpret_cast<const char*>(&job.values[value_program]);
-  return std::string(packed, strnlen(packed, program_room));
+std::string program_of(const fork_cost_parent_job& job) {
+  return std::string(job.program, strnlen(job.program, sizeof job.program));
 }
 
 // VmRSS from /proc/self/status, in bytes; 0 when it cannot be read.
 double own_resident_bytes() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) * 1024;  // "VmRSS:  1234 kB"
-  }
-  return 0;
+  return static_cast<double>(kib_line_bytes(read_text("/proc/self/status"), "VmRSS:").value_or(0));
 }
 
 // MemAvailable from /proc/meminfo, in bytes; nullopt when it cannot be read.
 std::optional<double> available_bytes() {
-  std::ifstream meminfo("/proc/meminfo");
-  for (std::string line; std::getline(meminfo, line);) {
-    if (line.rfind("MemAvailable:", 0) == 0) return std::stod(line.substr(13)) * 1024;
-  }
-  return std::nullopt;
+  const auto bytes = kib_line_bytes(read_text("/proc/meminfo"), "MemAvailable:");
+  if (!bytes) return std::nullopt;
+  return static_cast<double>(*bytes);
 }
 
 // The parent's grown memory and what it measured, from prepare to run. A scenario worker runs
@@ -132,10 +118,10 @@ model_kind model_of(process_start start) {
   return start == process_start::fork ? model_kind::processes_fork : model_kind::processes_spawn;
 }
 
-// The worker-process side (scenario_worker.hpp), before the gate: make the memory resident.
-void prepare_fork_cost_parent_job(const scenario_job& job) {
-  const auto start = static_cast<process_start>(job.values[value_start]);
-  const std::uint64_t bytes = job.values[value_bytes];
+// The worker-process side (scenario_jobs.hpp), before the gate: make the memory resident.
+void prepare_fork_cost_parent_job(const fork_cost_parent_job& job) {
+  const auto start = job.start;
+  const std::uint64_t bytes = job.parent_bytes;
   if (runs_program(start)) {
     const auto program = program_of(job);
     // Said once, before the gate, rather than as the first start's failure.
@@ -181,9 +167,9 @@ void prepare_fork_cost_parent_job(const scenario_job& job) {
 }
 
 // After the gate: `starts` starts, one at a time, each timed from the call to its reaping.
-std::uint64_t run_fork_cost_parent_job(const scenario_job& job, std::span<const int>, job_figures& figures) {
-  const auto start = static_cast<process_start>(job.values[value_start]);
-  const auto starts = job.values[value_starts];
+std::uint64_t run_fork_cost_parent_job(const fork_cost_parent_job& job, std::span<const int>, job_figures& figures) {
+  const auto start = job.start;
+  const auto starts = static_cast<std::uint64_t>(job.starts);
   const auto program = program_of(job);
   // Reserved before the loop, so no start pays for an allocation.
   std::vector<std::int64_t> took;
@@ -282,12 +268,13 @@ scenario_outcome fork_cost_scenario::run(const run_settings& settings, std::stop
     outcome.error = who + ": this start runs under " + std::string(to_string(model_of(params_.start))) + " only";
     return outcome;
   }
+  fork_cost_parent_job job;
+  job.start = params_.start;
+  job.starts = params_.starts;
+  job.parent_bytes = params_.parent_rss_mb * mebibyte;
+  std::memcpy(job.program, params_.program.data(), params_.program.size());  // at most max_program_length
   scenario_worker_spec spec;
-  spec.job.kind = scenario_job_kind::fork_cost_parent;
-  spec.job.values[value_start] = static_cast<std::uint64_t>(params_.start);
-  spec.job.values[value_starts] = static_cast<std::uint64_t>(params_.starts);
-  spec.job.values[value_bytes] = params_.parent_rss_mb * mebibyte;
-  std::memcpy(&spec.job.values[value_program], params_.program.data(), params_.program.size());
+  spec.job = encode_job(job);
   spec.label = "parent";
   scenario_processes_outcome run;
   outcome.error = settle_batch(who, stop, [&] {

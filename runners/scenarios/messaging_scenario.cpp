@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "runners/batch/name_table.hpp"
+#include "runners/scenarios/scenario_jobs.hpp"
 #include "runners/scenarios/scenario_processes.hpp"
 #include "runners/threads/gated_threads.hpp"
 
@@ -170,32 +171,13 @@ echo_result run_echo(message_end& end, const messaging_params& params, int cpu, 
   return {params.messages, ::sched_getcpu()};
 }
 
-// A worker process's job: values are transport, mode, bytes, messages, CPU + 1 (0: not pinned),
-// fault, fault message.
-messaging_params params_of(const scenario_job& job) {
-  messaging_params params;
-  params.transport = static_cast<message_transport>(job.values[0]);
-  params.mode = static_cast<messaging_mode>(job.values[1]);
-  params.message_bytes = job.values[2];
-  params.messages = job.values[3];
-  params.fault = static_cast<messaging_fault>(job.values[5]);
-  params.fault_message = job.values[6];
-  return params;
-}
-
-int cpu_of(const scenario_job& job) { return static_cast<int>(job.values[4]) - 1; }
-
-scenario_job job_of(scenario_job_kind kind, const messaging_params& params, int cpu) {
-  scenario_job job;
-  job.kind = kind;
-  job.values[0] = static_cast<std::uint64_t>(params.transport);
-  job.values[1] = static_cast<std::uint64_t>(params.mode);
-  job.values[2] = params.message_bytes;
-  job.values[3] = params.messages;
-  job.values[4] = static_cast<std::uint64_t>(cpu + 1);
-  job.values[5] = static_cast<std::uint64_t>(params.fault);
-  job.values[6] = params.fault_message;
-  return job;
+// A worker process's job: the parameters and the CPU the party pins itself to.
+template <typename Job>
+forked_job job_of(const messaging_params& params, int cpu) {
+  Job job;
+  job.params = params;
+  job.cpu = cpu;
+  return encode_job(job);
 }
 
 message_end_fds adopt(std::span<const int> own_fds) {
@@ -260,10 +242,10 @@ raw_result run_processes(const messaging_params& params, const placement& where,
                          const std::string& who) {
   auto channel = make_message_channel(params.transport, params.message_bytes);
   std::vector<scenario_worker_spec> specs(2);
-  specs[0].job = job_of(scenario_job_kind::messaging_client, params, where.client_cpu);
+  specs[0].job = job_of<messaging_client_job>(params, where.client_cpu);
   specs[0].own_fds = channel.first.borrowed();
   specs[0].label = "client";
-  specs[1].job = job_of(scenario_job_kind::messaging_echo, params, where.echo_cpu);
+  specs[1].job = job_of<messaging_echo_job>(params, where.echo_cpu);
   specs[1].own_fds = channel.second.borrowed();
   specs[1].label = "echo";
   // Only the workers may hold the channel once they run: an end left open here would hide a
@@ -305,11 +287,12 @@ std::vector<int> allowed_cpus() {
   return cpus;
 }
 
-// The worker-process sides (scenario_worker.hpp). No stop token: a worker is stopped by killing it.
-std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures) {
-  const auto params = params_of(job);
+// The worker-process sides (scenario_jobs.hpp). No stop token: a worker is stopped by killing it.
+std::uint64_t run_messaging_client_job(const messaging_client_job& job, std::span<const int> own_fds,
+                                       job_figures& figures) {
+  const auto& params = job.params;
   const auto end = open_message_end(params.transport, true, adopt(own_fds), params.message_bytes);
-  const auto result = run_client(*end, params, cpu_of(job), std::stop_token{});
+  const auto result = run_client(*end, params, job.cpu, std::stop_token{});
   figures.values[0] = result.p50_ns;
   figures.values[1] = result.p99_ns;
   figures.values[2] = result.mean_ns;
@@ -317,10 +300,11 @@ std::uint64_t run_messaging_client_job(const scenario_job& job, std::span<const 
   return result.messages;
 }
 
-std::uint64_t run_messaging_echo_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures) {
-  const auto params = params_of(job);
+std::uint64_t run_messaging_echo_job(const messaging_echo_job& job, std::span<const int> own_fds,
+                                     job_figures& figures) {
+  const auto& params = job.params;
   const auto end = open_message_end(params.transport, false, adopt(own_fds), params.message_bytes);
-  const auto result = run_echo(*end, params, cpu_of(job), false);
+  const auto result = run_echo(*end, params, job.cpu, false);
   figures.values[0] = result.cpu;
   return result.messages;
 }

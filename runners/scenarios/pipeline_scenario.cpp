@@ -25,6 +25,7 @@
 
 #include "runners/batch/batch_recorder.hpp"
 #include "runners/process/shared_memory.hpp"
+#include "runners/scenarios/scenario_jobs.hpp"
 #include "runners/scenarios/scenario_processes.hpp"
 #include "runners/threads/gated_threads.hpp"
 
@@ -415,23 +416,14 @@ raw_result run_processes(const pipeline_params& params, std::stop_token stop, co
   // Consumers first: when one dies, its end of file is read before a producer's EPIPE.
   for (int c = 0; c < params.consumers; ++c) {
     scenario_worker_spec spec;
-    spec.job.kind = scenario_job_kind::pipeline_consumer;
-    spec.job.index = static_cast<std::uint32_t>(c);
-    spec.job.values[0] = params.items;
-    spec.job.values[1] = static_cast<std::uint64_t>(params.fault);
-    spec.job.values[2] = params.fault_item;
+    spec.job = encode_job(pipeline_consumer_job{params.items, params.fault, params.fault_item});
     spec.own_fds = {data.read_end.get(), memory.fd()};
     spec.label = "consumer " + std::to_string(c);
     specs.push_back(std::move(spec));
   }
   for (int p = 0; p < params.producers; ++p) {
     scenario_worker_spec spec;
-    spec.job.kind = scenario_job_kind::pipeline_producer;
-    spec.job.index = static_cast<std::uint32_t>(p);
-    spec.job.values[0] = params.items;
-    spec.job.values[1] = static_cast<std::uint64_t>(params.producers);
-    spec.job.values[2] = static_cast<std::uint64_t>(params.fault);
-    spec.job.values[3] = params.fault_item;
+    spec.job = encode_job(pipeline_producer_job{params.items, params.producers, p, params.fault, params.fault_item});
     spec.own_fds = {data.write_end.get()};
     spec.label = "producer " + std::to_string(p);
     specs.push_back(std::move(spec));
@@ -472,12 +464,10 @@ void write_record(int fd, const item_record& item) {
 
 }  // namespace
 
-// The worker-process sides (scenario_worker.hpp). Producer: values are items, producers, fault,
-// fault item; the descriptor is the pipe's write end.
-std::uint64_t run_pipeline_producer_job(const scenario_job& job, std::span<const int> own_fds) {
+// The worker-process sides (scenario_jobs.hpp).
+std::uint64_t run_pipeline_producer_job(const pipeline_producer_job& job, std::span<const int> own_fds) {
   if (own_fds.size() != 1) throw std::runtime_error("a producer needs the pipe's write end");
-  producer_cursor cursor(job.values[0], static_cast<int>(job.values[1]), static_cast<int>(job.index),
-                         static_cast<pipeline_fault>(job.values[2]), job.values[3]);
+  producer_cursor cursor(job.items, job.producers, job.producer, job.fault, job.fault_item);
   // What it throws is reported under its label ("producer 1 (pid ...) failed: ...").
   std::uint64_t sent = 0;
   while (const auto id = cursor.next()) {
@@ -487,14 +477,12 @@ std::uint64_t run_pipeline_producer_job(const scenario_job& job, std::span<const
   return sent;
 }
 
-// Consumer: values are items, fault, fault item; the descriptors are the pipe's read end and
-// the memfd of per-id delivery counts.
-std::uint64_t run_pipeline_consumer_job(const scenario_job& job, std::span<const int> own_fds) {
+std::uint64_t run_pipeline_consumer_job(const pipeline_consumer_job& job, std::span<const int> own_fds) {
   if (own_fds.size() != 2) throw std::runtime_error("a consumer needs the pipe's read end and the shared memory");
+  const auto items = job.items;
   pipeline_params params;
-  const auto items = job.values[0];
-  params.fault = static_cast<pipeline_fault>(job.values[1]);
-  params.fault_item = job.values[2];
+  params.fault = job.fault;
+  params.fault_item = job.fault_item;
   auto memory = shared_memory::map(unique_fd(own_fds[1]), items * sizeof(std::uint32_t));
   auto* counts = static_cast<std::uint32_t*>(memory.data());
   std::uint64_t received = 0;

@@ -16,6 +16,15 @@
 namespace concbench {
 namespace {
 
+// Every scenario worker runs run_scenario_worker_and_exit in its forked child. Registered while
+// static objects are initialised, before main can start the fork server (which is a copy of this
+// process, entry point included); every binary that runs a scenario under processes-fork links
+// this file, since run_scenario_processes is in it.
+[[maybe_unused]] const bool scenario_workers_registered = [] {
+  register_forked_job_entry(run_scenario_worker_and_exit);
+  return true;
+}();
+
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -78,14 +87,14 @@ class worker_group {
 void worker_group::start(std::vector<unique_fd> close_after_fork) {
   auto gate = make_pipe();
   std::vector<pipe_ends> report_pipes;
-  std::vector<scenario_fork_request> requests;
+  std::vector<forked_job_request> requests;
   for (const auto& spec : specs_) {
     report_pipes.push_back(make_pipe());
-    scenario_fork_request request{spec.job, {report_pipes.back().write_end.get(), gate.read_end.get()}};
+    forked_job_request request{spec.job, {report_pipes.back().write_end.get(), gate.read_end.get()}};
     request.fds.insert(request.fds.end(), spec.own_fds.begin(), spec.own_fds.end());
     requests.push_back(std::move(request));
   }
-  pids_ = fork_scenario_workers(requests);
+  pids_ = fork_jobs(requests);
   reaped_.assign(pids_.size(), false);
   // Only the workers hold these now: end of file on a report pipe means its worker has gone,
   // and the data pipes' readers see end of file once every writer is done.

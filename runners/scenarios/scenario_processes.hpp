@@ -12,12 +12,13 @@
 #include <vector>
 
 #include "runners/process/file_descriptors.hpp"
+#include "runners/process/fork_server.hpp"
 #include "runners/scenarios/scenario_worker.hpp"
 
 namespace concbench {
 
 struct scenario_worker_spec {
-  scenario_job job;
+  forked_job job;            // encode_job() of one of scenario_jobs.hpp's jobs
   std::vector<int> own_fds;  // the job's own descriptors (borrowed), after the report pipe and the gate
   std::string label;         // "worker 2", "consumer 1": what errors call it
 };

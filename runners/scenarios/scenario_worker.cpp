@@ -1,17 +1,16 @@
 #include "runners/scenarios/scenario_worker.hpp"
 
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstring>
 #include <exception>
 #include <string>
 
-#include "runners/process/file_descriptors.hpp"
+#include "runners/process/child_reset.hpp"
+#include "runners/scenarios/scenario_jobs.hpp"
 
 namespace concbench {
 namespace {
@@ -48,26 +47,28 @@ bool wait_at_gate(int fd) {
 }
 
 // Before the ready report: what must not count in the interval yet shapes what it measures.
-void prepare_job(const scenario_job& job) {
-  if (job.kind == scenario_job_kind::fork_cost_parent) prepare_fork_cost_parent_job(job);
+void prepare_job(const forked_job& job) {
+  if (job.kind == static_cast<std::uint32_t>(scenario_job_kind::fork_cost_parent)) {
+    prepare_fork_cost_parent_job(decode_job<fork_cost_parent_job>(job));
+  }
 }
 
-std::uint64_t run_job(const scenario_job& job, std::span<const int> own_fds, job_figures& figures) {
-  switch (job.kind) {
+std::uint64_t run_job(const forked_job& job, std::span<const int> own_fds, job_figures& figures) {
+  switch (static_cast<scenario_job_kind>(job.kind)) {
     case scenario_job_kind::shared_counter:
-      return run_shared_counter_job(job, own_fds);
+      return run_shared_counter_job(decode_job<shared_counter_job>(job), own_fds);
     case scenario_job_kind::pipeline_producer:
-      return run_pipeline_producer_job(job, own_fds);
+      return run_pipeline_producer_job(decode_job<pipeline_producer_job>(job), own_fds);
     case scenario_job_kind::pipeline_consumer:
-      return run_pipeline_consumer_job(job, own_fds);
+      return run_pipeline_consumer_job(decode_job<pipeline_consumer_job>(job), own_fds);
     case scenario_job_kind::messaging_client:
-      return run_messaging_client_job(job, own_fds, figures);
+      return run_messaging_client_job(decode_job<messaging_client_job>(job), own_fds, figures);
     case scenario_job_kind::messaging_echo:
-      return run_messaging_echo_job(job, own_fds, figures);
+      return run_messaging_echo_job(decode_job<messaging_echo_job>(job), own_fds, figures);
     case scenario_job_kind::fork_cost_parent:
-      return run_fork_cost_parent_job(job, own_fds, figures);
+      return run_fork_cost_parent_job(decode_job<fork_cost_parent_job>(job), own_fds, figures);
   }
-  throw std::runtime_error("unknown scenario job kind " + std::to_string(static_cast<unsigned>(job.kind)));
+  throw std::runtime_error("unknown scenario job kind " + std::to_string(job.kind));
 }
 
 // Fills in a failed report with what escaped a job.
@@ -85,15 +86,32 @@ void record_failure(scenario_report& report, std::exception_ptr escaped) {
 
 }  // namespace
 
-void run_scenario_worker_and_exit(const scenario_job& job, std::span<const int> fds) {
-  close_fds_except(fds);
-  detach_stdin_stdout(fds);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (const int sig : {SIGINT, SIGTERM, SIGCHLD, SIGHUP, SIGQUIT}) std::signal(sig, SIG_DFL);
-  std::signal(SIGPIPE, SIG_IGN);
-  ::prctl(PR_SET_NAME, "concbench-scn", 0, 0, 0);
+std::string_view to_string(scenario_job_kind kind) {
+  switch (kind) {
+    case scenario_job_kind::shared_counter:
+      return "shared-counter";
+    case scenario_job_kind::pipeline_producer:
+      return "pipeline-producer";
+    case scenario_job_kind::pipeline_consumer:
+      return "pipeline-consumer";
+    case scenario_job_kind::messaging_client:
+      return "messaging-client";
+    case scenario_job_kind::messaging_echo:
+      return "messaging-echo";
+    case scenario_job_kind::fork_cost_parent:
+      return "fork-cost-parent";
+  }
+  return "unknown";
+}
+
+void refuse_job_kind(std::uint32_t found, scenario_job_kind wanted) {
+  throw scenario_job_mismatch("a forked job of kind " + std::to_string(found) + " (" +
+                              std::string(to_string(static_cast<scenario_job_kind>(found))) + ") is not a " +
+                              std::string(to_string(wanted)) + " job");
+}
+
+void run_scenario_worker_and_exit(const forked_job& job, std::span<const int> fds) {
+  reset_child_process(fds, "concbench-scn");
   if (fds.size() < scenario_first_own_fd) ::_exit(2);
   const int report_fd = fds[scenario_report_fd];
   try {

@@ -20,6 +20,7 @@
 #include "runners/batch/batch_recorder.hpp"
 #include "runners/batch/name_table.hpp"
 #include "runners/process/shared_memory.hpp"
+#include "runners/scenarios/scenario_jobs.hpp"
 #include "runners/scenarios/scenario_processes.hpp"
 #include "runners/threads/gated_threads.hpp"
 
@@ -200,20 +201,13 @@ std::optional<update_discipline> parse_update_discipline(std::string_view text) 
 
 std::optional<update_pause> parse_update_pause(std::string_view text) { return kind_in(pause_names, text); }
 
-// The worker-process side (scenario_worker.hpp): values are tasks, updates, discipline, pause,
-// spin iterations; the descriptor is the memfd holding the counter page.
-std::uint64_t run_shared_counter_job(const scenario_job& job, std::span<const int> own_fds) {
+// The worker-process side (scenario_jobs.hpp).
+std::uint64_t run_shared_counter_job(const shared_counter_job& job, std::span<const int> own_fds) {
   if (own_fds.size() != 1) throw std::runtime_error("a shared-counter worker needs the shared memory descriptor");
-  shared_counter_params params;
-  params.tasks = static_cast<int>(job.values[0]);
-  params.updates = job.values[1];
-  params.discipline = static_cast<update_discipline>(job.values[2]);
-  params.pause = static_cast<update_pause>(job.values[3]);
-  params.spin_iterations = static_cast<std::uint32_t>(job.values[4]);
   auto memory = shared_memory::map(unique_fd(own_fds[0]), sizeof(counter_page));
   auto* page = std::launder(static_cast<counter_page*>(memory.data()));
   // No stop token: a worker process is stopped by killing it.
-  return blocking_updater(*page, params).run_tasks(std::stop_token{});
+  return blocking_updater(*page, job.params).run_tasks(std::stop_token{});
 }
 
 shared_counter_scenario::shared_counter_scenario(shared_counter_params params) : params_(params) {
@@ -337,13 +331,7 @@ scenario_outcome shared_counter_scenario::run(const run_settings& settings, std:
         std::vector<scenario_worker_spec> specs;
         for (int w = 0; w < settings.workers; ++w) {
           scenario_worker_spec spec;
-          spec.job.kind = scenario_job_kind::shared_counter;
-          spec.job.index = static_cast<std::uint32_t>(w);
-          spec.job.values[0] = static_cast<std::uint64_t>(params_.tasks);
-          spec.job.values[1] = params_.updates;
-          spec.job.values[2] = static_cast<std::uint64_t>(params_.discipline);
-          spec.job.values[3] = static_cast<std::uint64_t>(params_.pause);
-          spec.job.values[4] = params_.spin_iterations;
+          spec.job = encode_job(shared_counter_job{params_});
           spec.own_fds = {memory.fd()};
           spec.label = "worker " + std::to_string(w);
           specs.push_back(std::move(spec));

@@ -4,6 +4,7 @@
 // (every worker reaped, no descriptor leaked). No test asserts a speed.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <future>
@@ -13,6 +14,8 @@
 
 #include "runners/process/fork_server.hpp"
 #include "runners/scenarios/pipeline_scenario.hpp"
+#include "runners/scenarios/scenario_jobs.hpp"
+#include "runners/scenarios/scenario_processes.hpp"
 #include "runners/scenarios/shared_counter_scenario.hpp"
 #include "tests/runners/process/process_census.hpp"
 
@@ -164,9 +167,26 @@ TEST(scenarios_processes, a_stop_requested_before_the_batch_ends_it) {
   EXPECT_EQ(pipeline_scenario(pipeline(1, 1, 4)).run(processes(1), stop.get_token()).error, "stopped");
 }
 
-TEST(fork_server, a_scenario_worker_needs_its_report_pipe_and_gate) {
-  const std::vector<scenario_fork_request> requests{{scenario_job{}, {0}}};
-  EXPECT_THROW(fork_scenario_workers(requests), std::invalid_argument);
+TEST(fork_server, a_forked_job_takes_at_most_max_forked_job_fds_descriptors) {
+  const std::vector<forked_job_request> requests{{forked_job{}, std::vector<int>(max_forked_job_fds + 1, 2)}};
+  EXPECT_THROW(fork_jobs(requests), std::invalid_argument);
+}
+
+TEST(scenarios_processes, a_scenario_worker_without_its_report_pipe_and_gate_exits_with_status_2) {
+  const std::vector<forked_job_request> requests{{encode_job(shared_counter_job{}), {2}}};
+  const auto pids = fork_jobs(requests);
+  ASSERT_EQ(pids.size(), 1u);
+  const auto exit = wait_forked_worker(pids[0], std::chrono::seconds(10));
+  ASSERT_TRUE(exit);
+  EXPECT_TRUE(WIFEXITED(exit->status) && WEXITSTATUS(exit->status) == 2) << exit->describe();
+}
+
+TEST(scenarios_processes, a_job_of_no_known_kind_fails_its_worker_naming_the_kind) {
+  forked_job job;
+  job.kind = 99;
+  const auto outcome = run_scenario_processes({{job, {}, "worker 0"}}, {}, std::stop_token{}, "test");
+  EXPECT_NE(outcome.error.find("worker 0 (pid "), std::string::npos) << outcome.error;
+  EXPECT_NE(outcome.error.find("failed: unknown scenario job kind 99"), std::string::npos) << outcome.error;
 }
 
 }  // namespace

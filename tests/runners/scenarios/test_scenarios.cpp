@@ -1,10 +1,13 @@
 // The scenarios under the in-process models (sequential, threads, coroutines): lost updates
 // counted and verified, every item delivered exactly once, failures and stop requests ending a
 // batch with an error. No test asserts a speed. processes-fork: tests/runners/process/test_scenarios_process.cpp.
+// Also the typed jobs of processes-fork's workers, through the fork server's opaque job and back.
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <cstring>
 #include <future>
 #include <stdexcept>
 #include <stop_token>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "runners/scenarios/pipeline_scenario.hpp"
+#include "runners/scenarios/scenario_jobs.hpp"
 #include "runners/scenarios/shared_counter_scenario.hpp"
 
 namespace concbench {
@@ -289,6 +293,94 @@ TEST(settle_batch, names_a_throw_puts_a_stop_first_and_passes_the_batch_error_on
   stopped.request_stop();
   // A batch that failed because it was stopped is reported as stopped, not as its failure.
   EXPECT_EQ(settle_batch("w", stopped.get_token(), [] { return std::string("consumer 1 got 3 of 9"); }), stopped_error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The typed jobs of scenario_jobs.hpp: each survives the fork server's opaque job whole, and
+// one of another kind is refused by name.
+
+TEST(scenario_jobs, a_shared_counter_job_round_trips) {
+  shared_counter_job job;
+  job.params = {7, 123'456'789'012, update_discipline::mutex, update_pause::spin, 4321};
+  const forked_job opaque = encode_job(job);
+  EXPECT_EQ(opaque.kind, static_cast<std::uint32_t>(scenario_job_kind::shared_counter));
+  const auto back = decode_job<shared_counter_job>(opaque);
+  EXPECT_EQ(back.params.tasks, 7);
+  EXPECT_EQ(back.params.updates, 123'456'789'012u);
+  EXPECT_EQ(back.params.discipline, update_discipline::mutex);
+  EXPECT_EQ(back.params.pause, update_pause::spin);
+  EXPECT_EQ(back.params.spin_iterations, 4321u);
+}
+
+TEST(scenario_jobs, pipeline_jobs_round_trip) {
+  const auto producer = decode_job<pipeline_producer_job>(
+      encode_job(pipeline_producer_job{10'000, 3, 2, pipeline_fault::producer_drops, 9'999}));
+  EXPECT_EQ(producer.items, 10'000u);
+  EXPECT_EQ(producer.producers, 3);
+  EXPECT_EQ(producer.producer, 2);
+  EXPECT_EQ(producer.fault, pipeline_fault::producer_drops);
+  EXPECT_EQ(producer.fault_item, 9'999u);
+  const auto consumer =
+      decode_job<pipeline_consumer_job>(encode_job(pipeline_consumer_job{500, pipeline_fault::consumer_dies, 17}));
+  EXPECT_EQ(consumer.items, 500u);
+  EXPECT_EQ(consumer.fault, pipeline_fault::consumer_dies);
+  EXPECT_EQ(consumer.fault_item, 17u);
+}
+
+TEST(scenario_jobs, messaging_jobs_round_trip) {
+  messaging_params params;
+  params.transport = message_transport::shared_memory;
+  params.mode = messaging_mode::stream;
+  params.message_bytes = 4096;
+  params.messages = 2'000'000;
+  params.pinning = party_pinning::cross_cpu;
+  params.fault = messaging_fault::echo_misnumbers;
+  params.fault_message = 1'999'999;
+  const auto check = [&](const messaging_party& back, int cpu) {
+    EXPECT_EQ(back.params.transport, message_transport::shared_memory);
+    EXPECT_EQ(back.params.mode, messaging_mode::stream);
+    EXPECT_EQ(back.params.message_bytes, 4096u);
+    EXPECT_EQ(back.params.messages, 2'000'000u);
+    EXPECT_EQ(back.params.pinning, party_pinning::cross_cpu);
+    EXPECT_EQ(back.params.fault, messaging_fault::echo_misnumbers);
+    EXPECT_EQ(back.params.fault_message, 1'999'999u);
+    EXPECT_EQ(back.cpu, cpu);
+  };
+  messaging_client_job client;
+  client.params = params;
+  client.cpu = 1;
+  check(decode_job<messaging_client_job>(encode_job(client)), 1);
+  messaging_echo_job echo;
+  echo.params = params;  // cpu: not pinned
+  check(decode_job<messaging_echo_job>(encode_job(echo)), -1);
+}
+
+TEST(scenario_jobs, a_fork_cost_parent_job_round_trips_with_the_longest_program) {
+  fork_cost_parent_job job;
+  job.start = process_start::posix_spawn;
+  job.starts = 20;
+  job.parent_bytes = std::uint64_t{100} << 20;
+  const std::string program = "/" + std::string(max_program_length - 1, 'p');
+  std::memcpy(job.program, program.data(), program.size());
+  const auto back = decode_job<fork_cost_parent_job>(encode_job(job));
+  EXPECT_EQ(back.start, process_start::posix_spawn);
+  EXPECT_EQ(back.starts, 20);
+  EXPECT_EQ(back.parent_bytes, std::uint64_t{100} << 20);
+  EXPECT_EQ(std::string(back.program), program);
+}
+
+TEST(scenario_jobs, a_job_of_another_kind_is_refused_naming_both) {
+  const forked_job consumer = encode_job(pipeline_consumer_job{});
+  try {
+    decode_job<pipeline_producer_job>(consumer);
+    FAIL() << "a consumer's job was read as a producer's";
+  } catch (const scenario_job_mismatch& e) {
+    EXPECT_STREQ(e.what(), "a forked job of kind 3 (pipeline-consumer) is not a pipeline-producer job");
+  }
+  forked_job unknown;
+  unknown.kind = 99;
+  EXPECT_THROW(decode_job<shared_counter_job>(unknown), scenario_job_mismatch);
+  EXPECT_THROW(decode_job<messaging_echo_job>(encode_job(messaging_client_job{})), std::invalid_argument);
 }
 
 }  // namespace
