@@ -5,7 +5,7 @@
 //     fork from the fork server, and a posix_spawn of the worker binary;
 //   - a process model's own start: exactly what its pool runs to get W workers ready.
 // concbench's startup entries time both, so each model is judged against the floor of its own
-// mechanism measured by the same run (issue 3). Stopping and reaping the workers is never part
+// mechanism measured by the same run. Stopping and reaping the workers is never part
 // of the time: it happens when the ready_workers are destroyed (or stop() is called).
 //
 // Each function starts all `count` workers or none: when one cannot be started or sends no

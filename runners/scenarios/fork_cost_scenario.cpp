@@ -234,10 +234,10 @@ std::vector<std::pair<std::string, std::string>> fork_cost_scenario::name_keys()
           {"starts", std::to_string(params_.starts)}};
 }
 
-// Nominal costs (the same on every machine; measured on the 2-vCPU VM of BENCHMARKS.md, under
-// load): a fork and reap ~200 µs plus ~45 µs per MiB of the parent's resident memory (its page
-// tables copied), an exec and exit of /bin/true ~400 µs more, a posix_spawn of it ~500 µs
-// whatever the parent's size.
+// Nominal costs, the same on every machine so that every machine runs the same batches, of the
+// order a small (2-vCPU) x86 virtual machine under load takes: a fork and reap ~200 µs plus
+// ~45 µs per MiB of the parent's resident memory (its page tables copied), an exec and exit of
+// /bin/true ~400 µs more, a posix_spawn of it ~500 µs whatever the parent's size.
 double fork_cost_scenario::nominal_sequential_ns() const {
   const double mib = static_cast<double>(params_.parent_rss_mb);
   double per_start = 0;

@@ -1,5 +1,5 @@
 #pragma once
-// The `fork-cost` scenario (issue 8): how long it takes to start a child process, against the
+// The `fork-cost` scenario: how long it takes to start a child process, against the
 // resident memory of the parent that starts it. fork() copies the parent's page tables, so its
 // cost grows with the parent's resident memory; posix_spawn (glibc: clone with CLONE_VM |
 // CLONE_VFORK, then exec) copies none. This is why concbench forks its workers from a small
