@@ -3,13 +3,14 @@
 import copy
 
 import pytest
+
+from concbench_plot.reports.report_loading import load_report
 from plot_support import REPORT, cpu_scale1_only, load_fixture, other_machine, run_plot, write_report
-from concbench_plot.reports import report_loading as rl
 
 
 @pytest.fixture(scope="session")
 def fixture_report():
-    return rl.load_report(str(REPORT))
+    return load_report(str(REPORT))
 
 
 @pytest.fixture

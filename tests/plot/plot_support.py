@@ -9,6 +9,8 @@ import json
 import pathlib
 import subprocess
 
+from concbench_plot.reports.model_names import CPYTHON_TWINS
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PLOT = REPO / "plot" / "plot.py"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -81,8 +83,6 @@ def as_cpython(data: dict, slower: float = 1.0) -> dict:
     """The report as the CPython reference (concbench_python.py) would write it: python-<twin>
     for each model, the models without a twin dropped, every time `slower` times slower (the
     interpreter), CPython's build context and no timeline file."""
-    from concbench_plot.comparison.compare_command import CPYTHON_TWINS
-
     twins = {v: k for k, v in CPYTHON_TWINS.items()}
     data = copy.deepcopy(data)
     rows = []

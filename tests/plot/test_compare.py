@@ -13,21 +13,17 @@ import pathlib
 import subprocess
 
 import pytest
-from plot_support import as_cpython
-
-REPO = pathlib.Path(__file__).resolve().parents[2]
-COMPARE = REPO / "plot" / "compare.py"
-FIXTURES = REPO / "tests" / "fixtures" / "compare"
-BASE = FIXTURES / "base.json"
-OTHER = FIXTURES / "other.json"
-# The interpreter with Debian's numpy (docs/pitfalls.md "Python"), whatever runs pytest.
-PYTHON = "/usr/bin/python3"
-
 
 from concbench_plot.comparison import compare_command as compare
 from concbench_plot.comparison import comparison_statistics as cs
 from concbench_plot.comparison import context_diff
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.report_loading import SCHEMA_VERSION, ReportError, load_report
+from plot_support import PYTHON, REPO, as_cpython
+
+COMPARE = REPO / "plot" / "compare.py"
+FIXTURES = REPO / "tests" / "fixtures" / "compare"
+BASE = FIXTURES / "base.json"
+OTHER = FIXTURES / "other.json"
 
 
 # ---------------------------------------------------------------------------------------
@@ -197,7 +193,7 @@ def run(*args, timeout=60):
 
 
 def load_pair(base_path=BASE, other_path=OTHER, alpha=0.05):
-    a, b = rl.load_report(str(base_path)), rl.load_report(str(other_path))
+    a, b = load_report(str(base_path)), load_report(str(other_path))
     return compare.compare_pair(a, b, "A", "B", alpha)
 
 
@@ -221,7 +217,7 @@ def test_fixture_files_match_their_builder():
     assert json.loads(BASE.read_text()) == base, "regenerate: /usr/bin/python3 tests/plot/test_compare.py"
     assert json.loads(OTHER.read_text()) == other, "regenerate: /usr/bin/python3 tests/plot/test_compare.py"
     for path in (BASE, OTHER):
-        rl.load_report(str(path))  # valid per the shared reader
+        load_report(str(path))  # valid per the shared reader
 
 
 # ---------------------------------------------------------------------------------------
@@ -498,7 +494,7 @@ def test_entries_in_registration_order_grouped_by_workload(tmp_path):
     run_order = [SLEEP_W2, W4, SEQ, SLEEP_SEQ, W2]
     data["benchmarks"].sort(key=lambda row: run_order.index(row["run_name"]))
     a = write(tmp_path / "a.json", data)
-    assert [e.run_name for e in rl.load_report(str(a)).entries][:2] == [SLEEP_W2, W4]  # as run
+    assert [e.run_name for e in load_report(str(a)).entries][:2] == [SLEEP_W2, W4]  # as run
     pair = load_pair(a, a)
     assert [r.name for r in pair.entries] == [SEQ, W2, W4, SLEEP_SEQ, SLEEP_W2]
 
@@ -713,7 +709,7 @@ def test_context_diff_measured_constants_differ_only_as_displayed():
 
 
 def test_speedups_normalised_per_machine():
-    a, b = rl.load_report(str(BASE)), rl.load_report(str(OTHER))
+    a, b = load_report(str(BASE)), load_report(str(OTHER))
     seq_a, seq_b = compare._sequential_index(a), compare._sequential_index(b)
     ea = {e.run_name: e for e in a.entries}
     eb = {e.run_name: e for e in b.entries}
@@ -773,7 +769,7 @@ def test_suite_difference_warns(tmp_path):
 def test_schema_difference_warns_when_two_versions_are_compared(tmp_path, capsys):
     # The reader accepts versions 1 and 2 (2 added optional context fields); comparing one of
     # each says so.
-    assert rl.SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 2
     v2 = _schema(2)(tmp_path)
     assert compare.main([str(BASE), str(v2)]) == 0
     err = capsys.readouterr().err
@@ -915,8 +911,8 @@ def test_truncated_report_says_so(tmp_path):
 ])
 def test_json_errors_read_well(tmp_path, text, message, cut):
     path = write(tmp_path / "r.json", text)
-    with pytest.raises(rl.ReportError) as caught:
-        rl.load_report(str(path))
+    with pytest.raises(ReportError) as caught:
+        load_report(str(path))
     what = caught.value.what
     assert what.startswith(message), what
     assert what.endswith("(the file ends early: truncated?)") == cut, what

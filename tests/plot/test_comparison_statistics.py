@@ -11,7 +11,6 @@ from fractions import Fraction
 
 import pytest
 
-
 from concbench_plot.comparison import comparison_statistics as cs
 
 

@@ -3,11 +3,11 @@ fixture, and the README's headline pair of committed example reports."""
 
 
 import pytest
-from plot_support import (REPO, as_cpython, assert_chart_files, cpu_scale1_only, load_fixture, run_plot, save_figure,
-                      write_report)
 
 from concbench_plot.charts import cpython_chart as cc
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.report_loading import load_report
+from plot_support import (REPO, as_cpython, assert_chart_files, cpu_scale1_only, load_fixture, run_plot, save_figure,
+                      write_report)
 
 EXAMPLES = REPO / "reports" / "examples"
 
@@ -17,7 +17,7 @@ def pair(tmp_path_factory):
     base = tmp_path_factory.mktemp("twins")
     cpp = write_report(base / "cpp.json", cpu_scale1_only(load_fixture()))
     py = write_report(base / "py.json", as_cpython(cpu_scale1_only(load_fixture()), slower=90.0))
-    return rl.load_report(str(py)), rl.load_report(str(cpp))
+    return load_report(str(py)), load_report(str(cpp))
 
 
 def test_every_row_pairs_a_model_with_its_twin(pair):
@@ -71,7 +71,7 @@ def test_plot_draws_it_given_both_reports(pair, tmp_path):
 def test_the_committed_examples_pair_up():
     """The README's headline: the C++ example of the CPython report's machine, every twin
     measured on both sides."""
-    reports = [rl.load_report(str(EXAMPLES / n)) for n in
+    reports = [load_report(str(EXAMPLES / n)) for n in
                ("2-vcpu.quick.json", "1-cpu-taskset.quick.json", "python-cpu-scale1.json")]
     pairs = cc.cpython_pairs(reports)
     assert [(p.path, c.path) for p, c in pairs] == [(reports[2].path, reports[0].path)]

@@ -3,15 +3,15 @@
 import statistics
 
 import pytest
-from plot_support import REPORT, assert_chart_files, load_fixture, save_figure
 
 from concbench_plot.charts import distribution_chart as dc
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.report_loading import load_report
+from plot_support import REPORT, assert_chart_files, load_fixture, save_figure
 
 
 @pytest.fixture(scope="module")
 def report():
-    return rl.load_report(str(REPORT))
+    return load_report(str(REPORT))
 
 
 def test_skipped_where_one_repetition(report):

@@ -5,10 +5,9 @@ import importlib.util
 import os
 import re
 
-from plot_support import REPO
-
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import plot_command
+from concbench_plot.reports.report_loading import load_report
+from plot_support import REPO
 
 CHARTS_DIR = REPO / "reports" / "examples" / "charts"
 
@@ -41,7 +40,7 @@ def test_the_script_writes_exactly_the_readme_charts():
 
 def test_the_script_names_charts_plot_draws():
     module = example_charts()
-    reports = [rl.load_report(path) for path in module.report_paths()]
+    reports = [load_report(path) for path in module.report_paths()]
     charts, _, _ = plot_command.plan(reports)  # what plot.py would draw, without drawing it
     drawn = {f"{c.base}.png" for c in charts}
     assert set(module.CHARTS.values()) <= drawn, set(module.CHARTS.values()) - drawn

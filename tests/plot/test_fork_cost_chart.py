@@ -5,16 +5,15 @@ plot.py and table.py take such a report in their stride."""
 import json
 import subprocess
 
-from plot_support import PLOT_FIXTURES, PYTHON, REPO, REPORT, assert_chart_files, run_plot, save_figure, write_report
-
 from concbench_plot.charts import fork_cost_chart as fc
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.report_loading import load_report
+from plot_support import PLOT_FIXTURES, PYTHON, REPO, REPORT, assert_chart_files, run_plot, save_figure, write_report
 
 FORK_COST_REPORT = PLOT_FIXTURES / "fork_cost_report.json"
 
 
 def test_one_line_per_start_kind_over_the_measured_parent_sizes():
-    series = fc.fork_cost_series(rl.load_report(str(FORK_COST_REPORT)))
+    series = fc.fork_cost_series(load_report(str(FORK_COST_REPORT)))
     assert list(series) == ["fork", "fork-exec", "posix_spawn"]
     for name, points in series.items():
         sizes = [rss for rss, _, _ in points]
@@ -26,14 +25,14 @@ def test_one_line_per_start_kind_over_the_measured_parent_sizes():
 
 
 def test_the_reading_names_each_start_and_the_fork_to_posix_spawn_ratio():
-    reading = fc.fork_cost_reading(rl.load_report(str(FORK_COST_REPORT)))
+    reading = fc.fork_cost_reading(load_report(str(FORK_COST_REPORT)))
     for start in ("fork:", "fork-exec:", "posix_spawn:"):
         assert start in reading
     assert "a fork takes ×" in reading and "a posix_spawn" in reading
 
 
 def test_it_renders_log_log_with_title_units_and_machine(tmp_path):
-    report = rl.load_report(str(FORK_COST_REPORT))
+    report = load_report(str(FORK_COST_REPORT))
     fig = fc.draw_fork_cost_chart(report, "Fork cost\n" + report.machine_label)
     ax = fig.axes[0]
     assert ax.get_xscale() == ax.get_yscale() == "log"
@@ -50,9 +49,9 @@ def test_failed_entries_are_left_out_and_a_report_without_fork_cost_gets_no_char
         if row["params"]["start"] == "fork-exec":
             row.update(error_occurred=True, error_message="fork-cost (start fork-exec, parent 10 MiB) under "
                                                           "processes-spawn: parent (pid 1) failed: start 1 of 20: ...")
-    report = rl.load_report(str(write_report(tmp_path / "failed.json", data)))
+    report = load_report(str(write_report(tmp_path / "failed.json", data)))
     assert list(fc.fork_cost_series(report)) == ["fork", "posix_spawn"]
-    assert not fc.wants_fork_cost_chart(rl.load_report(str(REPORT)))
+    assert not fc.wants_fork_cost_chart(load_report(str(REPORT)))
 
 
 def test_plot_draws_it_and_no_one_bar_tutorial_charts(tmp_path):
@@ -75,10 +74,10 @@ def test_table_lists_the_entries():
 
 
 def test_the_ratio_table_has_a_row_per_size_and_fork_grows_against_its_smallest():
-    lines = fc.ratio_table(rl.load_report(str(FORK_COST_REPORT)))
+    lines = fc.ratio_table(load_report(str(FORK_COST_REPORT)))
     assert lines[0] == ("| parent RSS asked (measured) | fork | fork-exec | posix_spawn | fork ÷ posix_spawn |"
                         " fork ÷ fork at 10 MiB |")
     rows = lines[2:]
     assert [r.split(" ")[1] for r in rows] == ["10", "100", "1000"]
     assert rows[0].endswith("| 1.0× (1.0×) |")
-    assert fc.ratio_table(rl.load_report(str(REPORT))) == []
+    assert fc.ratio_table(load_report(str(REPORT))) == []

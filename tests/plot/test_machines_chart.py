@@ -2,17 +2,18 @@
 
 
 import pytest
-from plot_support import assert_chart_files, cpu_scale1_only, load_fixture, other_machine, save_figure, write_report
 
 from concbench_plot.charts import machines_chart as mc
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.formatting import format_time
+from concbench_plot.reports.report_loading import load_report
+from plot_support import assert_chart_files, cpu_scale1_only, load_fixture, other_machine, save_figure, write_report
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory):
     base = tmp_path_factory.mktemp("machines")
-    first = rl.load_report(str(write_report(base / "xeon.json", cpu_scale1_only(load_fixture()))))
-    second = rl.load_report(str(write_report(base / "laptop.json", other_machine(cpu_scale1_only(load_fixture())))))
+    first = load_report(str(write_report(base / "xeon.json", cpu_scale1_only(load_fixture()))))
+    second = load_report(str(write_report(base / "laptop.json", other_machine(cpu_scale1_only(load_fixture())))))
     return [first, second]
 
 
@@ -21,7 +22,7 @@ def test_groups_matched_by_workload_and_headline_params(pair, tmp_path):
     for b in data["benchmarks"]:  # a group only the second report has
         if b["workload"] == "sleep":
             b["params"]["sleep_ms"] = 5
-    third = rl.load_report(str(write_report(tmp_path / "third.json", data)))
+    third = load_report(str(write_report(tmp_path / "third.json", data)))
     matched = mc.matched_groups([pair[0], third])
     assert [key for key, _ in matched] == [("cpu", "scale-1")]
     assert mc.matched_groups(pair)[0][1] == [pair[0].groups[0], pair[1].groups[0]]
@@ -47,8 +48,8 @@ def test_fastest_per_model_and_reading(pair):
     assert "cpu/threads/W:4/pool:warm/scale:1" not in [e.run_name for e in best.values()]  # failed
     reading = mc.machines_tutorial_reading(pair, groups)
     fast = min(best.values(), key=lambda e: e.median_s)
-    assert f"· xeon.json: {fast.label} {rl.format_time(fast.median_s)}" in reading
-    assert f"· laptop.json: {fast.label} {rl.format_time(fast.median_s * 0.8)}" in reading
+    assert f"· xeon.json: {fast.label} {format_time(fast.median_s)}" in reading
+    assert f"· laptop.json: {fast.label} {format_time(fast.median_s * 0.8)}" in reading
 
 
 def test_grouped_scaling_one_line_per_machine(pair, tmp_path):

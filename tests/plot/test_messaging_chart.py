@@ -4,10 +4,10 @@ scenario made here with round figures, so the reading can be checked by hand."""
 import json
 
 import pytest
-from plot_support import assert_chart_files, load_fixture, run_plot, save_figure, write_report
 
 from concbench_plot.charts import messaging_chart as mc
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.report_loading import load_report
+from plot_support import assert_chart_files, load_fixture, run_plot, save_figure, write_report
 
 # (transport, mode, model, pinning) -> (round-trip p50 ns, p99 ns) or messages/s
 ROUND_TRIPS = {
@@ -65,7 +65,7 @@ def messaging_report(sizes=(64,), failed=(), round_trips=None, streams=None):
 
 
 def load(tmp_path, data):
-    return rl.load_report(str(write_report(tmp_path / "m.json", data)))
+    return load_report(str(write_report(tmp_path / "m.json", data)))
 
 
 def test_cells_and_sizes(tmp_path):

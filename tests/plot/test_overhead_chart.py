@@ -4,12 +4,12 @@
 import json
 
 import pytest
-from plot_support import (PLOT_FIXTURES, REPORT, assert_chart_files, other_machine, run_plot, save_figure,
-                      write_report)
 
 from concbench_plot.charts import overhead_chart as oc
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import plot_command
+from concbench_plot.reports.report_loading import load_report
+from plot_support import (PLOT_FIXTURES, REPORT, assert_chart_files, other_machine, run_plot, save_figure,
+                      write_report)
 
 EMPTY_REPORT = PLOT_FIXTURES / "empty_report.json"
 
@@ -19,12 +19,12 @@ def empty_data():
 
 
 def load(tmp_path, data, name="r.json"):
-    return rl.load_report(str(write_report(tmp_path / name, data)))
+    return load_report(str(write_report(tmp_path / name, data)))
 
 
 @pytest.fixture(scope="module")
 def report():
-    return rl.load_report(str(EMPTY_REPORT))
+    return load_report(str(EMPTY_REPORT))
 
 
 def test_one_comparable_entry_per_model(report):
@@ -153,7 +153,7 @@ def test_across_machines(tmp_path):
     for b in data["benchmarks"]:  # this machine dispatches twice as fast, threads-asio four times
         b["dispatch_ns_per_task"] /= 4 if b["model"] == "threads-asio" else 2
     second = write_report(tmp_path / "laptop.json", data)
-    reports = [rl.load_report(str(first)), rl.load_report(str(second))]
+    reports = [load_report(str(first)), load_report(str(second))]
     assert oc.wants_machines_overhead(reports)
     assert oc.machines_overhead_reading(reports) == (
         "per task on each: Test CPU 2-core, P=2 (empty-box) · empty_report.json: threads 100 ns "
@@ -172,7 +172,7 @@ def test_across_machines(tmp_path):
     # cost-per-task charts are drawn (the others have their own tests)
     from concbench_plot.charts import summary_page
 
-    plain = rl.load_report(str(REPORT))
+    plain = load_report(str(REPORT))
     charts, notes, _ = plot_command.plan(reports + [plain])
     overhead = [c for c in charts if "overhead" in c.kind]
     assert [(c.base, c.section) for c in overhead] == [
@@ -193,5 +193,5 @@ def test_across_machines(tmp_path):
 
 
 def test_not_across_machines_when_only_one_has_empty_entries(tmp_path):
-    reports = [rl.load_report(str(EMPTY_REPORT)), rl.load_report(str(REPORT))]
+    reports = [load_report(str(EMPTY_REPORT)), load_report(str(REPORT))]
     assert not oc.wants_machines_overhead(reports)

@@ -7,11 +7,13 @@ import os
 import statistics
 
 import pytest
-from plot_support import PLOT, REPORT, assert_chart_files, load_fixture, run_plot, write_report
+
 from concbench_plot.charts import chart_style
 from concbench_plot.charts import plot_command
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import tutorial_chart
+from concbench_plot.reports.formatting import format_efficiency, format_speedup, format_time
+from concbench_plot.reports.report_loading import load_report
+from plot_support import PLOT, REPORT, assert_chart_files, load_fixture, run_plot, write_report
 
 # The fixture's groups: (workload, params) -> the chart's file stem.
 EXPECTED_STEMS = {
@@ -141,10 +143,10 @@ def test_several_reports_get_a_prefix_each(drawn_pair):
 
 def test_the_same_machine_twice_is_told_apart_by_file_name(fixture_report, tmp_path):
     data = one_group(load_fixture())
-    again = rl.load_report(str(write_report(tmp_path / "again.json", data)))
+    again = load_report(str(write_report(tmp_path / "again.json", data)))
     data["context"]["host_name"] = "laptop"
     data["context"]["usable_cpus"] = 8
-    other = rl.load_report(str(write_report(tmp_path / "other.json", data)))
+    other = load_report(str(write_report(tmp_path / "other.json", data)))
     assert plot_command.report_prefixes([fixture_report]) == [""]
     assert plot_command.report_prefixes([fixture_report, other, again]) == [
         "bench-vm-2-p2-report-small_", "laptop-p8_", "bench-vm-2-p2-again_"]
@@ -242,11 +244,11 @@ def test_incomplete_report_is_drawn_with_a_warning(tmp_path):
     assert warning[0].startswith("plot.py: warning: ") and "incomplete" in warning[0]
     assert files_in(out) == sorted(["tutorial-cpu-scale-100.png", "tutorial-cpu-scale-100.svg", MARKER] + SUMMARY)
     assert "INCOMPLETE run" in (out / "summary.md").read_text()
-    report = rl.load_report(str(path))
+    report = load_report(str(path))
     assert not report.complete
     title = tutorial_chart.chart_title(report, report.groups[0])
     assert "(incomplete run)" in title.splitlines()[0]
-    complete = rl.load_report(str(REPORT))
+    complete = load_report(str(REPORT))
     assert "incomplete" not in tutorial_chart.chart_title(complete, complete.groups[0])
 
 
@@ -271,7 +273,7 @@ def test_params_compared_as_objects_not_text(report_data, tmp_path):
     for row in report_data["benchmarks"]:
         if row["run_name"].startswith("cpu/threads/W:2/pool:cold/scale:1") and row["params"]["scale"] == 1:
             row["params"] = {"increments_per_num": 1000000.0, "nums": row["params"]["nums"], "scale": 1.0}
-    report = rl.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    report = load_report(str(write_report(tmp_path / "r.json", report_data)))
     assert len(report.groups) == 3
 
 
@@ -299,16 +301,16 @@ def test_entry_reported_in_microseconds_is_converted(fixture_report):
 def test_texts_beside_the_bars(fixture_report):
     e = entry(fixture_report, "cpu/threads/W:2/pool:cold/scale:1")
     median = fixture_row("cpu/threads/W:2/pool:cold/scale:1_median")
-    assert rl.format_speedup(e.speedup) == f"{median['speedup']:.2f}×"
-    assert rl.format_efficiency(e.efficiency) == f"{median['efficiency'] * 100:.0f} % of ideal"
-    assert rl.format_time(e.median_s) == "18.6 ms"
-    assert rl.format_time(3.4085) == "3.41 s"
-    assert rl.format_time(0.402) == "402 ms"
-    assert rl.format_time(20.5e-6) == "20.5 µs"
-    assert rl.format_speedup(19.24) == "19.2×"
-    assert rl.format_speedup(0.0123) == "0.012×"
-    assert rl.format_efficiency(1.03) == "103 % of ideal"
-    assert rl.format_efficiency(0.012) == "1.2 % of ideal"
+    assert format_speedup(e.speedup) == f"{median['speedup']:.2f}×"
+    assert format_efficiency(e.efficiency) == f"{median['efficiency'] * 100:.0f} % of ideal"
+    assert format_time(e.median_s) == "18.6 ms"
+    assert format_time(3.4085) == "3.41 s"
+    assert format_time(0.402) == "402 ms"
+    assert format_time(20.5e-6) == "20.5 µs"
+    assert format_speedup(19.24) == "19.2×"
+    assert format_speedup(0.0123) == "0.012×"
+    assert format_efficiency(1.03) == "103 % of ideal"
+    assert format_efficiency(0.012) == "1.2 % of ideal"
 
 
 def test_labels_and_order_come_from_fields(fixture_report):
@@ -334,7 +336,7 @@ def test_labels_do_not_parse_the_name(report_data, tmp_path):
         if row["run_name"] == "cpu/threads/W:2/pool:cold/scale:1":
             row["name"] = row["name"].replace("cpu/threads/W:2/pool:cold", "opaque-name")
             row["run_name"] = "opaque-name"
-    report = rl.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    report = load_report(str(write_report(tmp_path / "r.json", report_data)))
     assert entry(report, "opaque-name").label == "threads W=2 (cold pool)"
 
 
@@ -352,7 +354,7 @@ def test_without_aggregates_the_median_of_iterations(report_data, tmp_path):
     for b in report_data["benchmarks"]:  # as if the report carried no derived fields
         b.pop("speedup", None)
         b.pop("efficiency", None)
-    report = rl.load_report(str(write_report(tmp_path / "r.json", report_data)))
+    report = load_report(str(write_report(tmp_path / "r.json", report_data)))
     e = entry(report, "sleep/threads/W:2/pool:cold/N:20/ms:20")
     rows = [b for b in report_data["benchmarks"] if b["run_name"] == e.run_name]
     seq = [b["real_time"] for b in report_data["benchmarks"] if b["run_name"] == "sleep/sequential/N:20/ms:20"]
@@ -367,7 +369,7 @@ def test_no_sequential_no_speedup_still_drawn(report_data, tmp_path, capsys):
     for b in report_data["benchmarks"]:
         b.pop("speedup", None)
     path = write_report(tmp_path / "r.json", report_data)
-    report = rl.load_report(str(path))
+    report = load_report(str(path))
     assert all(e.speedup is None for e in report.entries)
     report_data["benchmarks"] = [b for b in report_data["benchmarks"] if b["workload"] == "sleep"]
     path = write_report(tmp_path / "sleep.json", report_data)
@@ -385,7 +387,7 @@ def test_unknown_model_and_partial_failure_are_drawn(report_data, tmp_path, caps
     first.pop("efficiency")
     first.pop("speedup")
     path = write_report(tmp_path / "r.json", report_data)
-    report = rl.load_report(str(path))
+    report = load_report(str(path))
     e = entry(report, "cpu/threads/W:1/pool:cold/scale:1")
     assert not e.failed and e.failed_repetitions == 1 and len(e.times_s) == 2
     assert chart_style.model_colour("threads-asio") != chart_style.model_colour("threads")

@@ -13,22 +13,23 @@ import signal
 import stat
 
 import pytest
-from plot_support import REPO, REPORT, load_fixture, write_report
 
 from concbench_plot.charts import chart_folder
-from concbench_plot.reports import json_file
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import summary_page
+from concbench_plot.reports import json_file
+from concbench_plot.reports.model_names import CPYTHON_MODELS, KNOWN_MODELS, MODEL_ORDER, STARTUP_FLOORS
+from concbench_plot.reports.report_loading import ReportError, load_report
+from plot_support import REPO, REPORT, load_fixture, write_report
 
 
 def load(tmp_path, data, name="r.json"):
-    return rl.load_report(str(write_report(tmp_path / name, data)))
+    return load_report(str(write_report(tmp_path / name, data)))
 
 
 def refused(tmp_path, data, *mentions, name="r.json"):
     path = write_report(tmp_path / name, data)
-    with pytest.raises(rl.ReportError) as caught:
-        rl.load_report(str(path))
+    with pytest.raises(ReportError) as caught:
+        load_report(str(path))
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{path}: "), message
     for text in mentions:
@@ -158,10 +159,10 @@ def test_item8_known_models_are_the_ones_the_code_names():
     constants = dict(re.findall(r'^([A-Z_]+) = "(python-[a-z-]+)"$', models_py, re.M))
     listed = re.search(r"^ALL_MODELS = \[(.*)\]$", models_py, re.M).group(1).replace(" ", "").split(",")
     python = [constants[name] for name in listed]
-    assert cpp == rl.MODEL_ORDER and len(cpp) == 7
-    assert floors == rl.STARTUP_FLOORS
-    assert python == rl.CPYTHON_MODELS
-    assert rl.KNOWN_MODELS == cpp + floors + python
+    assert cpp == MODEL_ORDER and len(cpp) == 7
+    assert floors == STARTUP_FLOORS
+    assert python == CPYTHON_MODELS
+    assert KNOWN_MODELS == cpp + floors + python
 
 
 def test_every_model_of_the_committed_reports_is_known():
@@ -170,7 +171,7 @@ def test_every_model_of_the_committed_reports_is_known():
     for path in reports:
         if path.name.endswith(".timelines.json"):
             continue
-        rl.load_report(str(path))  # older schemas and every example stay readable
+        load_report(str(path))  # older schemas and every example stay readable
 
 
 # --- duplicated rows ------------------------------------------------------------------------
@@ -259,8 +260,8 @@ def test_item8_a_file_bigger_than_any_report_is_refused_without_reading_it(tmp_p
     path = tmp_path / "big.json"
     with open(path, "wb") as f:
         f.truncate(json_file.MAX_BYTES + 1)  # sparse: costs no disk
-    with pytest.raises(rl.ReportError) as caught:
-        rl.load_report(str(path))
+    with pytest.raises(ReportError) as caught:
+        load_report(str(path))
     assert "is 1,073,741,825 bytes, above the 1,073,741,824 read" in str(caught.value)
 
 
@@ -292,8 +293,8 @@ def test_item8_only_a_regular_file_is_opened(tmp_path, kind):
     else:
         os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3 if kind == "null-device" else 5))
     try:
-        with hang_fails_after(20), memory_grows_at_most(512), pytest.raises(rl.ReportError) as caught:
-            rl.load_report(str(path))
+        with hang_fails_after(20), memory_grows_at_most(512), pytest.raises(ReportError) as caught:
+            load_report(str(path))
     finally:
         if holder is not None:
             holder.close()
@@ -304,7 +305,7 @@ def test_item8_only_a_regular_file_is_opened(tmp_path, kind):
 def test_a_link_to_a_report_is_read(tmp_path):
     link = tmp_path / "link.json"
     link.symlink_to(REPORT)
-    assert rl.load_report(str(link)).entries
+    assert load_report(str(link)).entries
 
 
 def test_item1_a_link_to_a_report_finds_the_timeline_file_beside_its_target(tmp_path):
@@ -317,7 +318,7 @@ def test_item1_a_link_to_a_report_finds_the_timeline_file_beside_its_target(tmp_
     shutil.copyfile(REPORT, tmp_path / "data" / "r.json")
     shutil.copyfile(REPORT.with_name("report_small.timelines.json"), tmp_path / "data" / "report_small.timelines.json")
     (tmp_path / "link.json").symlink_to("data/r.json")
-    timelines, note = timeline_data.load_timelines(rl.load_report(str(tmp_path / "link.json")))
+    timelines, note = timeline_data.load_timelines(load_report(str(tmp_path / "link.json")))
     assert note is None and timelines
 
 

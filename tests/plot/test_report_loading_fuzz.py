@@ -18,11 +18,11 @@ import random
 
 import pytest
 
-from plot_support import REPORT, load_fixture
-
-from concbench_plot.comparison import compare_command as compare
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import plot_command
+from concbench_plot.comparison import compare_command as compare
+from concbench_plot.reports.model_names import KNOWN_MODELS
+from concbench_plot.reports.report_loading import MAX_TIME_S, MIN_TIME_S, ReportError, load_report, to_seconds
+from plot_support import REPORT, load_fixture
 
 MUTATIONS = 400
 
@@ -33,7 +33,7 @@ ODD_NUMBERS = [0, 0.0, -0.0, -1, -1e-9, 5e-324, 1e-300, 1e-12, 1e-9, 1, 1e6, 9.9
                1e18, 1e19, 1e300, 1e308, 2 ** 31, 2 ** 53 + 1, 2 ** 63, 2 ** 64, -2 ** 63]
 NUMBER_FIELDS = ["real_time", "cpu_time", "ideal", "bound", "efficiency", "speedup", "workers", "loop_threads",
                  "inflight", "tasks", "repetition_index", "peak_rss_bytes", "task_p50_ns", "ns_per_increment"]
-MODELS = rl.KNOWN_MODELS + ["", "threads ", "Threads", "python-", "python-green-threads", "fibers", "x" * 200]
+MODELS = KNOWN_MODELS + ["", "threads ", "Threads", "python-", "python-green-threads", "fibers", "x" * 200]
 
 
 def paths(node, prefix=()):
@@ -142,7 +142,7 @@ def mutated_texts(seed):
 
 @pytest.fixture(scope="module")
 def original():
-    return rl.load_report(str(REPORT))
+    return load_report(str(REPORT))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -152,8 +152,8 @@ def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_pat
         path = tmp_path / f"mutant-{number}.json"
         path.write_text(text)
         try:
-            report = rl.load_report(str(path))
-        except rl.ReportError as error:
+            report = load_report(str(path))
+        except ReportError as error:
             assert "\n" not in str(error) and str(error).startswith(f"{path}: "), str(error)
             outcomes["refused"] += 1
             continue
@@ -179,18 +179,18 @@ def test_item8_every_hostile_mutant_of_issue_13_is_refused_or_within_limits(tmp_
         path = tmp_path / f"hostile-{number}.json"
         path.write_text(text)
         try:
-            report = rl.load_report(str(path))
-        except rl.ReportError as error:
+            report = load_report(str(path))
+        except ReportError as error:
             assert "\n" not in str(error)
             continue
         for entry in report.entries:
-            assert entry.model in rl.KNOWN_MODELS and entry.workers >= 1
+            assert entry.model in KNOWN_MODELS and entry.workers >= 1
             for row in entry.iterations + list(entry.aggregates.values()):
                 if row.get("aggregate_unit") == "percentage" or "real_time" not in row:
                     continue
-                seconds = rl.to_seconds(row["real_time"], row["time_unit"])
-                assert 0 <= seconds <= rl.MAX_TIME_S
+                seconds = to_seconds(row["real_time"], row["time_unit"])
+                assert 0 <= seconds <= MAX_TIME_S
                 if not row.get("error_occurred") and row.get("aggregate_name") != "stddev":
-                    assert seconds >= rl.MIN_TIME_S
+                    assert seconds >= MIN_TIME_S
             keys = [(r["name"], r.get("repetition_index"), r.get("process_index")) for r in entry.iterations]
             assert len(keys) == len(set(keys)), "a duplicated repetition was let through"

@@ -2,15 +2,15 @@
 
 
 import pytest
-from plot_support import REPORT, assert_chart_files, load_fixture, save_figure, write_report
 
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import scaling_chart as sc
+from concbench_plot.reports.report_loading import load_report
+from plot_support import REPORT, assert_chart_files, load_fixture, save_figure, write_report
 
 
 @pytest.fixture(scope="module")
 def report():
-    return rl.load_report(str(REPORT))
+    return load_report(str(REPORT))
 
 
 def median_row(run_name):
@@ -55,7 +55,7 @@ def test_without_sequential_only_efficiency(tmp_path):
     data["benchmarks"] = [b for b in data["benchmarks"] if b["model"] != "sequential" and b["workload"] == "sleep"]
     for b in data["benchmarks"]:
         b.pop("speedup", None)
-    report = rl.load_report(str(write_report(tmp_path / "r.json", data)))
+    report = load_report(str(write_report(tmp_path / "r.json", data)))
     fig = sc.draw_scaling_chart(report, report.groups[0], "no sequential")
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["efficiency against W"]
     assert sc.scaling_reading(report, report.groups[0]).startswith("no sequential entry")
@@ -68,7 +68,7 @@ def test_a_named_w_is_labelled_with_its_name(tmp_path):
     for b in data["benchmarks"]:
         if b["run_name"].startswith("sleep/threads/W:2/pool:cold"):
             b["workers_label"] = "py-default"
-    report = rl.load_report(str(write_report(tmp_path / "r.json", data)))
+    report = load_report(str(write_report(tmp_path / "r.json", data)))
     fig = sc.draw_scaling_chart(report, report.groups[0], "py-default")
     fig.canvas.draw()
     for ax in fig.axes:

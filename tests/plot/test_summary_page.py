@@ -6,9 +6,10 @@ import html.parser
 import re
 
 import pytest
-from plot_support import SWEEP_REPORT, load_fixture
+
 from concbench_plot.charts import plot_command
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.report_loading import load_report
+from plot_support import SWEEP_REPORT, load_fixture
 
 
 class Page(html.parser.HTMLParser):
@@ -91,7 +92,7 @@ def test_sweep_report_summary_has_memory_chart_and_reading():
     # The plan and the Markdown need no drawing: quick. (The chart itself: test_sweep_chart.py.)
     from concbench_plot.charts import summary_page
 
-    report = rl.load_report(str(SWEEP_REPORT))
+    report = load_report(str(SWEEP_REPORT))
     charts, notes, warnings = plot_command.plan([report])
     assert warnings == []
     kinds = {c.kind for c in charts}

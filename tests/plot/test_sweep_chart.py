@@ -4,15 +4,15 @@ sweeps N and carries the memory fields real reports do not have yet."""
 import math
 
 import pytest
-from plot_support import REPORT, SWEEP_REPORT, assert_chart_files, save_figure, write_report
 
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import sweep_chart as sw
+from concbench_plot.reports.report_loading import load_report
+from plot_support import REPORT, SWEEP_REPORT, assert_chart_files, save_figure, write_report
 
 
 @pytest.fixture(scope="module")
 def sweeps():
-    return sw.find_sweeps(rl.load_report(str(SWEEP_REPORT)))
+    return sw.find_sweeps(load_report(str(SWEEP_REPORT)))
 
 
 def test_finds_one_family_with_a_line_per_model(sweeps):
@@ -25,7 +25,7 @@ def test_finds_one_family_with_a_line_per_model(sweeps):
 
 
 def test_no_sweep_in_the_tutorial_report():
-    assert sw.find_sweeps(rl.load_report(str(REPORT))) == []
+    assert sw.find_sweeps(load_report(str(REPORT))) == []
 
 
 def test_growth_and_memory_readings(sweeps):
@@ -51,7 +51,7 @@ def test_memory_panels_only_when_reported(sweeps, tmp_path):
     data = __import__("json").loads(SWEEP_REPORT.read_text())
     for b in data["benchmarks"]:
         b.pop("peak_rss_bytes"), b.pop("bytes_per_task")
-    bare = sw.find_sweeps(rl.load_report(str(write_report(tmp_path / "bare.json", data))))[0][2]
+    bare = sw.find_sweeps(load_report(str(write_report(tmp_path / "bare.json", data))))[0][2]
     assert sw.has_memory(bare) == []
     fig = sw.draw_sweep_chart(bare, "time only")
     assert len(fig.axes) == 1
@@ -70,7 +70,7 @@ def test_a_startup_like_family_where_w_is_n(tmp_path):
             c["real_time"] = b["real_time"] * n / 8
             copies.append(c)
     data["benchmarks"] = copies
-    found = sw.find_sweeps(rl.load_report(str(write_report(tmp_path / "s.json", data))))
+    found = sw.find_sweeps(load_report(str(write_report(tmp_path / "s.json", data))))
     assert len(found) == 1 and [n for n, _ in next(iter(found[0][2].values()))] == [8, 64]
     assert math.isclose(sw.growth_exponent(next(iter(found[0][2].values()))), 1.0, abs_tol=1e-6)
 
@@ -83,7 +83,7 @@ def test_subtitle_says_only_what_is_drawn(sweeps, tmp_path):
     data = __import__("json").loads(SWEEP_REPORT.read_text())
     for b in data["benchmarks"]:
         b.pop("ideal", None)
-    bare = sw.find_sweeps(rl.load_report(str(write_report(tmp_path / "noideal.json", data))))[0][2]
+    bare = sw.find_sweeps(load_report(str(write_report(tmp_path / "noideal.json", data))))[0][2]
     fig = sw.draw_sweep_chart(bare, "no ideals")
     assert fig.axes[0].get_title(loc="left") == "time against N"
     assert not [line for line in fig.axes[0].get_lines() if line.get_linestyle() == ":"]

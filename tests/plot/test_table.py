@@ -1,23 +1,20 @@
 """plot/table.py: the Markdown tables BENCHMARKS.md is made of."""
 
-import pathlib
 import subprocess
 
-from plot_support import REPORT, write_report
-
-REPO = pathlib.Path(__file__).resolve().parents[2]
-TABLE = REPO / "plot" / "table.py"
-FIXTURE = REPO / "tests" / "fixtures" / "report_small.json"
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.report_loading import load_report
 from concbench_plot.tables import report_tables as table
+from plot_support import PYTHON, REPO, REPORT, write_report
+
+TABLE = REPO / "plot" / "table.py"
 
 
 def run(*args):
-    return subprocess.run(["/usr/bin/python3", str(TABLE), *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([PYTHON, str(TABLE), *args], capture_output=True, text=True, timeout=60)
 
 
 def test_one_table_per_batch_with_the_reports_figures():
-    completed = run(str(FIXTURE))
+    completed = run(str(REPORT))
     assert completed.returncode == 0, completed.stderr
     out = completed.stdout
     assert out.count("| entry | median | speedup | efficiency | ideal | bound |") == 3
@@ -29,7 +26,7 @@ def test_one_table_per_batch_with_the_reports_figures():
 
 
 def test_a_failed_entry_shows_its_error():
-    out = run(str(FIXTURE)).stdout
+    out = run(str(REPORT)).stdout
     assert "failed: " in out
 
 
@@ -45,7 +42,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
 def test_messaging_pivot_puts_placements_side_by_side(tmp_path):
     from test_messaging_chart import messaging_report
 
-    report = rl.load_report(str(write_report(tmp_path / "m.json", messaging_report())))
+    report = load_report(str(write_report(tmp_path / "m.json", messaging_report())))
     text = table.messaging_tables(report)
     assert "**messaging: 64-byte messages — round trip p50 (p99); streamed messages/s**" in text
     lines = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
@@ -56,4 +53,4 @@ def test_messaging_pivot_puts_placements_side_by_side(tmp_path):
         ("shared-memory", "threads")]
     assert lines[1].split("|")[3:6] == [" 6 µs (12 µs) ", " – ", " 40 µs (90 µs) "]
     assert lines[3].split("|")[6] == " 250,000 "
-    assert table.messaging_tables(rl.load_report(str(REPORT))) == ""
+    assert table.messaging_tables(load_report(str(REPORT))) == ""

@@ -1,19 +1,16 @@
 """The requests/s-against-concurrency chart drawn for http groups (issue 4)."""
 
 import json
-import pathlib
 import subprocess
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "report_small.json"
-
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import throughput_chart as tc
+from concbench_plot.reports.report_loading import load_report
+from plot_support import PLOT, PYTHON, REPORT
 
 
 def http_report(tmp_path):
     """The fixture's sleep entries relabelled as http: the same shapes, a request workload."""
-    report = json.loads(FIXTURE.read_text())
+    report = json.loads(REPORT.read_text())
     report["benchmarks"] = [row for row in report["benchmarks"] if row["workload"] == "sleep"]  # quicker
     for row in report["benchmarks"]:
         if row["workload"] == "sleep":
@@ -24,7 +21,7 @@ def http_report(tmp_path):
 
 
 def test_concurrency_is_w_for_pools_and_k_for_coroutines(tmp_path):
-    report = rl.load_report(str(http_report(tmp_path)))
+    report = load_report(str(http_report(tmp_path)))
     group = next(g for g in report.groups if g.workload == "http")
     series = tc.throughput_series(group)
     assert [c for c, _, _ in series["threads (cold pool)"]] == [1, 2]
@@ -38,7 +35,7 @@ def test_concurrency_is_w_for_pools_and_k_for_coroutines(tmp_path):
 
 def test_plot_draws_it_for_http_only(tmp_path):
     out = tmp_path / "charts"
-    completed = subprocess.run(["/usr/bin/python3", str(REPO / "plot" / "plot.py"), str(http_report(tmp_path)),
+    completed = subprocess.run([PYTHON, str(PLOT), str(http_report(tmp_path)),
                                 "--out", str(out)], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     names = sorted(p.name for p in out.iterdir())
@@ -57,7 +54,7 @@ def _drawn(tmp_path, edit=None):
     if edit:
         edit(data)
     (tmp_path / "edited.json").write_text(json.dumps(data))
-    report = rl.load_report(str(tmp_path / "edited.json"))
+    report = load_report(str(tmp_path / "edited.json"))
     group = next(g for g in report.groups if g.workload == "http")
     fig = tc.draw_throughput_chart(plt, report, group, "t", model_colour)
     fig.canvas.draw()

@@ -1,21 +1,22 @@
 """Task timelines (plot/timeline_data.py, plot/timeline_chart.py): reading the sibling file,
 skipping it when absent or damaged, lanes per worker, downsampled timelines."""
 
+import dataclasses
 import json
 
-import dataclasses
-
 import pytest
-from plot_support import REPORT, SWEEP_REPORT, assert_chart_files, load_fixture, save_figure, write_report
 
-from concbench_plot.reports import report_loading as rl
 from concbench_plot.charts import timeline_chart as tc
 from concbench_plot.reports import timeline_data as td
+from concbench_plot.reports.formatting import format_time
+from concbench_plot.reports.model_names import model_rank
+from concbench_plot.reports.report_loading import load_report
+from plot_support import REPORT, SWEEP_REPORT, assert_chart_files, load_fixture, save_figure, write_report
 
 
 @pytest.fixture(scope="module")
 def small():
-    report = rl.load_report(str(REPORT))
+    report = load_report(str(REPORT))
     timelines, note = td.load_timelines(report)
     assert note is None
     return report, timelines
@@ -35,7 +36,7 @@ def test_reads_the_columns_in_seconds(small):
 
 def test_missing_or_damaged_file_is_a_note_not_an_error(tmp_path):
     data = load_fixture()
-    report = rl.load_report(str(write_report(tmp_path / "r.json", data)))
+    report = load_report(str(write_report(tmp_path / "r.json", data)))
     timelines, note = td.load_timelines(report)
     assert timelines == {} and "no timeline file report_small.timelines.json" in note
     (tmp_path / "report_small.timelines.json").write_text("{not json")
@@ -64,7 +65,7 @@ def test_one_entry_per_model_preferring_w_equal_p(small):
     group = report.groups[0]
     picked = tc.pick_entries(report, group, timelines)
     models = [e.model for e, _ in picked]
-    assert models == sorted(set(models), key=rl.model_rank)
+    assert models == sorted(set(models), key=model_rank)
     threads = next(e for e, _ in picked if e.model == "threads")
     assert threads.workers == report.context["usable_cpus"] == 2
     assert all(not e.failed for e, _ in picked)
@@ -76,7 +77,7 @@ def test_headline_group_is_each_workloads_largest(small):
 
 
 def test_downsampled_timeline_is_drawn_and_says_so(tmp_path):
-    report = rl.load_report(str(SWEEP_REPORT))
+    report = load_report(str(SWEEP_REPORT))
     timelines, _ = td.load_timelines(report)
     group = next(g for g in report.groups if g.tasks == 128)
     picked = tc.pick_entries(report, group, timelines)
@@ -105,7 +106,7 @@ def test_panel_says_the_batch_against_the_rows_in_old_files(small):
     t = timelines[e.run_name]
     assert t.repetition_s is None and t.median_s is None  # an older file: no such fields
     text = tc.batch_text(e, t)
-    assert text.startswith(f"this batch {rl.format_time(t.interval_s)}; the entry's median {rl.format_time(e.median_s)}")
+    assert text.startswith(f"this batch {format_time(t.interval_s)}; the entry's median {format_time(e.median_s)}")
     assert f"its 3 repetitions {tc.time_range(min(e.times_s), max(e.times_s))}" in text
     assert tc.panel_text(e, t).splitlines()[1] == text
     slow = td.parse_entry(e.run_name, {"task": [0], "worker": [0], "start_ns": [0], "end_ns": [1],
@@ -118,12 +119,12 @@ def test_panel_says_the_repetition_against_the_median_when_the_file_does():
            "interval_ns": 38_900_000, "repetition_ns": 22_900_000, "median_ns": 22_700_000}
     t = td.parse_entry("x", raw)
     assert t.repetition_s == pytest.approx(0.0229) and t.median_s == pytest.approx(0.0227)
-    e = rl.load_report(str(REPORT)).entries[0]
+    e = load_report(str(REPORT)).entries[0]
     # Against the report's median and range (the file's median_ns is that of the repetitions'
     # last batches, of which the drawn one is the nearest: the same figure, telling nothing).
     text = tc.batch_text(e, t)
     assert text.startswith(f"the repetition nearest the median: this batch 22.9 ms; "
-                           f"the entry's median {rl.format_time(e.median_s)}"), text
+                           f"the entry's median {format_time(e.median_s)}"), text
     without_rows = dataclasses.replace(e, median_s=None, times_s=[])
     assert tc.batch_text(without_rows, t) == ("the repetition nearest the median: this batch 22.9 ms; "
                                               "the entry's median 22.7 ms (+0.9 %)")
@@ -143,9 +144,9 @@ def test_headline_group_is_the_same_on_every_machine(tmp_path):
     rows = data["benchmarks"]
     names = list(dict.fromkeys(b["run_name"] for b in rows if b["params"]["scale"] == 1))[:2]
     data["benchmarks"] = [b for b in rows if b["params"]["scale"] == 10 or b["run_name"] in names]
-    first = rl.load_report(str(write_report(tmp_path / "a.json", data)))
+    first = load_report(str(write_report(tmp_path / "a.json", data)))
     data["benchmarks"] = list(reversed(data["benchmarks"]))  # the other machine lists them the other way
-    second = rl.load_report(str(write_report(tmp_path / "b.json", data)))
+    second = load_report(str(write_report(tmp_path / "b.json", data)))
     assert [g.params["scale"] for g in first.groups] != [g.params["scale"] for g in second.groups]
     assert [len(g.entries) for g in first.groups] == [2, 2]  # a tie on size
     pick = [tc.headline_groups(r, [first, second])[0].params["scale"] for r in (first, second)]
@@ -157,9 +158,9 @@ def test_headline_group_is_the_same_on_every_machine(tmp_path):
 def test_a_group_only_one_machine_has_is_not_the_headline(tmp_path):
     data = load_fixture()
     data["benchmarks"] = [b for b in data["benchmarks"] if b["workload"] == "cpu"]
-    first = rl.load_report(str(write_report(tmp_path / "a.json", data)))
+    first = load_report(str(write_report(tmp_path / "a.json", data)))
     data["benchmarks"] = [b for b in data["benchmarks"] if b["params"]["scale"] == 100]
-    second = rl.load_report(str(write_report(tmp_path / "b.json", data)))
+    second = load_report(str(write_report(tmp_path / "b.json", data)))
     assert tc.headline_groups(first)[0].params["scale"] == 1  # the larger group, alone
     assert tc.headline_groups(first, [first, second])[0].params["scale"] == 100  # the one both have
 

@@ -110,6 +110,6 @@ def workers_tick_labels(entries) -> dict:
 
 def group_head(group) -> str:
     """`cpu: 17 tasks, scale 1`: the group as titles and the summary name it."""
-    from concbench_plot.reports.report_loading import params_title
+    from concbench_plot.reports.naming import params_title
 
     return f"{group.workload}: {params_title(group.workload, group.params, group.tasks)}"

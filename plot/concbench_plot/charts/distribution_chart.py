@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 
 from concbench_plot.charts.chart_style import FAILED_COLOUR, model_colour, pyplot, tidy_axes
-from concbench_plot.reports.report_loading import format_time
+from concbench_plot.reports.formatting import format_time
 
 
 def coefficient_of_variation(times: list) -> float | None:

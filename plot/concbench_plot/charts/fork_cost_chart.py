@@ -11,7 +11,7 @@ colour is the fastest start (`ns_per_start_min`), the least disturbed by other w
 from __future__ import annotations
 
 from concbench_plot.charts.chart_style import MODEL_COLOURS, pyplot, tidy_axes
-from concbench_plot.reports.report_loading import entry_figure
+from concbench_plot.reports.report_data import entry_figure
 
 WORKLOAD = "fork-cost"
 # Colours follow the model each start belongs to (processes-fork: fork; processes-spawn: the

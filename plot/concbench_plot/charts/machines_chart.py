@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 
 from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes, workers_tick_labels
-from concbench_plot.reports.report_loading import format_speedup, format_time, is_sequential, model_rank, params_slug, pick_unit
 from concbench_plot.charts.scaling_chart import scaling_series
+from concbench_plot.reports.formatting import format_speedup, format_time, pick_unit
+from concbench_plot.reports.model_names import is_sequential, model_rank
+from concbench_plot.reports.naming import params_slug
 
 
 def matched_groups(reports: list) -> list:

@@ -19,10 +19,9 @@ transport still shows as an empty group) take a place on the chart.
 
 from __future__ import annotations
 
-
 from concbench_plot.charts.chart_style import model_colour, pyplot, tidy_axes
-from concbench_plot.reports.report_loading import entry_figure as figure_of
-from concbench_plot.reports.report_loading import format_time, is_number
+from concbench_plot.reports.formatting import format_time
+from concbench_plot.reports.report_data import entry_figure as figure_of, is_number
 
 WORKLOAD = "messaging"
 TRANSPORTS = ("pipe", "socket", "shared-memory")

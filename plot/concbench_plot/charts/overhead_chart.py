@@ -20,7 +20,9 @@ from __future__ import annotations
 import math
 
 from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot, tidy_axes
-from concbench_plot.reports.report_loading import entry_figure, format_time, is_sequential, model_rank, sequential_model_for
+from concbench_plot.reports.formatting import format_time
+from concbench_plot.reports.model_names import is_sequential, model_rank, sequential_model_for
+from concbench_plot.reports.report_data import entry_figure
 
 WORKLOAD = "empty"
 FIGURE = "dispatch_ns_per_task"

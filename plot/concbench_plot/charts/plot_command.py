@@ -53,7 +53,8 @@ from concbench_plot.charts import timeline_chart as timeline
 from concbench_plot.charts.chart_style import Chart, group_head, machine_and_report, model_colour, pyplot, title_with_machine
 from concbench_plot.charts.throughput_chart import draw_throughput_chart, wants_throughput_chart
 from concbench_plot.charts.tutorial_chart import chart_title, draw_tutorial_chart, tutorial_reading
-from concbench_plot.reports.report_loading import ReportError, load_report, machine_slug, slugify
+from concbench_plot.reports.naming import machine_slug, slugify
+from concbench_plot.reports.report_loading import ReportError, load_report
 from concbench_plot.reports.timeline_data import load_timelines
 
 PROG = "plot.py"

@@ -13,8 +13,12 @@ import math
 import statistics
 
 from concbench_plot.charts.chart_style import model_colour, pyplot, tidy_axes
-from concbench_plot.reports.report_loading import HEADLINE_PARAMS, canonical_params, entry_figure, format_time, is_sequential, pick_unit, sort_key
 from concbench_plot.charts.throughput_chart import series_key
+from concbench_plot.reports.formatting import format_time, pick_unit
+from concbench_plot.reports.grouping import sort_key
+from concbench_plot.reports.model_names import is_sequential
+from concbench_plot.reports.naming import HEADLINE_PARAMS, canonical_params
+from concbench_plot.reports.report_data import entry_figure
 
 MEMORY_FIELDS = ("peak_rss_bytes", "bytes_per_task")
 

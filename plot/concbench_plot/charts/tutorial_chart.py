@@ -6,15 +6,10 @@ the repetitions, the ideal and the speedup beside every bar.
 from __future__ import annotations
 
 from concbench_plot.charts.chart_style import FAILED_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes
-from concbench_plot.reports.report_loading import (
-    Report,
-    format_efficiency,
-    format_speedup,
-    format_time,
-    is_sequential,
-    params_title,
-    pick_unit,
-)
+from concbench_plot.reports.formatting import format_efficiency, format_speedup, format_time, pick_unit
+from concbench_plot.reports.model_names import is_sequential
+from concbench_plot.reports.naming import params_title
+from concbench_plot.reports.report_data import Report
 
 
 def chart_title(report: Report, group) -> str:

@@ -39,7 +39,13 @@ import textwrap
 
 from concbench_plot.comparison import comparison_statistics as cs
 from concbench_plot.comparison import context_diff
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.formatting import format_speedup, format_time
+from concbench_plot.reports.grouping import sort_key
+from concbench_plot.reports.model_names import CPYTHON_TWINS, is_cpython_report
+from concbench_plot.reports.model_names import is_sequential, sequential_model_for
+from concbench_plot.reports.naming import canonical_params
+from concbench_plot.reports.report_data import Entry, Report
+from concbench_plot.reports.report_loading import ReportError, load_report
 
 PROG = "compare.py"
 
@@ -164,14 +170,14 @@ def parse_args(argv):
 
 def params_key(params: dict) -> str:
     """Params as compared across reports: canonical, without the ephemeral ones."""
-    return rl.canonical_params({k: v for k, v in params.items() if k not in EPHEMERAL_PARAMS})
+    return canonical_params({k: v for k, v in params.items() if k not in EPHEMERAL_PARAMS})
 
 
 @dataclasses.dataclass
 class EntryComparison:
     name: str
-    base: rl.Entry
-    other: rl.Entry
+    base: Entry
+    other: Entry
     stats: cs.SampleComparison | None = None  # None: not compared (see `problem`)
     problem: str = ""  # why not compared: a failed side, a non-positive time
     adjusted_p: float | None = None
@@ -184,8 +190,8 @@ class EntryComparison:
 
 @dataclasses.dataclass
 class PairComparison:
-    base: rl.Report
-    other: rl.Report
+    base: Report
+    other: Report
     base_tag: str
     other_tag: str
     alpha: float
@@ -217,7 +223,7 @@ class PairComparison:
                 cs.geometric_mean(e.stats.ratio_hl for e in compared))
 
 
-def _side_problem(tag: str, e: rl.Entry) -> str:
+def _side_problem(tag: str, e: Entry) -> str:
     if e.failed:
         return f"{tag} failed: {e.error_message}"
     if not e.times_s:
@@ -228,17 +234,6 @@ def _side_problem(tag: str, e: rl.Entry) -> str:
     if any(t <= 0 for t in e.times_s) or not e.median_s or e.median_s <= 0:
         return f"{tag} has a time of zero or less"
     return ""
-
-
-# CPython's models and their C++ twins: the CPython reference (benchmarks/python) names its
-# entries by the C++ grammar, model aside (`cpu/python-threads/W:2/...` is the twin of
-# `cpu/threads/W:2/...`). python-processes-forkserver has no twin.
-CPYTHON_TWINS = {"python-sequential": "sequential", "python-threads": "threads", "python-asyncio": "coroutines",
-                 "python-processes-fork": "processes-fork", "python-processes-spawn": "processes-spawn"}
-
-
-def is_cpython_report(report: rl.Report) -> bool:
-    return bool(report.entries) and all(e.model.startswith("python-") for e in report.entries)
 
 
 def match_cpython_twins(reports: list) -> list:
@@ -265,7 +260,7 @@ def match_cpython_twins(reports: list) -> list:
     return notes
 
 
-def _registration(e: rl.Entry):
+def _registration(e: Entry):
     """(family_index, per_family_instance_index) from the entry's rows: the order the
     benchmarks were registered in (run order is shuffled by interleaving); None when the rows
     do not carry it (hand-made or older reports)."""
@@ -281,7 +276,7 @@ def _natural(text: str) -> list:
     return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text) if t]
 
 
-def ordered_entries(report: rl.Report) -> list:
+def ordered_entries(report: Report) -> list:
     """The report's entries grouped by workload, in a stable, meaningful order.
 
     A report's rows come in RUN order, which random interleaving shuffles. When every entry
@@ -297,10 +292,10 @@ def ordered_entries(report: rl.Report) -> list:
             first[e.workload] = min(first.get(e.workload, r), r)
         keyed = sorted(zip(entries, registered), key=lambda er: (first[er[0].workload], er[1]))
         return [e for e, _ in keyed]
-    return sorted(entries, key=lambda e: (e.workload, _natural(params_key(e.params)), rl.sort_key(e)))
+    return sorted(entries, key=lambda e: (e.workload, _natural(params_key(e.params)), sort_key(e)))
 
 
-def compare_pair(base: rl.Report, other: rl.Report, base_tag: str, other_tag: str,
+def compare_pair(base: Report, other: Report, base_tag: str, other_tag: str,
                  alpha: float) -> PairComparison:
     """Every entry of both reports, matched by name, tested, Holm-corrected."""
     others = {e.run_name: e for e in other.entries}
@@ -383,7 +378,7 @@ def gate_closures(pair: PairComparison) -> list:
 # Warnings
 
 
-def pair_warnings(base: rl.Report, other: rl.Report, common_names: list) -> list:
+def pair_warnings(base: Report, other: Report, common_names: list) -> list:
     """Differences that make a comparison questionable but not meaningless."""
     out = []
     # Version 2 only added optional context fields, but a reader should hear of the difference.
@@ -413,7 +408,7 @@ def pair_warnings(base: rl.Report, other: rl.Report, common_names: list) -> list
 def params_difference(a: dict, b: dict) -> str:
     """`scale 1 vs 2, nums only in BASE`: which keys differ, values shortened."""
     def short(v):
-        text = rl.canonical_params(v) if isinstance(v, (dict, list)) else json.dumps(v)
+        text = canonical_params(v) if isinstance(v, (dict, list)) else json.dumps(v)
         return text if len(text) <= 20 else text[:19] + "…"
 
     parts = []
@@ -424,12 +419,12 @@ def params_difference(a: dict, b: dict) -> str:
             parts.append(f"{key} only in BASE")
         elif key not in a:
             parts.append(f"{key} only in OTHER")
-        elif rl.canonical_params(a[key]) != rl.canonical_params(b[key]):
+        elif canonical_params(a[key]) != canonical_params(b[key]):
             parts.append(f"{key} {short(a[key])} vs {short(b[key])}")
     return ", ".join(parts)
 
 
-def report_warnings(report: rl.Report) -> list:
+def report_warnings(report: Report) -> list:
     if not report.complete:
         return [f"{report.path}: incomplete run (\"complete\": false): comparing the entries "
                 "it finished"]
@@ -609,7 +604,7 @@ def write_pair(out: Out, pair: PairComparison):
     rows = []
     for r in pair.compared:
         s = r.stats
-        rows.append([out.code(r.name), rl.format_time(r.base.median_s), rl.format_time(r.other.median_s),
+        rows.append([out.code(r.name), format_time(r.base.median_s), format_time(r.other.median_s),
                      fmt_ratio(r.ratio), fmt_ratio(s.ratio_hl), fmt_interval(s.entry_interval),
                      fmt_interval(s.interval), f"{s.m}v{s.n}", s.method, fmt_p(s.p),
                      fmt_p(r.adjusted_p), r.verdict])
@@ -681,7 +676,7 @@ def write_pair_notes(out: Out, pair: PairComparison, starved: list):
             out.para("", f"Only in {tag} ({len(names)}): " + only_in_summary(out, report, names))
 
 
-def only_in_summary(out: Out, report: rl.Report, names: list) -> str:
+def only_in_summary(out: Out, report: Report, names: list) -> str:
     """Short: a workload whose entries are all missing from the other report is one item
     ("all 35 http entries"); the rest are named."""
     only = set(names)
@@ -698,15 +693,15 @@ def only_in_summary(out: Out, report: rl.Report, names: list) -> str:
     return ", ".join(items) + "."
 
 
-def _sequential_index(report: rl.Report) -> dict:
+def _sequential_index(report: Report) -> dict:
     index = {}
     for e in report.entries:
-        if rl.is_sequential(e.model) and not e.failed and e.median_s:
+        if is_sequential(e.model) and not e.failed and e.median_s:
             index.setdefault((e.model, e.workload, params_key(e.params)), e)
     return index
 
 
-def entry_speedup(e: rl.Entry, sequential: dict) -> float | None:
+def entry_speedup(e: Entry, sequential: dict) -> float | None:
     """The entry's speedup over its own report's sequential run of the same workload and
     params: the report's own `speedup` when it carries one (report_loading fills it from the
     median row, or from the group's sequential median), else recomputed here from the medians
@@ -715,7 +710,7 @@ def entry_speedup(e: rl.Entry, sequential: dict) -> float | None:
         return None
     if e.speedup is not None:
         return e.speedup
-    seq = sequential.get((rl.sequential_model_for(e.model), e.workload, params_key(e.params)))
+    seq = sequential.get((sequential_model_for(e.model), e.workload, params_key(e.params)))
     if seq is None:
         return None
     return seq.median_s / e.median_s
@@ -737,15 +732,15 @@ def write_speedups(out: Out, reports: list, tags: list):
         align += "rr"
     rows = []
     for e in ordered_entries(reports[0]):
-        if rl.is_sequential(e.model) or not any(e.run_name in names for names in by_name[1:]):
+        if is_sequential(e.model) or not any(e.run_name in names for names in by_name[1:]):
             continue
         speedups = [entry_speedup(names[e.run_name], idx) if e.run_name in names else None
                     for names, idx in zip(by_name, indexes)]
         if all(s is None for s in speedups):
             continue
-        row = [out.code(e.run_name), rl.format_speedup(speedups[0]) if speedups[0] else "—"]
+        row = [out.code(e.run_name), format_speedup(speedups[0]) if speedups[0] else "—"]
         for s in speedups[1:]:
-            row.append(rl.format_speedup(s) if s else "—")
+            row.append(format_speedup(s) if s else "—")
             row.append(fmt_ratio(s / speedups[0]) if s and speedups[0] else "—")
         rows.append(row)
     if rows:
@@ -843,7 +838,7 @@ def warn(message: str):
 
 def run(argv) -> int:
     args = parse_args(argv)
-    reports = [rl.load_report(path) for path in args.reports]
+    reports = [load_report(path) for path in args.reports]
     tags = tags_for(len(reports))
     base = reports[0]
     for r in reports[1:]:
@@ -857,7 +852,7 @@ def run(argv) -> int:
     for other, tag in zip(reports[1:], tags[1:]):
         pair = compare_pair(base, other, tags[0], tag, args.alpha)
         if not pair.entries:
-            raise rl.ReportError(other.path, f"no entry in common with {base.path} "
+            raise ReportError(other.path, f"no entry in common with {base.path} "
                                              "(entries are matched by name)")
         for message in pair_warnings(base, other, [r.name for r in pair.entries]):
             warn(message)
@@ -931,7 +926,7 @@ def write_output(text: str) -> str:
 def main(argv=None) -> int:
     try:
         return run(sys.argv[1:] if argv is None else argv)
-    except rl.ReportError as e:
+    except ReportError as e:
         print(f"{PROG}: {e}", file=sys.stderr)
         return 2
 

@@ -1,52 +1,28 @@
-"""Reading concbench reports: validation, entries, medians, labels, grouping.
+"""Reading one concbench report: the file, every row checked, the rows made into entries.
 
 A concbench report is a superset of Google Benchmark's JSON (docs/design.md "The report").
-Everything here is plain data and numpy-free arithmetic, so the chart scripts and the
-comparison (compare.py) share one reading of the format and tests can check it without
-drawing anything.
+Everything here is plain data and numpy-free arithmetic, so the charts, the comparison and
+the tables share one reading of the format and tests can check it without drawing anything.
+Bad input is a ReportError: one line naming the file, the row and the problem.
 
 All times are converted to seconds on the way in: every row carries its own `time_unit`.
-Display labels are built from the entry's fields, never by parsing its `name`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import json
-import math
-import os
-import re
 import statistics
 from typing import Any
 
 from concbench_plot.reports import json_file
+from concbench_plot.reports.grouping import group_entries
+from concbench_plot.reports.model_names import KNOWN_MODELS
+from concbench_plot.reports.report_data import Entry, Report, is_number
 
 # 2 added the context's report_writer and fork_server_lost (optional): 1 and 2 read alike.
 SCHEMA_VERSION = 2
 
 TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
-
-# The order bars appear in (top to bottom); unknown models go after these, by name.
-MODEL_ORDER = [
-    "sequential",
-    "threads",
-    "threads-asio",
-    "thread-per-task",
-    "coroutines",
-    "processes-fork",
-    "processes-spawn",
-]
-# Every model a concbench report can name, and nothing else: the C++ models
-# (runners/model.cpp), the start-up floors (benchmarks/suite.cpp), the CPython reference's
-# (benchmarks/python/models.py). A test reads them from there. Any other name is refused: a
-# chart of a model this plot/ does not know would be drawn without its meaning.
-STARTUP_FLOORS = ["floor-fork-server", "floor-posix-spawn"]
-CPYTHON_MODELS = ["python-sequential", "python-threads", "python-asyncio", "python-processes-fork",
-                  "python-processes-spawn", "python-processes-forkserver"]
-KNOWN_MODELS = MODEL_ORDER + STARTUP_FLOORS + CPYTHON_MODELS
-POOL_ORDER = {"cold": 0, "warm": 1, "per-task": 2}
-FORM_ORDER = {"awaitable": 0, "blocking": 1}  # coroutines: the proper form, then the stalling variant
 
 # Fields every row (iteration and aggregate) must carry: Google Benchmark's, then concbench's.
 REQUIRED_FIELDS = {
@@ -81,7 +57,6 @@ OPTIONAL_FIELDS = {
 }
 # Rows of one entry must agree on these.
 ENTRY_FIELDS = ("workload", "model", "workers", "params")
-
 # What a time may be, in seconds, once converted from its row's time_unit. Above MAX_TIME_S
 # (1e6 s, 11.6 days; 1e15 ns) is not a measurement: no concbench batch runs near it (an entry
 # is stopped by its time-out within minutes, and the slowest CPython batch the reference
@@ -116,109 +91,41 @@ class ReportError(Exception):
         super().__init__(f"{path}: {self.what}")
 
 
-# ---------------------------------------------------------------------------------------
-# Data
-
-
-@dataclasses.dataclass
-class Entry:
-    """One benchmark entry (one run_name): its rows and what the chart shows of it."""
-
-    run_name: str
-    workload: str
-    model: str
-    workers: int
-    workers_label: str
-    loop_threads: int | None
-    inflight: int | None
-    pool: str | None
-    task_form: str | None
-    tasks: int | None
-    params: dict
-    iterations: list = dataclasses.field(default_factory=list)  # iteration rows, in order
-    aggregates: dict = dataclasses.field(default_factory=dict)  # aggregate_name -> row
-    # Computed by finish_entry / compute_speedups:
-    failed: bool = False
-    error_message: str = ""
-    failed_repetitions: int = 0
-    times_s: list = dataclasses.field(default_factory=list)  # successful iteration times
-    median_s: float | None = None
-    median_source: str = ""  # "aggregate" or "iterations"
-    ideal_s: float | None = None
-    bound_s: float | None = None
-    efficiency: float | None = None
-    speedup: float | None = None
-    label: str = ""
-
-    @property
-    def repetitions(self) -> int:
-        return len(self.iterations)
-
-
-@dataclasses.dataclass
-class Group:
-    """Entries of one workload with the same params: one tutorial chart."""
-
-    workload: str
-    params: dict
-    entries: list  # sorted for display
-    slug: str = ""
-
-    @property
-    def tasks(self) -> int | None:
-        for e in self.entries:
-            if e.tasks is not None:
-                return e.tasks
-        return None
-
-
-@dataclasses.dataclass
-class Report:
-    path: str
-    context: dict
-    complete: bool
-    entries: list
-    groups: list
-
-    @property
-    def machine_label(self) -> str:
-        return machine_label(self.context)
-
-
-# ---------------------------------------------------------------------------------------
-# Loading and validation
-
-
-def _reject_constant(token: str):
-    raise ValueError(f"non-finite number {token} (reports hold finite numbers only)")
-
-
-def _type_name(types) -> str:
-    if not isinstance(types, tuple):
-        types = (types,)
-    names = {int: "an integer", float: "a number", str: "a string", dict: "an object",
-             bool: "true or false", type(None): "null", list: "a list"}
-    if int in types and float in types:
-        types = tuple(t for t in types if t not in (int, float)) + (float,)
-    return " or ".join(names.get(t, t.__name__) for t in types)
-
-
-def _has_type(value, types) -> bool:
-    if not isinstance(types, tuple):
-        types = (types,)
-    if isinstance(value, bool) and bool not in types:
-        return False  # JSON true is not a number here
-    return isinstance(value, types)
-
-
-def _ends_early(text: str, error: json.JSONDecodeError) -> bool:
-    """Does the parse fail because the text stops, not because of a wrong character? An
-    unterminated string, array or object; or the error at the very end; or only the start of
-    a literal (`tru`, `nul`, a lone `-`) left after it."""
-    if error.msg.startswith("Unterminated"):
-        return True
-    rest = text[error.pos:].strip()
-    return rest == "" or any(word.startswith(rest) and word != rest for word in ("true", "false", "null", "-1"))
+def load_report(path: str) -> Report:
+    """Read and validate one report; every problem is a ReportError naming the file."""
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise ReportError(path, f"not a concbench report: the top level is {_type_name(type(data))}, "
+                                "not an object")
+    benchmarks = data.get("benchmarks")
+    if not isinstance(benchmarks, list):
+        raise ReportError(path, "not a concbench report: no 'benchmarks' list")
+    context = data.get("context")
+    if not isinstance(context, dict) or "concbench_schema_version" not in context:
+        raise ReportError(path, "not a concbench report: no context.concbench_schema_version "
+                                "(a plain Google Benchmark report?)")
+    version = context["concbench_schema_version"]
+    if not _has_type(version, int):
+        raise ReportError(path, f"context.concbench_schema_version should be an integer, "
+                                f"not {json.dumps(version)[:40]}")
+    if version > SCHEMA_VERSION:
+        raise ReportError(path, f"schema version {version} is newer than this plot.py reads "
+                                f"({SCHEMA_VERSION}): update concbench's plot/")
+    if version < 1:
+        raise ReportError(path, f"unknown concbench_schema_version {version} (versions start at 1; "
+                                f"this plot/ reads 1 to {SCHEMA_VERSION})")
+    complete = data.get("complete", True)
+    if not isinstance(complete, bool):
+        raise ReportError(path, f"field 'complete' should be true or false, not {json.dumps(complete)[:40]}")
+    if not benchmarks:
+        raise ReportError(path, "no benchmark entries at all (did the run stop before its first entry?)")
+    for i, row in enumerate(benchmarks):
+        validate_row(path, i, row)
+    entries = build_entries(path, benchmarks)
+    if not entries:
+        raise ReportError(path, "no benchmark entries at all")
+    groups = group_entries(entries)
+    return Report(path=path, context=context, complete=complete, entries=entries, groups=groups)
 
 
 def read_json(path: str) -> Any:
@@ -261,9 +168,18 @@ def read_json(path: str) -> Any:
     return data
 
 
-def _row_id(index: int, row: dict) -> str:
-    name = row.get("name") if isinstance(row, dict) else None
-    return f"benchmarks[{index}]" + (f" ({name})" if isinstance(name, str) else "")
+def _reject_constant(token: str):
+    raise ValueError(f"non-finite number {token} (reports hold finite numbers only)")
+
+
+def _ends_early(text: str, error: json.JSONDecodeError) -> bool:
+    """Does the parse fail because the text stops, not because of a wrong character? An
+    unterminated string, array or object; or the error at the very end; or only the start of
+    a literal (`tru`, `nul`, a lone `-`) left after it."""
+    if error.msg.startswith("Unterminated"):
+        return True
+    rest = text[error.pos:].strip()
+    return rest == "" or any(word.startswith(rest) and word != rest for word in ("true", "false", "null", "-1"))
 
 
 def validate_row(path: str, index: int, row: Any) -> None:
@@ -321,6 +237,29 @@ def validate_row(path: str, index: int, row: Any) -> None:
     check_times(path, where, row)
 
 
+def _row_id(index: int, row: dict) -> str:
+    name = row.get("name") if isinstance(row, dict) else None
+    return f"benchmarks[{index}]" + (f" ({name})" if isinstance(name, str) else "")
+
+
+def _type_name(types) -> str:
+    if not isinstance(types, tuple):
+        types = (types,)
+    names = {int: "an integer", float: "a number", str: "a string", dict: "an object",
+             bool: "true or false", type(None): "null", list: "a list"}
+    if int in types and float in types:
+        types = tuple(t for t in types if t not in (int, float)) + (float,)
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _has_type(value, types) -> bool:
+    if not isinstance(types, tuple):
+        types = (types,)
+    if isinstance(value, bool) and bool not in types:
+        return False  # JSON true is not a number here
+    return isinstance(value, types)
+
+
 def check_times(path: str, where: str, row: dict) -> None:
     """Every time on a row with a time_unit, in seconds: finite (the parser saw to that), not
     negative, at most MAX_TIME_S; real_time of a successful row at least MIN_TIME_S (a
@@ -342,43 +281,6 @@ def check_times(path: str, where: str, row: dict) -> None:
         if positive and seconds < MIN_TIME_S:
             raise ReportError(path, f"{where}: field '{key}' is {value:g} {unit}: a successful batch takes "
                                     f"some time (at least {MIN_TIME_S:g} s)")
-
-
-def load_report(path: str) -> Report:
-    """Read and validate one report; every problem is a ReportError naming the file."""
-    data = read_json(path)
-    if not isinstance(data, dict):
-        raise ReportError(path, f"not a concbench report: the top level is {_type_name(type(data))}, "
-                                "not an object")
-    benchmarks = data.get("benchmarks")
-    if not isinstance(benchmarks, list):
-        raise ReportError(path, "not a concbench report: no 'benchmarks' list")
-    context = data.get("context")
-    if not isinstance(context, dict) or "concbench_schema_version" not in context:
-        raise ReportError(path, "not a concbench report: no context.concbench_schema_version "
-                                "(a plain Google Benchmark report?)")
-    version = context["concbench_schema_version"]
-    if not _has_type(version, int):
-        raise ReportError(path, f"context.concbench_schema_version should be an integer, "
-                                f"not {json.dumps(version)[:40]}")
-    if version > SCHEMA_VERSION:
-        raise ReportError(path, f"schema version {version} is newer than this plot.py reads "
-                                f"({SCHEMA_VERSION}): update concbench's plot/")
-    if version < 1:
-        raise ReportError(path, f"unknown concbench_schema_version {version} (versions start at 1; "
-                                f"this plot/ reads 1 to {SCHEMA_VERSION})")
-    complete = data.get("complete", True)
-    if not isinstance(complete, bool):
-        raise ReportError(path, f"field 'complete' should be true or false, not {json.dumps(complete)[:40]}")
-    if not benchmarks:
-        raise ReportError(path, "no benchmark entries at all (did the run stop before its first entry?)")
-    for i, row in enumerate(benchmarks):
-        validate_row(path, i, row)
-    entries = build_entries(path, benchmarks)
-    if not entries:
-        raise ReportError(path, "no benchmark entries at all")
-    groups = group_entries(entries)
-    return Report(path=path, context=context, complete=complete, entries=entries, groups=groups)
 
 
 def check_duplicates(path: str, rows: list) -> None:
@@ -440,16 +342,6 @@ def build_entries(path: str, rows: list) -> list:
     return entries
 
 
-def to_seconds(value: float, unit: str) -> float:
-    return float(value) * TIME_UNITS[unit]
-
-
-def _row_seconds(row: dict, key: str = "real_time") -> float | None:
-    if key not in row:
-        return None
-    return to_seconds(row[key], row["time_unit"])
-
-
 def finish_entry(entry: Entry) -> None:
     """The median, spread, ideal and efficiency of one entry, from its rows.
 
@@ -493,252 +385,11 @@ def finish_entry(entry: Entry) -> None:
         entry.speedup = float(median_row["speedup"])
 
 
-def is_sequential(model: str) -> bool:
-    """The baselines: C++'s `sequential` and the CPython reference's `python-sequential`."""
-    return model in ("sequential", "python-sequential")
+def to_seconds(value: float, unit: str) -> float:
+    return float(value) * TIME_UNITS[unit]
 
 
-def sequential_model_for(model: str) -> str:
-    """Whose sequential run a model's speedup is over: CPython models compare with CPython's."""
-    return "python-sequential" if model.startswith("python-") else "sequential"
-
-
-def compute_speedups(entries: list) -> None:
-    """Speedup where the report gave none: the group's sequential median over this one's.
-
-    Only where a successful sequential entry of the same workload and params exists (for the
-    CPython reference's models, python-sequential).
-    """
-    bases = {}
-    for e in entries:
-        if is_sequential(e.model) and not e.failed and e.median_s and e.model not in bases:
-            bases[e.model] = e.median_s
-    for e in entries:
-        base = bases.get(sequential_model_for(e.model))
-        if base and e.speedup is None and not e.failed and e.median_s:
-            e.speedup = base / e.median_s
-
-
-# ---------------------------------------------------------------------------------------
-# Grouping, order, labels
-
-
-def canonical_params(params: Any) -> str:
-    """Params as a canonical JSON string: equal objects give equal strings (1 == 1.0)."""
-
-    def norm(v):
-        if isinstance(v, dict):
-            return {k: norm(v[k]) for k in sorted(v)}
-        if isinstance(v, list):
-            return [norm(x) for x in v]
-        if isinstance(v, float) and v.is_integer():
-            return int(v)
-        return v
-
-    return json.dumps(norm(params), sort_keys=True, separators=(",", ":"))
-
-
-def model_rank(model: str) -> tuple:
-    if model in MODEL_ORDER:
-        return (0, MODEL_ORDER.index(model), "")
-    if model.startswith("python-"):
-        rest = model[len("python-"):]
-        return (1, MODEL_ORDER.index(rest) if rest in MODEL_ORDER else len(MODEL_ORDER), rest)
-    return (2, 0, model)
-
-
-def sort_key(e: Entry) -> tuple:
-    return (
-        model_rank(e.model),
-        e.workers,
-        POOL_ORDER.get(e.pool, 9) if e.pool is not None else -1,
-        FORM_ORDER.get(e.task_form, 9) if e.task_form is not None else -1,
-        e.loop_threads if e.loop_threads is not None else 0,
-        e.inflight if e.inflight is not None else math.inf,  # null = all in flight: last
-        e.run_name,
-    )
-
-
-def display_label(e: Entry, full: bool = False) -> str:
-    """The bar label, from fields: `threads W=2 (cold pool)`, `coroutines (blocking, K=4)`.
-
-    W is shown for every model but sequential and coroutines (whose concurrency is its loop
-    threads and K). The task form is shown where it is not the model's usual one. `full`
-    shows every set field, to tell apart entries the short label would merge.
-    """
-    text = e.model
-    extras = []
-    event_loop = e.model == "coroutines" or e.model.endswith("asyncio")
-    if not is_sequential(e.model) and not event_loop or full:
-        text += f" W={e.workers_label}"
-    if e.pool is not None and (full or not is_sequential(e.model) and e.model != "thread-per-task"):
-        extras.append(f"{e.pool} pool")
-    if e.task_form is not None and (full or event_loop or e.task_form != "blocking"):
-        extras.append(e.task_form)
-    if e.loop_threads is not None and (full or e.loop_threads != 1):
-        extras.append(f"{e.loop_threads} loop thread" + ("s" if e.loop_threads != 1 else ""))
-    if e.inflight is not None:
-        extras.append(f"K={e.inflight}")
-    if extras:
-        text += " (" + ", ".join(extras) + ")"
-    return text
-
-
-def group_entries(entries: list) -> list:
-    """Entries grouped by (workload, params), in order of first appearance; sorted inside."""
-    groups: dict[tuple, Group] = {}
-    for e in entries:
-        key = (e.workload, canonical_params(e.params))
-        if key not in groups:
-            groups[key] = Group(workload=e.workload, params=e.params, entries=[])
-        groups[key].entries.append(e)
-    result = list(groups.values())
-    for g in result:
-        g.entries.sort(key=sort_key)
-        compute_speedups(g.entries)
-        labels = [display_label(e) for e in g.entries]
-        for e, label in zip(g.entries, labels):
-            e.label = display_label(e, full=True) if labels.count(label) > 1 else label
-        seen: dict[str, int] = {}
-        for e in g.entries:  # still equal: number them rather than merge them
-            n = seen.get(e.label, 0) + 1
-            seen[e.label] = n
-            if n > 1:
-                e.label += f" #{n}"
-    assign_slugs(result)
-    return result
-
-
-# ---------------------------------------------------------------------------------------
-# Titles, slugs, units
-
-
-# The params that name a group in titles and file names; other workloads show all scalars.
-HEADLINE_PARAMS = {
-    "cpu": ["scale"],
-    "sleep": ["tasks", "sleep_ms", "shape", "seed", "time_scale"],
-    # The server's URL (an ephemeral port) is in params but names nothing a reader compares.
-    "http": ["delay_ms", "body_bytes", "keep_alive"],
-    # The program (/bin/true) and the start count name nothing a reader compares.
-    "fork-cost": ["parent_rss_mb", "start"],
-}
-
-
-def _fmt_number(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
-def _scalar_items(params: dict) -> list:
-    return [(k, v) for k, v in sorted(params.items())
-            if isinstance(v, (int, float, str, bool)) and v is not None]
-
-
-def params_title(workload: str, params: dict, tasks: int | None) -> str:
-    """`17 tasks, scale 100`; `20 tasks × 20 ms`; otherwise `N tasks, key value, …`."""
-    parts = []
-    if workload == "sleep" and "sleep_ms" in params:
-        n = params.get("tasks", tasks)
-        parts.append(f"{_fmt_number(n)} tasks × {_fmt_number(params['sleep_ms'])} ms"
-                     if n is not None else f"{_fmt_number(params['sleep_ms'])} ms each")
-        if params.get("time_scale", 1) != 1:
-            parts.append(f"time scale {_fmt_number(params['time_scale'])}")
-        return ", ".join(parts)
-    n = params.get("tasks", tasks)
-    if n is not None:
-        parts.append(f"{_fmt_number(n)} tasks")
-    headline = HEADLINE_PARAMS.get(workload)
-    items = [(k, params[k]) for k in headline if k in params] if headline else _scalar_items(params)
-    for k, v in items:
-        if k == "tasks":
-            continue
-        parts.append(f"{k.replace('_', ' ')} {_fmt_number(v)}")
-    return ", ".join(parts)
-
-
-def slugify(text: str) -> str:
-    text = re.sub(r"[^A-Za-z0-9.]+", "-", str(text)).strip("-.")
-    return text or "x"
-
-
-def params_slug(workload: str, params: dict) -> str:
-    headline = HEADLINE_PARAMS.get(workload)
-    items = [(k, params[k]) for k in headline if k in params] if headline else _scalar_items(params)
-    if workload == "sleep":
-        short = {"tasks": "n", "sleep_ms": "ms", "time_scale": "ts"}
-        return slugify("_".join(f"{short.get(k, k)}{_fmt_number(v)}" for k, v in items)) or "default"
-    return slugify("_".join(f"{k}-{_fmt_number(v)}" for k, v in items)) or "default"
-
-
-def assign_slugs(groups: list) -> None:
-    """A file-name slug per group, unique within the report (a params hash on collision)."""
-    for g in groups:
-        g.slug = f"{slugify(g.workload)}-{params_slug(g.workload, g.params)}"
-    counts: dict[str, int] = {}
-    for g in groups:
-        counts[g.slug] = counts.get(g.slug, 0) + 1
-    for g in groups:
-        if counts[g.slug] > 1:
-            digest = hashlib.sha1(canonical_params(g.params).encode()).hexdigest()[:8]
-            g.slug += f"-{digest}"
-
-
-def machine_label(context: dict) -> str:
-    cpu = context.get("cpu_model") or "unknown CPU"
-    p = context.get("usable_cpus")
-    host = context.get("host_name")
-    text = f"{cpu}, P={p}" if p is not None else str(cpu)
-    return f"{text} ({host})" if host else text
-
-
-def machine_slug(context: dict, fallback: str) -> str:
-    host = context.get("host_name")
-    p = context.get("usable_cpus")
-    base = slugify(host) if host else slugify(os.path.splitext(os.path.basename(fallback))[0])
-    return f"{base}-p{p}" if p is not None else base
-
-
-DISPLAY_UNITS = [("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)]
-
-
-def pick_unit(seconds: float) -> tuple:
-    """(unit name, seconds per unit) so the largest value reads as 1 … 999."""
-    for name, factor in DISPLAY_UNITS:
-        if seconds >= factor:
-            return name, factor
-    return DISPLAY_UNITS[-1]
-
-
-def format_time(seconds: float) -> str:
-    """A time with three significant figures in its own sensible unit: `17.8 ms`, `3.41 s`."""
-    name, factor = pick_unit(seconds)
-    v = seconds / factor
-    return f"{v:.3g} {name}" if v < 100 else f"{v:.0f} {name}"
-
-
-def format_speedup(speedup: float) -> str:
-    """`1.96×`; `19.2×`; two significant figures below 0.1× (`0.012×`)."""
-    if speedup >= 10:
-        return f"{speedup:.1f}×"
-    return f"{speedup:.2f}×" if speedup >= 0.1 else f"{speedup:.2g}×"
-
-
-def format_efficiency(efficiency: float) -> str:
-    """`98 % of ideal`; two significant figures below 10 % (`1.2 % of ideal`)."""
-    percent = efficiency * 100
-    return f"{percent:.0f} % of ideal" if percent >= 9.5 else f"{percent:.2g} % of ideal"
-
-
-def is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def entry_figure(e: Entry, field: str) -> float | None:
-    """An entry's figure (a counter on its rows, e.g. `round_trip_p50_ns`): its median row's,
-    else the median of its successful repetitions'; None when no row has it."""
-    row = e.aggregates.get("median")
-    if row is not None and is_number(row.get(field)) and not row.get("error_occurred"):
-        return float(row[field])
-    values = [r[field] for r in e.iterations if not r.get("error_occurred") and is_number(r.get(field))]
-    return float(statistics.median(values)) if values else None
+def _row_seconds(row: dict, key: str = "real_time") -> float | None:
+    if key not in row:
+        return None
+    return to_seconds(row[key], row["time_unit"])

@@ -10,7 +10,10 @@ import argparse
 import sys
 
 from concbench_plot.charts import fork_cost_chart
-from concbench_plot.reports import report_loading as rl
+from concbench_plot.reports.formatting import format_time
+from concbench_plot.reports.model_names import model_rank
+from concbench_plot.reports.naming import machine_label, params_title
+from concbench_plot.reports.report_loading import ReportError, load_report
 
 
 def format_optional(value, formatter) -> str:
@@ -20,16 +23,16 @@ def format_optional(value, formatter) -> str:
 # Figures an entry may carry beyond its time (counters on its rows), shown as extra columns
 # when some entry of the table has them: (field, heading, format).
 FIGURES = [
-    ("dispatch_ns_per_task", "per task", lambda v: rl.format_time(v * 1e-9)),
+    ("dispatch_ns_per_task", "per task", lambda v: format_time(v * 1e-9)),
     ("lost_updates", "lost updates", lambda v: f"{v:,.0f}"),
     ("items_per_second", "items/s", lambda v: f"{v:,.0f}"),
-    ("round_trip_p50_ns", "round trip p50", lambda v: rl.format_time(v * 1e-9)),
-    ("round_trip_p99_ns", "round trip p99", lambda v: rl.format_time(v * 1e-9)),
+    ("round_trip_p50_ns", "round trip p50", lambda v: format_time(v * 1e-9)),
+    ("round_trip_p99_ns", "round trip p99", lambda v: format_time(v * 1e-9)),
     ("messages_per_second", "messages/s", lambda v: f"{v:,.0f}"),
-    ("task_p99_ns", "task p99", lambda v: rl.format_time(v * 1e-9)),
+    ("task_p99_ns", "task p99", lambda v: format_time(v * 1e-9)),
     ("bytes_per_task", "bytes/task", lambda v: f"{v:,.0f}"),
-    ("ns_per_start_median", "per start", lambda v: rl.format_time(v * 1e-9)),
-    ("ns_per_start_min", "fastest start", lambda v: rl.format_time(v * 1e-9)),
+    ("ns_per_start_median", "per start", lambda v: format_time(v * 1e-9)),
+    ("ns_per_start_min", "fastest start", lambda v: format_time(v * 1e-9)),
     ("parent_rss_bytes", "parent RSS", lambda v: f"{v / 2**20:,.0f} MiB"),
 ]
 
@@ -47,24 +50,24 @@ def entry_row(entry, figures) -> str:
         return f"| {entry.label} | failed: {entry.error_message} |" + " |" * (4 + len(figures))
     return "| " + " | ".join([
         entry.label,
-        format_optional(entry.median_s, rl.format_time),
+        format_optional(entry.median_s, format_time),
         format_optional(entry.speedup, lambda s: f"{s:.2f}×"),
         format_optional(entry.efficiency, lambda e: f"{e:.2f}"),
-        format_optional(entry.ideal_s, rl.format_time),
-        format_optional(entry.bound_s, rl.format_time),
+        format_optional(entry.ideal_s, format_time),
+        format_optional(entry.bound_s, format_time),
         *[format_optional(figure(entry, field), fmt) for field, _, fmt in figures],
     ]) + " |"
 
 
 def tables(report) -> str:
-    out = [f"Machine: {rl.machine_label(report.context)}; "
+    out = [f"Machine: {machine_label(report.context)}; "
            f"command: `{' '.join(report.context.get('command_line', []))}`", ""]
     for group in report.groups:
         tasks = next((e.tasks for e in group.entries if e.tasks is not None), None)
         # Time per task is a dispatch cost only where tasks do nothing.
         figures = [f for f in FIGURES if (f[0] != "dispatch_ns_per_task" or group.workload == "empty")
                    and any(figure(e, f[0]) is not None for e in group.entries)]
-        out.append(f"**{group.workload}: {rl.params_title(group.workload, group.params, tasks)}**")
+        out.append(f"**{group.workload}: {params_title(group.workload, group.params, tasks)}**")
         out.append("")
         out.append("| entry | median | speedup | efficiency | ideal | bound |" + "".join(f" {h} |" for _, h, _ in figures))
         out.append("| --- | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(figures))
@@ -91,7 +94,7 @@ def messaging_tables(report) -> str:
         order = ["pipe", "socket", "shared-memory"]  # then any other (CPython's queue), by name
         rows = sorted({(t, m) for t, m, _, _ in found},
                       key=lambda tm: (order.index(tm[0]) if tm[0] in order else len(order), tm[0],
-                                      rl.model_rank(tm[1])))
+                                      model_rank(tm[1])))
         out.append(f"**messaging: {size:,}-byte messages — round trip p50 (p99); streamed messages/s**")
         out.append("")
         out.append("| transport | model |" + "".join(f" round trip, {h} |" for _, h in PINNING_HEADS)
@@ -108,7 +111,7 @@ def messaging_tables(report) -> str:
                         cells.append("failed")
                     elif mode == "round_trip":
                         p50, p99 = figure(e, "round_trip_p50_ns"), figure(e, "round_trip_p99_ns")
-                        cells.append(f"{rl.format_time(p50 * 1e-9)} ({rl.format_time(p99 * 1e-9)})"
+                        cells.append(f"{format_time(p50 * 1e-9)} ({format_time(p99 * 1e-9)})"
                                      if p50 is not None and p99 is not None else "–")
                     else:
                         rate = figure(e, "messages_per_second")
@@ -123,8 +126,8 @@ def main(argv=None) -> int:
     parser.add_argument("report")
     args = parser.parse_args(argv)
     try:
-        report = rl.load_report(args.report)
-    except rl.ReportError as error:
+        report = load_report(args.report)
+    except ReportError as error:
         print(f"table.py: {error}", file=sys.stderr)
         return 2
     print(tables(report))
