@@ -12,6 +12,7 @@
 
 #include "runners/process/fork_server.hpp"
 #include "runners/scenarios/scenario.hpp"
+#include "runners/threads/gated_threads.hpp"
 
 namespace concbench {
 namespace {
@@ -24,11 +25,6 @@ namespace {
   register_forked_job_entry(run_scenario_worker_and_exit);
   return true;
 }();
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // One report, or nullopt on end of file (the worker has gone). A report is written with one
 // write of less than PIPE_BUF bytes, so it arrives whole; a torn one is end of file too.
@@ -208,7 +204,7 @@ scenario_processes_outcome worker_group::run(std::stop_token stop) {
           if (phases[i] != phase::starting) break;
           phases[i] = phase::ready;
           if (++ready == specs_.size()) {
-            gate_opened_ns = now_ns();
+            gate_opened_ns = steady_now_ns();
             gate_.reset();  // every worker sees end of file on the gate at once
           }
           break;

@@ -4,21 +4,27 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <utility>
 
+#include "runners/batch/name_table.hpp"
 #include "runners/process/child_reset.hpp"
 #include "runners/scenarios/scenario_jobs.hpp"
+#include "runners/threads/gated_threads.hpp"
 
 namespace concbench {
 namespace {
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+constexpr std::pair<scenario_job_kind, std::string_view> job_kind_names[] = {
+    {scenario_job_kind::shared_counter, "shared-counter"},
+    {scenario_job_kind::pipeline_producer, "pipeline-producer"},
+    {scenario_job_kind::pipeline_consumer, "pipeline-consumer"},
+    {scenario_job_kind::messaging_client, "messaging-client"},
+    {scenario_job_kind::messaging_echo, "messaging-echo"},
+    {scenario_job_kind::fork_cost_parent, "fork-cost-parent"},
+};
 
 // False when the measuring process has gone (EPIPE): nobody is left to tell.
 bool send_report(int fd, const scenario_report& report) {
@@ -86,23 +92,7 @@ void record_failure(scenario_report& report, std::exception_ptr escaped) {
 
 }  // namespace
 
-std::string_view to_string(scenario_job_kind kind) {
-  switch (kind) {
-    case scenario_job_kind::shared_counter:
-      return "shared-counter";
-    case scenario_job_kind::pipeline_producer:
-      return "pipeline-producer";
-    case scenario_job_kind::pipeline_consumer:
-      return "pipeline-consumer";
-    case scenario_job_kind::messaging_client:
-      return "messaging-client";
-    case scenario_job_kind::messaging_echo:
-      return "messaging-echo";
-    case scenario_job_kind::fork_cost_parent:
-      return "fork-cost-parent";
-  }
-  return "unknown";
-}
+std::string_view to_string(scenario_job_kind kind) { return name_in(job_kind_names, kind); }
 
 void refuse_job_kind(std::uint32_t found, scenario_job_kind wanted) {
   throw scenario_job_mismatch("a forked job of kind " + std::to_string(found) + " (" +
@@ -125,14 +115,14 @@ void run_scenario_worker_and_exit(const forked_job& job, std::span<const int> fd
   if (!send_report(report_fd, {})) ::_exit(0);  // ready
   if (!wait_at_gate(fds[scenario_gate_fd])) ::_exit(1);
   scenario_report report;
-  report.start_ns = now_ns();
+  report.start_ns = steady_now_ns();
   try {
     report.count = run_job(job, fds.subspan(scenario_first_own_fd), report.figures);
     report.what = scenario_report::kind::done;
   } catch (...) {
     record_failure(report, std::current_exception());
   }
-  report.end_ns = now_ns();
+  report.end_ns = steady_now_ns();
   send_report(report_fd, report);
   ::_exit(0);
 }
