@@ -14,9 +14,13 @@ import subprocess
 
 import pytest
 
-from concbench_plot.comparison import compare_command as compare
+from concbench_plot.comparison import compare_command
 from concbench_plot.comparison import comparison_statistics as cs
 from concbench_plot.comparison import context_diff
+from concbench_plot.comparison.gate import gate_trips
+from concbench_plot.comparison.own_speedups import entry_speedup, sequential_index
+from concbench_plot.comparison.pair_comparison import compare_pair
+from concbench_plot.comparison.text_output import fmt_ratio
 from concbench_plot.reports.report_loading import SCHEMA_VERSION, ReportError, load_report
 from plot_support import PYTHON, REPO, as_cpython
 
@@ -194,7 +198,7 @@ def run(*args, timeout=60):
 
 def load_pair(base_path=BASE, other_path=OTHER, alpha=0.05):
     a, b = load_report(str(base_path)), load_report(str(other_path))
-    return compare.compare_pair(a, b, "A", "B", alpha)
+    return compare_pair(a, b, "A", "B", alpha)
 
 
 def flat(text: str) -> str:
@@ -276,7 +280,7 @@ def test_geometric_mean_row():
     completed = run(BASE, OTHER)
     assert completed.returncode == 0, completed.stderr
     row = table_row(completed.stdout, "geometric mean (7 entries)")
-    assert compare.fmt_ratio(expected) in row
+    assert fmt_ratio(expected) in row
 
 
 def test_cli_table_rows():
@@ -351,7 +355,7 @@ def test_own_interval_is_shown_next_to_the_corrected_one(tmp_path):
     # exists: c = 2 (cumulative 1, 2, 4 of 252 <= 6.3), i.e. [D_(3), D_(23)] of the 25 ratios.
     a, b = _many_5_vs_5(tmp_path)
     ratios = sorted(y / x for x in [1.0, 1.1, 1.2, 1.3, 1.4] for y in [2.0, 2.1, 2.2, 2.3, 2.4])
-    own = f"{compare.fmt_ratio(ratios[2])} – {compare.fmt_ratio(ratios[22])}"
+    own = f"{fmt_ratio(ratios[2])} – {fmt_ratio(ratios[22])}"
     # D_(3): above 2.0/1.4 = 1.429 and 2.1/1.4 = 1.5 comes 2.0/1.3 = 1.538; D_(23): below
     # 2.4/1.0 and 2.3/1.0 comes 2.2/1.0.
     assert own == "1.538 – 2.200"
@@ -382,7 +386,7 @@ def test_no_too_few_hint_when_repetitions_suffice():
     # 418. 0.025 · 12870 = 321.75: c = 13, the interval [D_(14), D_(51)] of the 64 ratios.
     assert cs.critical_count(8, 8, 0.05) == 13
     ratios = sorted(b / a for a in SEQ_A for b in SEQ_B)
-    assert f"{compare.fmt_ratio(ratios[13])} – {compare.fmt_ratio(ratios[50])}" in row
+    assert f"{fmt_ratio(ratios[13])} – {fmt_ratio(ratios[50])}" in row
 
 
 def test_one_entry_speaks_in_the_singular(tmp_path):
@@ -571,8 +575,8 @@ def test_gate_does_not_trip_when_the_interval_straddles(tmp_path):
     completed = run(write(tmp_path / "base.json", base), OTHER, "--fail-above", "1.2")
     assert completed.returncode == 0, completed.stderr
     assert "passed" in completed.stdout
-    assert compare.gate_trips(pair, 1.2) == []
-    assert [r.name for r in compare.gate_trips(pair, 1.1)] == [SEQ]
+    assert gate_trips(pair, 1.2) == []
+    assert [r.name for r in gate_trips(pair, 1.1)] == [SEQ]
 
 
 def test_gate_cannot_trip_without_repetitions_and_says_so(tmp_path):
@@ -710,20 +714,20 @@ def test_context_diff_measured_constants_differ_only_as_displayed():
 
 def test_speedups_normalised_per_machine():
     a, b = load_report(str(BASE)), load_report(str(OTHER))
-    seq_a, seq_b = compare._sequential_index(a), compare._sequential_index(b)
+    seq_a, seq_b = sequential_index(a), sequential_index(b)
     ea = {e.run_name: e for e in a.entries}
     eb = {e.run_name: e for e in b.entries}
     # A carries speedup on its median rows: taken as given (1.9, not 100.3/52 = 1.929).
-    assert compare.entry_speedup(ea[W2], seq_a) == pytest.approx(1.9)
+    assert entry_speedup(ea[W2], seq_a) == pytest.approx(1.9)
     # B has none: recomputed from B's own medians: 120.15 / 40.0 = 3.00375 (B's sequential,
     # not A's: B is the slower machine sequentially and the faster one in parallel).
-    assert compare.entry_speedup(eb[W2], seq_b) == pytest.approx(120.15 / 40.0)
+    assert entry_speedup(eb[W2], seq_b) == pytest.approx(120.15 / 40.0)
     # http/threads on B has another URL (port) than B's http/sequential: report_loading's
     # groups keep them apart, compare.py pairs them: 60.9 / 30.9.
     assert eb[HTTP_W2].speedup is None
-    assert compare.entry_speedup(eb[HTTP_W2], seq_b) == pytest.approx(60.9 / 30.9)
+    assert entry_speedup(eb[HTTP_W2], seq_b) == pytest.approx(60.9 / 30.9)
     # A failed entry has no speedup.
-    assert compare.entry_speedup(eb[W8], seq_b) is None
+    assert entry_speedup(eb[W8], seq_b) is None
 
 
 def test_speedup_table_in_the_output():
@@ -771,7 +775,7 @@ def test_schema_difference_warns_when_two_versions_are_compared(tmp_path, capsys
     # each says so.
     assert SCHEMA_VERSION == 2
     v2 = _schema(2)(tmp_path)
-    assert compare.main([str(BASE), str(v2)]) == 0
+    assert compare_command.main([str(BASE), str(v2)]) == 0
     err = capsys.readouterr().err
     assert f"{BASE} has concbench_schema_version 1, {v2} has 2: fields may mean different things" in err
 

@@ -17,8 +17,7 @@ import os
 from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, pyplot, tidy_axes
 from concbench_plot.charts.machines_chart import fastest_per_model
 from concbench_plot.reports.formatting import format_speedup, format_time
-from concbench_plot.reports.model_names import CPYTHON_TWINS, is_cpython_report
-from concbench_plot.reports.model_names import is_sequential, model_rank
+from concbench_plot.reports.model_names import CPYTHON_TWINS, is_cpython_report, is_sequential, model_rank
 from concbench_plot.reports.naming import params_slug
 
 CPP_COLOUR = "#3b6ea5"
