@@ -1,5 +1,6 @@
 #pragma once
-// Rebuilds a workload from its name and params (a worker process receives them as JSON).
+// Rebuilds a task workload from its name and params (a worker process receives them as JSON),
+// with the factory workload_registry.hpp lists under that name.
 
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -9,13 +9,12 @@
 #include "reports/machine_info.hpp"
 #include "workloads/http/http_url.hpp"
 #include "workloads/number_format.hpp"
+#include "workloads/workload_registry.hpp"
 
 namespace concbench {
 namespace {
 
 const std::vector<std::string> known_suites{"quick", "default", "full", "scale"};
-const std::vector<std::string> known_workloads{"cpu",   "sleep",  "sleep-shapes", "http",      "startup",
-                                               "empty", "shared", "pipeline",     "messaging", "fork-cost"};
 
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> parts;
@@ -102,8 +101,9 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       }
     } else if (flag == "--workloads") {
       options.workloads = parse_list<std::string>(flag, require_value(flag, value), [](const std::string& name) {
-        if (std::find(known_workloads.begin(), known_workloads.end(), name) == known_workloads.end()) {
-          throw cli_error("--workloads: unknown workload '" + name + "' (known: " + join(known_workloads) + ")");
+        const auto* known = find_workload(name);
+        if (!known || !known->selectable) {
+          throw cli_error("--workloads: unknown workload '" + name + "' (known: " + join(selectable_workloads()) + ")");
         }
         return name;
       });

@@ -7,6 +7,7 @@
 #include "runners/scenarios/messaging_scenario.hpp"
 #include "runners/scenarios/pipeline_scenario.hpp"
 #include "runners/scenarios/shared_counter_scenario.hpp"
+#include "workloads/workload_registry.hpp"
 
 namespace concbench {
 namespace {
@@ -88,7 +89,7 @@ void add_entries(std::vector<scenario_plan>& plans, const std::shared_ptr<const 
 }  // namespace
 
 const std::vector<std::string>& scenario_workloads() {
-  static const std::vector<std::string> names{"shared", "pipeline", "messaging", "fork-cost"};
+  static const std::vector<std::string> names = workloads_of_kind(workload_kind::scenario);
   return names;
 }
 
@@ -101,7 +102,7 @@ std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
 
   std::vector<scenario_plan> plans;
   for (const auto& name : *options.workloads) {
-    if (name == "shared") {
+    if (name == workload_names::shared) {
       for (const auto discipline :
            {update_discipline::unsynchronised, update_discipline::mutex, update_discipline::atomic}) {
         for (const auto pause : suite.pauses) {
@@ -115,7 +116,7 @@ std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
                       options.workers ? *options.workers : suite.workers, suite);
         }
       }
-    } else if (name == "pipeline") {
+    } else if (name == workload_names::pipeline) {
       for (const auto capacity : suite.pipeline_capacities) {
         for (const auto shape : suite.pipeline_shapes) {
           pipeline_params params;
@@ -129,7 +130,7 @@ std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
                       {{threads, std::to_string(threads)}}, suite);
         }
       }
-    } else if (name == "messaging") {
+    } else if (name == workload_names::messaging) {
       // Cross-CPU pinning needs two CPUs: under `taskset -c 0` those entries are left out
       // rather than planned to fail.
       const bool two_cpus = allowed_cpus().size() >= 2;
@@ -150,7 +151,7 @@ std::vector<scenario_plan> plan_scenarios(const cli_options& options) {
           }
         }
       }
-    } else if (name == "fork-cost") {
+    } else if (name == workload_names::fork_cost) {
       // Each start kind supports one model (fork_cost_scenario.hpp): only the selected
       // models' starts run. One parent process: W is 1.
       for (const auto mb : suite.fork_cost_parent_mb) {
@@ -183,7 +184,7 @@ double nominal_batch_ns(const scenario_plan& plan) {
   if (const auto* fork_cost = dynamic_cast<const fork_cost_scenario*>(plan.work.get())) {
     return sequential_ns + fork_cost->nominal_setup_ns();
   }
-  if (plan.work->name() != "pipeline") return sequential_ns;
+  if (plan.work->name() != workload_names::pipeline) return sequential_ns;
   // An item handed across threads or processes costs a wake-up, not a deque push: nominally
   // 1 µs between threads, 0.3 µs between coroutines, 3 µs through a pipe (2-vCPU VM).
   const auto* pipeline = dynamic_cast<const pipeline_scenario*>(plan.work.get());

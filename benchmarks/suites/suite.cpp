@@ -10,9 +10,12 @@
 #include "workloads/http/http_workload.hpp"
 #include "workloads/sleep_shape_workload.hpp"
 #include "workloads/sleep_workload.hpp"
+#include "workloads/workload_registry.hpp"
 
 namespace concbench {
 namespace {
+
+namespace names = workload_names;
 
 struct suite_definition {
   std::vector<std::string> workloads;
@@ -52,14 +55,20 @@ constexpr double sleep_shape_scale = 0.1;
 constexpr int scale_max_threads = 10'000;   // thread-per-task, threads with W = N
 constexpr int scale_max_processes = 1'000;  // processes-fork, one process per task
 
+// The workloads of the quick, default and full suites, in the order they run.
+std::vector<std::string> default_workloads() {
+  return {std::string(names::cpu), std::string(names::sleep), std::string(names::http), std::string(names::startup),
+          std::string(names::empty)};
+}
+
 suite_definition definition_of(const std::string& suite) {
   const worker_count py_default{python_default_workers(), "py-default"};
   if (suite == "scale") {
     // Only sleep (plan_scale); no start-up entries.
-    return {{"sleep"}, {}, 0, scale_sleep_ms, {}, false, {}, 0, 0, 0, {}};
+    return {{std::string(names::sleep)}, {}, 0, scale_sleep_ms, {}, false, {}, 0, 0, 0, {}};
   }
   if (suite == "quick") {
-    suite_definition quick{{"cpu", "sleep", "http", "startup", "empty"},
+    suite_definition quick{default_workloads(),
                            {1},
                            20,
                            20,
@@ -76,7 +85,7 @@ suite_definition definition_of(const std::string& suite) {
     return quick;
   }
   // http: K sweeps where threads and coroutines part ways (K = W, then more in flight).
-  suite_definition standard{{"cpu", "sleep", "http", "startup", "empty"},
+  suite_definition standard{default_workloads(),
                             {1, 100},
                             100,
                             10,
@@ -107,7 +116,7 @@ constexpr double long_batch_ns = 0.5e9;     // sleep and http in the default sui
 bool worth_running(const suite_definition& suite, const cli_options& options, const workload& work, model_kind model,
                    int workers) {
   if (options.workers) return true;
-  if (!suite.pools_of_one_for_waits && workers == 1 && work.name() != "cpu") return false;
+  if (!suite.pools_of_one_for_waits && workers == 1 && work.name() != names::cpu) return false;
   if (work.nominal_sequential_ns() >= expensive_batch_ns) return workers == 2;
   // A process pool of one is the threads pool of one plus a process hop per task: shown where
   // batches are short (cpu at scale 1), left out of the second-long sleep and http batches to
@@ -132,7 +141,7 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
     settings.model = model;
     // The peer pool is sampled (suite.peer_workers) unless the user asked for it or for W.
     const bool sampled_peer = model == model_kind::threads_asio && !options.models && !options.workers;
-    if (sampled_peer && (work->name() == "http" || work->nominal_sequential_ns() >= expensive_batch_ns)) continue;
+    if (sampled_peer && (work->name() == names::http || work->nominal_sequential_ns() >= expensive_batch_ns)) continue;
     if (uses_pool(model)) {
       for (const auto& w : sampled_peer ? suite.peer_workers : workers) {
         if (!worth_running(suite, options, *work, model, w.value)) continue;
@@ -155,9 +164,9 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
       settings.form = task_form::awaitable;
       // K matters where tasks wait on something outside (http); elsewhere all are in flight.
       const std::vector<std::size_t> all_in_flight{0};
-      const auto& inflight = work->name() != "http"  ? all_in_flight
-                             : options.http_inflight ? *options.http_inflight
-                                                     : suite.http_inflight;
+      const auto& inflight = work->name() != names::http ? all_in_flight
+                             : options.http_inflight     ? *options.http_inflight
+                                                         : suite.http_inflight;
       for (const auto k : inflight) {
         settings.inflight = k;
         plans.push_back({work, settings, ""});
@@ -171,7 +180,7 @@ std::vector<entry_plan> entries_for(std::shared_ptr<const workload> work, const 
         settings.loop_threads = 1;
       }
       // A blocking call inside a coroutine stalls the loop: shown where it differs (waits).
-      if (work->name() != "cpu") {
+      if (work->name() != names::cpu) {
         settings.form = task_form::blocking;
         plans.push_back({work, settings, ""});
       }
@@ -227,7 +236,7 @@ std::vector<entry_plan> plan_scale(const cli_options& options, const std::vector
     throw cli_error("--workers does not apply to --suite=scale: its thread pools run W = N, one thread per task");
   }
   std::vector<entry_plan> plans;
-  if (std::find(workloads.begin(), workloads.end(), "sleep") == workloads.end()) return plans;
+  if (std::find(workloads.begin(), workloads.end(), names::sleep) == workloads.end()) return plans;
   for (const int tasks : scale_tasks) {
     const auto work = std::make_shared<const sleep_workload>(tasks, scale_sleep_ms, options.time_scale);
     for (const auto model : models) {
@@ -275,20 +284,20 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
   std::vector<entry_plan> plans;
   if (options.suite == "scale") plans = plan_scale(options, workloads, models);
   for (const auto& name : options.suite == "scale" ? std::vector<std::string>{} : workloads) {
-    if (name == "empty") {
+    if (name == names::empty) {
       auto more = empty_entries(options, models);
       plans.insert(plans.end(), more.begin(), more.end());
-    } else if (name == "cpu") {
+    } else if (name == names::cpu) {
       for (const double scale : options.cpu_scales ? *options.cpu_scales : suite.cpu_scales) {
         auto work = std::make_shared<const cpu_workload>(scale);
         auto more = entries_for(work, suite, options, models);
         plans.insert(plans.end(), more.begin(), more.end());
       }
-    } else if (name == "sleep") {
+    } else if (name == names::sleep) {
       auto work = std::make_shared<const sleep_workload>(suite.sleep_tasks, suite.sleep_ms, options.time_scale);
       auto more = entries_for(work, suite, options, models);
       plans.insert(plans.end(), more.begin(), more.end());
-    } else if (name == "sleep-shapes") {
+    } else if (name == names::sleep_shapes) {
       // The tutorials' own sleep experiments at a tenth of their length (x --time-scale), at
       // their own W: max_workers=5 for the five random sleeps, two workers for two functions.
       for (const auto& shape : sleep_shape_workload::shapes()) {
@@ -299,7 +308,7 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
         auto more = entries_for(work, at_own_w, options, models);
         plans.insert(plans.end(), more.begin(), more.end());
       }
-    } else if (name == "http") {
+    } else if (name == names::http) {
       // Until main has started the server (or for --list) the URL is a placeholder; names and
       // params do not depend on it.
       for (const bool keep_alive : {true, false}) {
@@ -314,7 +323,7 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
     }
   }
   if (plans.empty() && plan_startup(options).empty() && plan_scenarios(options).empty()) {
-    const bool startup_only = workloads.size() == 1 && workloads.front() == "startup";
+    const bool startup_only = workloads.size() == 1 && workloads.front() == names::startup;
     throw cli_error(startup_only ? "the startup workload measures the process models: add processes-fork or "
                                    "processes-spawn to --models"
                                  : "the selected workloads, models and workers leave no entry to run");
@@ -323,13 +332,13 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
 }
 
 bool uses_http(const std::vector<entry_plan>& plans) {
-  return std::any_of(plans.begin(), plans.end(), [](const entry_plan& p) { return p.work->name() == "http"; });
+  return std::any_of(plans.begin(), plans.end(), [](const entry_plan& p) { return p.work->name() == names::http; });
 }
 
 std::vector<startup_plan> plan_startup(const cli_options& options) {
   const auto suite = definition_of(options.suite);
   const auto& workloads = options.workloads ? *options.workloads : suite.workloads;
-  if (std::find(workloads.begin(), workloads.end(), "startup") == workloads.end()) return {};
+  if (std::find(workloads.begin(), workloads.end(), names::startup) == workloads.end()) return {};
   const auto& models = options.models ? *options.models : all_models();
   std::vector<startup_subject> models_selected;
   for (const auto model : {model_kind::processes_fork, model_kind::processes_spawn}) {
@@ -406,7 +415,7 @@ int iterations_per_sample(const workload& work) {
   // An empty batch already averages its N dispatches, and its time differs a thousandfold
   // between models (a sequential call against a pipe round trip), so no count from its size
   // fits every model: one batch per sample.
-  if (work.name() == "empty") return 1;
+  if (work.name() == names::empty) return 1;
   constexpr double sample_ns = 100e6;
   const double batch_ns = work.nominal_sequential_ns();
   if (batch_ns >= sample_ns || batch_ns <= 0) return 1;
