@@ -16,13 +16,12 @@
 #include <string_view>
 
 #include "runners/batch/batch_outcome.hpp"
+#include "runners/batch/task_watchdog.hpp"
 #include "workloads/workload.hpp"
 
 namespace concbench {
 
-class task_watchdog;
-
-class batch_recorder {
+class batch_recorder final : public watched_batch {
  public:
   using clock = std::chrono::steady_clock;
 
@@ -57,14 +56,14 @@ class batch_recorder {
 
   // For the watchdog: stops the batch when a task has run longer than `limit`, naming every
   // such task in a batch error; true when it did. Thread-safe.
-  bool stop_overdue_tasks(std::chrono::milliseconds limit);
+  bool stop_overdue_tasks(std::chrono::milliseconds limit) override;
   // "task 3 of cpu under threads (and 1 more)", or empty when nothing runs. Thread-safe.
   std::string describe_running_tasks() const;
   // For the watchdog, its grace after the time-out's stop gone: notes every task still running
   // as ignoring the stop and describes them as describe_running_tasks() does. When they end,
   // the time-out's batch error (the entry's error) says how long each ignored the stop and
   // that a thread cannot be killed, and so does each one's own error. Thread-safe.
-  std::string note_tasks_ignoring_stop();
+  std::string note_tasks_ignoring_stop() override;
 
   // Runs the blocking form of task `index` on the calling thread and records everything; a
   // task is not started once the batch has been stopped.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iostream>
 
-#include "runners/batch/batch_recorder.hpp"
 #include "runners/batch/thread_start.hpp"
 
 namespace concbench {
@@ -22,24 +21,24 @@ task_watchdog::~task_watchdog() {
   changed_.notify_all();
 }
 
-void task_watchdog::watch(batch_recorder& recorder) {
+void task_watchdog::watch(watched_batch& batch) {
   {
     std::lock_guard lock(mutex_);
-    current_ = &recorder;
+    current_ = &batch;
   }
   changed_.notify_all();
 }
 
-void task_watchdog::unwatch(const batch_recorder& recorder) {
+void task_watchdog::unwatch(const watched_batch& batch) {
   std::lock_guard lock(mutex_);
-  if (current_ == &recorder) current_ = nullptr;
+  if (current_ == &batch) current_ = nullptr;
 }
 
 void task_watchdog::loop(std::stop_token stop) {
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
     if (!changed_.wait(lock, stop, [this] { return current_ != nullptr; })) return;
-    batch_recorder* const watched = current_;
+    watched_batch* const watched = current_;
     auto stopped_at = std::chrono::steady_clock::time_point::max();
     bool warned = false;
     // Watch this batch until its recorder leaves.
