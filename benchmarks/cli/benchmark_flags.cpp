@@ -31,8 +31,8 @@ const std::vector<std::pair<std::string, std::string>> refused_benchmark_flags{
      "concbench's report keeps every repetition (its medians and intervals are computed from them)"},
     {"benchmark_display_aggregates_only",
      "concbench's console shows its own progress lines, and its report keeps every repetition"},
-    // Google Benchmark 1.7.1 CHECK-aborts when the counters cannot be opened (as on this VM),
-    // after calibration, leaving a half-written report.
+    // Google Benchmark 1.7.1 CHECK-aborts when the counters cannot be opened (as on a virtual machine without hardware
+    // counters), after calibration, leaving a half-written report.
     {"benchmark_perf_counters", "concbench does not read hardware counters (Google Benchmark aborts when it cannot)"},
     // concbench's collector is the display reporter: Google Benchmark's console reporter, the
     // only reader of these two, never runs.

@@ -4,7 +4,7 @@
 // manual_time"), with its own regular expression engine, which accepts less than std::regex does
 // (`\d`, `\/` are refused). concbench asks Google Benchmark itself, entry by entry, so that what
 // --list shows, what the run measures and what the report holds can never differ: a filter that
-// concbench and Google Benchmark read differently once ran nothing, exited 0 and left an older
+// concbench and Google Benchmark read differently would run nothing, exit 0 and leave an older
 // report in place as if new.
 
 #include <benchmark/benchmark.h>

@@ -4,19 +4,18 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "workloads/median.hpp"
+
 namespace concbench {
 
 representative_choice choose_representative_batch(const std::vector<recorded_batch>& batches) {
   if (batches.empty()) throw std::invalid_argument("choose_representative_batch: no batch recorded");
-  std::vector<double> sorted;
-  for (const auto& batch : batches) sorted.push_back(static_cast<double>(batch.interval.count()));
-  std::sort(sorted.begin(), sorted.end());
-  const std::size_t middle = sorted.size() / 2;
-  const double median = sorted.size() % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  representative_choice choice{0, median};
+  std::vector<double> intervals_ns;
+  for (const auto& batch : batches) intervals_ns.push_back(static_cast<double>(batch.interval.count()));
+  representative_choice choice{0, median(std::move(intervals_ns))};
   for (std::size_t i = 1; i < batches.size(); ++i) {
     const auto distance = [&](std::size_t k) {
-      return std::abs(static_cast<double>(batches[k].interval.count()) - median);
+      return std::abs(static_cast<double>(batches[k].interval.count()) - choice.median_ns);
     };
     if (distance(i) < distance(choice.index)) choice.index = i;
   }
@@ -24,15 +23,11 @@ representative_choice choose_representative_batch(const std::vector<recorded_bat
 }
 
 void representative_batches::add(recorded_batch batch) {
-  intervals_ns_.push_back(static_cast<double>(batch.interval.count()));
-  std::vector<double> sorted = intervals_ns_;
-  const std::size_t middle = sorted.size() / 2;
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle), sorted.end());
-  median_ns_ = sorted[middle];
-  if (sorted.size() % 2 == 0) {
-    median_ns_ =
-        (*std::max_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(middle)) + median_ns_) / 2;
-  }
+  // Kept in order, so that the median's sort finds them sorted: at 10,000 repetitions it runs
+  // after each of them.
+  const auto interval_ns = static_cast<double>(batch.interval.count());
+  intervals_ns_.insert(std::upper_bound(intervals_ns_.begin(), intervals_ns_.end(), interval_ns), interval_ns);
+  median_ns_ = median(intervals_ns_);
   kept_.push_back(std::move(batch));
   const auto distance = [&](std::size_t k) {
     return std::abs(static_cast<double>(kept_[k].interval.count()) - median_ns_);

@@ -41,7 +41,7 @@ class representative_batches {
 
  private:
   std::size_t capacity_;
-  std::vector<double> intervals_ns_;
+  std::vector<double> intervals_ns_;  // of every batch added, in increasing order
   std::vector<recorded_batch> kept_;  // in the order added
   double median_ns_ = 0;
   std::size_t shown_ = 0;

@@ -186,7 +186,8 @@ double nominal_batch_ns(const scenario_plan& plan) {
   }
   if (plan.work->name() != workload_names::pipeline) return sequential_ns;
   // An item handed across threads or processes costs a wake-up, not a deque push: nominally
-  // 1 µs between threads, 0.3 µs between coroutines, 3 µs through a pipe (2-vCPU VM).
+  // 1 µs between threads, 0.3 µs between coroutines, 3 µs through a pipe, as on a small
+  // virtual machine.
   const auto* pipeline = dynamic_cast<const pipeline_scenario*>(plan.work.get());
   const double items = pipeline ? static_cast<double>(pipeline->settings().items) : 0;
   switch (plan.settings.model) {

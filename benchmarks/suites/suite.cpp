@@ -103,7 +103,7 @@ suite_definition definition_of(const std::string& suite) {
 }
 
 // Start-up of one worker costs about this much by fork (from the fork server) and by spawn (of
-// this binary), as measured on a 2-vCPU VM; it only fixes how many starts make a sample (the
+// this binary), as on a small virtual machine; it only fixes how many starts make a sample (the
 // same on every machine, and the same for a model and its floor), never a result.
 constexpr double nominal_fork_ns_per_worker = 200e3;
 constexpr double nominal_spawn_ns_per_worker = 750e3;
@@ -349,7 +349,7 @@ std::vector<startup_plan> plan_startup(const cli_options& options) {
   std::vector<startup_plan> plans;
   for (const auto& w : options.workers ? *options.workers : suite.startup_workers) {
     // Each model right after its floor: the pair runs as close in time as it can, so that
-    // the machine's drift (large on a small VM) touches both alike; and the floor's median is
+    // the machine's drift (large on a shared or virtual machine) touches both alike; and the floor's median is
     // known when the model's progress line shows its efficiency.
     for (const auto subject : models_selected) {
       plans.push_back({floor_of(subject), w.value, w.label, ""});
@@ -403,7 +403,7 @@ std::string entry_name(const startup_plan& plan) {
 }
 
 int iterations_per_sample(const startup_plan& plan) {
-  // 50 ms: long enough that one slow start (the VM's hiccups) barely moves a sample, short
+  // 50 ms: long enough that one slow start (a shared machine's hiccups) barely moves a sample, short
   // enough that the start-up entries of the default suite take seconds.
   constexpr double sample_ns = 50e6;
   const bool forks = floor_of(plan.subject) == startup_subject::floor_fork_server;
