@@ -12,8 +12,8 @@
 
 #include "benchmarks/cli/cli_options.hpp"
 #include "benchmarks/cli/progress_display.hpp"
-#include "benchmarks/entries/entry_measurement.hpp"
-#include "benchmarks/entries/startup_measurement.hpp"
+#include "benchmarks/entries/startup_entry.hpp"
+#include "benchmarks/entries/task_entry.hpp"
 #include "benchmarks/suites/suite.hpp"
 #include "reports/machine_info.hpp"
 #include "workloads/fault_workload.hpp"
@@ -340,12 +340,11 @@ TEST(probe_batch, a_failed_probe_batch_is_the_entrys_error_never_dropped) {
   settings.workers = 2;
   const entry_plan plan{std::make_shared<fault_workload>(3, 1, fault_mode::throws, 1000, 2), settings, "2"};
   auto batch = plan.work->make_batch();
-  measured_entry entry{plan, batch, std::make_shared<entry_metadata>(describe_entry(plan, batch, constants)),
-                       constants};
+  task_entry entry(plan, batch, std::make_shared<entry_metadata>(describe_entry(plan, batch, constants)), constants,
+                   {std::nullopt, false});
   entry.repetitions = 1;
-  entry.warm_up = false;
   benchmark::RegisterBenchmark("probe_failure_test",
-                               [&entry](benchmark::State& state) { measure_entry(state, entry, {}); })
+                               [&entry](benchmark::State& state) { measure_repetition(state, entry, {}); })
       ->Iterations(1)
       ->Repetitions(1)
       ->UseManualTime()

@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "benchmarks/entries/entry_measurement.hpp"
+#include "benchmarks/entries/resource_probe.hpp"
 #include "benchmarks/entries/timeline_figures.hpp"
 #include "runners/batch/runner.hpp"
 #include "runners/process/process_pool.hpp"

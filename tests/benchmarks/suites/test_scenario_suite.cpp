@@ -12,11 +12,11 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "benchmarks/cli/cli_options.hpp"
-#include "benchmarks/entries/batch_deadline.hpp"
-#include "benchmarks/entries/scenario_measurement.hpp"
+#include "benchmarks/entries/scenario_entry.hpp"
 #include "benchmarks/suites/scenario_suite.hpp"
 #include "runners/scenarios/fork_cost_scenario.hpp"
 
@@ -51,12 +51,10 @@ class collecting_reporter : public benchmark::BenchmarkReporter {
 TEST(scenario_timeout, a_batch_over_the_time_out_is_stopped_and_the_entry_says_so) {
   run_settings settings;
   settings.model = model_kind::threads;
-  measured_scenario_entry entry{{std::make_shared<hanging_scenario>(), settings, "1"}, nullptr};
-  entry.metadata = std::make_shared<entry_metadata>(describe_entry(entry.plan));
-  entry.timeout = std::chrono::milliseconds(50);
-  entry.warm_up = false;
+  const scenario_plan plan{std::make_shared<hanging_scenario>(), settings, "1"};
+  scenario_entry entry(plan, std::make_shared<entry_metadata>(describe_entry(plan)), {50, false});
   benchmark::RegisterBenchmark("scenario_timeout_test",
-                               [&entry](benchmark::State& state) { measure_scenario_entry(state, entry, {}); })
+                               [&entry](benchmark::State& state) { measure_repetition(state, entry, {}); })
       ->Iterations(1)
       ->Repetitions(1)
       ->UseManualTime()
@@ -79,19 +77,29 @@ TEST(scenario_timeout, the_default_is_ten_nominal_batches_and_at_least_a_minute)
   }
 }
 
-TEST(batch_deadline, a_batch_within_the_limit_is_left_alone_and_ctrl_c_still_reaches_it) {
-  batch_deadline deadline(std::chrono::milliseconds(10'000));
-  std::stop_source caller;
-  auto token = deadline.arm(caller.get_token());
-  EXPECT_FALSE(token.stop_requested());
-  EXPECT_FALSE(deadline.disarm());
-  token = deadline.arm(caller.get_token());
-  caller.request_stop();
-  EXPECT_TRUE(token.stop_requested());
-  EXPECT_FALSE(deadline.disarm());  // the caller's stop, not the time-out's
-  batch_deadline none(std::chrono::milliseconds(0));
-  EXPECT_FALSE(none.arm({}).stop_possible());
-  EXPECT_FALSE(none.disarm());
+TEST(scenario_timeout, a_batch_within_the_time_out_is_left_alone_and_ctrl_c_still_reaches_it) {
+  run_settings settings;
+  settings.model = model_kind::threads;
+  const scenario_plan plan{std::make_shared<hanging_scenario>(), settings, "1"};
+  scenario_entry entry(plan, std::make_shared<entry_metadata>(describe_entry(plan)), {60'000, false});
+  std::stop_source ctrl_c;
+  benchmark::RegisterBenchmark("scenario_interrupted_test",
+                               [&](benchmark::State& state) {
+                                 std::jthread stopper([&ctrl_c] {
+                                   std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                                   ctrl_c.request_stop();
+                                 });
+                                 measure_repetition(state, entry, ctrl_c.get_token());
+                               })
+      ->Iterations(1)
+      ->Repetitions(1)
+      ->UseManualTime()
+      ->ReportAggregatesOnly(false);
+  collecting_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter, "scenario_interrupted_test");
+  benchmark::ClearRegisteredBenchmarks();
+  ASSERT_EQ(reporter.rows.size(), 1u);
+  EXPECT_EQ(reporter.rows[0].error_message, "interrupted: hang under threads was stopped before its batch finished");
 }
 
 std::vector<std::string> names_of(const std::vector<std::string>& args) {
