@@ -13,22 +13,16 @@
 #include <thread>
 #include <utility>
 
+#include "workloads/system/proc_files.hpp"
+
 namespace concbench {
 namespace {
 
-std::string read_first_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
 // The CPU count a cgroup v2 quota allows ("max 100000" = no limit, "150000 100000" = 1.5).
 std::optional<double> cgroup_cpu_quota() {
-  const std::string cgroup = read_first_line("/proc/self/cgroup");  // "0::/some/path" on v2
-  const auto colon = cgroup.rfind(':');
-  if (colon == std::string::npos) return std::nullopt;
-  std::istringstream fields(read_first_line("/sys/fs/cgroup" + cgroup.substr(colon + 1) + "/cpu.max"));
+  const std::string cgroup = own_cgroup_v2_folder();
+  if (cgroup.empty()) return std::nullopt;
+  std::istringstream fields(first_line(cgroup + "/cpu.max"));
   std::string quota;
   double period = 0;
   if (!(fields >> quota >> period) || quota == "max" || period <= 0) return std::nullopt;
@@ -77,22 +71,14 @@ int physical_cores() {
   const long configured = sysconf(_SC_NPROCESSORS_CONF);
   for (long cpu = 0; cpu < configured; ++cpu) {
     const std::string base = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
-    const auto core = read_first_line(base + "core_id");
+    const auto core = first_line(base + "core_id");
     if (core.empty()) continue;
-    cores.emplace(read_first_line(base + "physical_package_id"), core);
+    cores.emplace(first_line(base + "physical_package_id"), core);
   }
   return cores.empty() ? static_cast<int>(std::thread::hardware_concurrency()) : static_cast<int>(cores.size());
 }
 
-long long memory_bytes() {
-  std::ifstream in("/proc/meminfo");
-  for (std::string key; in >> key;) {
-    long long kib = 0;
-    if (key == "MemTotal:" && in >> kib) return kib * 1024;
-    in.ignore(1 << 10, '\n');
-  }
-  return 0;
-}
+long long memory_bytes() { return kib_line_bytes(read_text("/proc/meminfo"), "MemTotal:").value_or(0); }
 
 std::string kernel_release() {
   utsname name{};

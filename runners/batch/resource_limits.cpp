@@ -7,8 +7,9 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
+
+#include "workloads/system/proc_files.hpp"
 
 namespace concbench {
 namespace {
@@ -20,22 +21,6 @@ std::atomic<int>& allowance(os_resource what) {
   return what == os_resource::thread ? allowed_threads : allowed_processes;
 }
 
-std::string first_line(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!std::getline(in, line)) return "";
-  return line;
-}
-
-// This process's cgroup (v2: one line "0::/path").
-std::filesystem::path own_cgroup() {
-  std::ifstream in("/proc/self/cgroup");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("0::", 0) == 0) return std::filesystem::path("/sys/fs/cgroup") / line.substr(4);
-  }
-  return {};
-}
-
 // Threads and processes of one user, as RLIMIT_NPROC counts them (every task of every process).
 long tasks_of_user(uid_t uid) {
   long count = 0;
@@ -43,34 +28,15 @@ long tasks_of_user(uid_t uid) {
   for (const auto& process : std::filesystem::directory_iterator("/proc", ignored)) {
     const auto name = process.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream status(process.path() / "status");
-    long threads = 0;
-    bool mine = false;
-    for (std::string line; std::getline(status, line);) {
-      std::istringstream fields(line);
-      std::string key;
-      fields >> key;
-      if (key == "Uid:") {
-        uid_t real = 0;
-        fields >> real;
-        mine = real == uid;
-      } else if (key == "Threads:") {
-        fields >> threads;
-      }
-    }
-    if (mine) count += threads;
+    const auto status = read_text((process.path() / "status").string());
+    if (number_after(status, "Uid:") == static_cast<std::int64_t>(uid))
+      count += number_after(status, "Threads:").value_or(0);
   }
   return count;
 }
 
 // This process's mapped address space (VmSize), in bytes; -1 when /proc cannot tell.
-long long mapped_bytes() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmSize:", 0) == 0) return std::stoll(line.substr(7)) * 1024;
-  }
-  return -1;
-}
+long long mapped_bytes() { return kib_line_bytes(read_text("/proc/self/status"), "VmSize:").value_or(-1); }
 
 // `ulimit -v` (RLIMIT_AS) when it is set: a thread's stack is mapped from it, so a new thread
 // fails with EAGAIN like every count limit below, though none of them was reached.
@@ -107,10 +73,10 @@ std::string describe_limits() {
   }
   text << " for uid " << uid << (uid == 0 ? " (root: not bound by it)" : "") << ", which now has " << tasks_of_user(uid)
        << " threads and processes";
-  const auto cgroup = own_cgroup();
+  const auto cgroup = own_cgroup_v2_folder();
   if (!cgroup.empty()) {
-    const auto max = first_line(cgroup / "pids.max");
-    const auto current = first_line(cgroup / "pids.current");
+    const auto max = first_line(cgroup + "/pids.max");
+    const auto current = first_line(cgroup + "/pids.current");
     if (!max.empty()) text << "; cgroup pids.max " << max << " (" << (current.empty() ? "?" : current) << " in use)";
   }
   const auto threads_max = first_line("/proc/sys/kernel/threads-max");
