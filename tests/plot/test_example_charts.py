@@ -5,7 +5,7 @@ import importlib.util
 import os
 import re
 
-from concbench_plot.charts import plot_command
+from concbench_plot.charts import chart_plan
 from concbench_plot.reports.report_loading import load_report
 from plot_support import REPO
 
@@ -41,7 +41,7 @@ def test_the_script_writes_exactly_the_readme_charts():
 def test_the_script_names_charts_plot_draws():
     module = example_charts()
     reports = [load_report(path) for path in module.report_paths()]
-    charts, _, _ = plot_command.plan(reports)  # what plot.py would draw, without drawing it
+    charts, _, _ = chart_plan.plan(reports)  # what plot.py would draw, without drawing it
     drawn = {f"{c.base}.png" for c in charts}
     assert set(module.CHARTS.values()) <= drawn, set(module.CHARTS.values()) - drawn
 

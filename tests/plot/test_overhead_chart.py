@@ -5,8 +5,9 @@ import json
 
 import pytest
 
+from concbench_plot.charts import chart_output
+from concbench_plot.charts import chart_plan
 from concbench_plot.charts import overhead_chart as oc
-from concbench_plot.charts import plot_command
 from concbench_plot.reports.report_loading import load_report
 from plot_support import (PLOT_FIXTURES, REPORT, assert_chart_files, other_machine, run_plot, save_figure,
                       write_report)
@@ -125,7 +126,7 @@ def test_one_panel_without_start_up_and_tear_down(tmp_path):
 
 def test_skipped_without_empty_entries(fixture_report, tmp_path):
     assert not oc.wants_overhead_chart(fixture_report)
-    charts, notes, warnings = plot_command.plan([fixture_report])
+    charts, notes, warnings = chart_plan.plan([fixture_report])
     assert not [c for c in charts if "overhead" in c.kind]
     assert any("no cost-per-task chart" in n for n in notes)
     assert warnings == []
@@ -173,7 +174,7 @@ def test_across_machines(tmp_path):
     from concbench_plot.charts import summary_page
 
     plain = load_report(str(REPORT))
-    charts, notes, _ = plot_command.plan(reports + [plain])
+    charts, notes, _ = chart_plan.plan(reports + [plain])
     overhead = [c for c in charts if "overhead" in c.kind]
     assert [(c.base, c.section) for c in overhead] == [
         ("machines-overhead", "Across machines"),
@@ -184,7 +185,7 @@ def test_across_machines(tmp_path):
                             "`empty` entry") for n in notes)
     out = tmp_path / "out"
     out.mkdir()
-    plot_command.draw_all(overhead, str(out))
+    chart_output.draw_all(overhead, str(out))
     for c in overhead:
         assert_chart_files(out, c.base)
     md = summary_page.markdown(reports + [plain], overhead, notes)

@@ -8,6 +8,8 @@ import statistics
 
 import pytest
 
+from concbench_plot.charts import chart_output
+from concbench_plot.charts import chart_plan
 from concbench_plot.charts import chart_style
 from concbench_plot.charts import plot_command
 from concbench_plot.charts import tutorial_chart
@@ -147,8 +149,8 @@ def test_the_same_machine_twice_is_told_apart_by_file_name(fixture_report, tmp_p
     data["context"]["host_name"] = "laptop"
     data["context"]["usable_cpus"] = 8
     other = load_report(str(write_report(tmp_path / "other.json", data)))
-    assert plot_command.report_prefixes([fixture_report]) == [""]
-    assert plot_command.report_prefixes([fixture_report, other, again]) == [
+    assert chart_plan.report_prefixes([fixture_report]) == [""]
+    assert chart_plan.report_prefixes([fixture_report, other, again]) == [
         "bench-vm-2-p2-report-small_", "laptop-p8_", "bench-vm-2-p2-again_"]
 
 
@@ -434,14 +436,14 @@ def test_failure_while_moving_in_puts_the_old_files_back(tmp_path):
     out.mkdir()
     (out / "a.png").write_bytes(b"old a")
     (out / "keep.txt").write_text("mine")
-    staging, created = plot_command.make_staging(str(out))
+    staging, created = chart_output.make_staging(str(out))
     assert created == [] and os.path.dirname(staging) == str(tmp_path)
     for name in ("a.png", "b.png", "c.png"):
         (tmp_path / staging / name).write_bytes(b"new " + name.encode())
     (out / "c.png").mkdir()  # appears after the check: the third move fails
     before = snapshot(out)
-    with pytest.raises(plot_command.WriteError) as caught:
-        plot_command.install(staging, str(out), ["a.png", "b.png", "c.png"])
+    with pytest.raises(chart_output.WriteError) as caught:
+        chart_output.install(staging, str(out), ["a.png", "b.png", "c.png"])
     assert caught.value.target == str(out / "c.png") and caught.value.cause == "Is a directory"
     assert snapshot(out) == before  # a.png is the old one again, b.png is gone, keep.txt stays
 

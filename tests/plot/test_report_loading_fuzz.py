@@ -18,7 +18,7 @@ import random
 
 import pytest
 
-from concbench_plot.charts import plot_command
+from concbench_plot.charts import chart_plan
 from concbench_plot.comparison.pair_comparison import compare_pair
 from concbench_plot.reports.model_names import KNOWN_MODELS
 from concbench_plot.reports.report_loading import MAX_TIME_S, MIN_TIME_S, ReportError, load_report, to_seconds
@@ -161,7 +161,7 @@ def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_pat
             pytest.fail(f"seed {seed}, mutant {number}: {type(error).__name__}: {error}\n{text[:400]}")
         outcomes["loaded"] += 1
         try:  # what plot.py and compare.py do with a report before drawing or printing
-            plot_command.plan([report])
+            chart_plan.plan([report])
             compare_pair(original, report, "A", "B", 0.05)
             compare_pair(report, original, "A", "B", 0.05)
         except Exception as error:  # noqa: BLE001

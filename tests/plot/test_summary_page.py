@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from concbench_plot.charts import plot_command
+from concbench_plot.charts import chart_plan
 from concbench_plot.reports.report_loading import load_report
 from plot_support import SWEEP_REPORT, load_fixture
 
@@ -93,7 +93,7 @@ def test_sweep_report_summary_has_memory_chart_and_reading():
     from concbench_plot.charts import summary_page
 
     report = load_report(str(SWEEP_REPORT))
-    charts, notes, warnings = plot_command.plan([report])
+    charts, notes, warnings = chart_plan.plan([report])
     assert warnings == []
     kinds = {c.kind for c in charts}
     assert {"tutorial", "scaling", "distribution", "timeline", "sweep"} <= kinds

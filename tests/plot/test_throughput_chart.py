@@ -44,19 +44,13 @@ def test_plot_draws_it_for_http_only(tmp_path):
 
 
 def _drawn(tmp_path, edit=None):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from concbench_plot.charts.chart_style import model_colour
-
     data = json.loads(http_report(tmp_path).read_text())
     if edit:
         edit(data)
     (tmp_path / "edited.json").write_text(json.dumps(data))
     report = load_report(str(tmp_path / "edited.json"))
     group = next(g for g in report.groups if g.workload == "http")
-    fig = tc.draw_throughput_chart(plt, report, group, "t", model_colour)
+    fig = tc.draw_throughput_chart(group, "t")
     fig.canvas.draw()
     return fig, group
 

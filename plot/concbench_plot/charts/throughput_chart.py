@@ -1,6 +1,12 @@
 """Requests per second against concurrency, one line per model: the http chart that shows
-where threads and coroutines part ways (issue 4). Concurrency is what the model lets run at
-once: W for pools and thread-per-task, K for coroutines (a blocking call keeps it at one)."""
+where threads and coroutines part ways. Concurrency is what the model lets run at once: W for
+pools and thread-per-task, K for coroutines (a blocking call keeps it at one)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from concbench_plot.charts.chart_style import model_colour, pyplot, workers_tick_labels
 
 
 # Workloads whose tasks are requests: the chart says "requests/s" for them.
@@ -39,6 +45,13 @@ def throughput_series(group) -> dict:
     return {k: sorted(v) for k, v in series.items()}
 
 
+def throughput_reading(group) -> str:
+    unit = "requests/s" if group.workload in REQUEST_WORKLOADS else "tasks/s"
+    best = max(((name, c, rate) for name, pts in throughput_series(group).items() for c, rate, _ in pts),
+               key=lambda p: p[2])
+    return f"highest throughput {best[2]:,.0f} {unit}: {best[0]} at concurrency {best[1]}"
+
+
 def wants_throughput_chart(group) -> bool:
     if group.workload not in REQUEST_WORKLOADS:
         return False
@@ -67,10 +80,9 @@ def _hidden_points(series: dict) -> dict:
     return hidden
 
 
-def draw_throughput_chart(plt, report, group, title: str, colour_of):
+def draw_throughput_chart(group, title: str):
+    plt = pyplot()
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-
-    from concbench_plot.charts.chart_style import workers_tick_labels
 
     series = throughput_series(group)
     # Lines first, lone points after, so a lone point is drawn over a line it sits on.
@@ -87,7 +99,7 @@ def draw_throughput_chart(plt, report, group, title: str, colour_of):
         style = "--" if "warm" in name or "blocking" in name else "-"
         marker = "s" if "per task" in name or model == "thread-per-task" else "D" if "loop threads" in name else "o"
         handles[name], = ax.plot(xs, ys, linestyle=style if len(points) > 1 else "none", marker=marker,
-                                 color=colour_of(model), label=name)
+                                 color=model_colour(model), label=name)
     legend = [handles[n] for n in series if n not in hidden]  # in the models' order
     ideal = sorted({(c, i) for pts in series.values() for c, _, i in pts if i})
     if ideal:
@@ -107,8 +119,6 @@ def draw_throughput_chart(plt, report, group, title: str, colour_of):
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(handles=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if hidden:
-        import textwrap
-
         text = "Hidden behind another point (within 3 %), not in the legend: " + "; ".join(
             f"{name} at {c}: {r:,.0f}/s" for name, (c, r, _) in hidden.items())
         ax.annotate("\n".join(textwrap.wrap(text, 150)), xy=(0, 0), xycoords="axes fraction", xytext=(0, -42), textcoords="offset points",
