@@ -13,6 +13,7 @@
 #include "runners/batch/batch_recorder.hpp"
 #include "runners/process/child_reset.hpp"
 #include "runners/process/worker_protocol.hpp"
+#include "workloads/system/steady_now.hpp"
 #include "workloads/workload_factory.hpp"
 
 namespace concbench {
@@ -21,11 +22,6 @@ namespace {
 worker_line_filter& line_filter() {
   static worker_line_filter filter;
   return filter;
-}
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 void send(int fd, const std::string& line, const task_spec* task = nullptr) {
@@ -74,14 +70,14 @@ int serve(int in_fd, int out_fd) {
     if (!work) return give_up("task id " + std::to_string(task.id) + " arrived before any workload");
     reply_message reply;
     reply.id = task.id;
-    reply.start_ns = now_ns();
+    reply.start_ns = steady_now_ns();
     try {
       // No stop token: a worker process is stopped by killing it.
       reply.result = work->run_blocking(task.task, std::stop_token{});
     } catch (...) {
       reply.error = cut(describe_exception(std::current_exception()), max_error_bytes);
     }
-    reply.end_ns = now_ns();
+    reply.end_ns = steady_now_ns();
     send(out_fd, encode(reply), &task.task);
   }
 }

@@ -18,6 +18,7 @@
 #include "runners/scenarios/scenario_jobs.hpp"
 #include "runners/scenarios/scenario_processes.hpp"
 #include "runners/threads/gated_threads.hpp"
+#include "workloads/system/steady_now.hpp"
 
 namespace concbench {
 namespace {

@@ -13,6 +13,7 @@
 #include "runners/process/fork_server.hpp"
 #include "runners/scenarios/scenario.hpp"
 #include "runners/threads/gated_threads.hpp"
+#include "workloads/system/steady_now.hpp"
 
 namespace concbench {
 namespace {

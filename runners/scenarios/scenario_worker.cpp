@@ -13,6 +13,7 @@
 #include "runners/process/child_reset.hpp"
 #include "runners/scenarios/scenario_jobs.hpp"
 #include "runners/threads/gated_threads.hpp"
+#include "workloads/system/steady_now.hpp"
 
 namespace concbench {
 namespace {

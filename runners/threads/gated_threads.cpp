@@ -10,13 +10,9 @@
 #include <vector>
 
 #include "runners/batch/batch_recorder.hpp"
+#include "workloads/system/steady_now.hpp"
 
 namespace concbench {
-
-std::int64_t steady_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 gated_run run_gated_threads(int count, const std::function<void(int)>& body, const std::function<void()>& on_failure,
                             const std::string& who) {

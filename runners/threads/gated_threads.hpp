@@ -22,7 +22,4 @@ struct gated_run {
 gated_run run_gated_threads(int count, const std::function<void(int)>& body, const std::function<void()>& on_failure,
                             const std::string& who);
 
-// steady_clock in nanoseconds (the clock every process of the machine shares).
-std::int64_t steady_now_ns();
-
 }  // namespace concbench
