@@ -3,12 +3,12 @@
 
     /usr/bin/python3 plot/table.py REPORT.json
 
-The program is concbench_plot.tables.report_tables.
+The program is concbench_plot.tables.table_command.
 """
 
 import sys
 
-from concbench_plot.tables.report_tables import main
+from concbench_plot.tables.table_command import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,6 +7,7 @@ import subprocess
 
 from concbench_plot.charts import fork_cost_chart as fc
 from concbench_plot.reports.report_loading import load_report
+from concbench_plot.tables.fork_cost_table import ratio_table
 from plot_support import PLOT_FIXTURES, PYTHON, REPO, REPORT, assert_chart_files, run_plot, save_figure, write_report
 
 FORK_COST_REPORT = PLOT_FIXTURES / "fork_cost_report.json"
@@ -74,10 +75,10 @@ def test_table_lists_the_entries():
 
 
 def test_the_ratio_table_has_a_row_per_size_and_fork_grows_against_its_smallest():
-    lines = fc.ratio_table(load_report(str(FORK_COST_REPORT)))
+    lines = ratio_table(load_report(str(FORK_COST_REPORT)))
     assert lines[0] == ("| parent RSS asked (measured) | fork | fork-exec | posix_spawn | fork ÷ posix_spawn |"
                         " fork ÷ fork at 10 MiB |")
     rows = lines[2:]
     assert [r.split(" ")[1] for r in rows] == ["10", "100", "1000"]
     assert rows[0].endswith("| 1.0× (1.0×) |")
-    assert fc.ratio_table(load_report(str(REPORT))) == []
+    assert ratio_table(load_report(str(REPORT))) == []

@@ -3,7 +3,7 @@
 import subprocess
 
 from concbench_plot.reports.report_loading import load_report
-from concbench_plot.tables import report_tables as table
+from concbench_plot.tables.messaging_table import messaging_tables
 from plot_support import PYTHON, REPO, REPORT, write_report
 
 TABLE = REPO / "plot" / "table.py"
@@ -43,7 +43,7 @@ def test_messaging_pivot_puts_placements_side_by_side(tmp_path):
     from test_messaging_chart import messaging_report
 
     report = load_report(str(write_report(tmp_path / "m.json", messaging_report())))
-    text = table.messaging_tables(report)
+    text = messaging_tables(report)
     assert "**messaging: 64-byte messages — round trip p50 (p99); streamed messages/s**" in text
     lines = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
     assert lines[0].startswith("| transport | model | round trip, unpinned | round trip, one CPU | round trip, two CPUs")
@@ -53,4 +53,4 @@ def test_messaging_pivot_puts_placements_side_by_side(tmp_path):
         ("shared-memory", "threads")]
     assert lines[1].split("|")[3:6] == [" 6 µs (12 µs) ", " – ", " 40 µs (90 µs) "]
     assert lines[3].split("|")[6] == " 250,000 "
-    assert table.messaging_tables(load_report(str(REPORT))) == ""
+    assert messaging_tables(load_report(str(REPORT))) == ""

@@ -91,61 +91,8 @@ def draw_fork_cost_chart(report, title: str):
     return fig
 
 
-def by_size(report) -> dict:
-    """{parent_rss_mb asked: {start: (measured MiB, median ns, fastest ns or None)}}, sizes in
-    order: what the ratio table is made of."""
-    sizes: dict = {}
-    for e in report.entries:
-        if e.workload != WORKLOAD or e.failed or not isinstance(e.params.get("parent_rss_mb"), (int, float)):
-            continue
-        rss = entry_figure(e, "parent_rss_bytes")
-        median = entry_figure(e, "ns_per_start_median")
-        if rss and median:
-            sizes.setdefault(e.params["parent_rss_mb"], {})[series_name(e)] = (
-                rss / MIB, median, entry_figure(e, "ns_per_start_min"))
-    return dict(sorted(sizes.items()))
-
-
-def _ratio(top, bottom) -> str:
-    """`20.8× (71.8×)`: the ratio of the medians, then of the fastest starts (steadier when
-    other work competes for the CPUs); – when either side is missing."""
-    if not top or not bottom:
-        return "–"
-    text = f"{top[1] / bottom[1]:.1f}×"
-    if top[2] and bottom[2]:
-        text += f" ({top[2] / bottom[2]:.1f}×)"
-    return text
-
-
-def ratio_table(report) -> list:
-    """Markdown lines: per parent size, each start's median (fastest) time per start, fork
-    over posix_spawn, and fork over fork at the smallest size, each as the ratio of medians
-    (of fastest starts); [] without fork-cost entries."""
-    sizes = by_size(report)
-    if not sizes:
-        return []
-    starts = [s for s in START_ORDER if any(s in row for row in sizes.values())]
-    smallest_fork = next((row["fork"] for row in sizes.values() if "fork" in row), None)
-    smallest_mb = next((mb for mb, row in sizes.items() if "fork" in row), None)
-    lines = ["| parent RSS asked (measured) |" + "".join(f" {s} |" for s in starts)
-             + " fork ÷ posix_spawn |" + f" fork ÷ fork at {smallest_mb} MiB |",
-             "| --- |" + " ---: |" * (len(starts) + 2)]
-    for mb, row in sizes.items():
-        measured = max(r for r, _, _ in row.values())
-        cells = []
-        for s in starts:
-            if s in row:
-                _, median, fastest = row[s]
-                cells.append(_format_ns(median) + (f" ({_format_ns(fastest)})" if fastest else ""))
-            else:
-                cells.append("–")
-        fork_over_spawn = _ratio(row.get("fork"), row.get("posix_spawn"))
-        fork_growth = _ratio(row.get("fork"), smallest_fork)
-        lines.append(f"| {mb} MiB ({measured:.0f} MiB) | " + " | ".join(cells) + f" | {fork_over_spawn} | {fork_growth} |")
-    return lines
-
-
-def _format_ns(ns: float) -> str:
+def format_start_time(ns: float) -> str:
+    """A time per start, in ms or µs: `0.58 ms`, `52 ms`, `71.8 µs`."""
     return f"{ns / 1e6:.3g} ms" if ns >= 1e6 else f"{ns / 1e3:.3g} µs"
 
 
@@ -157,9 +104,9 @@ def fork_cost_reading(report) -> str:
     for name, points in series.items():
         (r0, m0, _), (r1, m1, _) = points[0], points[-1]
         if len(points) >= 2:
-            parts.append(f"{name}: {_format_ns(m0)} at {r0:.0f} MiB → {_format_ns(m1)} at {r1:.0f} MiB (×{m1 / m0:.2g})")
+            parts.append(f"{name}: {format_start_time(m0)} at {r0:.0f} MiB → {format_start_time(m1)} at {r1:.0f} MiB (×{m1 / m0:.2g})")
         else:
-            parts.append(f"{name}: {_format_ns(m0)} at {r0:.0f} MiB")
+            parts.append(f"{name}: {format_start_time(m0)} at {r0:.0f} MiB")
     fork, spawn = series.get("fork"), series.get("posix_spawn")
     if fork and spawn:
         fork_top, spawn_top = fork[-1], spawn[-1]

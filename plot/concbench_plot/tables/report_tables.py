@@ -1,23 +1,35 @@
 """A report as Markdown tables, one per workload and batch: each entry's median time, speedup
-over sequential, efficiency (ideal / measured), ideal and bound. BENCHMARKS.md is made of
-these, so its figures come from a report, never typed by hand.
-
-Usage: /usr/bin/python3 plot/table.py REPORT.json
-Exit status 2, one line on stderr, for a report it cannot read.
+over sequential, efficiency (ideal / measured), ideal and bound, and the figures its rows
+carry beyond the time (counters). BENCHMARKS.md is made of these, so its figures come from a
+report, never typed by hand.
 """
 
-import argparse
-import sys
+from __future__ import annotations
 
-from concbench_plot.charts import fork_cost_chart
 from concbench_plot.reports.formatting import format_time
-from concbench_plot.reports.model_names import model_rank
 from concbench_plot.reports.naming import machine_label, params_title
-from concbench_plot.reports.report_loading import ReportError, load_report
+from concbench_plot.reports.report_data import entry_figure
+from concbench_plot.tables.fork_cost_table import ratio_table
 
 
-def format_optional(value, formatter) -> str:
-    return formatter(value) if value is not None else "–"
+def tables(report) -> str:
+    out = [f"Machine: {machine_label(report.context)}; "
+           f"command: `{' '.join(report.context.get('command_line', []))}`", ""]
+    for group in report.groups:
+        tasks = next((e.tasks for e in group.entries if e.tasks is not None), None)
+        # Time per task is a dispatch cost only where tasks do nothing.
+        figures = [f for f in FIGURES if (f[0] != "dispatch_ns_per_task" or group.workload == "empty")
+                   and any(entry_figure(e, f[0]) is not None for e in group.entries)]
+        out.append(f"**{group.workload}: {params_title(group.workload, group.params, tasks)}**")
+        out.append("")
+        out.append("| entry | median | speedup | efficiency | ideal | bound |" + "".join(f" {h} |" for _, h, _ in figures))
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(figures))
+        out.extend(entry_row(e, figures) for e in group.entries)
+        out.append("")
+    ratios = ratio_table(report)
+    if ratios:
+        out += ["**fork-cost: time to start and reap one child, median start of a batch (fastest)**", "", *ratios, ""]
+    return "\n".join(out)
 
 
 # Figures an entry may carry beyond its time (counters on its rows), shown as extra columns
@@ -37,14 +49,6 @@ FIGURES = [
 ]
 
 
-def figure(entry, field):
-    """The entry's figure from its median row (else its first iteration), if it has one."""
-    for row in [entry.aggregates.get("median"), *entry.iterations[:1]]:
-        if row is not None and isinstance(row.get(field), (int, float)):
-            return row[field]
-    return None
-
-
 def entry_row(entry, figures) -> str:
     if entry.failed:
         return f"| {entry.label} | failed: {entry.error_message} |" + " |" * (4 + len(figures))
@@ -55,87 +59,9 @@ def entry_row(entry, figures) -> str:
         format_optional(entry.efficiency, lambda e: f"{e:.2f}"),
         format_optional(entry.ideal_s, format_time),
         format_optional(entry.bound_s, format_time),
-        *[format_optional(figure(entry, field), fmt) for field, _, fmt in figures],
+        *[format_optional(entry_figure(entry, field), fmt) for field, _, fmt in figures],
     ]) + " |"
 
 
-def tables(report) -> str:
-    out = [f"Machine: {machine_label(report.context)}; "
-           f"command: `{' '.join(report.context.get('command_line', []))}`", ""]
-    for group in report.groups:
-        tasks = next((e.tasks for e in group.entries if e.tasks is not None), None)
-        # Time per task is a dispatch cost only where tasks do nothing.
-        figures = [f for f in FIGURES if (f[0] != "dispatch_ns_per_task" or group.workload == "empty")
-                   and any(figure(e, f[0]) is not None for e in group.entries)]
-        out.append(f"**{group.workload}: {params_title(group.workload, group.params, tasks)}**")
-        out.append("")
-        out.append("| entry | median | speedup | efficiency | ideal | bound |" + "".join(f" {h} |" for _, h, _ in figures))
-        out.append("| --- | ---: | ---: | ---: | ---: | ---: |" + " ---: |" * len(figures))
-        out.extend(entry_row(e, figures) for e in group.entries)
-        out.append("")
-    ratios = fork_cost_chart.ratio_table(report)
-    if ratios:
-        out += ["**fork-cost: time to start and reap one child, median start of a batch (fastest)**", "", *ratios, ""]
-    return "\n".join(out)
-
-
-PINNING_HEADS = (("none", "unpinned"), ("same-cpu", "one CPU"), ("cross-cpu", "two CPUs"))
-
-
-def messaging_tables(report) -> str:
-    """The messaging scenario as one table per message size: a row per transport and model,
-    round-trip p50 (p99) and streamed messages/s per CPU placement side by side — the view
-    BENCHMARKS.md "Process messaging" shows. Empty when the report has no messaging entry."""
-    entries = [e for e in report.entries if e.workload == "messaging"]
-    out = []
-    for size in sorted({e.params.get("message_bytes") for e in entries}):
-        found = {(e.params.get("transport"), e.model, e.params.get("mode"), e.params.get("pinning")): e
-                 for e in entries if e.params.get("message_bytes") == size}
-        order = ["pipe", "socket", "shared-memory"]  # then any other (CPython's queue), by name
-        rows = sorted({(t, m) for t, m, _, _ in found},
-                      key=lambda tm: (order.index(tm[0]) if tm[0] in order else len(order), tm[0],
-                                      model_rank(tm[1])))
-        out.append(f"**messaging: {size:,}-byte messages — round trip p50 (p99); streamed messages/s**")
-        out.append("")
-        out.append("| transport | model |" + "".join(f" round trip, {h} |" for _, h in PINNING_HEADS)
-                   + "".join(f" stream, {h} |" for _, h in PINNING_HEADS))
-        out.append("| --- | --- |" + " ---: |" * (2 * len(PINNING_HEADS)))
-        for transport, model in rows:
-            cells = []
-            for mode in ("round_trip", "stream"):
-                for pinning, _ in PINNING_HEADS:
-                    e = found.get((transport, model, mode, pinning))
-                    if e is None:
-                        cells.append("–")
-                    elif e.failed:
-                        cells.append("failed")
-                    elif mode == "round_trip":
-                        p50, p99 = figure(e, "round_trip_p50_ns"), figure(e, "round_trip_p99_ns")
-                        cells.append(f"{format_time(p50 * 1e-9)} ({format_time(p99 * 1e-9)})"
-                                     if p50 is not None and p99 is not None else "–")
-                    else:
-                        rate = figure(e, "messages_per_second")
-                        cells.append(f"{rate:,.0f}" if rate is not None else "–")
-            out.append(f"| {transport} | {model} | " + " | ".join(cells) + " |")
-        out.append("")
-    return "\n".join(out)
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("report")
-    args = parser.parse_args(argv)
-    try:
-        report = load_report(args.report)
-    except ReportError as error:
-        print(f"table.py: {error}", file=sys.stderr)
-        return 2
-    print(tables(report))
-    extra = messaging_tables(report)
-    if extra:
-        print(extra)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def format_optional(value, formatter) -> str:
+    return formatter(value) if value is not None else "–"
