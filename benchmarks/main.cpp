@@ -1,4 +1,4 @@
-// concbench: tells the commands apart and hands each to its function (benchmarks/cli/commands.hpp):
+// concbench: tells the commands apart and hands each to its function (benchmarks/commands.hpp):
 // a spawned worker, `serve`, --help, --list, or the run of the suite.
 
 #include <csignal>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "benchmarks/cli/cli_options.hpp"
-#include "benchmarks/cli/commands.hpp"
+#include "benchmarks/commands.hpp"
 #include "runners/process/fork_server.hpp"
 #include "runners/process/worker_main.hpp"
 

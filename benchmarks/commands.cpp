@@ -1,4 +1,4 @@
-#include "benchmarks/cli/commands.hpp"
+#include "benchmarks/commands.hpp"
 
 #include <benchmark/benchmark.h>
 #include <sys/ioctl.h>
