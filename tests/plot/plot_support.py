@@ -10,6 +10,7 @@ import pathlib
 import subprocess
 
 from concbench_plot.reports.model_names import CPYTHON_TWINS
+from concbench_plot.reports.report_loading import load_report
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PLOT = REPO / "plot" / "plot.py"
@@ -36,6 +37,11 @@ def load_fixture() -> dict:
 def write_report(path: pathlib.Path, data) -> pathlib.Path:
     path.write_text(data if isinstance(data, str) else json.dumps(data))
     return path
+
+
+def load_data(tmp_path, data, name="r.json"):
+    """The report `data`, written into tmp_path and loaded."""
+    return load_report(str(write_report(tmp_path / name, data)))
 
 
 def assert_chart_files(out, base):

@@ -7,7 +7,7 @@ import pytest
 from concbench_plot.charts import cpython_chart as cc
 from concbench_plot.reports.report_loading import load_report
 from plot_support import (REPO, as_cpython, assert_chart_files, cpu_scale1_only, load_fixture, run_plot, save_figure,
-                      write_report)
+                          write_report)
 
 EXAMPLES = REPO / "reports" / "examples"
 

@@ -9,18 +9,14 @@ from concbench_plot.charts import chart_output
 from concbench_plot.charts import chart_plan
 from concbench_plot.charts import overhead_chart as oc
 from concbench_plot.reports.report_loading import load_report
-from plot_support import (PLOT_FIXTURES, REPORT, assert_chart_files, other_machine, run_plot, save_figure,
-                      write_report)
+from plot_support import (PLOT_FIXTURES, REPORT, assert_chart_files, load_data, other_machine, run_plot, save_figure,
+                          write_report)
 
 EMPTY_REPORT = PLOT_FIXTURES / "empty_report.json"
 
 
 def empty_data():
     return json.loads(EMPTY_REPORT.read_text())
-
-
-def load(tmp_path, data, name="r.json"):
-    return load_report(str(write_report(tmp_path / name, data)))
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +66,13 @@ def test_ratio_format():
 def test_peer_taken_the_same_way_or_no_ratio(tmp_path):
     data = empty_data()  # threads-asio only cold: threads is taken cold too, to stay comparable
     data["benchmarks"] = [b for b in data["benchmarks"] if b["run_name"] != "empty/threads-asio/W:2/pool:warm/N:1000"]
-    picked = oc.pick_entries(load(tmp_path, data))
+    picked = oc.pick_entries(load_data(tmp_path, data))
     assert (picked["threads"].pool, picked["threads-asio"].pool) == ("cold", "cold")
     assert "0.27× threads-asio" in oc.annotation(picked, "threads")  # 80 / 300
     # no common way of running: each its own best, and no ratio between them
     data["benchmarks"] = [b for b in data["benchmarks"] if not (b["model"] == "threads" and b["pool"] == "cold")
                           and not (b["model"] == "threads-asio" and b["pool"] == "warm")]
-    picked = oc.pick_entries(load(tmp_path, data, "s.json"))
+    picked = oc.pick_entries(load_data(tmp_path, data, "s.json"))
     assert (picked["threads"].pool, picked["threads-asio"].pool) == ("warm", "cold")
     assert oc.peer_of(picked, "threads") is None
     assert "threads-asio" not in oc.annotation(picked, "threads")
@@ -85,7 +81,7 @@ def test_peer_taken_the_same_way_or_no_ratio(tmp_path):
 def test_without_sequential_no_floor(tmp_path):
     data = empty_data()
     data["benchmarks"] = [b for b in data["benchmarks"] if b["model"] != "sequential"]
-    r = load(tmp_path, data)
+    r = load_data(tmp_path, data)
     picked = oc.pick_entries(r)
     assert oc.annotation(picked, "coroutines") == "75 ns"
     assert oc.overhead_reading(r) == ("threads dispatch 100 ns per task, 0.25× threads-asio's (400 ns; "
@@ -118,7 +114,7 @@ def test_one_panel_without_start_up_and_tear_down(tmp_path):
     data = empty_data()
     for b in data["benchmarks"]:
         del b["startup_ns"], b["teardown_ns"]
-    r = load(tmp_path, data)
+    r = load_data(tmp_path, data)
     fig = oc.draw_overhead_chart(r, "dispatch only")
     assert len(fig.axes) == 1
     __import__("matplotlib.pyplot").pyplot.close(fig)
@@ -133,7 +129,7 @@ def test_skipped_without_empty_entries(fixture_report, tmp_path):
     data = empty_data()  # failed empty entries, or ones without the figure, are no data either
     for b in data["benchmarks"]:
         b.pop("dispatch_ns_per_task")
-    assert not oc.wants_overhead_chart(load(tmp_path, data))
+    assert not oc.wants_overhead_chart(load_data(tmp_path, data))
 
 
 def test_plot_draws_it_into_the_summary(tmp_path):

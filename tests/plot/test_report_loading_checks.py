@@ -15,15 +15,10 @@ import stat
 import pytest
 
 from concbench_plot.charts import chart_folder
-from concbench_plot.charts import summary_page
 from concbench_plot.reports import json_file
 from concbench_plot.reports.model_names import CPYTHON_MODELS, KNOWN_MODELS, MODEL_ORDER, STARTUP_FLOORS
 from concbench_plot.reports.report_loading import ReportError, load_report
-from plot_support import REPO, REPORT, load_fixture, write_report
-
-
-def load(tmp_path, data, name="r.json"):
-    return load_report(str(write_report(tmp_path / name, data)))
+from plot_support import REPO, REPORT, load_data, load_fixture, write_report
 
 
 def refused(tmp_path, data, *mentions, name="r.json"):
@@ -64,7 +59,7 @@ def test_item8_time_limits_follow_the_rows_unit(tmp_path):
     data = load_fixture()
     row = ok_row(data)
     row.update(time_unit="ns", real_time=9e14)  # 10.4 days in ns: allowed
-    load(tmp_path, data)
+    load_data(tmp_path, data)
     row.update(time_unit="ns", real_time=2e15)  # 23 days
     refused(tmp_path, data, "above 1e+06 s")
 
@@ -84,7 +79,7 @@ def test_zero_where_zero_is_meaningful_is_read(tmp_path):
     stddev["real_time"] = 0  # identical repetitions
     failed = next(r for r in data["benchmarks"] if r.get("error_occurred"))
     assert failed["real_time"] == 0  # Google Benchmark's 0 on a failed row
-    load(tmp_path, data)
+    load_data(tmp_path, data)
 
 
 @pytest.mark.parametrize("key, value", [("speedup", -1), ("efficiency", 1e12), ("speedup", 1e10)])
@@ -101,7 +96,7 @@ def test_item8_other_numbers_on_a_row_are_bounded_but_params_are_not(tmp_path):
     data = load_fixture()
     for row in data["benchmarks"]:
         row["params"]["seed"] = 2 ** 64 - 1  # any 64-bit seed
-    load(tmp_path, data)
+    load_data(tmp_path, data)
 
 
 def test_item8_a_cv_row_holds_a_fraction(tmp_path):
@@ -196,7 +191,7 @@ def test_item5_process_index_tells_repetitions_of_merged_processes_apart(tmp_pat
     data = load_fixture()
     iterations = [r for r in data["benchmarks"] if r["run_type"] == "iteration"]
     data["benchmarks"] = [{**r, "process_index": p} for p in (0, 1) for r in iterations]
-    report = load(tmp_path, data)
+    report = load_data(tmp_path, data)
     for entry in report.entries:
         assert entry.repetitions == 2 * len([r for r in iterations if r["run_name"] == entry.run_name])
     data["benchmarks"].append(dict(data["benchmarks"][-1]))
@@ -207,7 +202,7 @@ def test_rows_without_repetition_index_are_read_as_before(tmp_path):
     data = load_fixture()
     for row in data["benchmarks"]:
         row.pop("repetition_index", None)
-    load(tmp_path, data)
+    load_data(tmp_path, data)
 
 
 # --- nesting, size, file types ---------------------------------------------------------------
@@ -244,7 +239,7 @@ def test_item8_nesting_beyond_64_levels_is_refused_and_64_is_read(tmp_path):
     rows = entry_rows(data, ok_row(data)["run_name"])
     for row in rows:  # document, benchmarks, row, params: 4 levels above it
         row["params"]["deep"] = nested(json_file.MAX_DEPTH - 4)
-    load(tmp_path, data)
+    load_data(tmp_path, data)
     for row in rows:
         row["params"]["deep"] = nested(json_file.MAX_DEPTH - 3)
     refused(tmp_path, data, "nested more than 64 levels deep")
@@ -326,7 +321,7 @@ def test_item8_a_deep_timeline_file_is_a_note(tmp_path):
     from concbench_plot.reports import timeline_data
 
     data = load_fixture()
-    report = load(tmp_path, data)
+    report = load_data(tmp_path, data)
     (tmp_path / data["timelines_file"]).write_text("[" * 100_000)
     timelines, note = timeline_data.load_timelines(report)
     assert timelines == {} and "nested more than 64 levels deep" in note
@@ -336,7 +331,7 @@ def test_item8_a_fifo_timeline_file_is_a_note_not_a_hang(tmp_path):
     from concbench_plot.reports import timeline_data
 
     data = load_fixture()
-    report = load(tmp_path, data)
+    report = load_data(tmp_path, data)
     os.mkfifo(tmp_path / data["timelines_file"])
     with hang_fails_after(20):
         timelines, note = timeline_data.load_timelines(report)
@@ -351,7 +346,6 @@ def test_item8_chart_names_are_every_name_plot_writes(drawn, drawn_pair):
         names = os.listdir(out)
         assert chart_folder.MARKER in names
         assert all(chart_folder.is_plot_file(n) for n in names), [n for n in names if not chart_folder.is_plot_file(n)]
-    assert chart_folder.SUMMARY_FILES == summary_page.SUMMARY_FILES
     for name in ("README.md", "config.json", "report.json", "r.timelines.json", "notes.png.txt", "summary.txt"):
         assert not chart_folder.is_plot_file(name), name
 

@@ -140,13 +140,8 @@ def mutated_texts(seed):
             yield hostile(rng, original)
 
 
-@pytest.fixture(scope="module")
-def original():
-    return load_report(str(REPORT))
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_path, original):
+def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_path, fixture_report):
     outcomes = {"loaded": 0, "refused": 0}
     for number, text in enumerate(mutated_texts(seed)):
         path = tmp_path / f"mutant-{number}.json"
@@ -162,8 +157,8 @@ def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_pat
         outcomes["loaded"] += 1
         try:  # what plot.py and compare.py do with a report before drawing or printing
             chart_plan.plan([report])
-            compare_pair(original, report, "A", "B", 0.05)
-            compare_pair(report, original, "A", "B", 0.05)
+            compare_pair(fixture_report, report, "A", "B", 0.05)
+            compare_pair(report, fixture_report, "A", "B", 0.05)
         except Exception as error:  # noqa: BLE001
             pytest.fail(f"seed {seed}, mutant {number} loaded, then {type(error).__name__}: {error}\n{text[:400]}")
     assert outcomes["loaded"] > 20 and outcomes["refused"] > 100, outcomes  # both paths exercised

@@ -5,44 +5,39 @@ import pytest
 
 from concbench_plot.charts import scaling_chart as sc
 from concbench_plot.reports.report_loading import load_report
-from plot_support import REPORT, assert_chart_files, load_fixture, save_figure, write_report
-
-
-@pytest.fixture(scope="module")
-def report():
-    return load_report(str(REPORT))
+from plot_support import assert_chart_files, load_fixture, save_figure, write_report
 
 
 def median_row(run_name):
     return next(b for b in load_fixture()["benchmarks"] if b["name"] == f"{run_name}_median")
 
 
-def test_series_need_two_w(report):
-    cpu1, cpu100, sleep = report.groups
+def test_series_need_two_w(fixture_report):
+    cpu1, cpu100, sleep = fixture_report.groups
     assert {k: [w for w, _ in v] for k, v in sc.scaling_series(cpu1).items()} == {"threads (cold pool)": [1, 2]}
     assert not sc.wants_scaling_chart(cpu100)  # one W per model
     assert sc.wants_scaling_chart(sleep)
 
 
-def test_reading_numbers_come_from_the_report(report):
-    cpu1 = report.groups[0]
+def test_reading_numbers_come_from_the_report(fixture_report):
+    cpu1 = fixture_report.groups[0]
     row = median_row("cpu/threads/W:2/pool:cold/scale:1")
-    reading = sc.scaling_reading(report, cpu1)
+    reading = sc.scaling_reading(fixture_report, cpu1)
     assert reading.startswith(f"peak speedup {row['speedup']:.2f}×: threads (cold pool) at W=2")
     assert f"{row['efficiency'] * 100:.0f} % of ideal" in reading
     assert "at W=P=2" in reading
 
 
-def test_ideal_and_bound_speedups(report):
-    e = next(e for e in report.groups[0].entries if e.run_name == "cpu/threads/W:2/pool:cold/scale:1")
-    seq = next(e for e in report.groups[0].entries if e.model == "sequential")
+def test_ideal_and_bound_speedups(fixture_report):
+    e = next(e for e in fixture_report.groups[0].entries if e.run_name == "cpu/threads/W:2/pool:cold/scale:1")
+    seq = next(e for e in fixture_report.groups[0].entries if e.model == "sequential")
     assert sc._ideal_speedup(e, e.ideal_s) == pytest.approx(e.speedup * e.median_s / e.ideal_s)
     assert sc._ideal_speedup(e, e.ideal_s) == pytest.approx(seq.median_s / e.ideal_s, rel=0.02)
-    assert sc._reference(sc.scaling_series(report.groups[0]), lambda x: x.bound_s)
+    assert sc._reference(sc.scaling_series(fixture_report.groups[0]), lambda x: x.bound_s)
 
 
-def test_renders_both_panels(report, tmp_path):
-    fig = sc.draw_scaling_chart(report, report.groups[2], "sleep")
+def test_renders_both_panels(fixture_report, tmp_path):
+    fig = sc.draw_scaling_chart(fixture_report, fixture_report.groups[2], "sleep")
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["speedup against W", "efficiency against W"]
     labels = fig.axes[-1].get_legend().get_texts()
     assert {sc.IDEAL_LABEL, sc.BOUND_LABEL} <= {t.get_text() for t in labels}

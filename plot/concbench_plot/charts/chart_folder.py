@@ -1,6 +1,7 @@
 """Which folder plot.py may write its charts into (--out DIR): a new one, an empty one, or a
 concbench chart folder. Never `/`, a home folder or a source tree: plot.py replaces the files
-it draws by name, and once wrote 18 files into `/` when asked to.
+it draws by name, so in a folder of other files it would scatter its own among them and
+replace any that shares a chart's name.
 
 A concbench chart folder holds the MARKER file plot.py writes into every folder it writes
 (so a folder of charts with the reader's own notes beside them stays usable), or, without
@@ -12,12 +13,13 @@ from __future__ import annotations
 import os
 import re
 
+from concbench_plot.charts.summary_page import SUMMARY_FILES
+
 MARKER = ".concbench-charts"
 MARKER_TEXT = ("This folder holds charts drawn by concbench's plot/plot.py, which may replace its own\n"
                "files here (*.png, *.svg, summary.md, summary.html) when run again with --out on it.\n")
-SUMMARY_FILES = ("summary.md", "summary.html")
 
-# The base names plot.py draws (plot.py's report_charts, machine_charts, cpython_charts):
+# The base names plot.py draws (chart_plan.py's report_charts, machine_charts, cpython_charts):
 # optionally a machine prefix ending in `_`, `cpython-` before the machines charts of
 # CPython reports, the chart kind, then its group's slug.
 _KINDS = ("tutorial", "throughput", "scaling", "distribution", "timeline", "sweep", "messaging", "overhead",

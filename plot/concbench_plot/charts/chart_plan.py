@@ -39,7 +39,7 @@ from concbench_plot.charts import sweep_chart as sweep
 from concbench_plot.charts import timeline_chart as timeline
 from concbench_plot.charts.chart_style import Chart, group_head, machine_and_report, title_with_machine
 from concbench_plot.charts.throughput_chart import draw_throughput_chart, throughput_reading, wants_throughput_chart
-from concbench_plot.charts.tutorial_chart import chart_title, draw_tutorial_chart, tutorial_reading
+from concbench_plot.charts.tutorial_chart import draw_tutorial_chart, tutorial_reading
 from concbench_plot.reports.model_names import is_cpython_report
 from concbench_plot.reports.naming import machine_slug, slugify
 from concbench_plot.reports.timeline_data import load_timelines
@@ -89,7 +89,7 @@ def report_charts(report, prefix: str, section: str, reports: list | None = None
             charts.append(Chart(f"{prefix}throughput-{g.slug}", "throughput",
                                 f"Requests per second against concurrency — {head}",
                                 throughput_reading(g),
-                                functools.partial(draw_throughput_chart, g, chart_title(report, g)), section))
+                                functools.partial(draw_throughput_chart, g, title_with_machine(report, head)), section))
         if scaling.wants_scaling_chart(g):
             title = title_with_machine(report, f"Speedup and efficiency against W — {head}")
             charts.append(Chart(f"{prefix}scaling-{g.slug}", "scaling", f"Does adding workers help? {head}",

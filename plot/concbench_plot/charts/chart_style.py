@@ -1,8 +1,5 @@
-"""What every chart module shares: headless pyplot, the fixed colours, the chart plan.
-
-Kept apart from plot.py so each chart module can import it without importing the command
-line (and without a cycle); plot.py re-exports the names its tests and users know.
-"""
+"""What every chart module shares: headless pyplot, the fixed colours, titles and labels,
+and Chart, one entry of the plan (chart_plan.py) of what to draw."""
 
 from __future__ import annotations
 
@@ -10,6 +7,8 @@ import dataclasses
 import os
 import zlib
 from typing import Callable
+
+from concbench_plot.reports.naming import params_title
 
 
 def pyplot():
@@ -110,6 +109,4 @@ def workers_tick_labels(entries) -> dict:
 
 def group_head(group) -> str:
     """`cpu: 17 tasks, scale 1`: the group as titles and the summary name it."""
-    from concbench_plot.reports.naming import params_title
-
     return f"{group.workload}: {params_title(group.workload, group.params, group.tasks)}"

@@ -2,7 +2,7 @@
 
 Given a CPython report (concbench_python.py's: every model `python-…`) and a C++ report,
 the groups both ran (same workload and headline params) are drawn model by model: each C++
-model beside its CPython twin (compare.py's CPYTHON_TWINS: python-threads ~ threads,
+model beside its CPython twin (model_names.py's CPYTHON_TWINS: python-threads ~ threads,
 python-asyncio ~ coroutines, …). Two panels share the rows: the speedup over each
 language's OWN sequential entry (linear, the same scale for both languages: the GIL shows
 as threads staying at 1×), and the time per batch on a log axis (C++'s milliseconds and
@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 import os
 
-from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, pyplot, tidy_axes
+from concbench_plot.charts.chart_style import IDEAL_COLOUR, group_head, machine_and_report, pyplot, tidy_axes
 from concbench_plot.charts.machines_chart import fastest_per_model
 from concbench_plot.reports.formatting import format_speedup, format_time
+from concbench_plot.reports.grouping import label_after_model
 from concbench_plot.reports.model_names import CPYTHON_TWINS, is_cpython_report, is_sequential, model_rank
 from concbench_plot.reports.naming import params_slug
 
@@ -71,11 +72,6 @@ def twin_rows(cpp_group, py_group) -> tuple:
     return rows, alone
 
 
-def _how(e) -> str:
-    """What the model's fastest entry was: `W=2 (warm pool)`, `(awaitable, K=17)`."""
-    return e.label[len(e.model):].strip() if e.label.startswith(e.model) else e.label
-
-
 def language(report) -> str:
     if not is_cpython_report(report):
         return "C++"
@@ -85,8 +81,6 @@ def language(report) -> str:
 
 
 def chart_title(py_report, cpp_report, group) -> str:
-    from concbench_plot.charts.chart_style import group_head
-
     return (f"The tutorial's batch in C++ and in CPython — {group_head(group)}: each model's fastest entry\n"
             f"C++: {machine_and_report(cpp_report)}   vs   "
             f"{language(py_report)}: {machine_and_report(py_report)}")
@@ -126,7 +120,7 @@ def draw_cpython_chart(py_report, cpp_report, cpp_group, py_group, title: str):
             continue
         ax_s.barh(y, e.speedup, height=bar_h, color=colour, edgecolor="#333333", linewidth=0.5, zorder=2)
         text = format_speedup(e.speedup)
-        how = _how(e)
+        how = label_after_model(e)
         if how and not is_sequential(e.model):
             text += f"  {how}"
         ax_s.annotate(text, xy=(e.speedup, y), xytext=(4, 0), textcoords="offset points", va="center",

@@ -1,5 +1,5 @@
 """Time to start a child against the parent's resident memory (log–log), one line per way of
-starting: the fork-cost scenario (issue 8), and why concbench forks from a small fork server.
+starting: the fork-cost scenario, and why concbench forks from a small fork server.
 
 A fork copies the parent's page tables, so its line climbs with the parent's size (a slope of
 1 on log–log: proportional); posix_spawn copies none, so its line stays flat. x is the

@@ -14,6 +14,7 @@ import math
 from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes, workers_tick_labels
 from concbench_plot.charts.scaling_chart import scaling_series
 from concbench_plot.reports.formatting import format_speedup, format_time, pick_unit
+from concbench_plot.reports.grouping import label_after_model
 from concbench_plot.reports.model_names import is_sequential, model_rank
 from concbench_plot.reports.naming import params_slug
 
@@ -38,10 +39,6 @@ def fastest_per_model(group) -> dict:
     return best
 
 
-def _how(e) -> str:
-    return e.label[len(e.model):].strip() if e.label.startswith(e.model) else e.label
-
-
 def draw_machines_tutorial(reports: list, groups: list, title: str):
     """Per model, one bar per machine: the model's fastest entry on that machine."""
     plt = pyplot()
@@ -64,7 +61,7 @@ def draw_machines_tutorial(reports: list, groups: list, title: str):
                 continue
             ax.barh(y, e.median_s / factor, height=slot * 0.9, color=machine_colour(i),
                     edgecolor="#333333", linewidth=0.5)
-            text = "  ".join(t for t in (format_time(e.median_s), _how(e)) if t)
+            text = "  ".join(t for t in (format_time(e.median_s), label_after_model(e)) if t)
             if e.speedup is not None and not is_sequential(e.model):
                 text += f", {format_speedup(e.speedup)}"
             ax.annotate(text, xy=(e.median_s / factor, y), xytext=(4, 0), textcoords="offset points",

@@ -1,5 +1,5 @@
 """What does each model cost per task? The `empty` workload's dispatch cost, model by model,
-against the floor (sequential) and the peer (threads against threads-asio, issue 8).
+against the floor (sequential) and the peer (threads against threads-asio).
 
 An `empty` task does nothing, so an entry's `dispatch_ns_per_task` — the batch from its
 first task's start to its last task's end, over N: start-up and tear-down left out — is
@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import math
 
-from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot, tidy_axes
+from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot, tidy_axes, title_with_machine
 from concbench_plot.reports.formatting import format_time
 from concbench_plot.reports.model_names import is_sequential, model_rank, sequential_model_for
 from concbench_plot.reports.report_data import entry_figure
 
 WORKLOAD = "empty"
 FIGURE = "dispatch_ns_per_task"
-# The issue's named peer comparison: (model, peer, the most the model may cost as a
-# fraction of the peer's cost).
+# A model held against a well-kept peer of its own kind: {model: (peer, the most the model
+# may cost per task as a fraction of the peer's cost: BENCHMARKS.md's target)}.
 PEERS = {"threads": ("threads-asio", 0.7)}
 POOL_PREFERENCE = {"warm": 0, None: 1, "cold": 2, "per-task": 3}
 SPLIT = (("startup_ns", "start-up", "#c9c9c9"), ("dispatch", "dispatch", "#4f6d8f"),
@@ -289,8 +289,6 @@ def draw_overhead_chart(report, title: str):
 
 
 def chart_title(report) -> str:
-    from concbench_plot.charts.chart_style import title_with_machine
-
     return title_with_machine(report, f"{QUESTION} ns of dispatch per empty task, per model")
 
 

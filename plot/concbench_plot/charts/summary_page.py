@@ -13,6 +13,8 @@ import os
 
 from concbench_plot.charts.chart_style import report_name
 
+SUMMARY_FILES = ("summary.md", "summary.html")
+
 
 def report_lines(report) -> list:
     """(name, machine, details) for the header: what ran where."""
@@ -83,8 +85,6 @@ def html_page(reports: list, charts: list, notes: list, png_bytes) -> str:
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
-
-SUMMARY_FILES = ("summary.md", "summary.html")
 
 
 def write_summary(folder: str, reports: list, charts: list, notes: list) -> list:

@@ -16,14 +16,13 @@ from __future__ import annotations
 from concbench_plot.charts.chart_style import model_colour, pyplot, tidy_axes
 from concbench_plot.reports.formatting import format_time, pick_unit
 from concbench_plot.reports.model_names import model_rank
+from concbench_plot.reports.naming import canonical_params, params_slug
 from concbench_plot.reports.timeline_data import pack_rows
 
 MAX_LABELLED_TASKS = 40  # task numbers written in the bars up to this many tasks
 
 
 def _group_key(group) -> tuple:
-    from concbench_plot.reports.naming import params_slug
-
     return (group.workload, params_slug(group.workload, group.params))
 
 
@@ -32,8 +31,6 @@ def headline_groups(report, reports: list | None = None) -> list:
     then the one with the most entries (in any report), then the fewest tasks, then by
     params. So every machine draws the same workload and batch when it has it, whatever
     order its report lists the groups in."""
-    from concbench_plot.reports.naming import canonical_params
-
     reports = reports or [report]
     present: dict = {}
     entries: dict = {}

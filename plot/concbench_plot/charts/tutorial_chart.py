@@ -5,18 +5,15 @@ the repetitions, the ideal and the speedup beside every bar.
 
 from __future__ import annotations
 
-from concbench_plot.charts.chart_style import FAILED_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes
+from concbench_plot.charts.chart_style import (FAILED_COLOUR, IDEAL_COLOUR, group_head, model_colour, pyplot, tidy_axes,
+                                               title_with_machine)
 from concbench_plot.reports.formatting import format_efficiency, format_speedup, format_time, pick_unit
 from concbench_plot.reports.model_names import is_sequential
-from concbench_plot.reports.naming import params_title
 from concbench_plot.reports.report_data import Report
 
 
 def chart_title(report: Report, group) -> str:
-    head = f"{group.workload}: {params_title(group.workload, group.params, group.tasks)}"
-    if not report.complete:
-        head += " (incomplete run)"
-    return head + "\n" + report.machine_label
+    return title_with_machine(report, group_head(group))
 
 
 def draw_tutorial_chart(report: Report, group):

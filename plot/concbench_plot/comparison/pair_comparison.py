@@ -141,7 +141,7 @@ def ordered_entries(report: Report) -> list:
     carries Google Benchmark's family_index, the order is the registration order (workloads
     in the order they were registered, each workload's entries in theirs: sequential first,
     then the models as the suite lists them). Otherwise: workloads by name, then params
-    (numbers by value), then the charts' model order (report_loading.sort_key)."""
+    (numbers by value), then the charts' model order (grouping.sort_key)."""
     entries = list(report.entries)
     registered = [_registration(e) for e in entries]
     if entries and all(r is not None for r in registered):

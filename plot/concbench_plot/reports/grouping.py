@@ -67,6 +67,12 @@ def display_label(e: Entry, full: bool = False) -> str:
     return text
 
 
+def label_after_model(e: Entry) -> str:
+    """The entry's label without its model, where the model is named already: `W=2 (warm
+    pool)`, `(awaitable, K=17)`."""
+    return e.label[len(e.model):].strip() if e.label.startswith(e.model) else e.label
+
+
 def group_entries(entries: list) -> list:
     """Entries grouped by (workload, params), in order of first appearance; sorted inside."""
     groups: dict[tuple, Group] = {}
