@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 
-from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes, workers_tick_labels
+from concbench_plot.charts.chart_style import (IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes,
+                                               workers_tick_labels)
 from concbench_plot.charts.scaling_chart import scaling_series
 from concbench_plot.reports.formatting import format_speedup, format_time, pick_unit
 from concbench_plot.reports.grouping import label_after_model

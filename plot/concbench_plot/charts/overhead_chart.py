@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 
-from concbench_plot.charts.chart_style import IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot, tidy_axes, title_with_machine
+from concbench_plot.charts.chart_style import (IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot,
+                                               tidy_axes, title_with_machine)
 from concbench_plot.reports.formatting import format_time
 from concbench_plot.reports.model_names import is_sequential, model_rank, sequential_model_for
 from concbench_plot.reports.report_data import entry_figure

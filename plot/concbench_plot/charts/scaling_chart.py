@@ -9,7 +9,8 @@ schedule beats it); the efficiency panel draws the ideal at 1 and the bound's ce
 
 from __future__ import annotations
 
-from concbench_plot.charts.chart_style import BOUND_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes, workers_tick_labels
+from concbench_plot.charts.chart_style import (BOUND_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes,
+                                               workers_tick_labels)
 from concbench_plot.charts.throughput_chart import series_key
 from concbench_plot.reports.formatting import format_efficiency, format_speedup
 

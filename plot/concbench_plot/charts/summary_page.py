@@ -86,7 +86,6 @@ def html_page(reports: list, charts: list, notes: list, png_bytes) -> str:
     return "\n".join(out) + "\n"
 
 
-
 def write_summary(folder: str, reports: list, charts: list, notes: list) -> list:
     """Writes summary.md and summary.html into `folder` (where the PNGs are); returns names."""
     def png_bytes(base):

@@ -9,7 +9,7 @@ import string
 from concbench_plot.comparison import comparison_statistics as cs
 from concbench_plot.comparison import context_diff
 from concbench_plot.comparison.gate import gate_closures, gate_trips
-from concbench_plot.comparison.own_speedups import sequential_index, entry_speedup
+from concbench_plot.comparison.own_speedups import entry_speedup, sequential_index
 from concbench_plot.comparison.pair_comparison import PairComparison, ordered_entries
 from concbench_plot.comparison.text_output import (Out, fmt_count, fmt_interval, fmt_p, fmt_percent, fmt_ratio, plural,
                                                    shorten)

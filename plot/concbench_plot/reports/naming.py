@@ -10,6 +10,7 @@ import os
 import re
 from typing import Any
 
+
 def canonical_params(params: Any) -> str:
     """Params as a canonical JSON string: equal objects give equal strings (1 == 1.0)."""
 
