@@ -14,10 +14,14 @@ from concbench_plot.reports.report_loading import load_report
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PLOT = REPO / "plot" / "plot.py"
+TABLE = REPO / "plot" / "table.py"
 FIXTURES = REPO / "tests" / "fixtures"
 REPORT = FIXTURES / "report_small.json"
 PLOT_FIXTURES = FIXTURES / "plot"
 SWEEP_REPORT = PLOT_FIXTURES / "sweep_report.json"  # N swept, memory fields, a downsampled timeline
+# A real fork-cost report of the default suite: 10, 100, 1000 MiB; fork, fork-exec, posix_spawn;
+# iteration and median rows kept.
+FORK_COST_REPORT = PLOT_FIXTURES / "fork_cost_report.json"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The interpreter with Debian's matplotlib and numpy (docs/pitfalls.md "Python"), whatever runs
 # pytest.
@@ -30,6 +34,11 @@ def run_plot(*args, timeout=60):
                           timeout=timeout)
 
 
+def run_table(*args, timeout=60):
+    """Run table.py as a user would; returns the CompletedProcess (text mode)."""
+    return subprocess.run([PYTHON, str(TABLE), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
 def load_fixture() -> dict:
     return json.loads(REPORT.read_text())
 
@@ -37,6 +46,13 @@ def load_fixture() -> dict:
 def write_report(path: pathlib.Path, data) -> pathlib.Path:
     path.write_text(data if isinstance(data, str) else json.dumps(data))
     return path
+
+
+def entry(report, run_name):
+    """The report's one entry of that name."""
+    found = [e for e in report.entries if e.run_name == run_name]
+    assert len(found) == 1, run_name
+    return found[0]
 
 
 def load_data(tmp_path, data, name="r.json"):
@@ -107,5 +123,62 @@ def as_cpython(data: dict, slower: float = 1.0) -> dict:
         rows.append(row)
     data["benchmarks"] = rows
     data["context"]["build"] = {"python_version": "3.11.2"}
+    data.pop("timelines_file", None)
+    return data
+
+
+# (transport, mode, model, pinning) -> (round-trip p50 ns, p99 ns) or messages/s
+ROUND_TRIPS = {
+    ("pipe", "threads", "none"): (6_000.0, 12_000.0),
+    ("pipe", "threads", "cross-cpu"): (40_000.0, 90_000.0),
+    ("pipe", "processes-fork", "same-cpu"): (5_000.0, 9_000.0),
+    ("shared-memory", "threads", "cross-cpu"): (800.0, 10_000.0),
+}
+STREAMS = {
+    ("socket", "processes-fork", "none"): 250_000.0,
+    ("shared-memory", "threads", "same-cpu"): 4_000_000.0,
+}
+
+
+# The CPython reference's entries (benchmarks/python/ --workloads=messaging): its models, and
+# its `queue` transport (multiprocessing.Queue; queue.Queue between threads).
+PYTHON_ROUND_TRIPS = {
+    ("pipe", "python-threads", "none"): (20_000.0, 40_000.0),
+    ("queue", "python-processes-fork", "none"): (100_000.0, 300_000.0),
+    ("queue", "python-threads", "same-cpu"): (25_000.0, 50_000.0),
+}
+PYTHON_STREAMS = {
+    ("pipe", "python-processes-fork", "none"): 60_000.0,
+    ("queue", "python-threads", "cross-cpu"): 200_000.0,
+}
+
+
+def messaging_report(sizes=(64,), failed=(), round_trips=None, streams=None):
+    """A report of the messaging scenario with the round figures above (or those given), one
+    entry per (transport, model, placement) and mode, per message size."""
+    data = load_fixture()
+    data["context"].update(suite="quick", command_line=["concbench", "--workloads=messaging"])
+    rows = []
+    for size in sizes:
+        cases = [(t, "round_trip", m, p, {"round_trip_p50_ns": p50, "round_trip_p99_ns": p99,
+                                          "round_trip_mean_ns": p50 * 1.2, "messages_per_second": 1e9 / p50})
+                 for (t, m, p), (p50, p99) in (ROUND_TRIPS if round_trips is None else round_trips).items()]
+        cases += [(t, "stream", m, p, {"messages_per_second": rate})
+                  for (t, m, p), rate in (STREAMS if streams is None else streams).items()]
+        for transport, mode, model, pinning, figures in cases:
+            messages = 2000 if mode == "round_trip" else 20000
+            name = (f"messaging/{model}/W:2/transport:{transport}/mode:{mode}/bytes:{size}/messages:{messages}"
+                    f"/pinning:{pinning}")
+            params = {"transport": transport, "mode": mode, "message_bytes": size, "messages": messages,
+                      "pinning": pinning, "parties": 2}
+            base = {"run_name": name, "name": name, "workload": "messaging", "model": model, "workers": 2,
+                    "workers_label": "2", "loop_threads": None, "inflight": None, "pool": None,
+                    "task_form": "blocking", "tasks": 2, "params": params, "time_unit": "ms", "repetitions": 1,
+                    "threads": 1, "iterations": 1, "ideal": 0.0, "bound": 0.0, "run_type": "iteration",
+                    "repetition_index": 0, "real_time": 10.0, "cpu_time": 1.0, **figures}
+            if name in failed:
+                base.update(error_occurred=True, error_message="echo failed")
+            rows.append(base)
+    data["benchmarks"] = rows
     data.pop("timelines_file", None)
     return data

@@ -1,4 +1,4 @@
-"""Task timelines (plot/timeline_data.py, plot/timeline_chart.py): reading the sibling file,
+"""Task timelines (timeline_data.py, timeline_chart.py): reading the sibling file,
 skipping it when absent or damaged, lanes per worker, downsampled timelines."""
 
 import dataclasses

@@ -1,4 +1,4 @@
-"""How fast do two parties talk? (plot/messaging_chart.py), on a report of the `messaging`
+"""How fast do two parties talk? (messaging_chart.py), on a report of the `messaging`
 scenario made here with round figures, so the reading can be checked by hand."""
 
 import json
@@ -7,61 +7,8 @@ import pytest
 
 from concbench_plot.charts import messaging_chart as mc
 from concbench_plot.reports.report_loading import load_report
-from plot_support import assert_chart_files, load_fixture, run_plot, save_figure, write_report
-
-# (transport, mode, model, pinning) -> (round-trip p50 ns, p99 ns) or messages/s
-ROUND_TRIPS = {
-    ("pipe", "threads", "none"): (6_000.0, 12_000.0),
-    ("pipe", "threads", "cross-cpu"): (40_000.0, 90_000.0),
-    ("pipe", "processes-fork", "same-cpu"): (5_000.0, 9_000.0),
-    ("shared-memory", "threads", "cross-cpu"): (800.0, 10_000.0),
-}
-STREAMS = {
-    ("socket", "processes-fork", "none"): 250_000.0,
-    ("shared-memory", "threads", "same-cpu"): 4_000_000.0,
-}
-
-
-# The CPython reference's entries (benchmarks/python/ --workloads=messaging): its models, and
-# its `queue` transport (multiprocessing.Queue; queue.Queue between threads).
-PYTHON_ROUND_TRIPS = {
-    ("pipe", "python-threads", "none"): (20_000.0, 40_000.0),
-    ("queue", "python-processes-fork", "none"): (100_000.0, 300_000.0),
-    ("queue", "python-threads", "same-cpu"): (25_000.0, 50_000.0),
-}
-PYTHON_STREAMS = {
-    ("pipe", "python-processes-fork", "none"): 60_000.0,
-    ("queue", "python-threads", "cross-cpu"): 200_000.0,
-}
-
-
-def messaging_report(sizes=(64,), failed=(), round_trips=None, streams=None):
-    data = load_fixture()
-    data["context"].update(suite="quick", command_line=["concbench", "--workloads=messaging"])
-    rows = []
-    for size in sizes:
-        cases = [(t, "round_trip", m, p, {"round_trip_p50_ns": p50, "round_trip_p99_ns": p99,
-                                          "round_trip_mean_ns": p50 * 1.2, "messages_per_second": 1e9 / p50})
-                 for (t, m, p), (p50, p99) in (ROUND_TRIPS if round_trips is None else round_trips).items()]
-        cases += [(t, "stream", m, p, {"messages_per_second": rate})
-                  for (t, m, p), rate in (STREAMS if streams is None else streams).items()]
-        for transport, mode, model, pinning, figures in cases:
-            messages = 2000 if mode == "round_trip" else 20000
-            name = (f"messaging/{model}/W:2/transport:{transport}/mode:{mode}/bytes:{size}/messages:{messages}"
-                    f"/pinning:{pinning}")
-            params = {"transport": transport, "mode": mode, "message_bytes": size, "messages": messages,
-                      "pinning": pinning, "parties": 2}
-            base = {"run_name": name, "name": name, "workload": "messaging", "model": model, "workers": 2,
-                    "workers_label": "2", "loop_threads": None, "inflight": None, "pool": None,
-                    "task_form": "blocking", "tasks": 2, "params": params, "time_unit": "ms", "repetitions": 1,
-                    "threads": 1, "iterations": 1, "ideal": 0.0, "bound": 0.0, "run_type": "iteration",
-                    "repetition_index": 0, "real_time": 10.0, "cpu_time": 1.0, **figures}
-            if name in failed:
-                base.update(error_occurred=True, error_message="echo failed")
-            rows.append(base)
-    data["benchmarks"] = rows
-    data.pop("timelines_file", None)
-    return data
+from plot_support import (PYTHON_ROUND_TRIPS, PYTHON_STREAMS, ROUND_TRIPS, STREAMS, assert_chart_files,
+                          messaging_report, run_plot, save_figure, write_report)
 
 
 def load(tmp_path, data):

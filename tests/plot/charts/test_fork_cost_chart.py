@@ -1,16 +1,11 @@
-"""The fork-cost chart (plot/fork_cost_chart.py) on a real fork-cost report of the default suite
-(10, 100, 1000 MiB; fork, fork-exec, posix_spawn; iteration and median rows kept), and that
-plot.py and table.py take such a report in their stride."""
+"""The fork-cost chart (fork_cost_chart.py) on a real fork-cost
+report of the default suite, and that plot.py takes such a report in its stride."""
 
 import json
-import subprocess
 
 from concbench_plot.charts import fork_cost_chart as fc
 from concbench_plot.reports.report_loading import load_report
-from concbench_plot.tables.fork_cost_table import ratio_table
-from plot_support import PLOT_FIXTURES, PYTHON, REPO, REPORT, assert_chart_files, run_plot, save_figure, write_report
-
-FORK_COST_REPORT = PLOT_FIXTURES / "fork_cost_report.json"
+from plot_support import FORK_COST_REPORT, REPORT, assert_chart_files, run_plot, save_figure, write_report
 
 
 def test_one_line_per_start_kind_over_the_measured_parent_sizes():
@@ -66,19 +61,3 @@ def test_plot_draws_it_and_no_one_bar_tutorial_charts(tmp_path):
     assert "![What does starting a child cost as the parent grows?](fork-cost.png)" in summary
 
 
-def test_table_lists_the_entries():
-    completed = subprocess.run([PYTHON, str(REPO / "plot" / "table.py"), str(FORK_COST_REPORT)],
-                               capture_output=True, text=True, timeout=60)
-    assert completed.returncode == 0, completed.stderr
-    assert "fork-cost: 20 tasks, parent rss mb 1000, start posix_spawn" in completed.stdout
-    assert "| per start | fastest start | parent RSS |" in completed.stdout
-
-
-def test_the_ratio_table_has_a_row_per_size_and_fork_grows_against_its_smallest():
-    lines = ratio_table(load_report(str(FORK_COST_REPORT)))
-    assert lines[0] == ("| parent RSS asked (measured) | fork | fork-exec | posix_spawn | fork ÷ posix_spawn |"
-                        " fork ÷ fork at 10 MiB |")
-    rows = lines[2:]
-    assert [r.split(" ")[1] for r in rows] == ["10", "100", "1000"]
-    assert rows[0].endswith("| 1.0× (1.0×) |")
-    assert ratio_table(load_report(str(REPORT))) == []

@@ -1,4 +1,4 @@
-"""Time and memory against task count (plot/sweep_chart.py), on a hand-made report that
+"""Time and memory against task count (sweep_chart.py), on a hand-made report that
 sweeps N and carries the memory fields real reports do not have yet."""
 
 import math

@@ -1,4 +1,4 @@
-"""plot/comparison_statistics.py against figures computed by hand.
+"""comparison_statistics.py against figures computed by hand.
 
 Each expected value below is derived in the comment above it, from definitions only, so a
 wrong recursion, an off-by-one rank or a forgotten factor 2 shows up as a plain mismatch.

@@ -1,4 +1,4 @@
-"""summary.md and summary.html (plot/summary_page.py): every chart embedded, each with a
+"""summary.md and summary.html (summary_page.py): every chart embedded, each with a
 reading computed from the data, the machines and reports named at the top."""
 
 import base64

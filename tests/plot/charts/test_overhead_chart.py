@@ -1,12 +1,11 @@
-"""What does each model cost per task? (plot/overhead_chart.py), on a hand-made report of the
+"""What does each model cost per task? (overhead_chart.py), on a hand-made report of the
 `empty` workload whose round figures are in tests/fixtures/plot/make_empty_report.py."""
 
 import json
 
 import pytest
 
-from concbench_plot.charts import chart_output
-from concbench_plot.charts import chart_plan
+from concbench_plot.charts import chart_output, chart_plan
 from concbench_plot.charts import overhead_chart as oc
 from concbench_plot.reports.report_loading import load_report
 from plot_support import (PLOT_FIXTURES, REPORT, assert_chart_files, load_data, other_machine, run_plot, save_figure,

@@ -1,6 +1,5 @@
-"""C++ against CPython (plot/cpython_chart.py): each C++ model beside its CPython twin, on the
+"""C++ against CPython (cpython_chart.py): each C++ model beside its CPython twin, on the
 fixture, and the README's headline pair of committed example reports."""
-
 
 import pytest
 

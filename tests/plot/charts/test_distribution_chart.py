@@ -1,4 +1,4 @@
-"""Distributions of repetitions (plot/distribution_chart.py)."""
+"""Distributions of repetitions (distribution_chart.py)."""
 
 import statistics
 

@@ -1,9 +1,8 @@
-"""The checks the report readers (plot/report_loading.py, shared by plot.py and compare.py)
-make before anything is drawn or compared (issue 13, items 5 and 8): what a time may be, W,
-the models concbench knows, duplicated rows, nesting, what is not a regular file; and which
-folder plot.py may write into (plot/chart_folder.py). In process: quick, and exact about
-which row and field each refusal names. The same refusals as a user meets them, through the
-command lines, are in tests/e2e/test_hostile_python_tools.py."""
+"""The checks the report readers (report_loading.py and timeline_data.py, shared by plot.py,
+compare.py and table.py) make before anything is drawn or compared: what a time may be, W,
+the models concbench knows, duplicated rows, nesting, what is not a regular file. In
+process: quick, and exact about which row and field each refusal names. The same refusals as
+a user meets them, through the command lines, are in tests/e2e/test_hostile_python_tools.py."""
 
 import contextlib
 import os
@@ -14,7 +13,6 @@ import stat
 
 import pytest
 
-from concbench_plot.charts import chart_folder
 from concbench_plot.reports import json_file
 from concbench_plot.reports.model_names import CPYTHON_MODELS, KNOWN_MODELS, MODEL_ORDER, STARTUP_FLOORS
 from concbench_plot.reports.report_loading import ReportError, load_report
@@ -338,54 +336,3 @@ def test_item8_a_fifo_timeline_file_is_a_note_not_a_hang(tmp_path):
     assert timelines == {} and "is a fifo" in note
 
 
-# --- plot.py's --out ------------------------------------------------------------------------
-
-
-def test_item8_chart_names_are_every_name_plot_writes(drawn, drawn_pair):
-    for out in (drawn[1], drawn_pair[1]):
-        names = os.listdir(out)
-        assert chart_folder.MARKER in names
-        assert all(chart_folder.is_plot_file(n) for n in names), [n for n in names if not chart_folder.is_plot_file(n)]
-    for name in ("README.md", "config.json", "report.json", "r.timelines.json", "notes.png.txt", "summary.txt"):
-        assert not chart_folder.is_plot_file(name), name
-
-
-def check(folder):
-    try:
-        chart_folder.check_out_folder(str(folder))
-        return ""
-    except chart_folder.NotAChartFolder as e:
-        return str(e)
-
-
-def test_item8_which_folders_plot_may_write_into(tmp_path):
-    assert "is the root folder" in check("/")
-    assert "is the root folder" in check("/tmp/..")
-    root_link = tmp_path / "root"
-    root_link.symlink_to("/")
-    assert "is the root folder" in check(root_link)
-    assert check(tmp_path / "new") == ""  # created
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    assert check(empty) == ""
-    old_charts = tmp_path / "old-charts"  # drawn before the marker: only plot.py's names
-    old_charts.mkdir()
-    for name in ("tutorial-cpu-scale-1.png", "laptop-p8_scaling-sleep-n20.svg", "summary.md"):
-        (old_charts / name).write_text("x")
-    assert check(old_charts) == ""
-    marked = tmp_path / "marked"
-    marked.mkdir()
-    (marked / chart_folder.MARKER).write_text("")
-    (marked / "my-notes.txt").write_text("kept")
-    assert check(marked) == ""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("README.md", "CMakeLists.txt", "plot", "src", "summary.html"):
-        (project / name).write_text("x")
-    message = check(project)
-    assert message.startswith(f"--out {project}: an existing folder that is not a concbench chart folder")
-    assert "CMakeLists.txt, README.md, plot and 1 more" in message
-    inside = tmp_path / "charts-with-a-folder"
-    inside.mkdir()
-    (inside / "tutorial-x.png").mkdir()  # a plot.py name, but a folder: not plot.py's
-    assert "not a concbench chart folder" in check(inside)

@@ -1,9 +1,9 @@
 """plot/compare.py: the comparison table, Holm, the gate, the diffs, and every bad input.
 
 The two hand-made reports under tests/fixtures/compare/ are built by `fixture_reports()`
-below (a test checks the files still match it; regenerate them with
-`/usr/bin/python3 tests/plot/test_compare.py`). Expected figures are worked out by hand in
-the comments next to them. Other reports are built in tmp_path with the same helpers.
+below (a test checks the files still match it; REGENERATE says how to write them again).
+Expected figures are worked out by hand in the comments next to them. Other reports are built
+in tmp_path with the same helpers.
 """
 
 import copy
@@ -14,9 +14,8 @@ import subprocess
 
 import pytest
 
-from concbench_plot.comparison import compare_command
+from concbench_plot.comparison import compare_command, context_diff
 from concbench_plot.comparison import comparison_statistics as cs
-from concbench_plot.comparison import context_diff
 from concbench_plot.comparison.gate import gate_trips
 from concbench_plot.comparison.own_speedups import entry_speedup, sequential_index
 from concbench_plot.comparison.pair_comparison import compare_pair
@@ -28,6 +27,7 @@ COMPARE = REPO / "plot" / "compare.py"
 FIXTURES = REPO / "tests" / "fixtures" / "compare"
 BASE = FIXTURES / "base.json"
 OTHER = FIXTURES / "other.json"
+REGENERATE = "regenerate: PYTHONPATH=plot:tests/plot /usr/bin/python3 tests/plot/comparison/test_compare.py"
 
 
 # ---------------------------------------------------------------------------------------
@@ -218,8 +218,8 @@ def table_row(stdout: str, name: str) -> str:
 
 def test_fixture_files_match_their_builder():
     base, other = fixture_reports()
-    assert json.loads(BASE.read_text()) == base, "regenerate: /usr/bin/python3 tests/plot/test_compare.py"
-    assert json.loads(OTHER.read_text()) == other, "regenerate: /usr/bin/python3 tests/plot/test_compare.py"
+    assert json.loads(BASE.read_text()) == base, REGENERATE
+    assert json.loads(OTHER.read_text()) == other, REGENERATE
     for path in (BASE, OTHER):
         load_report(str(path))  # valid per the shared reader
 

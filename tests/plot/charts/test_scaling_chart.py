@@ -1,5 +1,4 @@
-"""Speedup and efficiency against W (plot/scaling_chart.py)."""
-
+"""Speedup and efficiency against W (scaling_chart.py)."""
 
 import pytest
 

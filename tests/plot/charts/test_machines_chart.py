@@ -1,5 +1,4 @@
-"""Charts across machines (plot/machines_chart.py) and plot.py given several reports."""
-
+"""Charts across machines (machines_chart.py) and plot.py given several reports."""
 
 import pytest
 

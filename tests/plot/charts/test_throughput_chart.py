@@ -1,4 +1,4 @@
-"""The requests/s-against-concurrency chart drawn for http groups (issue 4)."""
+"""The requests/s-against-concurrency chart drawn for http groups (throughput_chart.py)."""
 
 import json
 import subprocess

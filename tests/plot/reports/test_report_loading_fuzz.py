@@ -2,12 +2,12 @@
 C++ side writes them and never reads one back). Every mutated report must either load or be
 refused with ReportError: never another exception, which plot.py and compare.py would show as
 a traceback instead of one line and exit status 2. A report that loads must then survive
-what plot.py and compare.py do with it before drawing (plot.plan: every chart's reading;
+what plot.py and compare.py do with it before drawing (chart_plan.plan: every chart's reading;
 compare_pair: the statistics against the original), so what the loader lets through is what
 the tools can use. Seeded, so a failure reproduces; atheris-free, a fixed number of mutants.
 
 The mutations: a truncated file, flipped bytes, a value of another type, a field gone, rows
-shuffled or duplicated; and the hostile inputs of issue 13 (item 8, and item 5's duplicates):
+shuffled or duplicated; and hostile inputs, each one a loader must refuse or bound:
 times of zero, below zero, absurdly large or small, in another unit; models the code does not
 name; W, loop threads, K and task counts of zero or below; nesting thousands deep; rows that
 repeat a repetition (with and without process_index)."""
@@ -68,7 +68,7 @@ def delete_at(document, path):
 
 
 def hostile(rng, original) -> str:
-    """One of issue 13's hostile reports, as text."""
+    """One hostile report, as text: an impossible time, count or model, deep nesting, a repeated row."""
     document = copy.deepcopy(original)
     rows = document["benchmarks"]
     row = rng.choice(rows)
@@ -136,7 +136,7 @@ def mutated_texts(seed):
             if rows and rng.random() < 0.5:
                 rows.append(copy.deepcopy(rng.choice(rows)))
             yield json.dumps(document)
-        else:  # issue 13's hostile reports
+        else:
             yield hostile(rng, original)
 
 
