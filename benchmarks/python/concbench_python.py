@@ -8,19 +8,19 @@ program measures those claims on the machine at hand, with the C++ side's method
 per iteration, repetitions, verification outside the timed interval, ideal and bound) and
 in its report format, so plot/ draws both and entries line up by name.
 
-This file stays thin on purpose: spawn and forkserver workers re-import the main module (as
-`__mp_main__`), and a worker should pay at start-up only for what a task needs, as the
-tutorials' small scripts do; the program itself is in program.py, imported only when run.
+The program is the package beside this file, cpython_reference: Python puts a script's own
+folder first on sys.path, and multiprocessing hands the parent's sys.path to its spawn and
+forkserver workers, so they import the package as this process does. This file stays thin on
+purpose: those workers re-import the main module (as `__mp_main__`), and a worker should pay
+at start-up only for what a task needs, as the tutorials' small scripts do; the program
+itself (cpython_reference/program.py) is imported only when run.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 if __name__ == "__main__":
-    # The modules beside this file, whatever the current directory (workers inherit sys.path).
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import program
+    from cpython_reference import program
 
     sys.exit(program.main(sys.argv[1:]))

@@ -308,7 +308,7 @@ def test_item1_reference_ctrl_c_writes_the_report_so_far_and_removes_the_partial
 def test_item1_reference_writer_never_renames_over_a_non_regular_file(tmp_path):
     """The second guard, at write time: a fifo put where the report goes after the check."""
     script = (
-        "import sys; import report_writer\n"
+        "import sys; from cpython_reference import report_writer\n"
         "try:\n"
         "    report_writer.write_json_atomically(sys.argv[1], {'a': 1}, what='the report')\n"
         "except OSError as e:\n"

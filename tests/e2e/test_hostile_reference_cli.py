@@ -14,8 +14,7 @@ import subprocess
 
 import pytest
 
-import cli
-import models
+from cpython_reference import cli, models
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PYTHON = "/usr/bin/python3"

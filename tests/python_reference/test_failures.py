@@ -7,12 +7,10 @@ import signal
 import time
 
 import jsonschema
-import measure
-import models
 import pytest
+
 from concbench_plot.reports import report_loading
-import suite
-import workloads
+from cpython_reference import measure, models, suite, workloads
 from reference_support import SCHEMA, run_cli
 
 ALL_MODELS = ",".join(models.ALL_MODELS)

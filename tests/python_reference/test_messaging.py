@@ -6,24 +6,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import os
 import re
 import subprocess
 import threading
 import time
 
-import context
 import jsonschema
-import measure
-import messaging
-import multiprocessing
 import pytest
+
 from concbench_plot.reports import report_loading
-import suite
-from calibration import MachineConstants
-from cli import parse_cli
-from messaging import PROCESSES_FORK, THREADS, MessagingWorkload
-from report_writer import ReportDocument
+from cpython_reference import context, measure, messaging, suite
+from cpython_reference.calibration import MachineConstants
+from cpython_reference.cli import parse_cli
+from cpython_reference.messaging import PROCESSES_FORK, THREADS, MessagingWorkload
+from cpython_reference.report_writer import ReportDocument
 from reference_support import SCHEMA, run_cli
 
 MODELS = [THREADS, PROCESSES_FORK]

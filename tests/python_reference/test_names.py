@@ -7,9 +7,9 @@ import re
 import subprocess
 
 import pytest
-import suite
-import workloads
-from cli import parse_cli
+
+from cpython_reference import suite, workloads
+from cpython_reference.cli import parse_cli
 from reference_support import TINY_RUN_FLAGS
 
 # workload/model[/W:w][/loop_threads:n/K:k][/pool:p][/form:f]/key:value...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
+
 from concbench_plot.reports import report_loading
 from reference_support import SCHEMA
 

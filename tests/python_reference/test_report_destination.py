@@ -11,8 +11,9 @@ import os
 import stat
 
 import pytest
-import report_destination as rd
-import report_writer
+
+from cpython_reference import report_destination as rd
+from cpython_reference import report_writer
 
 
 def write(path, text):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import report_writer
-import suite
-import workloads
-from calibration import MachineConstants
-from models import ASYNCIO, SEQUENTIAL, THREADS, RunSettings
-from schedule import greedy_makespan, shared_cpu_makespan
+
+from cpython_reference import report_writer, suite, workloads
+from cpython_reference.calibration import MachineConstants
+from cpython_reference.models import ASYNCIO, SEQUENTIAL, THREADS, RunSettings
+from cpython_reference.schedule import greedy_makespan, shared_cpu_makespan
 
 CONSTANTS = MachineConstants(usable_cpus=2, ns_per_increment_by_busy_cores=[30.0, 33.0], sleep_overshoot_ns=50_000.0,
                              core_ghz=3.0, loopback_round_trip_ns=100_000.0, loopback_requests_per_second=10_000.0)

@@ -148,7 +148,7 @@ def test_item8_known_models_are_the_ones_the_code_names():
     (and to the charts' order) rather than refused."""
     cpp = re.findall(r'\{model_kind::\w+, "([a-z-]+)"\}', source_file("runners", "model.cpp").read_text())
     floors = re.findall(r'return "(floor-[a-z-]+)";', source_file("benchmarks", "suite.cpp").read_text())
-    models_py = (REPO / "benchmarks" / "python" / "models.py").read_text()
+    models_py = (REPO / "benchmarks" / "python" / "cpython_reference" / "models.py").read_text()
     constants = dict(re.findall(r'^([A-Z_]+) = "(python-[a-z-]+)"$', models_py, re.M))
     listed = re.search(r"^ALL_MODELS = \[(.*)\]$", models_py, re.M).group(1).replace(" ", "").split(",")
     python = [constants[name] for name in listed]

@@ -11,7 +11,7 @@ import os
 import select
 import subprocess
 
-from context import REPO
+from cpython_reference.context import REPO
 
 
 class ServerError(Exception):

@@ -34,10 +34,10 @@ import math
 import os
 import resource
 
-import models
-from models import ASYNCIO, PROCESS_MODELS, PROCESSES_FORK, SEQUENTIAL, THREADS, RunSettings
-from messaging import MessagingWorkload, allowed_cpus
-from workloads import CpuWorkload, FaultWorkload, HttpWorkload, SleepWorkload
+from cpython_reference import models
+from cpython_reference.messaging import MessagingWorkload, allowed_cpus
+from cpython_reference.models import ASYNCIO, PROCESSES_FORK, PROCESS_MODELS, SEQUENTIAL, THREADS, RunSettings
+from cpython_reference.workloads import CpuWorkload, FaultWorkload, HttpWorkload, SleepWorkload
 
 PY_DEFAULT = "py-default"
 HTTP_PLACEHOLDER_URL = "http://127.0.0.1:1/"  # until the server is known (and for --list)

@@ -17,18 +17,12 @@ import os
 import signal
 import sys
 
-import calibration
-import cli
-import context
-import http_server
-import measure
-import models
-import report_destination
-import suite
-from report_writer import ReportDocument, WriteError
+from cpython_reference import calibration, cli, context, http_server, measure, models, report_destination, suite
+from cpython_reference.report_writer import ReportDocument, WriteError
 
 PROGRAM = "concbench_python"
-ENTRY_POINT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "concbench_python.py")
+# The script beside this package: what a report names as the command that made it.
+ENTRY_POINT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "concbench_python.py")
 
 
 def default_report_path() -> str:

@@ -18,12 +18,13 @@ import subprocess
 import sys
 import sysconfig
 
-import models
+from cpython_reference import models
 
 # The version concbench writes (reports/report.schema.json); the reference writes none of the
 # fields version 2 added, all of them optional.
 CONCBENCH_SCHEMA_VERSION = 2
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# benchmarks/python/cpython_reference/context.py: four folders below the repository.
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
 def _read_first_line(path: str) -> str:

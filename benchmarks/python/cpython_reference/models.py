@@ -33,9 +33,9 @@ import signal
 import threading
 import time
 
-import http_client
-from task_execution import execute
-from workloads import ExecutionShape, Lane, TaskSpec
+from cpython_reference import http_client
+from cpython_reference.task_execution import execute
+from cpython_reference.workloads import ExecutionShape, Lane, TaskSpec
 
 SEQUENTIAL = "python-sequential"
 THREADS = "python-threads"

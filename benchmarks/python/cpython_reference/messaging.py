@@ -61,7 +61,7 @@ import struct
 import threading
 import time
 
-from workloads import TaskSpec
+from cpython_reference.workloads import TaskSpec
 
 THREADS = "python-threads"
 PROCESSES_FORK = "python-processes-fork"

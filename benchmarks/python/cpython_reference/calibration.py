@@ -17,8 +17,8 @@ import multiprocessing
 import statistics
 import time
 
-import models
-from workloads import HttpWorkload, count_up_to
+from cpython_reference import models
+from cpython_reference.workloads import HttpWorkload, count_up_to
 
 
 class CalibrationError(Exception):

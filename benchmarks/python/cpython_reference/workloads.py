@@ -19,7 +19,7 @@ import dataclasses
 import math
 import time
 
-from schedule import greedy_makespan, shared_cpu_makespan
+from cpython_reference.schedule import greedy_makespan, shared_cpu_makespan
 
 # asyncio and the http clients are imported where they are used: process workers import
 # this module, and should not pay asyncio's import at start-up for a counting loop.
@@ -211,7 +211,7 @@ class HttpWorkload:
     name = "http"
 
     def __post_init__(self):
-        import http_client
+        from cpython_reference import http_client
 
         http_client.split_url(self.url)  # raises on a bad URL
         if self.tasks < 1:
@@ -232,13 +232,13 @@ class HttpWorkload:
         return [TaskSpec(i, self.body_bytes) for i in range(self.tasks)]
 
     def target(self, spec: TaskSpec) -> str:
-        import http_client
+        from cpython_reference import http_client
 
         _, _, path = http_client.split_url(self.url)
         return f"{path}{spec.index}?delay_ms={exact_number(self.delay_ms)}&bytes={spec.size}"
 
     def run_blocking(self, spec: TaskSpec):
-        import http_client
+        from cpython_reference import http_client
 
         host, port, _ = http_client.split_url(self.url)
         status, body = http_client.get_blocking(host, port, self.target(spec), self.timeout_ms / 1e3)
@@ -247,7 +247,7 @@ class HttpWorkload:
     async def run_awaitable(self, spec: TaskSpec, lane: Lane):
         import asyncio
 
-        import http_client
+        from cpython_reference import http_client
 
         host, port, _ = http_client.split_url(self.url)
         if lane.connection is None:

@@ -27,8 +27,8 @@ import os
 import statistics
 import tempfile
 
-import report_destination
-from measure import NS_PER_UNIT
+from cpython_reference import report_destination
+from cpython_reference.measure import NS_PER_UNIT
 
 MAX_TIMELINE_TASKS = 10_000
 

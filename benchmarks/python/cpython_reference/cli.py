@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import models
-from workloads import CpuWorkload
+from cpython_reference import models
+from cpython_reference.workloads import CpuWorkload
 
 KNOWN_SUITES = ["quick", "default"]
 KNOWN_WORKLOADS = ["cpu", "sleep", "http", "messaging"]

@@ -23,7 +23,7 @@ import math
 import statistics
 import time
 
-import models
+from cpython_reference import models
 
 TIME_UNIT = "ms"
 NS_PER_UNIT = 1e6
