@@ -40,6 +40,7 @@ from concbench_plot.charts import timeline_chart as timeline
 from concbench_plot.charts.chart_style import Chart, group_head, machine_and_report, title_with_machine
 from concbench_plot.charts.throughput_chart import draw_throughput_chart, throughput_reading, wants_throughput_chart
 from concbench_plot.charts.tutorial_chart import draw_tutorial_chart, tutorial_reading
+from concbench_plot.reports.fork_cost_figures import WORKLOAD as FORK_COST
 from concbench_plot.reports.model_names import is_cpython_report
 from concbench_plot.reports.naming import machine_slug, slugify
 from concbench_plot.reports.timeline_data import load_timelines
@@ -82,7 +83,7 @@ def report_charts(report, prefix: str, section: str, reports: list | None = None
         # A fork-cost group is one start kind at one size, a single bar: its own chart below
         # draws them all against the parent's size. A messaging group is one transport, mode and
         # placement (two bars): the messaging chart puts them all side by side.
-        if g.workload not in (fork_cost.WORKLOAD, messaging.WORKLOAD):
+        if g.workload not in (FORK_COST, messaging.WORKLOAD):
             charts.append(Chart(f"{prefix}tutorial-{g.slug}", "tutorial", f"Which model wins? {head}",
                                 tutorial_reading(g), functools.partial(draw_tutorial_chart, report, g), section))
         if wants_throughput_chart(g):

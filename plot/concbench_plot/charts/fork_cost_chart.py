@@ -11,9 +11,8 @@ colour is the fastest start (`ns_per_start_min`), the least disturbed by other w
 from __future__ import annotations
 
 from concbench_plot.charts.chart_style import MODEL_COLOURS, pyplot, tidy_axes
-from concbench_plot.reports.report_data import entry_figure
+from concbench_plot.reports.fork_cost_figures import fork_cost_series, format_start_time
 
-WORKLOAD = "fork-cost"
 # Colours follow the model each start belongs to (processes-fork: fork; processes-spawn: the
 # two that run a new program), told apart by line style.
 START_STYLE = {
@@ -21,35 +20,6 @@ START_STYLE = {
     "fork-exec": (MODEL_COLOURS["processes-spawn"], "--", "s"),
     "posix_spawn": (MODEL_COLOURS["processes-spawn"], "-", "^"),
 }
-START_ORDER = ("fork", "fork-exec", "posix_spawn")
-MIB = 2**20
-
-
-def series_name(e) -> str:
-    start = str(e.params.get("start", "?"))
-    program = e.params.get("program")
-    return start if program in (None, "/bin/true") else f"{start} of {program}"
-
-
-def fork_cost_series(report) -> dict:
-    """{start: [(parent RSS in MiB, median ns per start, fastest ns per start or None)]},
-    sorted by RSS, starts in a fixed order; failed entries and those without figures are
-    left out."""
-    series: dict = {}
-    for e in report.entries:
-        if e.workload != WORKLOAD or e.failed:
-            continue
-        rss = entry_figure(e, "parent_rss_bytes")
-        median = entry_figure(e, "ns_per_start_median")
-        if not rss or not median or rss <= 0 or median <= 0:
-            continue
-        series.setdefault(series_name(e), []).append((rss / MIB, median, entry_figure(e, "ns_per_start_min")))
-
-    def rank(name):
-        start = name.split(" ")[0]
-        return (START_ORDER.index(start) if start in START_ORDER else len(START_ORDER), name)
-
-    return {k: sorted(series[k]) for k in sorted(series, key=rank)}
 
 
 def wants_fork_cost_chart(report) -> bool:
@@ -89,11 +59,6 @@ def draw_fork_cost_chart(report, title: str):
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     fig.tight_layout()
     return fig
-
-
-def format_start_time(ns: float) -> str:
-    """A time per start, in ms or µs: `0.58 ms`, `52 ms`, `71.8 µs`."""
-    return f"{ns / 1e6:.3g} ms" if ns >= 1e6 else f"{ns / 1e3:.3g} µs"
 
 
 def fork_cost_reading(report) -> str:

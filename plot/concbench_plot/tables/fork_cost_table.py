@@ -3,8 +3,7 @@ per start, fork over posix_spawn, and fork's growth against its smallest parent.
 
 from __future__ import annotations
 
-from concbench_plot.charts.fork_cost_chart import MIB, START_ORDER, WORKLOAD, format_start_time, series_name
-from concbench_plot.reports.report_data import entry_figure
+from concbench_plot.reports.fork_cost_figures import START_ORDER, by_size, format_start_time
 
 
 def ratio_table(report) -> list:
@@ -33,21 +32,6 @@ def ratio_table(report) -> list:
         fork_growth = _ratio(row.get("fork"), smallest_fork)
         lines.append(f"| {mb} MiB ({measured:.0f} MiB) | " + " | ".join(cells) + f" | {fork_over_spawn} | {fork_growth} |")
     return lines
-
-
-def by_size(report) -> dict:
-    """{parent_rss_mb asked: {start: (measured MiB, median ns, fastest ns or None)}}, sizes in
-    order: what the ratio table is made of."""
-    sizes: dict = {}
-    for e in report.entries:
-        if e.workload != WORKLOAD or e.failed or not isinstance(e.params.get("parent_rss_mb"), (int, float)):
-            continue
-        rss = entry_figure(e, "parent_rss_bytes")
-        median = entry_figure(e, "ns_per_start_median")
-        if rss and median:
-            sizes.setdefault(e.params["parent_rss_mb"], {})[series_name(e)] = (
-                rss / MIB, median, entry_figure(e, "ns_per_start_min"))
-    return dict(sorted(sizes.items()))
 
 
 def _ratio(top, bottom) -> str:
