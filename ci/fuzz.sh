@@ -5,8 +5,8 @@
 # broken round trip or exception other than the parser's own; the input that did it is left in
 # build/fuzz/ (crash-*).
 # There is no target for a report loader: concbench's reports are read only by Python
-# (plot/report_loading.py), which has its own seeded mutation test
-# (tests/plot/test_report_loading_fuzz.py); the C++ side writes reports and never parses one.
+# (plot/concbench_plot/reports/), which has its own seeded mutation test
+# (tests/plot/reports/test_report_loading_fuzz.py); the C++ side writes reports and never parses one.
 # Usage: ci/fuzz.sh [seconds per target, default 60]
 set -euo pipefail
 cd "$(dirname "$0")/.."
