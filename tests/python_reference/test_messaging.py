@@ -28,7 +28,7 @@ MODELS = [THREADS, PROCESSES_FORK]
 TRANSPORTS = ["pipe", "queue"]
 TWO_CPUS = len(os.sched_getaffinity(0)) >= 2
 
-# C++'s scenario grammar (benchmarks/scenario_suite.cpp entry_name) for messaging.
+# C++'s scenario grammar (benchmarks/suites/scenario_suite.cpp entry_name) for messaging.
 NAME = re.compile(r"^messaging/(?P<model>python-threads|python-processes-fork)/W:2/transport:(?P<transport>pipe|queue)"
                   r"/mode:(?P<mode>round_trip|stream)/bytes:(?P<bytes>[0-9]+)/messages:(?P<messages>[0-9]+)"
                   r"/pinning:(?P<pinning>none|same-cpu|cross-cpu)$")

@@ -1,4 +1,4 @@
-"""The one output rule in the CPython reference (benchmarks/python/report_destination.py and
+"""The one output rule in the CPython reference (cpython_reference/report_destination.py and
 the writer in report_writer.py), in process: which existing files it recognises as its own,
 what it refuses and why, the mode files get, and a failed write leaving no trace. The same
 rule as a user meets it (devices, fifos, links, a full disk) is in

@@ -1,6 +1,6 @@
 """The command line of the CPython reference: flags, their checks, and the help text.
 
-It follows the C++ CLI (benchmarks/cli_options.cpp) where both have a flag — the same names,
+It follows the C++ CLI (benchmarks/cli/cli_options.cpp) where both have a flag — the same names,
 the same limits, `--flag=value` (and also `--flag value`) — so a person can run the two
 side by side with the same flags. A bad flag or value raises CliError with one line a
 person can act on; the entry point prints it and exits with status 2.

@@ -1,4 +1,4 @@
-"""Measuring one entry as the C++ side does with Google Benchmark (benchmarks/entry_measurement.cpp).
+"""Measuring one entry as the C++ side does with Google Benchmark (benchmarks/entries/).
 
 - repetitions (default 5), each one sample of `iterations` batches (one batch per iteration);
 - the time of a sample is the runners' own intervals around the batch only (pool start-up
@@ -13,7 +13,7 @@
 A task workload's sample runs its batches through models.run_batch and verifies them task by
 task (task_sample); a scenario (messaging) runs and verifies each whole batch itself and hands
 back its interval, CPU and figures, which become the row's counters averaged over the
-sample's batches (scenario_sample, as C++'s measure_scenario_entry). Rows, errors and
+sample's batches (scenario_sample, as C++'s scenario_entry). Rows, errors and
 aggregates are built the same way for both.
 """
 
@@ -119,7 +119,7 @@ def task_sample(plan, batch) -> Sample:
 
 def scenario_sample(plan, batch) -> Sample:
     """A scenario's batches (messaging): the scenario runs and verifies a whole batch itself;
-    its figures are averaged over the sample's batches, as C++'s measure_scenario_entry does.
+    its figures are averaged over the sample's batches, as C++'s scenario_entry does.
     No timeline: a scenario's parties are not tasks."""
     sample = Sample()
     sums: dict = {}

@@ -1,7 +1,7 @@
 """The `messaging` scenario on CPython: the tutorials' Pipe vs Queue (docs/tutorials.md section 5).
 
-The C++ scenario (runners/messaging_scenario.hpp), with CPython's own tools: a client and an
-echo exchange M numbered messages of B bytes, in one of two modes:
+The C++ scenario (runners/scenarios/messaging_scenario.hpp), with CPython's own tools: a
+client and an echo exchange M numbered messages of B bytes, in one of two modes:
 
   round_trip  the client sends a message and waits for its echo before the next: latency,
               reported as percentiles of the client's own round-trip times;

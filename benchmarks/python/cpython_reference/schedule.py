@@ -1,6 +1,6 @@
 """Schedule simulations for the ideal: the zero-overhead time of a batch under a model.
 
-A port of workloads/schedule_simulation.cpp, so that the CPython reference states its
+A port of workloads/calibration/schedule_simulation.cpp, so that the CPython reference states its
 ideal by the same rules as the C++ side (docs/design.md "Ideal and bound"): a pool takes tasks
 in order, a free lane takes the next one (dynamic dispatch), and W workers on fewer CPUs
 share them (processor sharing).

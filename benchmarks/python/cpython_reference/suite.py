@@ -1,6 +1,6 @@
 """The entries a run executes (quick or default suite) and their grammar names.
 
-Names follow the C++ grammar exactly (benchmarks/suite.cpp entry_name):
+Names follow the C++ grammar exactly (benchmarks/suites/suite.cpp entry_name):
 `workload/model[/W:w][/loop_threads:1/K:k][/pool:cold][/form:f]/key:value...`, so an entry
 here lines up with its C++ twin by name, model aside (`python-threads` ~ `threads`,
 `python-asyncio` ~ `coroutines`). Sizes are fixed per suite, never per machine, so reports
@@ -59,7 +59,7 @@ class SuiteDefinition:
     http_workers: list
     http_inflight: list  # K; 0 = all
     http_process_workers: list
-    message_sizes: list  # B; as benchmarks/scenario_suite.cpp
+    message_sizes: list  # B; as benchmarks/suites/scenario_suite.cpp
     round_trips: int  # M in round_trip mode
     streamed_messages: int  # M in stream mode
 
@@ -118,7 +118,7 @@ def entry_name(work, s: RunSettings) -> str:
 
 
 def scenario_name(work, model: str) -> str:
-    """C++'s scenario grammar (benchmarks/scenario_suite.cpp entry_name): no pool, no form:
+    """C++'s scenario grammar (benchmarks/suites/scenario_suite.cpp entry_name): no pool, no form:
     `messaging/python-threads/W:2/transport:queue/mode:stream/bytes:64/messages:20000/pinning:none`."""
     name = f"{work.name}/{model}/W:{SCENARIO_WORKERS}"
     for key, value in work.name_keys():

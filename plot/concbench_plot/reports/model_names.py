@@ -13,9 +13,9 @@ MODEL_ORDER = [
     "processes-fork",
     "processes-spawn",
 ]
-# Every model a concbench report can name, and nothing else: the C++ models (model.cpp under
-# runners/), the start-up floors (suite.cpp under benchmarks/), the CPython reference's
-# (benchmarks/python/). A test reads them from there. Any other name is refused: a
+# Every model a concbench report can name, and nothing else: the C++ models
+# (runners/batch/model.cpp), the start-up floors (benchmarks/suites/suite.cpp), the CPython
+# reference's (benchmarks/python/cpython_reference/models.py). A test reads them from there. Any other name is refused: a
 # chart of a model this plot/ does not know would be drawn without its meaning.
 STARTUP_FLOORS = ["floor-fork-server", "floor-posix-spawn"]
 CPYTHON_MODELS = ["python-sequential", "python-threads", "python-asyncio", "python-processes-fork",

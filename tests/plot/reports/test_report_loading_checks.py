@@ -135,19 +135,11 @@ def test_item8_an_unknown_model_is_refused(tmp_path):
     refused(tmp_path, data, 'unknown model "green-threads"', "python-processes-forkserver")
 
 
-def source_file(folder: str, name: str):
-    """The one file of that name under a top-level folder: found by name, so that the test
-    reads the models wherever that folder's subfolders put them."""
-    found = sorted((REPO / folder).rglob(name))
-    assert len(found) == 1, f"{name} under {folder}/: {found}"
-    return found[0]
-
-
 def test_item8_known_models_are_the_ones_the_code_names():
     """KNOWN_MODELS is read from where the models are defined, so a new model is added to it
     (and to the charts' order) rather than refused."""
-    cpp = re.findall(r'\{model_kind::\w+, "([a-z-]+)"\}', source_file("runners", "model.cpp").read_text())
-    floors = re.findall(r'return "(floor-[a-z-]+)";', source_file("benchmarks", "suite.cpp").read_text())
+    cpp = re.findall(r'\{model_kind::\w+, "([a-z-]+)"\}', (REPO / "runners" / "batch" / "model.cpp").read_text())
+    floors = re.findall(r'return "(floor-[a-z-]+)";', (REPO / "benchmarks" / "suites" / "suite.cpp").read_text())
     models_py = (REPO / "benchmarks" / "python" / "cpython_reference" / "models.py").read_text()
     constants = dict(re.findall(r'^([A-Z_]+) = "(python-[a-z-]+)"$', models_py, re.M))
     listed = re.search(r"^ALL_MODELS = \[(.*)\]$", models_py, re.M).group(1).replace(" ", "").split(",")
