@@ -5,7 +5,7 @@ writer (reports/report_destination.cpp), checked before anything is measured.
 - A symbolic link is followed to its final target, which is written the same way (the
   temporary file beside the TARGET, renamed over it): the link stays a link.
 - A device, fifo, socket or directory (also at the end of a link) is refused: replacing it
-  with a regular file destroys it (as root, `--out=/dev/null` once replaced /dev/null).
+  with a regular file destroys it (as root, `--out=/dev/null` would replace /dev/null).
 - An existing non-empty file that is not a concbench report (a timeline file, for the
   timeline files) is refused unless --force: it is somebody's README.md or config.json. An
   empty file is fine (a `touch`ed name, or one left by an earlier, broken run).
