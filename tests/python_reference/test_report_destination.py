@@ -31,7 +31,7 @@ def write(path, text):
     ('{"context": {"concbench_schema_version": 1}', False),  # cut short
     ("[" * 100_000, False),  # too deep for the parser: not a report, not a traceback
 ])
-def test_item1_what_counts_as_a_concbench_report(tmp_path, text, recognised):
+def test_what_counts_as_a_concbench_report(tmp_path, text, recognised):
     assert rd.is_concbench_report(write(tmp_path / "r.json", text)) is recognised
 
 
@@ -41,18 +41,18 @@ def test_item1_what_counts_as_a_concbench_report(tmp_path, text, recognised):
     ('{"report": "r.json", "entries": []}', False),
     ('{"context": {"concbench_schema_version": 1}}', False),
 ])
-def test_item1_what_counts_as_a_concbench_timeline_file(tmp_path, text, recognised):
+def test_what_counts_as_a_concbench_timeline_file(tmp_path, text, recognised):
     assert rd.is_concbench_timeline_file(write(tmp_path / "t.json", text)) is recognised
 
 
-def test_item1_a_file_too_big_to_inspect_is_not_a_report(tmp_path, monkeypatch):
+def test_a_file_too_big_to_inspect_is_not_a_report(tmp_path, monkeypatch):
     path = write(tmp_path / "r.json", '{"context": {"concbench_schema_version": 1}, "pad": "' + "x" * 100 + '"}')
     assert rd.is_concbench_report(path)
     monkeypatch.setattr(rd, "MAX_INSPECTED_BYTES", 64)
     assert not rd.is_concbench_report(path)
 
 
-def test_item1_a_fifo_is_never_opened_to_inspect_it(tmp_path):
+def test_a_fifo_is_never_opened_to_inspect_it(tmp_path):
     fifo = tmp_path / "r.json"
     os.mkfifo(fifo)
     assert not rd.is_concbench_report(str(fifo))  # O_NONBLOCK: no wait for a writer
@@ -60,7 +60,7 @@ def test_item1_a_fifo_is_never_opened_to_inspect_it(tmp_path):
         rd.check_file(str(fifo), "the report", force=True, program="concbench_python")
 
 
-def test_item1_force_never_replaces_a_device(tmp_path):
+def test_force_never_replaces_a_device(tmp_path):
     device = tmp_path / "null"
     os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
     with pytest.raises(rd.DestinationError, match="is a character device"):
@@ -68,7 +68,7 @@ def test_item1_force_never_replaces_a_device(tmp_path):
     assert stat.S_ISCHR(os.lstat(device).st_mode)
 
 
-def test_item1_a_link_resolves_to_its_final_target(tmp_path):
+def test_a_link_resolves_to_its_final_target(tmp_path):
     (tmp_path / "real").mkdir()
     final = tmp_path / "real" / "r.json"
     (tmp_path / "hop.json").symlink_to(final)  # dangling: the target does not exist yet
@@ -80,7 +80,7 @@ def test_item1_a_link_resolves_to_its_final_target(tmp_path):
     assert json.loads(final.read_text()) == {"a": 1}
 
 
-def test_item1_every_file_of_a_run_is_checked_beside_the_followed_link(tmp_path):
+def test_every_file_of_a_run_is_checked_beside_the_followed_link(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "r.json").symlink_to("data/x.json")
     followed, targets = rd.check_destinations(str(tmp_path / "r.json"), False, "concbench_python")
@@ -99,7 +99,7 @@ def test_item1_every_file_of_a_run_is_checked_beside_the_followed_link(tmp_path)
         rd.check_destinations(str(tmp_path / "r.json"), False, "concbench_python")
 
 
-def test_item1_two_files_of_a_run_may_not_be_one_file(tmp_path):
+def test_two_files_of_a_run_may_not_be_one_file(tmp_path):
     (tmp_path / "r.timelines.json").symlink_to("r.json")
     with pytest.raises(rd.DestinationError, match="the report and the timeline file are the same file"):
         rd.check_destinations(str(tmp_path / "r.json"), False, "concbench_python")
@@ -112,14 +112,14 @@ def test_partial_and_timeline_names_are_the_cpp_sides():
     assert rd.timelines_path_for("a/r") == "a/r.timelines.json"
 
 
-def test_item1_the_probe_writes_real_bytes_and_leaves_nothing(tmp_path):
+def test_the_probe_writes_real_bytes_and_leaves_nothing(tmp_path):
     rd.check_file(str(tmp_path / "r.json"), "the report", force=False, program="concbench_python")
     assert list(tmp_path.iterdir()) == []
     assert rd.PROBE_BYTES == 64 * 1024  # as the C++ writer's probe (reports/atomic_file.hpp)
 
 
 @pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
-def test_item1_files_get_the_umask_mode(tmp_path, mask):
+def test_files_get_the_umask_mode(tmp_path, mask):
     previous = os.umask(mask)
     try:
         assert rd.file_mode() == 0o666 & ~mask
@@ -139,7 +139,7 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
-def test_item1_the_writer_refuses_to_rename_over_what_is_no_longer_a_file(tmp_path):
+def test_the_writer_refuses_to_rename_over_what_is_no_longer_a_file(tmp_path):
     path = tmp_path / "r.json"
     os.mkfifo(path)  # put there after the start's check
     with pytest.raises(OSError, match="is now a fifo, not a regular file: not replaced"):

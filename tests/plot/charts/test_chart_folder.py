@@ -6,7 +6,7 @@ import os
 from concbench_plot.charts import chart_folder
 
 
-def test_item8_chart_names_are_every_name_plot_writes(drawn, drawn_pair):
+def test_chart_names_are_every_name_plot_writes(drawn, drawn_pair):
     for out in (drawn[1], drawn_pair[1]):
         names = os.listdir(out)
         assert chart_folder.MARKER in names
@@ -23,7 +23,7 @@ def check(folder):
         return str(e)
 
 
-def test_item8_which_folders_plot_may_write_into(tmp_path):
+def test_which_folders_plot_may_write_into(tmp_path):
     assert "is the root folder" in check("/")
     assert "is the root folder" in check("/tmp/..")
     root_link = tmp_path / "root"

@@ -569,7 +569,7 @@ def test_gate_does_not_trip_when_the_interval_straddles(tmp_path):
     pair = load_pair()
     low, high, _ = {r.name: r for r in pair.entries}[SEQ].stats.interval
     assert low < 1.2 < high  # straddles 1.2: noise could put the true ratio below it
-    # W:8 failed in OTHER, which fails the gate closed (test_item5_…): a BASE without it.
+    # W:8 failed in OTHER, which fails the gate closed whatever the ratios: a BASE without it.
     base, _ = fixture_reports()
     base["benchmarks"] = [r for r in base["benchmarks"] if r["run_name"] != W8]
     completed = run(write(tmp_path / "base.json", base), OTHER, "--fail-above", "1.2")

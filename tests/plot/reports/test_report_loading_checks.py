@@ -45,7 +45,7 @@ def ok_row(data, run_type="iteration", aggregate=None):
     (2e9, "above 1e+06 s (11.6 days)"),  # 2e9 ms: 23 days
     (5e-324, "a successful batch takes some time"),  # underflows to 0 s
 ])
-def test_item8_impossible_real_times_are_refused(tmp_path, value, mentions):
+def test_impossible_real_times_are_refused(tmp_path, value, mentions):
     data = load_fixture()
     row = ok_row(data)
     row["real_time"] = value
@@ -53,7 +53,7 @@ def test_item8_impossible_real_times_are_refused(tmp_path, value, mentions):
     assert f"({row['name']})" in message
 
 
-def test_item8_time_limits_follow_the_rows_unit(tmp_path):
+def test_time_limits_follow_the_rows_unit(tmp_path):
     data = load_fixture()
     row = ok_row(data)
     row.update(time_unit="ns", real_time=9e14)  # 10.4 days in ns: allowed
@@ -63,7 +63,7 @@ def test_item8_time_limits_follow_the_rows_unit(tmp_path):
 
 
 @pytest.mark.parametrize("key, value", [("cpu_time", -1), ("ideal", -0.5), ("bound", -2), ("cpu_time", 1e300)])
-def test_item8_other_times_are_not_negative_nor_absurd(tmp_path, key, value):
+def test_other_times_are_not_negative_nor_absurd(tmp_path, key, value):
     data = load_fixture()
     ok_row(data)[key] = value
     refused(tmp_path, data, f"field '{key}'")
@@ -81,13 +81,13 @@ def test_zero_where_zero_is_meaningful_is_read(tmp_path):
 
 
 @pytest.mark.parametrize("key, value", [("speedup", -1), ("efficiency", 1e12), ("speedup", 1e10)])
-def test_item8_ratios_are_between_0_and_a_billion(tmp_path, key, value):
+def test_ratios_are_between_0_and_a_billion(tmp_path, key, value):
     data = load_fixture()
     ok_row(data)[key] = value
     refused(tmp_path, data, f"field '{key}'", "a ratio between 0 and 1e+09")
 
 
-def test_item8_other_numbers_on_a_row_are_bounded_but_params_are_not(tmp_path):
+def test_other_numbers_on_a_row_are_bounded_but_params_are_not(tmp_path):
     data = load_fixture()
     ok_row(data)["peak_rss_bytes"] = 1e30
     refused(tmp_path, data, "field 'peak_rss_bytes' is 1e+30", "|x| <= 1e+18")
@@ -97,7 +97,7 @@ def test_item8_other_numbers_on_a_row_are_bounded_but_params_are_not(tmp_path):
     load_data(tmp_path, data)
 
 
-def test_item8_a_cv_row_holds_a_fraction(tmp_path):
+def test_a_cv_row_holds_a_fraction(tmp_path):
     data = load_fixture()
     cv = next(r for r in data["benchmarks"] if r.get("aggregate_unit") == "percentage")
     cv["real_time"] = -0.1
@@ -113,7 +113,7 @@ def entry_rows(data, run_name):
 
 @pytest.mark.parametrize("key, value", [("workers", 0), ("workers", -4), ("loop_threads", 0), ("inflight", 0),
                                         ("tasks", 0)])
-def test_item8_impossible_counts_are_refused(tmp_path, key, value):
+def test_impossible_counts_are_refused(tmp_path, key, value):
     data = load_fixture()
     for row in entry_rows(data, ok_row(data)["run_name"]):
         row[key] = value
@@ -128,14 +128,14 @@ def test_a_w_that_is_not_an_integer_is_refused(tmp_path, value):
     refused(tmp_path, data, "field 'workers' should be an integer")
 
 
-def test_item8_an_unknown_model_is_refused(tmp_path):
+def test_an_unknown_model_is_refused(tmp_path):
     data = load_fixture()
     for row in entry_rows(data, ok_row(data)["run_name"]):
         row["model"] = "green-threads"
     refused(tmp_path, data, 'unknown model "green-threads"', "python-processes-forkserver")
 
 
-def test_item8_known_models_are_the_ones_the_code_names():
+def test_known_models_are_the_ones_the_code_names():
     """KNOWN_MODELS is read from where the models are defined, so a new model is added to it
     (and to the charts' order) rather than refused."""
     cpp = re.findall(r'\{model_kind::\w+, "([a-z-]+)"\}', (REPO / "runners" / "batch" / "model.cpp").read_text())
@@ -162,7 +162,7 @@ def test_every_model_of_the_committed_reports_is_known():
 # --- duplicated rows ------------------------------------------------------------------------
 
 
-def test_item5_a_duplicated_repetition_is_refused_as_malformed(tmp_path):
+def test_a_duplicated_repetition_is_refused_as_malformed(tmp_path):
     data = load_fixture()
     first = ok_row(data)
     data["benchmarks"].append(dict(first))
@@ -170,14 +170,14 @@ def test_item5_a_duplicated_repetition_is_refused_as_malformed(tmp_path):
             "(benchmarks[0])", "malformed")
 
 
-def test_item5_a_duplicated_aggregate_is_refused(tmp_path):
+def test_a_duplicated_aggregate_is_refused(tmp_path):
     data = load_fixture()
     median = ok_row(data, "aggregate", "median")
     data["benchmarks"].append(dict(median))
     refused(tmp_path, data, f"repeats the 'median' aggregate of {median['run_name']}")
 
 
-def test_item5_process_index_tells_repetitions_of_merged_processes_apart(tmp_path):
+def test_process_index_tells_repetitions_of_merged_processes_apart(tmp_path):
     data = load_fixture()
     iterations = [r for r in data["benchmarks"] if r["run_type"] == "iteration"]
     data["benchmarks"] = [{**r, "process_index": p} for p in (0, 1) for r in iterations]
@@ -224,7 +224,7 @@ def nested(depth: int):
     return value
 
 
-def test_item8_nesting_beyond_64_levels_is_refused_and_64_is_read(tmp_path):
+def test_nesting_beyond_64_levels_is_refused_and_64_is_read(tmp_path):
     data = load_fixture()
     rows = entry_rows(data, ok_row(data)["run_name"])
     for row in rows:  # document, benchmarks, row, params: 4 levels above it
@@ -237,11 +237,11 @@ def test_item8_nesting_beyond_64_levels_is_refused_and_64_is_read(tmp_path):
 
 @pytest.mark.parametrize("text", ["[" * 100_000, "[" * 100_000 + "]" * 100_000, '{"a":' * 50_000],
                          ids=["open-brackets", "balanced", "objects"])
-def test_item8_nesting_deep_enough_to_break_the_parser_is_one_line(tmp_path, text):
+def test_nesting_deep_enough_to_break_the_parser_is_one_line(tmp_path, text):
     refused(tmp_path, text, "nested more than 64 levels deep")
 
 
-def test_item8_a_file_bigger_than_any_report_is_refused_without_reading_it(tmp_path):
+def test_a_file_bigger_than_any_report_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "big.json"
     with open(path, "wb") as f:
         f.truncate(json_file.MAX_BYTES + 1)  # sparse: costs no disk
@@ -265,7 +265,7 @@ def memory_grows_at_most(megabytes: int):
 
 
 @pytest.mark.parametrize("kind", ["fifo", "null-device", "zero-device", "socket"])
-def test_item8_only_a_regular_file_is_opened(tmp_path, kind):
+def test_only_a_regular_file_is_opened(tmp_path, kind):
     import socket
 
     path = tmp_path / "report.json"
@@ -293,7 +293,7 @@ def test_a_link_to_a_report_is_read(tmp_path):
     assert load_report(str(link)).entries
 
 
-def test_item1_a_link_to_a_report_finds_the_timeline_file_beside_its_target(tmp_path):
+def test_a_link_to_a_report_finds_the_timeline_file_beside_its_target(tmp_path):
     """Both writers follow an --out link and put the timeline file beside the target."""
     import shutil
 
@@ -307,7 +307,7 @@ def test_item1_a_link_to_a_report_finds_the_timeline_file_beside_its_target(tmp_
     assert note is None and timelines
 
 
-def test_item8_a_deep_timeline_file_is_a_note(tmp_path):
+def test_a_deep_timeline_file_is_a_note(tmp_path):
     from concbench_plot.reports import timeline_data
 
     data = load_fixture()
@@ -317,7 +317,7 @@ def test_item8_a_deep_timeline_file_is_a_note(tmp_path):
     assert timelines == {} and "nested more than 64 levels deep" in note
 
 
-def test_item8_a_fifo_timeline_file_is_a_note_not_a_hang(tmp_path):
+def test_a_fifo_timeline_file_is_a_note_not_a_hang(tmp_path):
     from concbench_plot.reports import timeline_data
 
     data = load_fixture()

@@ -164,7 +164,7 @@ def test_a_mutated_report_loads_or_is_refused_with_one_named_error(seed, tmp_pat
     assert outcomes["loaded"] > 20 and outcomes["refused"] > 100, outcomes  # both paths exercised
 
 
-def test_item8_every_hostile_mutant_of_issue_13_is_refused_or_within_limits(tmp_path):
+def test_every_hostile_mutant_is_refused_or_within_limits(tmp_path):
     """The hostile mutations alone: what loads holds only times, counts and models within the
     loader's limits (the checks, not luck, let it through)."""
     rng = random.Random(13)
