@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 
+from e2e_support import SMALL_RUN_FLAGS
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
@@ -16,15 +18,6 @@ def concbench_binary():
     if not binary or not pathlib.Path(binary).is_file():
         pytest.fail("CONCBENCH_BINARY must name the built concbench binary (ctest sets it)")
     return binary
-
-
-# A full quick suite shrunk to a few seconds: tiny cpu scale, short sleeps, two repetitions.
-SMALL_RUN_FLAGS = [
-    "--suite=quick",
-    "--cpu-scale=0.01",
-    "--time-scale=0.05",
-    "--benchmark_repetitions=2",
-]
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ def statistic(row):
     return row.get("aggregate_name", "iteration") if row["run_type"] == "aggregate" else "iteration"
 
 
-# Workloads measured as batches of tasks (entry_measurement); start-up entries and scenarios
+# Workloads measured as batches of tasks (benchmarks/entries/task_entry); start-up entries and scenarios
 # have their own measurement.
 BATCH_WORKLOADS = {"cpu", "sleep", "http", "empty"}
 

@@ -46,9 +46,9 @@ def one_line(text):
     return lines[0]
 
 
-# -- item 2: stale results with exit 0 ------------------------------------------------------------
+# -- a filter that selects nothing leaves no stale report -----------------------------------------
 
-def test_item2_a_filter_that_matches_only_concbenchs_name_runs_nothing_and_leaves_the_report(concbench_binary,
+def test_a_filter_that_matches_only_concbenchs_name_runs_nothing_and_leaves_the_report(concbench_binary,
                                                                                            tmp_path):
     """'N:1000$' matches the entry name empty/sequential/N:1000 but not Google Benchmark's run
     name (…/N:1000/iterations:1/repeats:2/process_time/manual_time): it used to run nothing,
@@ -66,7 +66,7 @@ def test_item2_a_filter_that_matches_only_concbenchs_name_runs_nothing_and_leave
     assert report.read_text() == PREVIOUS_REPORT
 
 
-def test_item2_the_filter_selects_what_google_benchmark_selects(concbench_binary, tmp_path):
+def test_the_filter_selects_what_google_benchmark_selects(concbench_binary, tmp_path):
     """The same filter selects the same entries in --list and in the run, matched as Google
     Benchmark matches: its own run names, its own regular expressions."""
     flags = ["--workloads=empty", "--models=sequential,threads", "--workers=2", "--benchmark_repetitions=2",
@@ -87,7 +87,7 @@ def test_item2_the_filter_selects_what_google_benchmark_selects(concbench_binary
     assert not (tmp_path / "s.json").exists()
 
 
-# -- item 3: a dead fork server aborts the run --------------------------------------------------
+# -- a dead fork server fails only the entries that need it -------------------------------------
 
 def descendant_named(pid, name):
     """A process below `pid` whose name (comm) is `name`, or None."""
@@ -102,7 +102,7 @@ def descendant_named(pid, name):
 
 @pytest.mark.parametrize("workloads,workers", [("sleep,startup", "2"), ("startup,sleep", "64")],
                          ids=["while-pools-run", "while-it-forks-64-workers"])
-def test_item3_a_killed_fork_server_fails_its_entries_and_the_run_ends_complete(concbench_binary, tmp_path,
+def test_a_killed_fork_server_fails_its_entries_and_the_run_ends_complete(concbench_binary, tmp_path,
                                                                                workloads, workers):
     """SIGKILL of the fork server while processes-fork entries run used to end in
     std::terminate (exit 134, a core dump) with no final report. Killed while it forks many
@@ -137,16 +137,16 @@ def test_item3_a_killed_fork_server_fails_its_entries_and_the_run_ends_complete(
     assert "report:" in stdout
 
 
-# -- item 4: report rewriting is quadratic; Ctrl-C at the cap ----------------------------------
+# -- the repetition cap, and Ctrl-C at it ------------------------------------------------------
 
-def test_item4_repetitions_above_the_cap_are_refused(concbench_binary, tmp_path):
+def test_repetitions_above_the_cap_are_refused(concbench_binary, tmp_path):
     completed = run(concbench_binary, ["--benchmark_repetitions=10001", f"--out={tmp_path}/r.json"])
     assert completed.returncode == 2
     assert "is above 10000" in one_line(completed.stderr)
     assert not list(tmp_path.iterdir())
 
 
-def test_item4_one_ctrl_c_at_the_cap_stops_the_run_and_keeps_every_finished_row(concbench_binary, tmp_path):
+def test_one_ctrl_c_at_the_cap_stops_the_run_and_keeps_every_finished_row(concbench_binary, tmp_path):
     """With 10,000 repetitions of two entries, one SIGINT ends the run within a generous bound
     (BENCHMARKS.md gives the time measured), and every repetition measured is in the report."""
     report = tmp_path / "r.json"
@@ -169,7 +169,7 @@ def test_item4_one_ctrl_c_at_the_cap_stops_the_run_and_keeps_every_finished_row(
     assert len(indices) == len(set(indices)) == 20000
 
 
-# -- item 7: disk full ---------------------------------------------------------------------------
+# -- a full disk ---------------------------------------------------------------------------------
 
 def limited_file_size(limit):
     def apply():
@@ -178,7 +178,7 @@ def limited_file_size(limit):
     return apply
 
 
-def test_item7_a_disk_full_at_the_start_is_refused_before_anything_runs(concbench_binary, tmp_path):
+def test_a_disk_full_at_the_start_is_refused_before_anything_runs(concbench_binary, tmp_path):
     """The writability check used to write an empty file, pass, and fail only later."""
     report = tmp_path / "r.json"
     report.write_text(PREVIOUS_REPORT)
@@ -191,7 +191,7 @@ def test_item7_a_disk_full_at_the_start_is_refused_before_anything_runs(concbenc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
 
 
-def test_item7_a_disk_filling_mid_run_stops_it_and_keeps_the_previous_report(concbench_binary, tmp_path):
+def test_a_disk_filling_mid_run_stops_it_and_keeps_the_previous_report(concbench_binary, tmp_path):
     """A run whose disk fills used to replace the previous good report with a partial one and
     keep measuring for 40 s before saying `report: PATH`."""
     report = tmp_path / "r.json"
@@ -254,7 +254,7 @@ def test_output_rule_a_link_is_followed_and_the_report_gets_the_umasks_mode(conc
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "latest.json"]
 
 
-# -- item 6: messages that blamed the wrong thing ----------------------------------------------
+# -- messages that name the real cause ---------------------------------------------------------
 
 def limited(resource_id, value):
     def apply():
@@ -262,7 +262,7 @@ def limited(resource_id, value):
     return apply
 
 
-def test_item6_a_killed_worker_is_named_with_its_signal(concbench_binary, tmp_path):
+def test_a_killed_worker_is_named_with_its_signal(concbench_binary, tmp_path):
     """The error kept used to be a consequence ('task 76 … stopped before it finished: the batch
     ended when task 77's worker process failed'), never the signal."""
     report = tmp_path / "r.json"
@@ -281,7 +281,7 @@ def test_item6_a_killed_worker_is_named_with_its_signal(concbench_binary, tmp_pa
     assert not message.split(" (and ")[0].endswith("failed"), message
 
 
-def test_item6_running_out_of_descriptors_says_so(concbench_binary, tmp_path):
+def test_running_out_of_descriptors_says_so(concbench_binary, tmp_path):
     """`ulimit -n 64` used to give 'the fork server sent a malformed message'."""
     completed = run(concbench_binary, ["--workloads=sleep", "--models=processes-fork,processes-spawn", "--workers=8",
                                        "--time-scale=0.05", "--benchmark_repetitions=1", f"--out={tmp_path}/r.json"],
@@ -295,7 +295,7 @@ def test_item6_running_out_of_descriptors_says_so(concbench_binary, tmp_path):
         assert "descriptors in use (ulimit -n)" in message, message
 
 
-def test_item6_a_thread_refused_for_address_space_names_ulimit_v(concbench_binary, tmp_path):
+def test_a_thread_refused_for_address_space_names_ulimit_v(concbench_binary, tmp_path):
     """`ulimit -v` thread failures used to be blamed on RLIMIT_NPROC, threads-max and pid_max."""
     completed = run(concbench_binary, ["--workloads=sleep", "--models=threads", "--workers=100", "--time-scale=0.05",
                                        "--benchmark_repetitions=1", f"--out={tmp_path}/r.json"],

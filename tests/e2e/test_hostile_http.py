@@ -1,6 +1,6 @@
-"""Issue 13, item 6, as a hostile user meets it from the command line: the http flags and
-`concbench serve`. Each refusal is one line and exit status 2, each failure names what went
-wrong, and a server never keeps what its clients abandoned. Servers listen on 127.0.0.1 only;
+"""The http flags and `concbench serve` as a hostile user meets them from the command line.
+Each refusal is one line and exit status 2, each failure names what went wrong, and a server
+never keeps what its clients abandoned. Servers listen on 127.0.0.1 only;
 time bounds are generous and never measure speed."""
 
 import os
@@ -62,7 +62,7 @@ class SilentServer:
 
 
 # (a) The probe (calibration) request had its own 10 s time-out, whatever the user said.
-def test_item6_the_probe_request_honours_http_timeout_ms(concbench_binary, tmp_path):
+def test_the_probe_request_honours_http_timeout_ms(concbench_binary, tmp_path):
     server = SilentServer()
     try:
         code, stdout, stderr = run(concbench_binary, [
@@ -81,7 +81,7 @@ def test_item6_the_probe_request_honours_http_timeout_ms(concbench_binary, tmp_p
     ("http://127.0.0.1:9/\x1b[2K", "\\x1b[2K"),
     ("http://127.0.0.1\n:9/", "\\n"),
 ])
-def test_item6_a_url_with_a_control_character_or_a_space_is_refused_in_one_line(
+def test_a_url_with_a_control_character_or_a_space_is_refused_in_one_line(
         concbench_binary, url, shown):
     line = one_line_refusal(concbench_binary, ["--workloads=http", f"--http-url={url}", "--list"])
     assert line.startswith("concbench: --http-url: bad URL '"), line
@@ -95,13 +95,13 @@ def test_item6_a_url_with_a_control_character_or_a_space_is_refused_in_one_line(
     ["--close", "--close"],
     ["--threads=2", "--threads=3"],
 ])
-def test_item6_a_serve_flag_given_twice_is_refused(concbench_binary, args):
+def test_a_serve_flag_given_twice_is_refused(concbench_binary, args):
     line = one_line_refusal(concbench_binary, ["serve", *args], prefix="concbench serve: ")
     assert "is given twice" in line, line
 
 
 # (d) `serve --threads=100000` printed its URL, then failed.
-def test_item6_serve_threads_out_of_range_is_refused_before_the_url(concbench_binary):
+def test_serve_threads_out_of_range_is_refused_before_the_url(concbench_binary):
     line = one_line_refusal(concbench_binary, ["serve", "--port=0", "--threads=100000"],
                             prefix="concbench serve: ")
     assert "--threads must be 1..1024, got 100000" in line, line
@@ -114,7 +114,7 @@ def limit_address_space():
 
 
 # (d) Threads the system refuses fail the server before it says it serves.
-def test_item6_serve_threads_that_cannot_start_fail_before_the_url(concbench_binary):
+def test_serve_threads_that_cannot_start_fail_before_the_url(concbench_binary):
     code, stdout, stderr = run(concbench_binary, ["serve", "--port=0", "--threads=1000"], timeout=30,
                                preexec_fn=limit_address_space)
     assert code == 1, (code, stdout, stderr)
@@ -136,7 +136,7 @@ def wait_for(condition, seconds):
 
 
 # (e) 200 abandoned long-delay requests kept 212 descriptors in CLOSE-WAIT after 32 s.
-def test_item6_abandoned_delayed_requests_release_their_descriptors(concbench_binary):
+def test_abandoned_delayed_requests_release_their_descriptors(concbench_binary):
     server = subprocess.Popen([concbench_binary, "serve", "--port=0", "--delay-ms=30000"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -165,12 +165,12 @@ def test_item6_abandoned_delayed_requests_release_their_descriptors(concbench_bi
 
 # (f) --cpu-scale=1e-5 was accepted though the help says 0.01 ... 1000.
 @pytest.mark.parametrize("value", ["1e-5", "0.009", "0.001,1"])
-def test_item6_cpu_scale_below_the_documented_minimum_is_refused(concbench_binary, value):
+def test_cpu_scale_below_the_documented_minimum_is_refused(concbench_binary, value):
     line = one_line_refusal(concbench_binary, ["--workloads=cpu", f"--cpu-scale={value}", "--list"])
     assert line.startswith("concbench: --cpu-scale: ") and "is below 0.01" in line, line
 
 
-def test_item6_cpu_scale_at_the_documented_bounds_is_accepted(concbench_binary):
+def test_cpu_scale_at_the_documented_bounds_is_accepted(concbench_binary):
     code, stdout, stderr = run(concbench_binary, ["--workloads=cpu", "--cpu-scale=0.01,1000", "--list"],
                                timeout=60)
     assert code == 0, (code, stdout, stderr)

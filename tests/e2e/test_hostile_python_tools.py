@@ -1,8 +1,7 @@
-"""The Python tools as a hostile tester tries them (issue 13): the CPython reference's --out
-(item 1: the one output rule, file modes, a full disk), compare.py's gate (item 5: it fails
-closed; duplicated rows are malformed), and the report readers of plot.py and compare.py
-(item 8: impossible numbers, nesting, fifos and devices, unknown models and W, plot.py's
---out). Each test is named after its item and failed on the tree before the fix.
+"""The Python tools as a hostile tester tries them: the CPython reference's --out (the one
+output rule, file modes, a full disk), compare.py's gate (it fails closed; duplicated rows are
+malformed), and the report readers of plot.py and compare.py (impossible numbers, nesting,
+fifos and devices, unknown models and W, plot.py's --out).
 
 Everything stays in its corner: device nodes only by os.mknod in a temporary folder (1,3 is
 what /dev/null is; the machine's own is never touched), fifos by os.mkfifo there, a full disk
@@ -98,7 +97,7 @@ def umask() -> int:
     (lambda p: os.mkfifo(p), "a fifo"),
     (lambda p: os.mkdir(p), "a directory"),
 ], ids=["device", "fifo", "directory"])
-def test_item1_reference_refuses_a_device_fifo_or_directory_as_out_and_leaves_it(tmp_path, make, kind):
+def test_reference_refuses_a_device_fifo_or_directory_as_out_and_leaves_it(tmp_path, make, kind):
     target = tmp_path / "out"
     make(target)
     before = os.lstat(target)
@@ -113,7 +112,7 @@ def test_item1_reference_refuses_a_device_fifo_or_directory_as_out_and_leaves_it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no timeline file, no temporary file"
 
 
-def test_item1_reference_refuses_a_character_device_made_as_dev_null_is(tmp_path):
+def test_reference_refuses_a_character_device_made_as_dev_null_is(tmp_path):
     device = make_device(tmp_path / "null")
     completed = reference(*TINY, f"--out={device}", timeout=60)
     assert completed.returncode == 2
@@ -123,7 +122,7 @@ def test_item1_reference_refuses_a_character_device_made_as_dev_null_is(tmp_path
     assert not (tmp_path / "null.timelines.json").exists()
 
 
-def test_item1_reference_refuses_out_before_starting_its_http_server(tmp_path):
+def test_reference_refuses_out_before_starting_its_http_server(tmp_path):
     device = make_device(tmp_path / "null")
     completed = reference("--workloads=http", "--suite=quick", f"--out={device}", timeout=60)
     assert completed.returncode == 2
@@ -131,7 +130,7 @@ def test_item1_reference_refuses_out_before_starting_its_http_server(tmp_path):
     assert completed.stdout == "" and is_char_device(device)
 
 
-def test_item1_reference_refuses_a_link_to_a_device(tmp_path):
+def test_reference_refuses_a_link_to_a_device(tmp_path):
     device = make_device(tmp_path / "null")
     link = tmp_path / "r.json"
     link.symlink_to(device)
@@ -141,7 +140,7 @@ def test_item1_reference_refuses_a_link_to_a_device(tmp_path):
     assert link.is_symlink() and is_char_device(device)
 
 
-def test_item1_reference_refuses_a_socket(tmp_path):
+def test_reference_refuses_a_socket(tmp_path):
     import socket
 
     path = tmp_path / "r.json"
@@ -152,7 +151,7 @@ def test_item1_reference_refuses_a_socket(tmp_path):
     assert "is a socket" in one_line(completed, "concbench_python: --out: ")
 
 
-def test_item1_reference_follows_a_link_and_writes_its_target(tmp_path):
+def test_reference_follows_a_link_and_writes_its_target(tmp_path):
     real = a_report(tmp_path / "real.json")
     link = tmp_path / "r.json"
     link.symlink_to("real.json")
@@ -168,7 +167,7 @@ def test_item1_reference_follows_a_link_and_writes_its_target(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["README.md", "config.json"])
-def test_item1_reference_refuses_an_unrelated_file_unless_force(tmp_path, name):
+def test_reference_refuses_an_unrelated_file_unless_force(tmp_path, name):
     target = tmp_path / name
     target.write_text('{"editor": "vim"}\n' if name.endswith(".json") else "# my notes\n")
     before = target.read_bytes()
@@ -183,7 +182,7 @@ def test_item1_reference_refuses_an_unrelated_file_unless_force(tmp_path, name):
     assert json.loads(target.read_text())["context"]["concbench_schema_version"] >= 1
 
 
-def test_item1_reference_refuses_an_unrelated_timeline_file_unless_force(tmp_path):
+def test_reference_refuses_an_unrelated_timeline_file_unless_force(tmp_path):
     timelines = tmp_path / "r.timelines.json"
     timelines.write_text('{"report": 1}\n')  # JSON, but not a timeline file
     completed = reference(*TINY, f"--out={tmp_path / 'r.json'}", timeout=60)
@@ -206,7 +205,7 @@ def test_reference_still_replaces_its_own_report_and_an_empty_file(tmp_path):
 
 
 @pytest.mark.parametrize("mask", [0o022, 0o027])
-def test_item1_reference_files_get_the_umask_mode_not_0600(tmp_path, mask):
+def test_reference_files_get_the_umask_mode_not_0600(tmp_path, mask):
     out = tmp_path / "r.json"
     completed = reference(*TINY, f"--out={out}", preexec_fn=lambda: os.umask(mask))
     assert completed.returncode == 0, completed.stderr
@@ -214,7 +213,7 @@ def test_item1_reference_files_get_the_umask_mode_not_0600(tmp_path, mask):
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, oct(path.stat().st_mode)
 
 
-def test_item1_reference_full_disk_at_start_is_exit_2_before_measuring(tmp_path):
+def test_reference_full_disk_at_start_is_exit_2_before_measuring(tmp_path):
     previous = a_report(tmp_path / "r.json")
     before = previous.read_bytes()
     completed = reference(*TINY, f"--out={previous}", preexec_fn=file_size_limit(1000), timeout=60)
@@ -233,7 +232,7 @@ FULL_DISK_RUN = ["--workloads=cpu", "--suite=quick", "--cpu-scale=0.01", "--work
 FULL_DISK_LIMIT = 64 * 1024
 
 
-def test_item1_reference_full_disk_mid_run_stops_at_the_first_failed_write(tmp_path):
+def test_reference_full_disk_mid_run_stops_at_the_first_failed_write(tmp_path):
     previous = a_report(tmp_path / "r.json")  # the previous complete report: left untouched
     before = previous.read_bytes()
     completed = reference(*FULL_DISK_RUN, f"--out={previous}", preexec_fn=file_size_limit(FULL_DISK_LIMIT))
@@ -256,7 +255,7 @@ def test_item1_reference_full_disk_mid_run_stops_at_the_first_failed_write(tmp_p
     assert partial.stat().st_size <= FULL_DISK_LIMIT
 
 
-def test_item1_reference_writes_its_report_once_at_the_end_and_removes_the_partial_files(tmp_path):
+def test_reference_writes_its_report_once_at_the_end_and_removes_the_partial_files(tmp_path):
     out = tmp_path / "r.json"
     three_entries = ["--workloads=cpu", "--suite=quick", "--cpu-scale=0.01", "--benchmark_repetitions=3",
                      "--models=python-sequential,python-threads,python-asyncio"]
@@ -279,7 +278,7 @@ def test_item1_reference_writes_its_report_once_at_the_end_and_removes_the_parti
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.timelines.json"]
 
 
-def test_item1_reference_ctrl_c_writes_the_report_so_far_and_removes_the_partial_files(tmp_path):
+def test_reference_ctrl_c_writes_the_report_so_far_and_removes_the_partial_files(tmp_path):
     out = tmp_path / "r.json"
     partial = tmp_path / "r.partial.json"
     process = subprocess.Popen([PYTHON, REFERENCE, *FULL_DISK_RUN, f"--out={out}"], cwd=str(REPO),
@@ -305,7 +304,7 @@ def test_item1_reference_ctrl_c_writes_the_report_so_far_and_removes_the_partial
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.timelines.json"]
 
 
-def test_item1_reference_writer_never_renames_over_a_non_regular_file(tmp_path):
+def test_reference_writer_never_renames_over_a_non_regular_file(tmp_path):
     """The second guard, at write time: a fifo put where the report goes after the check."""
     script = (
         "import sys; from cpython_reference import report_writer\n"
@@ -351,7 +350,7 @@ def all_failed(data: dict) -> dict:
     return data
 
 
-def test_item5_gate_fails_closed_when_every_entry_of_other_failed(tmp_path):
+def test_gate_fails_closed_when_every_entry_of_other_failed(tmp_path):
     other = write_json(tmp_path / "failed.json", all_failed(base_report()))
     completed = run([PYTHON, COMPARE, BASE, other, "--fail-above", "1.1"], timeout=60)
     assert completed.returncode == 1, completed.stdout + completed.stderr
@@ -363,7 +362,7 @@ def test_item5_gate_fails_closed_when_every_entry_of_other_failed(tmp_path):
     assert run([PYTHON, COMPARE, BASE, other], timeout=60).returncode == 0
 
 
-def test_item5_gate_fails_closed_when_one_entry_failed_in_some_repetitions(tmp_path):
+def test_gate_fails_closed_when_one_entry_failed_in_some_repetitions(tmp_path):
     data = base_report()
     row = next(r for r in data["benchmarks"] if r["run_type"] == "iteration")
     row.update(error_occurred=True, error_message="task 1: counted 4999999 increments, expected 5000000")
@@ -373,7 +372,7 @@ def test_item5_gate_fails_closed_when_one_entry_failed_in_some_repetitions(tmp_p
     assert f"{row['run_name']}: 1 of " in completed.stderr and "gate failed closed" in completed.stderr
 
 
-def test_item5_gate_fails_closed_when_other_was_interrupted(tmp_path):
+def test_gate_fails_closed_when_other_was_interrupted(tmp_path):
     data = base_report()
     kept = sorted({r["run_name"] for r in data["benchmarks"]})[:2]
     data["benchmarks"] = [r for r in data["benchmarks"] if r["run_name"] in kept]
@@ -385,7 +384,7 @@ def test_item5_gate_fails_closed_when_other_was_interrupted(tmp_path):
     assert "was not run: B is an interrupted run (complete: false)" in line
 
 
-def test_item5_gate_fails_closed_when_nothing_was_compared(tmp_path):
+def test_gate_fails_closed_when_nothing_was_compared(tmp_path):
     data = base_report()  # aggregate rows only: entries in common, no repetition times to test
     data["benchmarks"] = [r for r in data["benchmarks"] if r["run_type"] == "aggregate"]
     other = write_json(tmp_path / "aggregates.json", data)
@@ -395,7 +394,7 @@ def test_item5_gate_fails_closed_when_nothing_was_compared(tmp_path):
 
 
 @pytest.mark.parametrize("tool", ["compare", "plot"])
-def test_item5_duplicated_rows_are_refused_as_malformed(tmp_path, tool):
+def test_duplicated_rows_are_refused_as_malformed(tmp_path, tool):
     data = base_report()
     first = next(r for r in data["benchmarks"] if r["run_type"] == "iteration")
     data["benchmarks"].append(copy.deepcopy(first))  # the same name and repetition_index again
@@ -411,7 +410,7 @@ def test_item5_duplicated_rows_are_refused_as_malformed(tmp_path, tool):
     assert "malformed" in line
 
 
-def test_item5_rows_of_different_processes_are_not_duplicates(tmp_path):
+def test_rows_of_different_processes_are_not_duplicates(tmp_path):
     data = base_report()
     rows = [r for r in data["benchmarks"] if r["run_type"] == "iteration"]
     merged = []
@@ -458,7 +457,7 @@ BAD_NUMBERS = {
 
 @pytest.mark.parametrize("tool", ["plot", "compare"])
 @pytest.mark.parametrize("case", sorted(BAD_NUMBERS))
-def test_item8_readers_refuse_impossible_numbers_models_and_w(tmp_path, case, tool):
+def test_readers_refuse_impossible_numbers_models_and_w(tmp_path, case, tool):
     edit, mentions = BAD_NUMBERS[case]
     bad = edited(tmp_path / f"{case}.json", edit)
     if tool == "plot":
@@ -472,7 +471,7 @@ def test_item8_readers_refuse_impossible_numbers_models_and_w(tmp_path, case, to
 
 
 @pytest.mark.parametrize("tool", ["plot", "compare"])
-def test_item8_readers_refuse_deep_nesting_in_one_line(tmp_path, tool):
+def test_readers_refuse_deep_nesting_in_one_line(tmp_path, tool):
     deep = write_json(tmp_path / "deep.json", "[" * 100_000)
     completed = run(reader_command(tool, deep, tmp_path), timeout=120)
     assert completed.returncode == 2, completed.stderr[-2000:]
@@ -495,7 +494,7 @@ def reader_command(tool: str, report: pathlib.Path, tmp_path: pathlib.Path) -> l
 
 @pytest.mark.parametrize("tool", ["plot", "compare"])
 @pytest.mark.parametrize("kind", ["fifo", "zero-device"])
-def test_item8_readers_refuse_a_report_that_is_not_a_regular_file(tmp_path, tool, kind):
+def test_readers_refuse_a_report_that_is_not_a_regular_file(tmp_path, tool, kind):
     path = tmp_path / "report.json"
     if kind == "fifo":
         os.mkfifo(path)  # nobody writes it: opening it for reading would wait for ever
@@ -520,7 +519,7 @@ def test_readers_still_refuse_a_directory_as_report(tmp_path, tool):
     assert "is a directory" in one_line(completed, f"{tool}.py: {path}: ")
 
 
-def test_item8_plot_notes_a_fifo_as_timeline_file_instead_of_hanging(tmp_path):
+def test_plot_notes_a_fifo_as_timeline_file_instead_of_hanging(tmp_path):
     data = json.loads(REPORT.read_text())
     data["benchmarks"] = [b for b in data["benchmarks"] if b["params"].get("scale") == 100]
     report = write_json(tmp_path / "r.json", data)
@@ -533,7 +532,7 @@ def test_item8_plot_notes_a_fifo_as_timeline_file_instead_of_hanging(tmp_path):
     assert "is a fifo" in completed.stderr and "task timelines not drawn" in completed.stderr
 
 
-def test_item8_plot_refuses_the_root_folder_as_out(tmp_path):
+def test_plot_refuses_the_root_folder_as_out(tmp_path):
     # The report does not exist: were --out / not refused first, plot.py would say "no such
     # file" (and with a real report it once wrote 18 files into /).
     completed = run([PYTHON, PLOT, tmp_path / "missing.json", "--out", "/"], timeout=60)
@@ -541,7 +540,7 @@ def test_item8_plot_refuses_the_root_folder_as_out(tmp_path):
     assert "is the root folder" in one_line(completed, "plot.py: --out /: ")
 
 
-def test_item8_plot_refuses_a_folder_that_is_not_a_chart_folder(tmp_path):
+def test_plot_refuses_a_folder_that_is_not_a_chart_folder(tmp_path):
     folder = tmp_path / "project"
     folder.mkdir()
     (folder / "README.md").write_text("# mine\n")
@@ -555,7 +554,7 @@ def test_item8_plot_refuses_a_folder_that_is_not_a_chart_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"], "no staging folder left"
 
 
-def test_item8_plot_writes_again_into_its_own_chart_folder(tmp_path):
+def test_plot_writes_again_into_its_own_chart_folder(tmp_path):
     data = json.loads(REPORT.read_text())
     data["benchmarks"] = [b for b in data["benchmarks"] if b["params"].get("scale") == 100]
     report = write_json(tmp_path / "r.json", data)

@@ -1,4 +1,4 @@
-"""A seeded fuzz of the CPython reference's command line (benchmarks/python/cli.py), as
+"""A seeded fuzz of the CPython reference's command line (benchmarks/python/cpython_reference/cli.py), as
 tests/fuzz/fuzz_cli_options.cpp fuzzes the C++ one: every argv must either parse into options
 within the limits the rest of the reference relies on, or be refused with CliError carrying
 one line (never another exception). A sample of the mutants then runs as a user would run
@@ -109,7 +109,7 @@ def test_reference_argv_parses_or_is_one_line_refusal(seed):
     assert outcomes["parsed"] > 50 and outcomes["refused"] > 1000, outcomes  # both paths exercised
 
 
-def test_item1_reference_force_is_a_flag_without_value():
+def test_reference_force_is_a_flag_without_value():
     assert cli.parse_cli(["--force"]).force is True
     assert cli.parse_cli([]).force is False
     with pytest.raises(cli.CliError, match="--force takes no value"):

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import SMALL_RUN_FLAGS
+from e2e_support import SMALL_RUN_FLAGS
 from test_faults_and_signals import has_rows, wait_for
 
 REPETITIONS = 2  # SMALL_RUN_FLAGS' --benchmark_repetitions
