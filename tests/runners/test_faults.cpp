@@ -9,41 +9,27 @@
 
 #include "runners/batch/resource_limits.hpp"
 #include "runners/batch/runner.hpp"
+#include "tests/runners/model_cases.hpp"
 #include "workloads/fault_workload.hpp"
 #include "workloads/sleep_workload.hpp"
 
 namespace concbench {
 namespace {
 
-struct model_case {
-  std::string label;
-  run_settings settings;
-};
-void PrintTo(const model_case& c, std::ostream* out) { *out << c.label; }
-
-run_settings with(model_kind model, int workers = 1, task_form form = task_form::blocking, int loop_threads = 1) {
-  run_settings s;
-  s.model = model;
-  s.workers = workers;
-  s.form = form;
-  s.loop_threads = loop_threads;
-  return s;
-}
-
 std::vector<model_case> in_process_models() {
-  auto warm = with(model_kind::threads, 2);
+  auto warm = settings_for(model_kind::threads, 2);
   warm.pool = pool_mode::warm;
-  auto asio_warm = with(model_kind::threads_asio, 2);
+  auto asio_warm = settings_for(model_kind::threads_asio, 2);
   asio_warm.pool = pool_mode::warm;
-  return {{"sequential", with(model_kind::sequential)},
-          {"threads_W2", with(model_kind::threads, 2)},
+  return {{"sequential", settings_for(model_kind::sequential)},
+          {"threads_W2", settings_for(model_kind::threads, 2)},
           {"threads_W2_warm", warm},
-          {"threads_asio_W2", with(model_kind::threads_asio, 2)},
+          {"threads_asio_W2", settings_for(model_kind::threads_asio, 2)},
           {"threads_asio_W2_warm", asio_warm},
-          {"thread_per_task", with(model_kind::thread_per_task)},
-          {"coroutines_awaitable", with(model_kind::coroutines, 1, task_form::awaitable)},
-          {"coroutines_blocking", with(model_kind::coroutines, 1, task_form::blocking)},
-          {"coroutines_two_loop_threads", with(model_kind::coroutines, 1, task_form::awaitable, 2)}};
+          {"thread_per_task", settings_for(model_kind::thread_per_task)},
+          {"coroutines_awaitable", settings_for(model_kind::coroutines, 1, task_form::awaitable)},
+          {"coroutines_blocking", settings_for(model_kind::coroutines, 1, task_form::blocking)},
+          {"coroutines_two_loop_threads", settings_for(model_kind::coroutines, 1, task_form::awaitable, 2)}};
 }
 
 class task_timeout_test : public ::testing::TestWithParam<model_case> {};
@@ -121,14 +107,14 @@ TEST_P(ignored_stop_test, a_task_that_ends_within_the_grace_is_not_said_to_ignor
 }
 
 INSTANTIATE_TEST_SUITE_P(models, ignored_stop_test,
-                         ::testing::Values(model_case{"threads_W2", with(model_kind::threads, 2)},
-                                           model_case{"thread_per_task", with(model_kind::thread_per_task)},
+                         ::testing::Values(model_case{"threads_W2", settings_for(model_kind::threads, 2)},
+                                           model_case{"thread_per_task", settings_for(model_kind::thread_per_task)},
                                            model_case{"coroutines_blocking",
-                                                      with(model_kind::coroutines, 1, task_form::blocking)}),
+                                                      settings_for(model_kind::coroutines, 1, task_form::blocking)}),
                          [](const auto& info) { return info.param.label; });
 
 TEST(task_timeout_test, negative_is_refused) {
-  auto settings = with(model_kind::threads, 2);
+  auto settings = settings_for(model_kind::threads, 2);
   settings.task_timeout = std::chrono::milliseconds(-1);
   EXPECT_THROW(make_runner(settings), std::invalid_argument);
 }
@@ -153,7 +139,7 @@ TEST_F(refused_threads_test, a_cold_pool_names_the_limit_and_every_task_never_ra
     const std::string name(to_string(model));
     SCOPED_TRACE(name);
     refuse_after_for_tests(os_resource::thread, 1);  // the second pool thread is refused
-    const auto outcome = make_runner(with(model, 3))->run(work, batch, {});
+    const auto outcome = make_runner(settings_for(model, 3))->run(work, batch, {});
     ASSERT_FALSE(outcome.ok());
     const auto first = outcome.errors().front();
     EXPECT_EQ(first.rfind("sleep under " + name + ": could not start a pool of 3 threads: ", 0), 0u) << first;
@@ -170,7 +156,7 @@ TEST_F(refused_threads_test, thread_per_task_runs_what_it_started_and_names_the_
   const sleep_workload work(5, 1);
   const auto batch = work.make_batch();
   refuse_after_for_tests(os_resource::thread, 2);
-  const auto outcome = make_runner(with(model_kind::thread_per_task))->run(work, batch, {});
+  const auto outcome = make_runner(settings_for(model_kind::thread_per_task))->run(work, batch, {});
   const auto first = outcome.errors().front();
   EXPECT_EQ(first.rfind("sleep under thread-per-task: could not start thread 3 of 5: ", 0), 0u) << first;
   expect_limit_named(first);
@@ -182,7 +168,8 @@ TEST_F(refused_threads_test, a_second_loop_thread_is_named) {
   const sleep_workload work(3, 1);
   const auto batch = work.make_batch();
   refuse_after_for_tests(os_resource::thread, 0);
-  const auto outcome = make_runner(with(model_kind::coroutines, 1, task_form::awaitable, 2))->run(work, batch, {});
+  const auto outcome =
+      make_runner(settings_for(model_kind::coroutines, 1, task_form::awaitable, 2))->run(work, batch, {});
   ASSERT_FALSE(outcome.ok());
   const auto first = outcome.errors().front();
   EXPECT_EQ(first.rfind("sleep under coroutines: could not start loop thread 2: ", 0), 0u) << first;
@@ -194,7 +181,7 @@ TEST_F(refused_threads_test, a_warm_pool_that_cannot_start_is_a_system_error) {
   for (const auto& [model, allowed] : {std::pair{model_kind::threads, 0}, std::pair{model_kind::threads_asio, 1}}) {
     SCOPED_TRACE(std::string(to_string(model)));
     refuse_after_for_tests(os_resource::thread, allowed);
-    auto warm = with(model, 2);
+    auto warm = settings_for(model, 2);
     warm.pool = pool_mode::warm;
     try {
       make_runner(warm);

@@ -11,6 +11,7 @@
 
 #include "runners/batch/batch_outcome.hpp"
 #include "runners/batch/runner.hpp"
+#include "tests/runners/model_cases.hpp"
 #include "workloads/cpu_workload.hpp"
 #include "workloads/empty_workload.hpp"
 #include "workloads/fault_workload.hpp"
@@ -18,20 +19,6 @@
 
 namespace concbench {
 namespace {
-
-struct model_case {
-  std::string label;
-  run_settings settings;
-};
-
-run_settings settings_for(model_kind model) {
-  run_settings settings;
-  settings.model = model;
-  return settings;
-}
-
-// Test names and failure messages show the label, not the bytes of the settings.
-void PrintTo(const model_case& c, std::ostream* out) { *out << c.label; }
 
 std::vector<model_case> all_model_cases() {
   std::vector<model_case> cases{{"sequential", settings_for(model_kind::sequential)}};

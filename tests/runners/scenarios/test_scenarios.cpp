@@ -18,31 +18,18 @@
 #include "runners/scenarios/pipeline_scenario.hpp"
 #include "runners/scenarios/scenario_jobs.hpp"
 #include "runners/scenarios/shared_counter_scenario.hpp"
+#include "tests/runners/model_cases.hpp"
 
 namespace concbench {
 namespace {
-
-struct model_case {
-  std::string label;
-  run_settings settings;
-};
-void PrintTo(const model_case& c, std::ostream* out) { *out << c.label; }
-
-run_settings settings_for(model_kind model, int workers = 1, int loop_threads = 1) {
-  run_settings settings;
-  settings.model = model;
-  settings.workers = workers;
-  settings.loop_threads = loop_threads;
-  return settings;
-}
 
 std::vector<model_case> in_process_models() {
   return {{"sequential", settings_for(model_kind::sequential)},
           {"threads_W1", settings_for(model_kind::threads, 1)},
           {"threads_W2", settings_for(model_kind::threads, 2)},
           {"threads_W3", settings_for(model_kind::threads, 3)},
-          {"coroutines_one_loop_thread", settings_for(model_kind::coroutines, 1, 1)},
-          {"coroutines_two_loop_threads", settings_for(model_kind::coroutines, 1, 2)}};
+          {"coroutines_one_loop_thread", settings_for(model_kind::coroutines, 1, task_form::blocking, 1)},
+          {"coroutines_two_loop_threads", settings_for(model_kind::coroutines, 1, task_form::blocking, 2)}};
 }
 
 std::string case_name(const testing::TestParamInfo<model_case>& info) { return info.param.label; }
@@ -113,14 +100,14 @@ TEST(shared_counter, sequential_unsynchronised_loses_nothing) {
 // (scenario header): the tasks all read, yield, then write back stale values, deterministically.
 TEST(shared_counter, one_loop_thread_loses_updates_at_the_co_await) {
   const shared_counter_scenario shared(counter(update_discipline::unsynchronised, update_pause::yield));
-  const auto outcome = shared.run(settings_for(model_kind::coroutines, 1, 1), {});
+  const auto outcome = shared.run(settings_for(model_kind::coroutines, 1, task_form::blocking, 1), {});
   ASSERT_TRUE(outcome.ok()) << outcome.error;
   EXPECT_GT(figure(outcome, "lost_updates"), 0);
 }
 
 TEST(shared_counter, one_loop_thread_without_a_pause_cannot_interleave) {
   const shared_counter_scenario shared(counter(update_discipline::unsynchronised, update_pause::none));
-  const auto outcome = shared.run(settings_for(model_kind::coroutines, 1, 1), {});
+  const auto outcome = shared.run(settings_for(model_kind::coroutines, 1, task_form::blocking, 1), {});
   ASSERT_TRUE(outcome.ok()) << outcome.error;
   EXPECT_EQ(figure(outcome, "lost_updates"), 0);
 }
@@ -134,7 +121,7 @@ TEST(shared_counter, names_and_params) {
   EXPECT_EQ(shared.name_keys(), keys);
   EXPECT_EQ(shared.params()["discipline"], "mutex");
   EXPECT_EQ(shared.workers(settings_for(model_kind::threads, 3)), 3);
-  EXPECT_EQ(shared.workers(settings_for(model_kind::coroutines, 1, 2)), 2);
+  EXPECT_EQ(shared.workers(settings_for(model_kind::coroutines, 1, task_form::blocking, 2)), 2);
   EXPECT_EQ(shared.workers(settings_for(model_kind::sequential, 5)), 1);
   EXPECT_EQ(shared.workers(settings_for(model_kind::thread_per_task, 2)), 4);  // T threads, whatever W
   EXPECT_EQ(parse_update_discipline("unsynchronised"), update_discipline::unsynchronised);
@@ -231,7 +218,7 @@ TEST(pipeline, names_and_params) {
   EXPECT_EQ(scenario.name_keys(), keys);
   EXPECT_EQ(scenario.workers(settings_for(model_kind::threads, 1)), 5);
   EXPECT_EQ(scenario.workers(settings_for(model_kind::processes_fork, 1)), 5);
-  EXPECT_EQ(scenario.workers(settings_for(model_kind::coroutines, 1, 2)), 2);
+  EXPECT_EQ(scenario.workers(settings_for(model_kind::coroutines, 1, task_form::blocking, 2)), 2);
   EXPECT_THROW(pipeline_scenario(pipeline(1, 1, 0)), std::invalid_argument);
   EXPECT_THROW(pipeline_scenario(pipeline(0, 1, 1)), std::invalid_argument);
 }
