@@ -17,6 +17,14 @@ PLOT = REPO / "plot" / "plot.py"
 TABLE = REPO / "plot" / "table.py"
 FIXTURES = REPO / "tests" / "fixtures"
 REPORT = FIXTURES / "report_small.json"
+# report_small as schema 2, and as schema 3 (15 rounds, p25 lead rows with intervals; a
+# measurement error, a tie, an entry without an interval, an imprecise one):
+# tests/fixtures/make_schema3_report.py writes them and the other *_schema3 fixtures.
+REPORT_V2 = FIXTURES / "report_schema2.json"
+REPORT_V3 = FIXTURES / "report_schema3.json"
+EMPTY_V3 = FIXTURES / "plot" / "empty_report_schema3.json"
+SWEEP_V3 = FIXTURES / "plot" / "sweep_report_schema3.json"
+PYTHON_V3 = FIXTURES / "plot" / "python_schema3.json"
 PLOT_FIXTURES = FIXTURES / "plot"
 SWEEP_REPORT = PLOT_FIXTURES / "sweep_report.json"  # N swept, memory fields, a downsampled timeline
 # A real fork-cost report of the default suite: 10, 100, 1000 MiB; fork, fork-exec, posix_spawn;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from concbench_plot.reports.estimates import ratio_interval
 from concbench_plot.reports.model_names import is_sequential, model_rank, sequential_model_for
 from concbench_plot.reports.naming import assign_slugs, canonical_params
 from concbench_plot.reports.report_data import Entry, Group
@@ -15,19 +16,23 @@ FORM_ORDER = {"awaitable": 0, "blocking": 1}  # coroutines: the proper form, the
 
 
 def compute_speedups(entries: list) -> None:
-    """Speedup where the report gave none: the group's sequential median over this one's.
+    """Speedup where the report gave none: the group's sequential time over this one's (the
+    lead estimates), with its interval from both entries' repetitions when the report has
+    intervals (schema 3).
 
     Only where a successful sequential entry of the same workload and params exists (for the
     CPython reference's models, python-sequential).
     """
     bases = {}
     for e in entries:
-        if is_sequential(e.model) and not e.failed and e.median_s and e.model not in bases:
-            bases[e.model] = e.median_s
+        if is_sequential(e.model) and not e.failed and e.time_s and e.model not in bases:
+            bases[e.model] = e
     for e in entries:
         base = bases.get(sequential_model_for(e.model))
-        if base and e.speedup is None and not e.failed and e.median_s:
-            e.speedup = base / e.median_s
+        if base and e.speedup is None and not e.failed and e.time_s:
+            e.speedup = base.time_s / e.time_s
+            if e.interval_level is not None and e.speedup_interval is None:
+                e.speedup_interval = ratio_interval(base.times_s, e.times_s, e.lead_quantile, e.interval_level)
 
 
 def sort_key(e: Entry) -> tuple:

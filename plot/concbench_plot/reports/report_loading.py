@@ -15,12 +15,21 @@ import statistics
 from typing import Any
 
 from concbench_plot.reports import json_file
+from concbench_plot.reports.estimates import quantile_estimate
 from concbench_plot.reports.grouping import group_entries
 from concbench_plot.reports.model_names import KNOWN_MODELS
 from concbench_plot.reports.report_data import Entry, Report, is_number
 
 # 2 added the context's report_writer and fork_server_lost (optional): 1 and 2 read alike.
-SCHEMA_VERSION = 2
+# 3 added the lead estimator (context.lead_estimator, its aggregate row) and 95 % intervals on
+# the median and lead rows (interval_low/high/level or interval_note, speedup_interval,
+# efficiency_interval, measurement_error, half_width_pct, imprecise), context.precision and
+# each iteration row's `round`. Older reports are read, without intervals: LACKS says so.
+SCHEMA_VERSION = 3
+LACKS = {
+    1: "schema 1: no intervals and no lead estimator; figures shown as medians, without intervals",
+    2: "schema 2: no intervals and no lead estimator; figures shown as medians, without intervals",
+}
 
 TIME_UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -54,7 +63,20 @@ OPTIONAL_FIELDS = {
     "efficiency": (int, float),
     "speedup": (int, float),
     "repetition_index": int,
+    # schema 3
+    "interval_low": (int, float),
+    "interval_high": (int, float),
+    "interval_level": (int, float),
+    "interval_note": str,
+    "speedup_interval": list,
+    "efficiency_interval": list,
+    "measurement_error": str,
+    "half_width_pct": (int, float),
+    "imprecise": bool,
+    "round": int,
+    "run_position": int,
 }
+INTERVAL_FIELDS = ("speedup_interval", "efficiency_interval")
 # Rows of one entry must agree on these.
 ENTRY_FIELDS = ("workload", "model", "workers", "params")
 # What a time may be, in seconds, once converted from its row's time_unit. Above MAX_TIME_S
@@ -68,7 +90,7 @@ MIN_TIME_S = 1e-12
 # Times that must be positive on a successful row (a batch took time); zero is possible
 # on a failed row (Google Benchmark writes 0), on a stddev row, in cpu_time (the measuring
 # thread may only wait) and in ideal or bound (0: none stated).
-TIME_FIELDS = ("real_time", "cpu_time", "ideal", "bound")
+TIME_FIELDS = ("real_time", "cpu_time", "ideal", "bound", "interval_low", "interval_high")
 DISPERSION_AGGREGATES = ("stddev",)
 # Ratios a row may state: a speedup is at most about the task count (at most 1e6 in any
 # suite), an efficiency about 1; beyond 1e9 either is corrupt.
@@ -114,6 +136,7 @@ def load_report(path: str) -> Report:
     if version < 1:
         raise ReportError(path, f"unknown concbench_schema_version {version} (versions start at 1; "
                                 f"this plot/ reads 1 to {SCHEMA_VERSION})")
+    lead = lead_estimator(path, context, version)
     complete = data.get("complete", True)
     if not isinstance(complete, bool):
         raise ReportError(path, f"field 'complete' should be true or false, not {json.dumps(complete)[:40]}")
@@ -121,11 +144,31 @@ def load_report(path: str) -> Report:
         raise ReportError(path, "no benchmark entries at all (did the run stop before its first entry?)")
     for i, row in enumerate(benchmarks):
         validate_row(path, i, row)
-    entries = build_entries(path, benchmarks)
+    entries = build_entries(path, benchmarks, lead)
     if not entries:
         raise ReportError(path, "no benchmark entries at all")
     groups = group_entries(entries)
-    return Report(path=path, context=context, complete=complete, entries=entries, groups=groups)
+    if lead[2] is not None:
+        flag_measurement_errors(entries, context.get("usable_cpus"))
+    return Report(path=path, context=context, complete=complete, entries=entries, groups=groups,
+                  schema_version=version, lead_name=lead[0], lacks=LACKS.get(version, ""))
+
+
+def lead_estimator(path: str, context: dict, version: int) -> tuple:
+    """(name, quantile, interval level or None) the report's figures are read with: its
+    context.lead_estimator and interval_level from schema 3, the median without intervals
+    before."""
+    if version < 3:
+        return "median", 0.5, None
+    lead = context.get("lead_estimator", {"name": "median", "quantile": 0.5})
+    if (not isinstance(lead, dict) or not isinstance(lead.get("name"), str) or not lead["name"]
+            or not _has_type(lead.get("quantile"), (int, float)) or not 0 < lead["quantile"] < 1):
+        raise ReportError(path, "context.lead_estimator should be an object with a name and a quantile "
+                                f"between 0 and 1, not {json.dumps(lead)[:60]}")
+    level = context.get("interval_level", 0.95)
+    if not _has_type(level, (int, float)) or not 0 < level < 1:
+        raise ReportError(path, f"context.interval_level should be between 0 and 1, not {json.dumps(level)[:40]}")
+    return lead["name"], float(lead["quantile"]), float(level)
 
 
 def read_json(path: str) -> Any:
@@ -219,6 +262,7 @@ def validate_row(path: str, index: int, row: Any) -> None:
         if key in row and not 0 <= row[key] <= MAX_RATIO:
             raise ReportError(path, f"{where}: field '{key}' is {row[key]:.6g}: a ratio between 0 and "
                                     f"{MAX_RATIO:g}")
+    check_intervals(path, where, row)
     if row.get("aggregate_unit") == "percentage" and row["run_type"] == "iteration":
         raise ReportError(path, f"{where}: an iteration row holds a time, not a percentage (aggregate_unit)")
     if row.get("aggregate_unit") == "percentage":  # a fraction (cv): nothing here is a time
@@ -235,6 +279,29 @@ def validate_row(path: str, index: int, row: Any) -> None:
     if not row.get("error_occurred", False) and "real_time" not in row:
         raise ReportError(path, f"{where}: missing required field 'real_time'")
     check_times(path, where, row)
+
+
+def check_intervals(path: str, where: str, row: dict) -> None:
+    """Schema 3's intervals: [low, high] pairs of ratios, a level between 0 and 1, a time
+    interval whose low is not above its high."""
+    for key in INTERVAL_FIELDS:
+        if key not in row:
+            continue
+        pair = row[key]
+        if (len(pair) != 2 or not all(is_number(v) for v in pair)
+                or not 0 <= pair[0] <= pair[1] <= MAX_RATIO):
+            raise ReportError(path, f"{where}: field '{key}' should be [low, high], two ratios with "
+                                    f"0 <= low <= high, not {json.dumps(pair)[:40]}")
+    if "interval_level" in row and not 0 < row["interval_level"] < 1:
+        raise ReportError(path, f"{where}: field 'interval_level' is {row['interval_level']:g}: a level "
+                                "is between 0 and 1")
+    if ("interval_low" in row) != ("interval_high" in row):
+        raise ReportError(path, f"{where}: interval_low and interval_high come together")
+    if "interval_low" in row and row["interval_low"] > row["interval_high"]:
+        raise ReportError(path, f"{where}: interval_low ({row['interval_low']:g}) is above interval_high "
+                                f"({row['interval_high']:g})")
+    if "half_width_pct" in row and row["half_width_pct"] < 0:
+        raise ReportError(path, f"{where}: field 'half_width_pct' is negative")
 
 
 def _row_id(index: int, row: dict) -> str:
@@ -306,7 +373,7 @@ def check_duplicates(path: str, rows: list) -> None:
         seen[key] = i
 
 
-def build_entries(path: str, rows: list) -> list:
+def build_entries(path: str, rows: list, lead: tuple = ("median", 0.5, None)) -> list:
     check_duplicates(path, rows)
     by_name: dict[str, Entry] = {}
     for i, row in enumerate(rows):
@@ -338,26 +405,27 @@ def build_entries(path: str, rows: list) -> list:
             entry.aggregates[row["aggregate_name"]] = row
     entries = list(by_name.values())
     for entry in entries:
-        finish_entry(entry)
+        finish_entry(entry, lead)
     return entries
 
 
-def finish_entry(entry: Entry) -> None:
-    """The median, spread, ideal and efficiency of one entry, from its rows.
+def finish_entry(entry: Entry, lead: tuple = ("median", 0.5, None)) -> None:
+    """The median, lead estimate, intervals, spread, ideal and efficiency of one entry.
 
     The median is Google Benchmark's `median` aggregate row when there is one, else the
-    median of the successful iteration rows (a run of one repetition has no aggregates).
-    Efficiency is the median row's own field when it has one, else ideal / median.
+    median of the successful iteration rows (a run of one repetition has no aggregates). The
+    lead estimate is the lead estimator's row (`lead`: its name, quantile and the interval
+    level; schema 3), with its interval, else the median without one. Speedup and efficiency
+    are the lead row's fields when it has them, else the median row's, else ideal / lead.
     """
+    name, quantile, level = lead
     ok = [r for r in entry.iterations if not r.get("error_occurred", False)]
     bad = [r for r in entry.iterations if r.get("error_occurred", False)]
     entry.failed_repetitions = len(bad)
     entry.times_s = [_row_seconds(r) for r in ok]
     if bad:
         entry.error_message = bad[0].get("error_message", "") or "error (no message)"
-    median_row = entry.aggregates.get("median")
-    if median_row is not None and median_row.get("error_occurred", False):
-        median_row = None
+    median_row = _usable(entry.aggregates.get("median"))
     if median_row is not None:
         entry.median_s = _row_seconds(median_row)
         entry.median_source = "aggregate"
@@ -368,6 +436,16 @@ def finish_entry(entry: Entry) -> None:
         entry.failed = True
         if not entry.error_message:
             entry.error_message = "no successful repetition"
+    lead_row = _usable(entry.aggregates.get(name)) if name != "median" else median_row
+    entry.lead_name, entry.lead_quantile, entry.interval_level = name, quantile, level
+    if lead_row is not None:
+        entry.lead_s = _row_seconds(lead_row)
+    elif level is not None and entry.times_s and name != "median":
+        # A schema-3 entry without its lead row (a report cut short): the same quantile of
+        # the repetitions, without an interval, rather than another estimator's figure.
+        entry.lead_s = quantile_estimate(entry.times_s, quantile)
+    else:
+        entry.lead_s = entry.median_s
     for source in ([median_row] if median_row else []) + ok + entry.iterations:
         if "ideal" in source and entry.ideal_s is None:
             entry.ideal_s = _row_seconds(source, "ideal")
@@ -375,14 +453,63 @@ def finish_entry(entry: Entry) -> None:
             entry.bound_s = _row_seconds(source, "bound")
     if entry.failed:
         return
-    if median_row is not None and "efficiency" in median_row:
-        entry.efficiency = float(median_row["efficiency"])
-    elif entry.ideal_s and entry.median_s > 0:  # an ideal of 0 (empty, scenarios) states none
-        entry.efficiency = entry.ideal_s / entry.median_s
+    figures_row = lead_row if lead_row is not None and level is not None else median_row
+    if level is not None:
+        read_intervals(entry, lead_row)
+    if figures_row is not None and "efficiency" in figures_row:
+        entry.efficiency = float(figures_row["efficiency"])
+    elif entry.ideal_s and entry.time_s > 0:  # an ideal of 0 (empty, scenarios) states none
+        entry.efficiency = entry.ideal_s / entry.time_s
+        if entry.interval is not None and entry.interval[0] > 0:
+            entry.efficiency_interval = (entry.ideal_s / entry.interval[1], entry.ideal_s / entry.interval[0])
     entry.ideal_s = entry.ideal_s or None
     entry.bound_s = entry.bound_s or None
-    if median_row is not None and "speedup" in median_row:
-        entry.speedup = float(median_row["speedup"])
+    if figures_row is not None and "speedup" in figures_row:
+        entry.speedup = float(figures_row["speedup"])
+
+
+def flag_measurement_errors(entries: list, usable_cpus) -> None:
+    """What the report's rows did not flag themselves (a speedup computed here): an efficiency
+    interval wholly above 1, or a CPU-bound speedup interval wholly above P, is no result but
+    a measurement error (the sequential run slowed, the clock misread)."""
+    for e in entries:
+        if e.measurement_error or e.failed:
+            continue
+        if e.efficiency_interval is not None and e.efficiency_interval[0] > 1:
+            low, high = e.efficiency_interval
+            e.measurement_error = (f"efficiency interval [{low:.2f}, {high:.2f}] lies wholly above 1: "
+                                   "faster than its ideal, a measurement error")
+        elif (e.workload == "cpu" and e.speedup_interval is not None and _has_type(usable_cpus, int)
+              and e.speedup_interval[0] > usable_cpus):
+            low, high = e.speedup_interval
+            e.measurement_error = (f"speedup interval [{low:.2f}, {high:.2f}] lies wholly above P = {usable_cpus} "
+                                   "for CPU-bound work: a measurement error")
+
+
+def read_intervals(entry: Entry, row: dict | None) -> None:
+    """A schema-3 lead row's interval (seconds), its note when it has none, the speedup's and
+    efficiency's intervals, and its flags."""
+    if row is None:
+        count = len(entry.times_s)
+        entry.interval_note = (f"{count} repetition{'s' if count != 1 else ''} and no {entry.lead_name} row: "
+                               "no interval")
+        return
+    if "interval_low" in row:
+        entry.interval = (_row_seconds(row, "interval_low"), _row_seconds(row, "interval_high"))
+        entry.interval_level = float(row.get("interval_level", entry.interval_level))
+    else:
+        entry.interval_note = row.get("interval_note", "") or f"the report gives no interval for {entry.lead_name}"
+    for key in ("speedup_interval", "efficiency_interval"):
+        if key in row:
+            setattr(entry, key, (float(row[key][0]), float(row[key][1])))
+    entry.measurement_error = row.get("measurement_error", "")
+    entry.imprecise = bool(row.get("imprecise", False))
+    if is_number(row.get("half_width_pct")):
+        entry.half_width_pct = float(row["half_width_pct"])
+
+
+def _usable(row: dict | None) -> dict | None:
+    return None if row is None or row.get("error_occurred", False) else row
 
 
 def to_seconds(value: float, unit: str) -> float:
