@@ -73,6 +73,8 @@ def report_charts(report, prefix: str, section: str, reports: list | None = None
     """(charts, notes, warnings) for one report (`reports`: all of them, so the timelines
     show the same group on every machine)."""
     charts, notes, warnings = [], [], []
+    if report.lacks:  # an older schema: read, drawn without intervals (plot_command says so too)
+        notes.append(f"{section}: {report.lacks}")
     timelines, missing = load_timelines(report)
     if missing:
         notes.append(f"{section}: {missing}")

@@ -110,3 +110,49 @@ def workers_tick_labels(entries) -> dict:
 def group_head(group) -> str:
     """`cpu: 17 tasks, scale 1`: the group as titles and the summary name it."""
     return f"{group.workload}: {params_title(group.workload, group.params, group.tasks)}"
+
+
+INTERVAL_COLOUR = "#000000"
+
+
+def estimate_words(entries) -> str:
+    """What a chart's figures are: `p25 of the repetitions; bars: 95 % interval` (schema 3) or
+    `median of the repetitions`."""
+    entries = [e for e in entries if e is not None]
+    name = next((e.lead_name for e in entries), "median")
+    level = next((e.interval_level for e in entries if e.interval_level is not None), None)
+    if level is None:
+        return f"{name} of the repetitions"
+    return f"{name} of the repetitions; bars: {level * 100:.0f} % interval"
+
+
+def interval_bars(ax, points, horizontal: bool, colour: str = INTERVAL_COLOUR, scale: float = 1.0, **style):
+    """Error bars for [(position, value, (low, high) or None)] in one errorbar call (points
+    without an interval get none); returns the ErrorbarContainer, or None when no point has an
+    interval. `scale` divides values and bounds (a display unit)."""
+    shown = [(p, v, i) for p, v, i in points if v is not None and i is not None]
+    if not shown:
+        return None
+    positions = [p for p, _, _ in shown]
+    values = [v / scale for _, v, _ in shown]
+    below = [max(0.0, (v - i[0]) / scale) for _, v, i in shown]
+    above = [max(0.0, (i[1] - v) / scale) for _, v, i in shown]
+    options = dict(fmt="none", ecolor=colour, elinewidth=1.4, capsize=3.5, capthick=1.4, zorder=6)
+    options.update(style)
+    if horizontal:
+        return ax.errorbar(values, positions, xerr=[below, above], **options)
+    return ax.errorbar(positions, values, yerr=[below, above], **options)
+
+
+def flag_text(e) -> str:
+    """What a chart writes beside an entry's figure about its interval: `⚠ measurement error`,
+    `≈ imprecise`, `no interval`; "" for none of them."""
+    if e is None or e.failed:
+        return ""
+    if e.measurement_error:
+        return "⚠ measurement error"
+    if e.imprecise:
+        return "≈ imprecise"
+    if e.interval_note and e.interval_level is not None:
+        return "no interval"
+    return ""

@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 import os
 
-from concbench_plot.charts.chart_style import IDEAL_COLOUR, group_head, machine_and_report, pyplot, tidy_axes
+from concbench_plot.charts.chart_style import (FAILED_COLOUR, IDEAL_COLOUR, estimate_words, flag_text, group_head,
+                                               interval_bars, machine_and_report, pyplot, tidy_axes)
 from concbench_plot.charts.machines_chart import fastest_per_model
-from concbench_plot.reports.formatting import format_speedup, format_time
+from concbench_plot.reports.formatting import format_speedup, format_speedup_interval, format_time, format_time_interval
 from concbench_plot.reports.grouping import label_after_model
 from concbench_plot.reports.model_names import CPYTHON_TWINS, is_cpython_report, is_sequential, model_rank
 from concbench_plot.reports.naming import params_slug
@@ -107,7 +108,8 @@ def draw_cpython_chart(py_report, cpp_report, cpp_group, py_group, title: str):
                                      gridspec_kw={"width_ratios": [1.25, 1.0]})
 
     # Speedup over the language's own sequential entry.
-    top = max([e.speedup for e in entries if e is not None and e.speedup is not None]
+    top = max([max(e.speedup, e.speedup_interval[1] if e.speedup_interval else 0)
+               for e in entries if e is not None and e.speedup is not None]
               + [r.context.get("usable_cpus") or 1 for r in (py_report, cpp_report)] + [1.0])
     for y, e, colour in zip(ys, entries, colours):
         if e is None:
@@ -119,12 +121,17 @@ def draw_cpython_chart(py_report, cpp_report, cpp_group, py_group, title: str):
                           va="center", fontsize=7.5, color="#777777", style="italic")
             continue
         ax_s.barh(y, e.speedup, height=bar_h, color=colour, edgecolor="#333333", linewidth=0.5, zorder=2)
-        text = format_speedup(e.speedup)
+        text = format_speedup_interval(e.speedup, e.speedup_interval)
         how = label_after_model(e)
         if how and not is_sequential(e.model):
             text += f"  {how}"
-        ax_s.annotate(text, xy=(e.speedup, y), xytext=(4, 0), textcoords="offset points", va="center",
-                      fontsize=8, zorder=3)
+        if flag_text(e):
+            text += f"  {flag_text(e)}"
+        right = e.speedup_interval[1] if e.speedup_interval else e.speedup
+        ax_s.annotate(text, xy=(right, y), xytext=(4, 0), textcoords="offset points", va="center",
+                      fontsize=8, zorder=3, color=FAILED_COLOUR if e.measurement_error else "black")
+    interval_bars(ax_s, [(y, e.speedup, e.speedup_interval) for y, e in zip(ys, entries) if e is not None],
+                  horizontal=True, capsize=3)
     p_of = {}  # P -> whose machine, named only when the two machines' P differ
     for r in (cpp_report, py_report):
         p = r.context.get("usable_cpus")
@@ -148,22 +155,24 @@ def draw_cpython_chart(py_report, cpp_report, cpp_group, py_group, title: str):
     ax_s.set_title("speedup (each language against its own sequential)", loc="left", fontsize=9.5)
 
     # Time per batch, log: milliseconds and seconds on one axis.
-    times = [e.median_s for e in entries if e is not None]
+    times = [e.time_s for e in entries if e is not None]
     low, high = min(times), max(times)
     floor = 10 ** math.floor(math.log10(low) - 0.3)
     for y, e, colour in zip(ys, entries, colours):
         if e is None:
             continue
-        ax_t.barh(y, e.median_s - floor, left=floor, height=bar_h, color=colour, edgecolor="#333333",
+        ax_t.barh(y, e.time_s - floor, left=floor, height=bar_h, color=colour, edgecolor="#333333",
                   linewidth=0.5, zorder=2)
-        ax_t.annotate(format_time(e.median_s), xy=(e.median_s, y), xytext=(4, 0), textcoords="offset points",
-                      va="center", fontsize=8, zorder=3)
+        ax_t.annotate(format_time_interval(e.time_s, e.interval), xy=(e.interval[1] if e.interval else e.time_s, y),
+                      xytext=(4, 0), textcoords="offset points", va="center", fontsize=8, zorder=3)
+    interval_bars(ax_t, [(y, e.time_s, e.interval) for y, e in zip(ys, entries) if e is not None],
+                  horizontal=True, capsize=3)
     ax_t.set_xscale("log")
     ax_t.set_xlim(floor, high * 6)
     ax_t.xaxis.set_major_locator(LogLocator(base=10))
     ax_t.xaxis.set_minor_formatter(NullFormatter())
     ax_t.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_time(v)))
-    ax_t.set_xlabel("time per batch (median; log scale; shorter is better)", fontsize=8.5)
+    ax_t.set_xlabel(f"time per batch ({estimate_words(entries)}; log scale; shorter is better)", fontsize=8.5)
     ax_t.set_title("time per batch", loc="left", fontsize=9.5)
 
     for ax in (ax_s, ax_t):
@@ -203,7 +212,7 @@ def cpython_reading(cpp_group, py_group) -> str:
         if cpp_e is None or py_e is None:
             continue
         if is_sequential(cpp_model):
-            seq = f"sequential {format_time(cpp_e.median_s)} vs {format_time(py_e.median_s)}"
+            seq = f"sequential {format_time(cpp_e.time_s)} vs {format_time(py_e.time_s)}"
         elif cpp_e.speedup is not None and py_e.speedup is not None:
             parts.append(f"{cpp_model} {format_speedup(cpp_e.speedup)} vs {format_speedup(py_e.speedup)}")
     text = "speedup over own sequential, C++ vs CPython: " + (", ".join(parts) if parts else "none to compare")

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 
-from concbench_plot.charts.chart_style import (IDEAL_COLOUR, machine_and_report, machine_colour, pyplot, tidy_axes,
+from concbench_plot.charts.chart_style import (FAILED_COLOUR, IDEAL_COLOUR, estimate_words, flag_text, interval_bars,
+                                               machine_and_report, machine_colour, pyplot, tidy_axes,
                                                workers_tick_labels)
 from concbench_plot.charts.scaling_chart import scaling_series
-from concbench_plot.reports.formatting import format_speedup, format_time, pick_unit
+from concbench_plot.reports.formatting import format_speedup_interval, format_time_interval, pick_unit
+from concbench_plot.reports.standings import TIED, entry_speedup_standing, entry_time_standing, names
 from concbench_plot.reports.grouping import label_after_model
 from concbench_plot.reports.model_names import is_sequential, model_rank
 from concbench_plot.reports.naming import params_slug
@@ -35,7 +37,7 @@ def matched_groups(reports: list) -> list:
 def fastest_per_model(group) -> dict:
     best: dict = {}
     for e in group.entries if group else []:
-        if not e.failed and e.median_s and (e.model not in best or e.median_s < best[e.model].median_s):
+        if not e.failed and e.time_s and (e.model not in best or e.time_s < best[e.model].time_s):
             best[e.model] = e
     return best
 
@@ -49,7 +51,7 @@ def draw_machines_tutorial(reports: list, groups: list, title: str):
     models = sorted({m for b in best for m in b}, key=model_rank)
     k = len(reports)
     slot = 0.8 / k
-    extent = max(e.median_s for b in best for e in b.values())
+    extent = max(max(e.time_s, e.interval[1] if e.interval else 0) for b in best for e in b.values())
     unit, factor = pick_unit(extent)
     fig, ax = plt.subplots(figsize=(11.0, 1.9 + len(models) * (0.2 + 0.3 * k)))
     for row, model in enumerate(models):
@@ -60,18 +62,24 @@ def draw_machines_tutorial(reports: list, groups: list, title: str):
                 ax.annotate("not measured", xy=(0, y), xytext=(4, 0), textcoords="offset points",
                             va="center", fontsize=7, color="#777777", style="italic")
                 continue
-            ax.barh(y, e.median_s / factor, height=slot * 0.9, color=machine_colour(i),
+            ax.barh(y, e.time_s / factor, height=slot * 0.9, color=machine_colour(i),
                     edgecolor="#333333", linewidth=0.5)
-            text = "  ".join(t for t in (format_time(e.median_s), label_after_model(e)) if t)
+            interval_bars(ax, [(y, e.time_s, e.interval)], horizontal=True, scale=factor, capsize=2.5,
+                          elinewidth=1.1)
+            text = "  ".join(t for t in (format_time_interval(e.time_s, e.interval), label_after_model(e)) if t)
             if e.speedup is not None and not is_sequential(e.model):
-                text += f", {format_speedup(e.speedup)}"
-            ax.annotate(text, xy=(e.median_s / factor, y), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=7.5)
+                text += f", {format_speedup_interval(e.speedup, e.speedup_interval)}"
+            if flag_text(e):
+                text += f"  {flag_text(e)}"
+            right = max(e.time_s, e.interval[1] if e.interval else 0)
+            ax.annotate(text, xy=(right / factor, y), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=7.5, color=FAILED_COLOUR if e.measurement_error else "black")
     ax.set_yticks(range(len(models)))
     ax.set_yticklabels(models, fontsize=9)
     ax.set_ylim(len(models) - 0.5, -0.5)
-    ax.set_xlim(0, extent / factor * 1.45)
-    ax.set_xlabel(f"time per batch ({unit}; median) — each model's fastest entry per machine; "
+    ax.set_xlim(0, extent / factor * 1.7)
+    words = estimate_words([e for b in best for e in b.values()])
+    ax.set_xlabel(f"time per batch ({unit}; {words}) — each model's fastest entry per machine; "
                   f"speedup over that machine's sequential; shorter is better", fontsize=8.5)
     ax.grid(axis="x", color="#e4e4e4", linewidth=0.6)
     tidy_axes(ax)
@@ -84,15 +92,22 @@ def draw_machines_tutorial(reports: list, groups: list, title: str):
 
 
 def machines_tutorial_reading(reports: list, groups: list) -> str:
+    """Per machine its fastest entry, or the entries tied for it (intervals overlap)."""
     parts = []
     for r, g in zip(reports, groups):
         b = fastest_per_model(g)
         if not b:
             continue
-        e = min(b.values(), key=lambda x: x.median_s)
-        part = f"{machine_and_report(r)}: {e.label} {format_time(e.median_s)}"
+        top = entry_time_standing(list(b.values()))
+        if not top.leaders:
+            continue
+        if top.tied:
+            parts.append(f"{machine_and_report(r)}: {names([e.label for e in top.leaders])} {TIED}")
+            continue
+        e = top.best
+        part = f"{machine_and_report(r)}: {e.label} {format_time_interval(e.time_s, e.interval)}"
         if e.speedup is not None:
-            part += f" ({format_speedup(e.speedup)})"
+            part += f" ({format_speedup_interval(e.speedup, e.speedup_interval)})"
         parts.append(part)
     return "fastest on each: " + "; ".join(parts)
 
@@ -133,7 +148,12 @@ def draw_machines_scaling(reports: list, groups: list, title: str):
             ws.update(w for w, _ in pts)
             ax.plot([w for w, _ in pts], [e.speedup for _, e in pts], "-", marker="o", markersize=4,
                     color=machine_colour(i))
-            ideal = [(w, e.speedup * e.median_s / e.ideal_s) for w, e in pts if e.ideal_s]
+            interval_bars(ax, [(w, e.speedup, e.speedup_interval) for w, e in pts], horizontal=False,
+                          colour=machine_colour(i), elinewidth=1.1, capsize=3)
+            for w, e in pts:
+                if e.measurement_error:
+                    ax.plot([w], [e.speedup], "x", color=FAILED_COLOUR, markersize=9, markeredgewidth=2, zorder=7)
+            ideal = [(w, e.speedup * e.time_s / e.ideal_s) for w, e in pts if e.ideal_s]
             if ideal:
                 ax.plot(*zip(*ideal), ":", color=machine_colour(i), linewidth=1.2)
             p = r.context.get("usable_cpus")
@@ -172,8 +192,15 @@ def machines_scaling_reading(reports: list, groups: list) -> str:
     for r, g in zip(reports, groups):
         if g is None:
             continue
-        pts = [(name, e) for name, ps in scaling_series(g).items() for _, e in ps if e.speedup is not None]
-        if pts:
-            name, e = max(pts, key=lambda p: p[1].speedup)
-            parts.append(f"{machine_and_report(r)}: {format_speedup(e.speedup)} ({name}, W={e.workers_label})")
+        named = {id(e): name for name, ps in scaling_series(g).items() for _, e in ps}
+        top = entry_speedup_standing([e for ps in scaling_series(g).values() for _, e in ps if e.speedup is not None])
+        if not top.leaders:
+            continue
+        if top.tied:
+            parts.append(f"{machine_and_report(r)}: "
+                         f"{names([f'{named[id(e)]}, W={e.workers_label}' for e in top.leaders])} {TIED}")
+        else:
+            e = top.best
+            parts.append(f"{machine_and_report(r)}: {format_speedup_interval(e.speedup, e.speedup_interval)} "
+                         f"({named[id(e)]}, W={e.workers_label})")
     return "peak speedup on each: " + "; ".join(parts)

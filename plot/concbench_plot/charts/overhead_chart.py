@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import math
 
-from concbench_plot.charts.chart_style import (IDEAL_COLOUR, machine_and_report, machine_colour, model_colour, pyplot,
+from concbench_plot.charts.chart_style import (IDEAL_COLOUR, estimate_words, interval_bars, machine_and_report,
+                                               machine_colour, model_colour, pyplot,
                                                tidy_axes, title_with_machine)
 from concbench_plot.reports.formatting import format_time
 from concbench_plot.reports.model_names import is_sequential, model_rank, sequential_model_for
-from concbench_plot.reports.report_data import entry_figure
+from concbench_plot.reports.report_data import entry_figure, figure_interval
 
 WORKLOAD = "empty"
 FIGURE = "dispatch_ns_per_task"
@@ -93,6 +94,12 @@ def pick_entries(report) -> dict:
 
 def cost_ns(e) -> float:
     return entry_figure(e, FIGURE)
+
+
+def cost_interval(e) -> tuple | None:
+    """The dispatch cost's interval at the lead's quantile, from the repetitions' costs (the
+    report states intervals for times only)."""
+    return figure_interval(e, FIGURE)
 
 
 def floor_of(picked: dict, model: str):
@@ -244,6 +251,7 @@ def draw_overhead_chart(report, title: str):
         ax.plot([start, cost], [row, row], "-", color=model_colour(model), linewidth=2.2, alpha=0.55)
         ax.plot([cost], [row], "o", color=model_colour(model), markersize=8, markeredgecolor="#333333",
                 markeredgewidth=0.6)
+        interval_bars(ax, [(row, cost, cost_interval(picked[model]))], horizontal=True, capsize=4)
         ax.annotate(annotation(picked, model), xy=(cost, row), xytext=(8, 0), textcoords="offset points",
                     va="center", fontsize=8.5)
     ax.set_yticks(range(len(models)))
@@ -252,7 +260,8 @@ def draw_overhead_chart(report, title: str):
         label.set_linespacing(1.35)
     ax.set_ylim(len(models) - 0.5, -0.5)
     _ns_axis(ax, lo, hi, "dispatch cost per empty task: (last task's end − first task's start) / N, "
-                         "start-up and tear-down left out\n(log scale; median of repetitions; lower is better)")
+                         f"start-up and tear-down left out\n(log scale; {estimate_words(picked.values())}; "
+                         "lower is better)")
     ax.set_title(what_was_picked(report, picked), loc="left", fontsize=8.5, color="#333333", wrap=True)
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     if with_split:
@@ -357,6 +366,7 @@ def draw_machines_overhead(reports: list, title: str):
             if floor is not None:
                 ax.plot([cost_ns(floor), cost], [y, y], "-", color=colour, linewidth=1.8, alpha=0.5)
             ax.plot([cost], [y], "o", color=colour, markersize=6.5, markeredgecolor="#333333", markeredgewidth=0.5)
+            interval_bars(ax, [(y, cost, cost_interval(e))], horizontal=True, colour=colour, capsize=3)
             text = format_ns(cost)
             if floor is not None and floor is not e:
                 text += f", {format_ratio(cost / cost_ns(floor))} floor"
@@ -368,7 +378,8 @@ def draw_machines_overhead(reports: list, title: str):
     ax.set_yticks(range(len(models)))
     ax.set_yticklabels(models, fontsize=9)
     ax.set_ylim(len(models) - 0.5, -0.5)
-    _ns_axis(ax, lo, hi, "dispatch cost per empty task (log scale; median; lower is better); "
+    _ns_axis(ax, lo, hi, f"dispatch cost per empty task (log scale; {estimate_words(e for p in picks for e in p.values())}; "
+                         "lower is better); "
                          "dotted: each machine's floor (its sequential)")
     handles = [Line2D([], [], color=machine_colour(i), marker="o", linestyle="-", label=machine_and_report(r))
                for i, r in enumerate(reports)]

@@ -91,7 +91,8 @@ def main(argv=None) -> int:
     except OSError as e:
         fail(f"--out {out_dir}: cannot create: {os_error_cause(e)}")
 
-    for w in warnings:
+    # An older schema is drawn without intervals: one line each says so.
+    for w in [f"{r.path}: {r.lacks}" for r in reports if r.lacks] + warnings:
         print(f"{PROG}: note: {w}", file=sys.stderr)
     written = []
     try:

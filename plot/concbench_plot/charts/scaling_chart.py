@@ -9,10 +9,11 @@ schedule beats it); the efficiency panel draws the ideal at 1 and the bound's ce
 
 from __future__ import annotations
 
-from concbench_plot.charts.chart_style import (BOUND_COLOUR, IDEAL_COLOUR, model_colour, pyplot, tidy_axes,
-                                               workers_tick_labels)
+from concbench_plot.charts.chart_style import (BOUND_COLOUR, FAILED_COLOUR, IDEAL_COLOUR, interval_bars, model_colour,
+                                               pyplot, tidy_axes, workers_tick_labels)
 from concbench_plot.charts.throughput_chart import series_key
-from concbench_plot.reports.formatting import format_efficiency, format_speedup
+from concbench_plot.reports.formatting import format_efficiency, format_speedup_interval
+from concbench_plot.reports.standings import TIED, entry_speedup_standing, names
 
 
 IDEAL_LABEL = "ideal (zero overhead)"
@@ -23,7 +24,7 @@ def scaling_series(group) -> dict:
     """{series: [(W, entry)]} sorted by W, for series with at least two distinct W."""
     series: dict = {}
     for e in group.entries:
-        if e.failed or not e.median_s or (e.speedup is None and e.efficiency is None):
+        if e.failed or not e.time_s or (e.speedup is None and e.efficiency is None):
             continue
         if e.loop_threads is not None:
             continue  # an event loop's concurrency is K and its loop threads, not a W of workers
@@ -31,7 +32,7 @@ def scaling_series(group) -> dict:
     result = {}
     for name, points in series.items():
         if len({w for w, _ in points}) >= 2:
-            result[name] = sorted(points, key=lambda p: (p[0], p[1].median_s))
+            result[name] = sorted(points, key=lambda p: (p[0], p[1].time_s))
     return result
 
 
@@ -42,7 +43,7 @@ def wants_scaling_chart(group) -> bool:
 def _ideal_speedup(e, time_s):
     if e.speedup is None or not time_s:
         return None
-    return e.speedup * e.median_s / time_s  # sequential time / ideal (or bound) time
+    return e.speedup * e.time_s / time_s  # sequential time / ideal (or bound) time
 
 
 def _reference(series: dict, time_of) -> list:
@@ -88,6 +89,19 @@ def draw_scaling_chart(report, group, title: str):
                 continue
             xs, ys = [w for w, _ in pts], [v for _, v in pts]
             ax.plot(xs, ys, _style(name), marker="o", markersize=4, color=model_colour(model), label=name)
+            field = "speedup_interval" if panel == "speedup" else "efficiency_interval"
+            interval_bars(ax, [(w, e.speedup if panel == "speedup" else e.efficiency, getattr(e, field))
+                               for w, e in points], horizontal=False, colour=model_colour(model),
+                          elinewidth=1.1, capsize=3)
+            wrong = [(w, e.speedup if panel == "speedup" else e.efficiency) for w, e in points
+                     if e.measurement_error]
+            for w, v in wrong:
+                if v is None:
+                    continue
+                ax.plot([w], [v], "x", color=FAILED_COLOUR, markersize=9, markeredgewidth=2, zorder=7,
+                        label="measurement error (not a result)")
+                ax.annotate("measurement error", xy=(w, v), xytext=(5, 5), textcoords="offset points",
+                            fontsize=7.5, color=FAILED_COLOUR)
         if panel == "speedup":
             for time_of, colour, style, label in ((lambda e: e.ideal_s, IDEAL_COLOUR, ":", IDEAL_LABEL),
                                                    (lambda e: e.bound_s, BOUND_COLOUR, "-.", BOUND_LABEL)):
@@ -150,20 +164,32 @@ def draw_scaling_chart(report, group, title: str):
 
 
 def scaling_reading(report, group) -> str:
+    """`peak speedup 1.85× [1.81, 1.89]: threads (cold pool) at W=2, …`; tied peaks (their
+    intervals overlap) are named together; a measurement error is named apart, never the peak."""
     series = scaling_series(group)
     points = [(name, w, e) for name, pts in series.items() for w, e in pts]
+    name_of = {id(e): name for name, _, e in points}
     with_speedup = [p for p in points if p[2].speedup is not None]
-    if with_speedup:
-        name, w, e = max(with_speedup, key=lambda p: p[2].speedup)
-        text = f"peak speedup {format_speedup(e.speedup)}: {name} at W={e.workers_label}"
+    standing = entry_speedup_standing([e for _, _, e in with_speedup])
+    errors = [f"{name_of[id(e)]} at W={e.workers_label}: measurement error, not a result "
+              f"({format_speedup_interval(e.speedup, e.speedup_interval)})" for e in standing.errors]
+    if standing.tied:
+        e = standing.best
+        text = (f"peak speedup: {names([f'{name_of[id(x)]} at W={x.workers_label}' for x in standing.leaders])} "
+                f"{TIED}: " + ", ".join(format_speedup_interval(x.speedup, x.speedup_interval)
+                                        for x in standing.leaders))
+    elif standing.leaders:
+        e = standing.best
+        text = (f"peak speedup {format_speedup_interval(e.speedup, e.speedup_interval)}: "
+                f"{name_of[id(e)]} at W={e.workers_label}")
     else:
         name, w, e = max(points, key=lambda p: p[2].efficiency or 0)
-        text = f"no sequential entry; best efficiency: {name} at W={e.workers_label}"
-    if e.efficiency is not None:
+        text = f"no sequential entry; highest efficiency: {name} at W={e.workers_label}"
+    if e.efficiency is not None and not standing.tied:
         text += f", {format_efficiency(e.efficiency)}"
     p = report.context.get("usable_cpus")
-    at_p = [x for x in with_speedup if x[1] == p]
+    at_p = [x for x in with_speedup if x[1] == p and not x[2].measurement_error]
     if at_p and p is not None:
         name_p, _, e_p = max(at_p, key=lambda x: x[2].speedup)
-        text += f"; at W=P={p}: {format_speedup(e_p.speedup)} ({name_p})"
-    return text
+        text += f"; at W=P={p}: {format_speedup_interval(e_p.speedup, e_p.speedup_interval)} ({name_p})"
+    return "; ".join([text] + errors)

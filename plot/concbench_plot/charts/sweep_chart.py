@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 
-from concbench_plot.charts.chart_style import model_colour, pyplot, tidy_axes
+from concbench_plot.charts.chart_style import estimate_words, interval_bars, model_colour, pyplot, tidy_axes
 from concbench_plot.charts.throughput_chart import series_key
 from concbench_plot.reports.formatting import format_time, pick_unit
 from concbench_plot.reports.grouping import sort_key
@@ -48,7 +48,7 @@ def find_sweeps(report) -> list:
     """[(workload, params key, {series label: [(N, entry)]})], one per swept family."""
     families: dict = {}
     for e in report.entries:
-        if e.failed or not e.median_s or not e.tasks:
+        if e.failed or not e.time_s or not e.tasks:
             continue
         families.setdefault(_sweep_key(e), {})[e.tasks] = e
     sweeps: dict = {}
@@ -84,14 +84,14 @@ def draw_sweep_chart(series: dict, title: str):
     panels = ["time"] + memory
     fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels) + 2.6, 5.2), squeeze=False)
     axes = list(axes[0])
-    longest = max(e.median_s for pts in series.values() for _, e in pts)
+    longest = max(e.time_s for pts in series.values() for _, e in pts)
     unit, factor = pick_unit(longest)
     ideal_drawn = False
     for ax, panel in zip(axes, panels):
         for name, points in series.items():
             colour = model_colour(points[0][1].model)
             if panel == "time":
-                pts = [(n, e.median_s / factor) for n, e in points]
+                pts = [(n, e.time_s / factor) for n, e in points]
                 ideal = [(n, e.ideal_s / factor) for n, e in points if e.ideal_s]
                 if len(ideal) >= 2:
                     ax.plot(*zip(*ideal), ":", color=colour, linewidth=1.0)
@@ -102,6 +102,9 @@ def draw_sweep_chart(series: dict, title: str):
                        if v is not None and v > 0]
             if pts:
                 ax.plot(*zip(*pts), "-", marker="o", markersize=4, color=colour, label=name)
+            if panel == "time":
+                interval_bars(ax, [(n, e.time_s, e.interval) for n, e in points], horizontal=False,
+                              colour=colour, scale=factor, elinewidth=1.1, capsize=3)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.xaxis.set_major_locator(FixedLocator(ns))
@@ -111,7 +114,8 @@ def draw_sweep_chart(series: dict, title: str):
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
         ax.set_xlabel("tasks per batch (N)")
-        ylabel = {"time": f"time per batch ({unit}; median)",
+        words = estimate_words([e for pts in series.values() for _, e in pts])
+        ylabel = {"time": f"time per batch ({unit}; {words})",
                   "peak_rss_bytes": "peak resident memory (MiB)",
                   "bytes_per_task": "memory per task (KiB)"}[panel]
         ax.set_ylabel(ylabel)
@@ -134,7 +138,7 @@ def draw_sweep_chart(series: dict, title: str):
 def growth_exponent(points: list) -> float | None:
     """The slope of log time against log N (least squares): 1 is linear growth."""
     xs = [math.log(n) for n, e in points]
-    ys = [math.log(e.median_s) for n, e in points]
+    ys = [math.log(e.time_s) for n, e in points]
     if len(xs) < 2 or max(xs) == min(xs):
         return None
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
@@ -146,7 +150,7 @@ def sweep_reading(series: dict) -> str:
     for name, points in series.items():
         k = growth_exponent(points)
         n, e = points[-1]
-        part = f"{name} time ∝ N^{k:.2f} ({format_time(e.median_s)} at N={n})"
+        part = f"{name} time ∝ N^{k:.2f} ({format_time(e.time_s)} at N={n})"
         rss = entry_figure(e, "peak_rss_bytes")
         if rss is not None:
             part += f", peak {rss / 2**20:.3g} MiB"

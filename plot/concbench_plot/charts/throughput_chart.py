@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import textwrap
 
-from concbench_plot.charts.chart_style import model_colour, pyplot, workers_tick_labels
+from concbench_plot.charts.chart_style import estimate_words, interval_bars, model_colour, pyplot, workers_tick_labels
+from concbench_plot.reports.standings import TIED, names, standing
 
 
 # Workloads whose tasks are requests: the chart says "requests/s" for them.
@@ -38,18 +39,32 @@ def throughput_series(group) -> dict:
     failed entries and entries without a median are left out."""
     series: dict = {}
     for e in group.entries:
-        if e.failed or not e.median_s or not e.tasks:
+        if e.failed or not e.time_s or not e.tasks:
             continue
         ideal = e.tasks / e.ideal_s if e.ideal_s else None
-        series.setdefault(series_key(e), []).append((concurrency(e), e.tasks / e.median_s, ideal))
+        series.setdefault(series_key(e), []).append((concurrency(e), e.tasks / e.time_s, ideal))
     return {k: sorted(v) for k, v in series.items()}
+
+
+def rate_interval(e) -> tuple | None:
+    """The interval of tasks/s: the time interval turned over."""
+    if e.interval is None or not e.tasks or e.interval[0] <= 0:
+        return None
+    return e.tasks / e.interval[1], e.tasks / e.interval[0]
 
 
 def throughput_reading(group) -> str:
     unit = "requests/s" if group.workload in REQUEST_WORKLOADS else "tasks/s"
-    best = max(((name, c, rate) for name, pts in throughput_series(group).items() for c, rate, _ in pts),
-               key=lambda p: p[2])
-    return f"highest throughput {best[2]:,.0f} {unit}: {best[0]} at concurrency {best[1]}"
+    entries = [e for e in group.entries if not e.failed and e.time_s and e.tasks]
+    top = standing(entries, lambda e: e.tasks / e.time_s, rate_interval, higher_is_better=True,
+                   error=lambda e: e.measurement_error)
+    if not top.leaders:
+        return "no throughput to rank"
+    if top.tied:
+        return (f"highest throughput: {names([f'{series_key(e)} at concurrency {concurrency(e)}' for e in top.leaders])} "
+                f"{TIED}: " + ", ".join(f"{e.tasks / e.time_s:,.0f} {unit}" for e in top.leaders))
+    e = top.best
+    return f"highest throughput {e.tasks / e.time_s:,.0f} {unit}: {series_key(e)} at concurrency {concurrency(e)}"
 
 
 def wants_throughput_chart(group) -> bool:
@@ -100,6 +115,9 @@ def draw_throughput_chart(group, title: str):
         marker = "s" if "per task" in name or model == "thread-per-task" else "D" if "loop threads" in name else "o"
         handles[name], = ax.plot(xs, ys, linestyle=style if len(points) > 1 else "none", marker=marker,
                                  color=model_colour(model), label=name)
+        interval_bars(ax, [(concurrency(e), e.tasks / e.time_s, rate_interval(e)) for e in group.entries
+                           if not e.failed and e.time_s and e.tasks and series_key(e) == name],
+                      horizontal=False, colour=model_colour(model), elinewidth=1.1, capsize=3)
     legend = [handles[n] for n in series if n not in hidden]  # in the models' order
     ideal = sorted({(c, i) for pts in series.values() for c, _, i in pts if i})
     if ideal:
@@ -114,7 +132,7 @@ def draw_throughput_chart(group, title: str):
     ax.set_yscale("log")
     unit = "requests/s" if group.workload in REQUEST_WORKLOADS else "tasks/s"
     ax.set_xlabel("concurrency: W (threads, processes) or K (coroutines in flight)")
-    ax.set_ylabel(f"{unit} (median of repetitions; higher is better)")
+    ax.set_ylabel(f"{unit} ({estimate_words(group.entries)}; higher is better)")
     ax.set_title(title, loc="left")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(handles=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)

@@ -13,7 +13,7 @@ def sequential_index(report: Report) -> dict:
     divides by."""
     index = {}
     for e in report.entries:
-        if is_sequential(e.model) and not e.failed and e.median_s:
+        if is_sequential(e.model) and not e.failed and e.time_s:
             index.setdefault((e.model, e.workload, params_key(e.params)), e)
     return index
 
@@ -23,11 +23,11 @@ def entry_speedup(e: Entry, sequential: dict) -> float | None:
     params: the report's own `speedup` when it carries one (from its median row, or from its
     group's sequential median: grouping.py), else recomputed here from the medians (matching
     params without the ephemeral ones, which grouping.py's groups do not)."""
-    if e.failed or not e.median_s:
+    if e.failed or not e.time_s:
         return None
     if e.speedup is not None:
         return e.speedup
     seq = sequential.get((sequential_model_for(e.model), e.workload, params_key(e.params)))
     if seq is None:
         return None
-    return seq.median_s / e.median_s
+    return seq.time_s / e.time_s
