@@ -115,8 +115,11 @@ TEST(large_report, a_report_of_ten_thousand_rows_is_derived_and_serialised_in_li
   const auto text = document.report(true, "t.json").dump(2);
   EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(20));
   const auto report = nlohmann::json::parse(text);
-  ASSERT_EQ(report["benchmarks"].size(), 10'000u);
+  // The repetitions, then the five aggregates concbench makes from them.
+  ASSERT_EQ(report["benchmarks"].size(), 10'005u);
   EXPECT_EQ(report["benchmarks"][9'999]["measured_repetitions"], 10'000);
+  EXPECT_EQ(report["benchmarks"][10'002]["aggregate_name"], "stddev");
+  EXPECT_EQ(report["benchmarks"][10'004]["interval_level"], 0.95);
   EXPECT_EQ(report["benchmarks"][0]["stability"]["repetitions"], 10'000);
 }
 
@@ -131,7 +134,8 @@ TEST_F(temporary_folder_test, the_partial_report_is_rewritten_at_most_as_often_a
   EXPECT_EQ(collector.rows(), 200u);
   collector.Finalize();
   const auto report = nlohmann::json::parse(read(dir_ / "r.json"));
-  EXPECT_EQ(report["benchmarks"].size(), 200u) << "the final write has every row";
+  EXPECT_EQ(report["benchmarks"].size(), 205u) << "the final write has every row, and the aggregates";
+  EXPECT_EQ(report["context"]["report_writer"]["rows"], 205);
   EXPECT_EQ(report["context"]["report_writer"]["partial_writes"], 1);
   EXPECT_FALSE(fs::exists(collector.partial_path())) << "removed once the report is written";
   EXPECT_FALSE(fs::exists(timelines_path_for(collector.partial_path())));

@@ -7,10 +7,13 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <tuple>
 
 #include "reports/atomic_file.hpp"
 #include "reports/report_collector.hpp"
 #include "reports/report_document.hpp"
+#include "reports/statistics/lead_estimator.hpp"
+#include "reports/statistics/ratio_interval.hpp"
 
 namespace concbench {
 namespace {
@@ -68,7 +71,7 @@ class report_document_test : public ::testing::Test {
 
 TEST_F(report_document_test, names_are_the_grammar_whatever_google_benchmark_called_them) {
   const auto rows = document.rows_of(threads->name);
-  ASSERT_EQ(rows.size(), 7u);
+  ASSERT_EQ(rows.size(), 8u);  // three repetitions, mean, median, stddev, cv, p25
   EXPECT_EQ(rows[0]["name"], "cpu/threads/W:2/pool:cold/scale:1");
   EXPECT_EQ(rows[0]["run_name"], "cpu/threads/W:2/pool:cold/scale:1");
   EXPECT_EQ(rows[4]["name"], "cpu/threads/W:2/pool:cold/scale:1_median");
@@ -94,6 +97,10 @@ TEST_F(report_document_test, efficiency_and_speedup_only_on_iteration_mean_and_m
   EXPECT_FALSE(rows[5].contains("speedup"));
   EXPECT_FALSE(rows[6].contains("efficiency"));  // cv
   EXPECT_FALSE(rows[6].contains("ideal"));       // a fraction has no time unit
+  // The lead's row (p25 of 20, 21, 25 is 20.5) against the sequential p25 (41).
+  EXPECT_EQ(rows[7]["aggregate_name"], "p25");
+  EXPECT_DOUBLE_EQ(rows[7]["efficiency"].get<double>(), 20.0 / 20.5);
+  EXPECT_DOUBLE_EQ(rows[7]["speedup"].get<double>(), 41.0 / 20.5);
 }
 
 TEST_F(report_document_test, no_speedup_without_a_sequential_entry_of_the_same_batch) {
@@ -132,7 +139,6 @@ TEST(report_document_ideal_entry, a_floor_measured_in_the_same_run_is_the_ideal_
   EXPECT_FALSE(startup.rows_of(model->name)[0].contains("bound"));
   EXPECT_FALSE(startup.rows_of(model->name)[0].contains("efficiency"));
   for (int i = 0; i < 3; ++i) startup.add_row(iteration_row(3.0 + i, i), floor);
-  startup.add_row(aggregate_row("median", 4.0), floor);
   const auto rows = startup.rows_of(model->name);
   EXPECT_DOUBLE_EQ(rows[0]["ideal"].get<double>(), 4.0);  // the floor's median
   EXPECT_DOUBLE_EQ(rows[0]["bound"].get<double>(), 4.0);
@@ -140,7 +146,8 @@ TEST(report_document_ideal_entry, a_floor_measured_in_the_same_run_is_the_ideal_
   EXPECT_FALSE(rows[0].contains("speedup"));  // no sequential entry of this batch
   // A floor is its own ideal: its median row is exactly 1.
   const auto floor_rows = startup.rows_of(floor_name);
-  EXPECT_DOUBLE_EQ(floor_rows[3]["efficiency"].get<double>(), 1.0);
+  ASSERT_EQ(floor_rows[4]["aggregate_name"], "median");
+  EXPECT_DOUBLE_EQ(floor_rows[4]["efficiency"].get<double>(), 1.0);
   EXPECT_DOUBLE_EQ(floor_rows[0]["efficiency"].get<double>(), 4.0 / 3.0);
 }
 
@@ -168,7 +175,7 @@ TEST_F(report_document_test, the_whole_report_has_no_non_finite_numbers) {
   const auto text = report.dump();
   EXPECT_EQ(text.find("NaN"), std::string::npos);
   EXPECT_EQ(report["benchmarks"].back()["some_counter"], nullptr);
-  EXPECT_EQ(report["benchmarks"].size(), 15u);
+  EXPECT_EQ(report["benchmarks"].size(), 17u);
 }
 
 TEST_F(report_document_test, timelines_are_downsampled_above_ten_thousand_tasks) {
@@ -376,6 +383,269 @@ TEST(report_collector, the_end_of_run_context_is_in_the_complete_report) {
   EXPECT_DOUBLE_EQ(report["context"]["steal_fraction"].get<double>(), 0.01);
   EXPECT_EQ(report["context"]["warnings"][0], "w");
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace concbench
+
+namespace concbench {
+namespace {
+
+// An entry's repetitions in ms, each iteration row as Google Benchmark's JSON reporter writes one.
+void add_repetitions(report_document& document, const std::shared_ptr<entry_metadata>& entry,
+                     const std::vector<double>& times) {
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    auto row = iteration_row(times[i], static_cast<int>(i));
+    row["repetitions"] = times.size();
+    document.add_row(row, entry);
+  }
+}
+
+nlohmann::json aggregate_of(const std::vector<nlohmann::json>& rows, const std::string& name) {
+  for (const auto& row : rows) {
+    if (row.value("aggregate_name", "") == name) return row;
+  }
+  return nullptr;
+}
+
+TEST(aggregate_rows, are_google_benchmarks_statistics_of_the_measured_repetitions) {
+  report_document document{{}};
+  auto entry = make_entry("cpu/threads/W:2/pool:cold/scale:1", "threads", 10e6);
+  const std::vector<double> times{12, 10, 11, 15, 13, 30, 10.5};
+  const std::vector<double> counter{5, 3, 4, 9, 6, 20, 2};
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    auto row = iteration_row(times[i], static_cast<int>(i));
+    row["repetitions"] = 8;
+    row["threads"] = 1;
+    row["family_index"] = 4;
+    row["per_family_instance_index"] = 0;
+    row["run_name"] = "google/benchmark/name";
+    row["label"] = "same";
+    row["cpu_time"] = times[i] / 2;
+    row["task_p50_ns"] = counter[i];
+    row["run_position"] = 40 + i;  // concbench's order, not a counter
+    document.add_row(row, entry);
+  }
+  auto failed = iteration_row(0, 7);
+  failed["error_occurred"] = true;
+  failed["error_message"] = "task 2 of cpu under threads: boom";
+  failed["repetitions"] = 8;
+  failed["label"] = "same";  // a label every repetition shares, the failed one too, is kept
+  document.add_row(failed, entry);
+  // Google Benchmark's own aggregates, when it still sends them, are dropped.
+  document.add_row(aggregate_row("stddev", 999), entry);
+
+  const auto rows = document.rows_of(entry->name);
+  ASSERT_EQ(rows.size(), 8u + 5u);
+  std::vector<std::string> order;
+  for (std::size_t i = 8; i < rows.size(); ++i) order.push_back(rows[i]["aggregate_name"]);
+  EXPECT_EQ(order, (std::vector<std::string>{"mean", "median", "stddev", "cv", "p25"}));
+
+  // By hand: sum 101.5 over 7; sorted 10 10.5 11 12 13 15 30.
+  const double mean = 101.5 / 7;
+  double squares = 0;
+  for (const double t : times) squares += (t - mean) * (t - mean);
+  const double stddev = std::sqrt(squares / 6);
+  const auto mean_row = aggregate_of(rows, "mean");
+  EXPECT_DOUBLE_EQ(mean_row["real_time"].get<double>(), mean);
+  EXPECT_DOUBLE_EQ(mean_row["cpu_time"].get<double>(), mean / 2);
+  EXPECT_DOUBLE_EQ(aggregate_of(rows, "median")["real_time"].get<double>(), 12);
+  EXPECT_DOUBLE_EQ(aggregate_of(rows, "stddev")["real_time"].get<double>(), stddev);
+  EXPECT_DOUBLE_EQ(aggregate_of(rows, "cv")["real_time"].get<double>(), stddev / mean);
+  EXPECT_DOUBLE_EQ(aggregate_of(rows, "p25")["real_time"].get<double>(), 10.75);  // (n - 1) q = 1.5
+  // Counters the same way, each aggregate of its own values.
+  EXPECT_DOUBLE_EQ(aggregate_of(rows, "mean")["task_p50_ns"].get<double>(), 49.0 / 7);
+  EXPECT_DOUBLE_EQ(aggregate_of(rows, "median")["task_p50_ns"].get<double>(), 5);
+  EXPECT_DOUBLE_EQ(aggregate_of(rows, "p25")["task_p50_ns"].get<double>(), 3.5);
+  for (std::size_t i = 8; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    EXPECT_EQ(row["run_type"], "aggregate");
+    EXPECT_EQ(row["name"], entry->name + "_" + row["aggregate_name"].get<std::string>());
+    EXPECT_EQ(row["iterations"], 8) << "every repetition, the failed one too, as Google Benchmark counts";
+    EXPECT_EQ(row["repetitions"], 8);
+    EXPECT_EQ(row["threads"], 1);
+    EXPECT_EQ(row["family_index"], 4);
+    EXPECT_EQ(row["label"], "same");
+    EXPECT_EQ(row["measured_repetitions"], 7);
+    EXPECT_FALSE(row.contains("repetition_index"));
+    EXPECT_FALSE(row.contains("run_position"));
+    const bool cv = row["aggregate_name"] == "cv";
+    EXPECT_EQ(row["aggregate_unit"], cv ? "percentage" : "time");
+    EXPECT_EQ(row.contains("time_unit"), !cv);
+  }
+}
+
+TEST(aggregate_rows, need_two_measured_repetitions_and_follow_the_entrys_last_iteration_row) {
+  report_document document{{{"report_writer", {{"rows", 0}}}}};
+  auto a = make_entry("cpu/sequential/scale:1", "sequential", 40e6);
+  auto b = make_entry("cpu/threads/W:2/pool:cold/scale:1", "threads", 20e6);
+  auto single = make_entry("cpu/coroutines/scale:1", "coroutines", 20e6);
+  // Interleaved rounds: a, b, a, single, b.
+  document.add_row(iteration_row(40, 0), a);
+  document.add_row(iteration_row(20, 0), b);
+  document.add_row(iteration_row(41, 1), a);
+  document.add_row(iteration_row(22, 0), single);
+  document.add_row(iteration_row(21, 1), b);
+  EXPECT_EQ(document.rows_of(single->name).size(), 1u);
+  const auto report = document.report(false, "t.json");
+  std::vector<std::string> names;
+  for (const auto& row : report["benchmarks"]) names.push_back(row["name"]);
+  const std::vector<std::string> expected{a->name,
+                                          b->name,
+                                          a->name,
+                                          a->name + "_mean",
+                                          a->name + "_median",
+                                          a->name + "_stddev",
+                                          a->name + "_cv",
+                                          a->name + "_p25",
+                                          single->name,
+                                          b->name,
+                                          b->name + "_mean",
+                                          b->name + "_median",
+                                          b->name + "_stddev",
+                                          b->name + "_cv",
+                                          b->name + "_p25"};
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(report["context"]["report_writer"]["rows"], expected.size());
+  EXPECT_EQ(document.row_count(), expected.size());
+  EXPECT_EQ(report["context"]["lead_estimator"], (nlohmann::json{{"name", "p25"}, {"quantile", 0.25}}));
+  EXPECT_EQ(report["context"]["interval_level"], 0.95);
+}
+
+std::vector<double> spread_times(double base, int n) {
+  std::vector<double> times;
+  for (int i = 0; i < n; ++i) times.push_back(base * (1 + 0.01 * ((i * 7) % n)));
+  return times;
+}
+
+TEST(aggregate_rows, median_and_lead_rows_carry_an_interval_or_say_why_not) {
+  for (const int n : {2, 5, 6, 10, 11, 30}) {
+    report_document document{{}};
+    auto entry = make_entry("sleep/threads/W:2/pool:cold", "threads", 9e6, "sleep");
+    const auto times = spread_times(10, n);
+    add_repetitions(document, entry, times);
+    const auto rows = document.rows_of(entry->name);
+    for (const auto& [statistic, q, needed] :
+         {std::tuple{std::string("median"), 0.5, 6}, std::tuple{std::string("p25"), 0.25, 11}}) {
+      const auto row = aggregate_of(rows, statistic);
+      ASSERT_TRUE(row.is_object()) << n;
+      const auto interval = quantile_interval(times, q, interval_level);
+      EXPECT_EQ(interval.has_value(), n >= needed) << statistic << " " << n;
+      if (interval) {
+        EXPECT_EQ(row["interval_low"], interval->low);
+        EXPECT_EQ(row["interval_high"], interval->high);
+        EXPECT_EQ(row["interval_level"], 0.95);
+        EXPECT_FALSE(row.contains("interval_note"));
+        EXPECT_LE(row["interval_low"].get<double>(), row["real_time"].get<double>());
+        EXPECT_GE(row["interval_high"].get<double>(), row["real_time"].get<double>());
+        EXPECT_EQ(row.contains("half_width_pct"), statistic == "p25");
+        if (statistic == "p25") {
+          EXPECT_DOUBLE_EQ(row["half_width_pct"].get<double>(),
+                           100 * relative_half_width(*interval, row["real_time"].get<double>()));
+        }
+      } else {
+        EXPECT_FALSE(row.contains("interval_low"));
+        EXPECT_FALSE(row.contains("half_width_pct"));
+        EXPECT_EQ(row["interval_note"], std::to_string(n) + " repetitions cannot give a 95 % interval for " +
+                                            (statistic == "median" ? "the median" : "p25") + ": " +
+                                            std::to_string(needed) + " are needed");
+      }
+    }
+    for (const char* other : {"mean", "stddev", "cv"}) {
+      EXPECT_FALSE(aggregate_of(rows, other).contains("interval_low")) << other;
+      EXPECT_FALSE(aggregate_of(rows, other).contains("interval_note")) << other;
+    }
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) EXPECT_FALSE(rows[i].contains("interval_note"));
+  }
+}
+
+TEST(aggregate_rows, speedup_and_efficiency_intervals_come_from_the_ratio_interval) {
+  report_document document{{{"usable_cpus", 4}}};
+  auto sequential = make_entry("sleep/sequential", "sequential", 9e6, "sleep");
+  auto threads = make_entry("sleep/threads/W:2/pool:cold", "threads", 4.5e6, "sleep");
+  const auto sequential_times = spread_times(10, 15);
+  const auto thread_times = spread_times(5.2, 13);
+  add_repetitions(document, sequential, sequential_times);
+  add_repetitions(document, threads, thread_times);
+  const auto rows = document.rows_of(threads->name);
+  for (const auto& [statistic, q] : {std::pair{std::string("median"), 0.5}, std::pair{std::string("p25"), 0.25}}) {
+    const auto row = aggregate_of(rows, statistic);
+    const auto speedup = ratio_interval(sequential_times, thread_times, q, 0.95);
+    ASSERT_TRUE(speedup) << statistic;
+    EXPECT_DOUBLE_EQ(row["speedup_interval"][0].get<double>(), speedup->low);
+    EXPECT_DOUBLE_EQ(row["speedup_interval"][1].get<double>(), speedup->high);
+    EXPECT_LE(row["speedup_interval"][0].get<double>(), row["speedup"].get<double>());
+    EXPECT_GE(row["speedup_interval"][1].get<double>(), row["speedup"].get<double>());
+    const auto interval = quantile_interval(thread_times, q, 0.95);
+    EXPECT_DOUBLE_EQ(row["efficiency_interval"][0].get<double>(), 4.5 / interval->high);
+    EXPECT_DOUBLE_EQ(row["efficiency_interval"][1].get<double>(), 4.5 / interval->low);
+    EXPECT_FALSE(row.contains("measurement_error"));
+    EXPECT_FALSE(row.contains("imprecise"));  // no precision target
+  }
+  // Too few on one side for 97.5 % each (13 for p25): no speedup interval, the speedup stays.
+  report_document fewer{{}};
+  add_repetitions(fewer, sequential, spread_times(10, 12));
+  add_repetitions(fewer, threads, thread_times);
+  const auto lead = aggregate_of(fewer.rows_of(threads->name), "p25");
+  EXPECT_TRUE(lead.contains("speedup"));
+  EXPECT_FALSE(lead.contains("speedup_interval"));
+  EXPECT_TRUE(lead.contains("efficiency_interval"));
+  // Intervals only on the median and lead rows.
+  for (const char* other : {"mean", "stddev", "cv"}) {
+    EXPECT_FALSE(aggregate_of(rows, other).contains("speedup_interval")) << other;
+    EXPECT_FALSE(aggregate_of(rows, other).contains("efficiency_interval")) << other;
+  }
+  EXPECT_FALSE(rows[0].contains("speedup_interval"));
+}
+
+TEST(aggregate_rows, a_cpu_entry_faster_than_its_cpus_allow_is_a_measurement_error) {
+  // Two CPUs, and the threads entry 3.3 times faster than the sequential one: impossible for
+  // CPU-bound work, whatever the noise (the whole interval lies above 2).
+  const auto with_workload = [](const std::string& workload) {
+    report_document document{{{"usable_cpus", 2}}};
+    auto sequential = make_entry(workload + "/sequential", "sequential", 90e6, workload);
+    auto threads = make_entry(workload + "/threads/W:4/pool:cold", "threads", 45e6, workload);
+    sequential->fields["workload"] = threads->fields["workload"] = workload;
+    add_repetitions(document, sequential, spread_times(100, 15));
+    add_repetitions(document, threads, spread_times(30, 15));
+    return document.rows_of(threads->name);
+  };
+  const auto rows = with_workload("cpu");
+  for (const char* statistic : {"median", "p25"}) {
+    const auto row = aggregate_of(rows, statistic);
+    ASSERT_GT(row["speedup_interval"][0].get<double>(), 2) << statistic;
+    ASSERT_TRUE(row.contains("measurement_error")) << statistic;
+    const std::string sentence = row["measurement_error"];
+    EXPECT_NE(sentence.find("lies above P = 2"), std::string::npos) << sentence;
+    EXPECT_NE(sentence.find("efficiency interval"), std::string::npos) << sentence;  // 45 / 30: above 1 too
+  }
+  EXPECT_FALSE(aggregate_of(rows, "mean").contains("measurement_error"));
+  // Sleeping entries may beat the CPU count; their efficiency interval above 1 still says so.
+  const auto sleep_rows = with_workload("sleep");
+  const std::string sleep_sentence = aggregate_of(sleep_rows, "median")["measurement_error"];
+  EXPECT_EQ(sleep_sentence.find("above P"), std::string::npos) << sleep_sentence;
+  EXPECT_NE(sleep_sentence.find("efficiency interval"), std::string::npos) << sleep_sentence;
+  // An efficiency interval reaching 1 or below is no error.
+  report_document plausible{{{"usable_cpus", 2}}};
+  auto entry = make_entry("cpu/threads/W:2/pool:cold", "threads", 9e6);
+  add_repetitions(plausible, entry, spread_times(10, 15));
+  EXPECT_FALSE(aggregate_of(plausible.rows_of(entry->name), "median").contains("measurement_error"));
+}
+
+TEST(aggregate_rows, the_lead_row_is_imprecise_when_the_precision_target_was_not_reached) {
+  for (const auto& [target, n, imprecise] :
+       {std::tuple{1.0, 15, true}, std::tuple{50.0, 15, false}, std::tuple{50.0, 5, true}}) {
+    report_document document{{{"precision", {{"target_pct", target}}}}};
+    auto entry = make_entry("cpu/threads/W:2/pool:cold", "threads", 9e6);
+    add_repetitions(document, entry, spread_times(10, n));
+    const auto rows = document.rows_of(entry->name);
+    EXPECT_EQ(aggregate_of(rows, "p25").contains("imprecise"), imprecise) << target << " " << n;
+    EXPECT_FALSE(aggregate_of(rows, "median").contains("imprecise"));
+  }
+  report_document no_target{{{"precision", {{"target_pct", nullptr}}}}};
+  auto entry = make_entry("cpu/threads/W:2/pool:cold", "threads", 9e6);
+  add_repetitions(no_target, entry, spread_times(10, 5));
+  EXPECT_FALSE(aggregate_of(no_target.rows_of(entry->name), "p25").contains("imprecise"));
 }
 
 }  // namespace

@@ -20,9 +20,10 @@ import sysconfig
 
 from cpython_reference import models
 
-# The version concbench writes (reports/report.schema.json); the reference writes none of the
-# fields version 2 added, all of them optional.
-CONCBENCH_SCHEMA_VERSION = 2
+# The version concbench writes (reports/report.schema.json). The fields versions 2 and 3 added
+# are all optional, and the reference writes none of them: its aggregate rows are Google
+# Benchmark's four, without the lead estimator's row or intervals.
+CONCBENCH_SCHEMA_VERSION = 3
 # benchmarks/python/cpython_reference/context.py: four folders below the repository.
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
