@@ -9,10 +9,13 @@ import re
 
 from concbench_plot.comparison import comparison_statistics as cs
 from concbench_plot.comparison.text_output import plural
+from concbench_plot.reports.estimates import overlap
 from concbench_plot.reports.grouping import sort_key
 from concbench_plot.reports.model_names import CPYTHON_TWINS, is_cpython_report
 from concbench_plot.reports.naming import canonical_params
 from concbench_plot.reports.report_data import Entry, Report
+
+INTERVALS_OVERLAP = "no significant difference (intervals overlap)"
 
 # Params that change from run to run without changing the workload: the http server's URL
 # holds a random loopback port.
@@ -33,10 +36,27 @@ class EntryComparison:
     problem: str = ""  # why not compared: a failed side, a non-positive time
     adjusted_p: float | None = None
     verdict: str = ""  # "slower", "faster", "no significant difference", "insufficient repetitions"
+    estimator: str = "median"  # what `ratio` divides: both reports' lead estimator, else the median
+
+    def estimate(self, e: Entry) -> float:
+        return e.time_s if self.estimator == e.lead_name else e.median_s
+
+    def interval(self, e: Entry) -> tuple | None:
+        """The side's interval of the compared estimate (schema 3's lead), else None."""
+        return e.interval if self.estimator == e.lead_name else None
 
     @property
     def ratio(self) -> float:
-        return self.other.median_s / self.base.median_s
+        return self.estimate(self.other) / self.estimate(self.base)
+
+    @property
+    def intervals_overlap(self) -> bool | None:
+        """Do the two sides' intervals of the compared estimate overlap? None when a side has
+        none (an older schema, too few repetitions)."""
+        a, b = self.interval(self.base), self.interval(self.other)
+        if a is None or b is None:
+            return None
+        return overlap(a, b)
 
 
 @dataclasses.dataclass
@@ -66,6 +86,12 @@ class PairComparison:
     def interval_alpha(self) -> float:
         return self.alpha / max(1, self.family_size)
 
+    @property
+    def estimator(self) -> str:
+        """The estimate compared: the lead estimator when both reports have the same one (p25
+        from schema 3), else the median, which every report has."""
+        return self.base.lead_name if self.base.lead_name == self.other.lead_name else "median"
+
     def geometric_means(self):
         compared = self.compared
         if not compared:
@@ -84,7 +110,8 @@ def compare_pair(base: Report, other: Report, base_tag: str, other_tag: str,
         o = others.get(b.run_name)
         if o is None:
             continue
-        row = EntryComparison(name=b.run_name, base=b, other=o)
+        row = EntryComparison(name=b.run_name, base=b, other=o,
+                              estimator=base.lead_name if base.lead_name == other.lead_name else "median")
         row.problem = "; ".join(p for p in (_side_problem(base_tag, b), _side_problem(other_tag, o)) if p)
         rows.append(row)
     pair = PairComparison(
@@ -112,7 +139,11 @@ def compare_pair(base: Report, other: Report, base_tag: str, other_tag: str,
     adjusted, rejected = cs.holm(p_values, alpha)
     for i, r in enumerate(testable):
         r.adjusted_p = adjusted[i]
-        if rejected[i]:
+        if rejected[i] and r.intervals_overlap:
+            # The test sees a shift of the whole distribution; the estimates' own intervals
+            # (schema 3) still overlap: no difference in the figure the tools show.
+            r.verdict = INTERVALS_OVERLAP
+        elif rejected[i]:
             r.verdict = r.stats.direction
         elif not cs.holm_could_reject(p_values, i, r.stats.min_p, alpha):
             r.verdict = "insufficient repetitions"
@@ -129,7 +160,7 @@ def _side_problem(tag: str, e: Entry) -> str:
             return (f"{tag} has aggregate rows only, no row per repetition: "
                     "no repetition times to test")
         return f"{tag} has no successful repetition"
-    if any(t <= 0 for t in e.times_s) or not e.median_s or e.median_s <= 0:
+    if any(t <= 0 for t in e.times_s) or not e.median_s or e.median_s <= 0 or not e.time_s or e.time_s <= 0:
         return f"{tag} has a time of zero or less"
     return ""
 

@@ -13,7 +13,7 @@ from concbench_plot.comparison.own_speedups import entry_speedup, sequential_ind
 from concbench_plot.comparison.pair_comparison import PairComparison, ordered_entries
 from concbench_plot.comparison.text_output import (Out, fmt_count, fmt_interval, fmt_p, fmt_percent, fmt_ratio, plural,
                                                    shorten)
-from concbench_plot.reports.formatting import format_speedup, format_time
+from concbench_plot.reports.formatting import format_speedup_interval, format_time_interval
 from concbench_plot.reports.model_names import is_sequential
 from concbench_plot.reports.report_data import Report
 
@@ -34,6 +34,9 @@ def write_legend(out: Out, reports: list, tags: list, alpha: float):
     out.bullets(items)
     out.para(f"Familywise error rate alpha = {alpha:g} per comparison with {tags[0]}. "
              "Ratios are OTHER/BASE: above 1 means slower than BASE.")
+    lacking = [f"{tag}: {r.lacks}." for r, tag in zip(reports, tags) if r.lacks]
+    if lacking:
+        out.para(*lacking)
 
 
 def write_pair(out: Out, pair: PairComparison):
@@ -47,9 +50,15 @@ def write_pair(out: Out, pair: PairComparison):
         write_too_few(out, pair, starved)
     level = 1 - pair.interval_alpha
     own = fmt_percent(1 - pair.alpha)
+    est = pair.estimator
+    with_intervals = any(r.intervals_overlap is not None for r in pair.compared)
     out.para(
         *([""] if prominent else []),
-        f"{b}/{a}: ratio of medians. HL: Hodges–Lehmann ratio (median of all pairwise ratios of "
+        f"Estimator compared: {est}" + (" (both reports' lead estimator), each with its 95 % interval "
+                                        "[low, high]; a difference is significant only when the U test "
+                                        "rejects AND the two intervals do not overlap." if with_intervals else
+                                        " (no intervals in these reports: the U test alone decides)."),
+        f"{b}/{a}: ratio of the {est}s. HL: Hodges–Lehmann ratio (median of all pairwise ratios of "
         "repetitions).",
         f"\"{own} own\": the entry's own distribution-free interval of the HL ratio, NOT corrected "
         f"for the other entries: what its repetitions alone say (with {plural(m, 'entry', 'entries')}, "
@@ -61,12 +70,13 @@ def write_pair(out: Out, pair: PairComparison):
         f"the exact permutation distribution over midranks — or, beyond 50 repetitions a side, the "
         f"normal approximation), Holm-corrected over the {plural(m, 'entry', 'entries')}; \"p\" is "
         "unadjusted, \"Holm p\" adjusted.")
-    headers = ["entry", f"{a} median", f"{b} median", f"{b}/{a}", "HL", f"{own} own",
+    headers = ["entry", f"{a} {est}", f"{b} {est}", f"{b}/{a}", "HL", f"{own} own",
                f"{fmt_percent(level)} corrected", "reps", "test", "p", "Holm p", "verdict"]
     rows = []
     for r in pair.compared:
         s = r.stats
-        rows.append([out.code(r.name), format_time(r.base.median_s), format_time(r.other.median_s),
+        rows.append([out.code(r.name), format_time_interval(r.estimate(r.base), r.interval(r.base)),
+                     format_time_interval(r.estimate(r.other), r.interval(r.other)),
                      fmt_ratio(r.ratio), fmt_ratio(s.ratio_hl), fmt_interval(s.entry_interval),
                      fmt_interval(s.interval), f"{s.m}v{s.n}", s.method, fmt_p(s.p),
                      fmt_p(r.adjusted_p), r.verdict])
@@ -158,10 +168,13 @@ def only_in_summary(out: Out, report: Report, names: list) -> str:
 def write_speedups(out: Out, reports: list, tags: list):
     out.heading("Speedup over each machine's own sequential run")
     ps = [f"{t}: P={r.context.get('usable_cpus', '?')}" for r, t in zip(reports, tags)]
-    out.para("Speedup = that report's sequential median ÷ the entry's median (same workload and "
-             "params), so machines with different core counts compare fairly. "
+    leads = sorted({r.lead_name for r in reports})
+    out.para(f"Speedup = that report's sequential {'/'.join(leads)} ÷ the entry's (same workload and "
+             "params; [low, high]: its 95 % interval where the report gives one), so machines with "
+             "different core counts compare fairly. A speedup whose interval lies wholly above P is a "
+             "measurement error (⚠), not a result. "
              f"Above 1 in a ÷ column: that machine scales better than {tags[0]}. "
-             f"Sequential rows (1× by definition) are left out. {'; '.join(ps)}.")
+             "Sequential rows (1× by definition) are left out.", f"{'; '.join(ps)}.")
     indexes = [sequential_index(r) for r in reports]
     by_name = [{e.run_name: e for e in r.entries} for r in reports]
     headers = ["entry", f"{tags[0]} speedup"]
@@ -177,15 +190,25 @@ def write_speedups(out: Out, reports: list, tags: list):
                     for names, idx in zip(by_name, indexes)]
         if all(s is None for s in speedups):
             continue
-        row = [out.code(e.run_name), format_speedup(speedups[0]) if speedups[0] else "—"]
-        for s in speedups[1:]:
-            row.append(format_speedup(s) if s else "—")
+        entries = [names.get(e.run_name) for names in by_name]
+        cells = [_speedup_cell(s, x) for s, x in zip(speedups, entries)]
+        row = [out.code(e.run_name), cells[0]]
+        for s, cell in zip(speedups[1:], cells[1:]):
+            row.append(cell)
             row.append(fmt_ratio(s / speedups[0]) if s and speedups[0] else "—")
         rows.append(row)
     if rows:
         out.table(headers, rows, align)
     else:
         out.para("No entry in common has a sequential run to compare with.")
+
+
+def _speedup_cell(speedup, e) -> str:
+    """`1.85× [1.81, 1.89]`; with ⚠ when the entry's figures are a measurement error."""
+    if not speedup:
+        return "—"
+    interval = e.speedup_interval if e is not None and e.speedup is not None else None
+    return format_speedup_interval(speedup, interval) + (" ⚠" if e is not None and e.measurement_error else "")
 
 
 # Widest context cell in the table; longer values are cut there and given in full below the
