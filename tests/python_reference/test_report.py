@@ -30,7 +30,7 @@ def test_tiny_run_loads_with_plot_report_loading(tiny_run):
 
 def test_context_describes_machine_and_interpreter(tiny_run):
     context = tiny_run["report"]["context"]
-    assert context["concbench_schema_version"] == 2
+    assert context["concbench_schema_version"] == 3
     assert context["usable_cpus"] >= 1 and context["num_cpus"] >= context["usable_cpus"]
     assert context["build"]["python_implementation"] == "CPython"
     assert context["build"]["python_version"].startswith("3.")
