@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <random>
 #include <set>
 #include <stop_token>
 #include <string>
@@ -20,6 +21,8 @@
 #include "benchmarks/cli/progress_display.hpp"
 #include "benchmarks/entries/entry_selection.hpp"
 #include "benchmarks/entries/entry_set.hpp"
+#include "benchmarks/entries/round_plan.hpp"
+#include "benchmarks/rounds.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/build_info.hpp"
 #include "reports/environment_check.hpp"
@@ -46,9 +49,6 @@ int serve_command(const std::vector<std::string>& args) {
 }
 
 namespace {
-
-constexpr int default_repetitions = 5;  // fewer than 4 per side can never give a 95 % verdict
-constexpr int full_repetitions = 10;
 
 std::filesystem::path default_report_path() {
   const std::time_t now = std::time(nullptr);
@@ -87,33 +87,46 @@ int terminal_width() {
   return 80;
 }
 
-// Every repetition of every entry ends here, in the order Google Benchmark runs them (with
-// random interleaving its shuffle): the report records the position, the console shows it.
-class repetition_order {
- public:
-  explicit repetition_order(progress_display& progress) : progress_(progress) {}
-  void done(entry_metadata& entry) {
-    entry.run_positions.push_back(next_++);
-    progress_.repetition_done(entry.name);
-  }
-
- private:
-  progress_display& progress_;
-  long long next_ = 0;
-};
-
 // What --list and the run agree on before anything runs.
 struct run_selection {
   run_plans plans;
   std::string filter;
   std::set<std::string> selected;
-  int repetitions = 0;
-  // Google Benchmark names a run after its registration: /repeats:R only when concbench sets it.
-  std::optional<int> registered_repetitions;
+  round_settings rounds;  // the seed is drawn by the run (a listing needs none)
+  int minimum_repetitions = 0;
   int cpus = 0;
-  entry_list nominal_entries;  // the selected entries, described with nominal constants
-  double estimated_seconds = 0;
+  entry_list nominal_entries;    // the selected entries, described with nominal constants
+  double estimated_seconds = 0;  // of every entry's minimum repetitions
 };
+
+// The precision, the budget and the fixed count the command line and the suite ask for.
+round_settings round_settings_of(const cli_options& options) {
+  round_settings settings;
+  const auto targets = suite_targets(options.suite);
+  if (options.repetitions_given) {
+    // Exactly N rounds: no precision stop, and no budget unless the user set one (then it only
+    // decides which entries fit).
+    settings.fixed_rounds = options.repetitions_value;
+    settings.max_rounds = options.repetitions_value;
+    settings.budget_seconds = options.budget_seconds;
+  } else {
+    settings.precision_pct = options.precision_pct.value_or(targets.precision_pct);
+    settings.budget_seconds = options.budget_seconds.value_or(targets.budget_seconds);
+  }
+  settings.shuffle = options.interleaving;
+  return settings;
+}
+
+// The planner's view of each entry, in registration order.
+std::vector<round_planner::planned_entry> planned_entries(const entry_list& entries, int minimum) {
+  std::vector<round_planner::planned_entry> planned;
+  for (const auto& measured : entries) {
+    const double first = measured->estimated_seconds(1);
+    planned.push_back({run_priority(measured->metadata().fields.value("workload", std::string())), first,
+                       std::max(measured->estimated_seconds(2) - first, 0.0), measured->estimated_seconds(minimum)});
+  }
+  return planned;
+}
 
 // The run the command line asks for, checked before anything runs; nullopt once the reason it
 // is refused is on stderr (exit status 2).
@@ -126,14 +139,12 @@ std::optional<run_selection> select_run(const cli_options& options) {
     std::cerr << "concbench: " << e.what() << "\n";
     return std::nullopt;
   }
-  // Unless the user passed --benchmark_repetitions; Google Benchmark applies the user's count
-  // itself (configure_registration()).
-  const int suite_repetitions = options.suite == "full" ? full_repetitions : default_repetitions;
-  run.repetitions = options.repetitions_given ? options.repetitions_value : suite_repetitions;
-  run.registered_repetitions = options.repetitions_given ? std::nullopt : std::optional<int>(run.repetitions);
+  run.rounds = round_settings_of(options);
+  run.minimum_repetitions = minimum_repetitions(run.rounds);
   run.cpus = usable_cpus();
   try {
-    run.selected = selected_entries(run.filter, run.plans, run.registered_repetitions);
+    // Registered without Repetitions() (rounds.cpp): the run names have no /repeats: part.
+    run.selected = selected_entries(run.filter, run.plans, std::nullopt);
   } catch (const bad_filter& e) {
     std::cerr << "concbench: " << e.what() << "\n";
     return std::nullopt;
@@ -148,7 +159,7 @@ std::optional<run_selection> select_run(const cli_options& options) {
     return std::nullopt;
   }
   // The check that refuses a run nobody meant (a scale or a count that would take days).
-  run.estimated_seconds = estimated_seconds(run.nominal_entries, run.repetitions);
+  run.estimated_seconds = estimated_seconds(run.nominal_entries, run.minimum_repetitions);
   if (run.estimated_seconds > max_run_seconds) {
     std::cerr << "concbench: this run would take about " << format_duration_ns(run.estimated_seconds * 1e9)
               << " by the --list estimate (more than a day): check --cpu-scale, --time-scale, --http-tasks, "
@@ -202,16 +213,15 @@ bool prepare_http(cli_options& options, run_plans& plans, std::optional<http_ser
 }
 
 nlohmann::json run_context(const cli_options& options, const machine_constants& constants,
-                           const std::vector<std::string>& command_line, const run_environment& environment) {
+                           const std::vector<std::string>& command_line, const run_environment& environment,
+                           std::uint64_t seed) {
   nlohmann::json context = machine_context();
   context["build"] = build_context();
   context["machine_constants"] = constants;
   context["command_line"] = nlohmann::json(command_line);
   context["suite"] = options.suite;
-  // Google Benchmark 1.7.1 shuffles every repetition of every entry once, with a std::mt19937
-  // seeded from std::random_device: there is no seed to record or replay. Each iteration row's
-  // run_position records the order instead.
-  context["interleaving"] = {{"enabled", options.interleaving}, {"seed", nullptr}};
+  // concbench shuffles each round itself, from this seed (round_plan.hpp): --seed replays it.
+  context["interleaving"] = {{"enabled", options.interleaving}, {"seed", seed}};
   context["warm_up"] = {{"enabled", options.warm_up}, {"max_batch_ns", max_untimed_batch_ns}};
   if (!options.benchmark_context.empty()) context["benchmark_context"] = options.benchmark_context;
   context.update(environment.start_context());
@@ -219,26 +229,64 @@ nlohmann::json run_context(const cli_options& options, const machine_constants& 
 }
 
 // Google Benchmark's own command line: the passed-through flags, without the filter (only the
-// selected entries are registered), and the interleaving.
+// selected entries are registered) and the repetitions, and without its interleaving: the
+// rounds repeat and order the entries themselves (rounds.hpp).
 std::vector<std::string> benchmark_arguments(const cli_options& options, const std::string& program) {
   std::vector<std::string> args{program};
   for (const auto& flag : options.benchmark_flags) {
-    if (!flag.starts_with("--benchmark_filter=")) args.push_back(flag);
+    if (!flag.starts_with("--benchmark_filter=") && !flag.starts_with("--benchmark_repetitions=")) {
+      args.push_back(flag);
+    }
   }
-  args.push_back(std::string("--benchmark_enable_random_interleaving=") + (options.interleaving ? "true" : "false"));
+  args.push_back("--benchmark_enable_random_interleaving=false");
   return args;
 }
+
+// A random seed when --seed gave none, within what a JSON reader keeps exact.
+std::uint64_t seed_of(const cli_options& options) {
+  if (options.seed) return *options.seed;
+  std::random_device device;
+  const std::uint64_t drawn = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  return drawn & max_seed;
+}
+
+// "1 min", "90 s" for a budget.
+std::string budget_text(std::optional<double> seconds) { return seconds ? format_time_left(*seconds) : "none"; }
 
 }  // namespace
 
 int list_command(const cli_options& options) {
   const auto run = select_run(options);
   if (!run) return 2;
-  for (const auto& listed : run->nominal_entries) std::cout << listed->name() << "\n";
+  const int minimum = run->minimum_repetitions;
+  round_planner planner(planned_entries(run->nominal_entries, minimum), run->rounds);
+  // Each name alone on its line (tools read the names from --list), what it costs below it.
+  double covered_seconds = 0;
+  for (std::size_t i = 0; i < run->nominal_entries.size(); ++i) {
+    const auto& listed = run->nominal_entries[i];
+    const double seconds = listed->estimated_seconds(minimum);
+    const bool runs = planner.state(i) != round_planner::entry_state::not_run;
+    if (runs) covered_seconds += seconds;
+    std::cout << listed->name() << "\n  about " << format_duration_ns(seconds * 1e9) << " for " << minimum
+              << (minimum == 1 ? " repetition" : " repetitions")
+              << (!run->rounds.budget_seconds ? ""
+                  : runs                      ? ", within the budget"
+                                              : ", beyond the budget: not run")
+              << "\n";
+  }
   const std::size_t listed = run->nominal_entries.size();
   std::cout << listed << (listed == 1 ? " entry" : " entries") << "; about "
-            << static_cast<int>(run->estimated_seconds + 1) << " s with " << run->repetitions
-            << " repetitions (nominal constants, P=" << run->cpus << ")\n";
+            << static_cast<int>(run->estimated_seconds + 1) << " s for " << minimum
+            << (run->rounds.fixed_rounds ? " repetitions (exactly)" : " repetitions (the fewest that give an interval)")
+            << " of each";
+  if (run->rounds.budget_seconds) {
+    const auto left_out = planner.not_run().size();
+    std::cout << "; the " << budget_text(run->rounds.budget_seconds) << " budget covers " << (listed - left_out)
+              << " of them (about " << static_cast<int>(covered_seconds + 1) << " s)";
+    if (left_out > 0) std::cout << ", the other " << left_out << " would not run";
+  }
+  if (run->rounds.precision_pct) std::cout << "; precision " << *run->rounds.precision_pct << " %";
+  std::cout << " (nominal constants, P=" << run->cpus << ")\n";
   return 0;
 }
 
@@ -274,35 +322,53 @@ int run_command(cli_options options, const std::vector<std::string>& command_lin
   if (!prepare_http(options, run->plans, http_server, constants)) return 1;
 
   // The http plans were made again with the server's URL: their selection is asked again.
-  const auto selected = selected_entries(run->filter, run->plans, run->registered_repetitions);
+  const auto selected = selected_entries(run->filter, run->plans, std::nullopt);
   entry_registry registry;
   // The registered entries keep references to these: all of it lives until the run ends.
   auto entries = build_entries(run->plans, selected, constants, registry, {options.task_timeout_ms, options.warm_up});
-  const int repetitions = run->repetitions;
-  const double seconds = estimated_seconds(entries, repetitions);
-  // The console's progress comes from each repetition's end (repetition_order), so it works
-  // whatever order Google Benchmark runs the repetitions in.
+  auto settings = run->rounds;
+  settings.seed = seed_of(options);
+  const int minimum = run->minimum_repetitions;
+  round_planner planner(planned_entries(entries, minimum), settings);
   std::vector<const entry_metadata*> planned_metadata;
   for (const auto& measured : entries) planned_metadata.push_back(&measured->metadata());
   const auto dependencies = line_dependencies(planned_metadata);
   std::vector<progress_display::planned_entry> planned;
-  for (const auto& measured : entries) {
-    planned.push_back({measured->name(), measured->estimated_seconds(repetitions), dependencies.at(measured->name())});
+  double seconds = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (planner.state(i) == round_planner::entry_state::not_run) continue;
+    const auto& measured = entries[i];
+    planned.push_back({measured->name(), measured->estimated_seconds(minimum), dependencies.at(measured->name())});
+    seconds += planned.back().estimated_seconds;
   }
   progress_display progress(std::cout, std::move(planned),
-                            {.repetitions = repetitions, .terminal_width = terminal_width()});
-  repetition_order order(progress);
-  register_entries(entries, interrupt->token(), run->registered_repetitions, repetitions,
-                   [&order](entry_metadata& measured) { order.done(measured); });
+                            {.repetitions = settings.fixed_rounds.value_or(0),
+                             .budget_seconds = settings.budget_seconds.value_or(0),
+                             .terminal_width = terminal_width()});
 
-  const std::size_t entry_count = entries.size();
-  std::cout << "concbench: " << entry_count << (entry_count == 1 ? " entry x " : " entries x ") << repetitions
-            << (repetitions == 1 ? " repetition" : " repetitions") << (options.interleaving ? " in a random order" : "")
-            << ", about " << static_cast<int>(seconds + 1) << " s; report: " << report_path.string() << std::endl;
-  report_collector collector(report_path, run_context(options, constants, command_line, environment), registry,
-                             [&progress](const entry_metadata& entry, const std::vector<nlohmann::json>& rows) {
-                               progress.entry_done(entry, rows);
-                             });
+  const std::size_t entry_count = planner.entries_run();
+  std::cout << "concbench: seed " << settings.seed << " (--seed=" << settings.seed << " replays the order)\n";
+  if (const auto not_run = planner.not_run(); !not_run.empty()) {
+    std::cout << "concbench: the " << budget_text(settings.budget_seconds) << " budget does not cover " << minimum
+              << " repetitions of every entry: " << not_run.size() << " of the lowest priority are not run:";
+    for (const auto index : not_run) std::cout << " " << entries[index]->name();
+    std::cout << "\n";
+  }
+  std::cout << "concbench: " << entry_count << (entry_count == 1 ? " entry" : " entries");
+  if (settings.fixed_rounds) {
+    std::cout << " x " << *settings.fixed_rounds << (*settings.fixed_rounds == 1 ? " round" : " rounds");
+  } else {
+    std::cout << ", rounds until each is within " << *settings.precision_pct << " % (" << lead_name()
+              << ", 95 % interval; at least " << minimum << " repetitions) or the "
+              << budget_text(settings.budget_seconds) << " budget is spent";
+  }
+  std::cout << (options.interleaving ? ", in a new random order each round" : ", in the same order each round")
+            << ", at least about " << static_cast<int>(seconds + 1) << " s; report: " << report_path.string()
+            << std::endl;
+  auto context = run_context(options, constants, command_line, environment, settings.seed);
+  context["precision"] = precision_context(planner, entries);
+  // The entries' lines come from the rounds (rounds.cpp), when each stops.
+  report_collector collector(report_path, std::move(context), registry, nullptr);
   progress.set_rows_source([&collector](const std::string& name) { return collector.rows_of(name); });
   // Nothing measured after a failed write could be saved where it belongs: stop at once.
   collector.set_write_failed([&interrupt](const std::string& error) {
@@ -313,9 +379,12 @@ int run_command(cli_options options, const std::vector<std::string>& command_lin
                            " (rewritten at most once a second); " + report_path.string() + " was not replaced");
 
   collector.set_interruption([&interrupt] { return interrupt->signal_name(); });
-  collector.set_end_of_run([&environment, &progress] {
+  rounds_outcome outcome;
+  collector.set_end_of_run([&environment, &progress, &planner, &entries, &outcome] {
     progress.finish();  // the entry lines still waiting for a comparison, before the end's warnings
+    std::cout << closing_line(planner, outcome.seconds) << "\n";
     auto keys = environment.finish(std::cout);
+    keys["precision"] = precision_context(planner, entries);
     if (const auto lost = fork_server_lost()) {
       std::cout << "concbench: warning: " << *lost
                 << " during the run: the entries that needed it failed or were skipped\n";
@@ -330,7 +399,9 @@ int run_command(cli_options options, const std::vector<std::string>& command_lin
   int benchmark_argc = static_cast<int>(benchmark_argv.size());
   benchmark::Initialize(&benchmark_argc, benchmark_argv.data());
   if (benchmark::ReportUnrecognizedArguments(benchmark_argc, benchmark_argv.data())) return 2;
-  const std::size_t ran = benchmark::RunSpecifiedBenchmarks(&collector);
+  outcome = run_rounds(entries, planner, collector, progress, interrupt->token());
+  collector.finish();
+  const std::size_t ran = outcome.runs;
   benchmark::Shutdown();
   if (collector.write_error().empty() && collector.any_row()) {
     interrupt->set_quit_note("the report is written: " + report_path.string());

@@ -121,6 +121,7 @@ std::vector<nlohmann::json> report_collector::rows_of(const std::string& entry_n
 }
 
 bool report_collector::ReportContext(const Context& context) {
+  if (document_) return write_error_.empty();  // the next round's run: the report goes on
   auto fields = benchmark_context_fields(context);
   for (const auto& [key, value] : concbench_context_.items()) fields[key] = value;
   fields["concbench_schema_version"] = concbench_schema_version;
@@ -142,7 +143,13 @@ void report_collector::ReportRuns(const std::vector<Run>& runs) {
     any_failed_ = any_failed_ || run.error_occurred;
     if (run.run_type == Run::RT_Iteration && !run.error_occurred) ++measured;
     aggregates = aggregates || run.run_type == Run::RT_Aggregate;
-    document_->add_row(run_fields(run), entry);
+    auto row = run_fields(run);
+    if (round_ && run.run_type == Run::RT_Iteration) {
+      row["repetition_index"] = repetitions_reported_[entry->name]++;
+      row["round"] = *round_;
+    }
+    if (repetition_reported_ && run.run_type == Run::RT_Iteration) repetition_reported_(*entry, row);
+    document_->add_row(std::move(row), entry);
     ++rows_;
   }
   write_partial(false);
@@ -153,6 +160,18 @@ void report_collector::ReportRuns(const std::vector<Run>& runs) {
 }
 
 void report_collector::Finalize() {
+  if (round_) {
+    write_partial(false);  // a round ended; the run goes on
+    return;
+  }
+  finish();
+}
+
+void report_collector::update_context(const nlohmann::json& keys) {
+  if (document_) document_->update_context(keys);
+}
+
+void report_collector::finish() {
   if (!document_ || !write_error_.empty()) return;  // after a failed write the destination stays as it was
   if (end_context_) {
     try {

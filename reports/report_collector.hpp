@@ -8,12 +8,20 @@
 // by Finalize(), and only then are the partial files removed: a run that dies, or whose disk
 // fills, leaves the previous report at the destination as it was. Progress is handed to a
 // callback, so the console format lives in benchmarks/.
+//
+// Rounds (benchmarks/rounds.cpp) call Google Benchmark's RunSpecifiedBenchmarks once per round,
+// and Google Benchmark calls ReportContext and Finalize in each: the collector keeps one
+// report across them (the first context makes it), and once set_round() has been called, a
+// Finalize only ends a round (a partial write, as the policy allows); finish() writes the
+// report. Each iteration row then carries its `round`, and its `repetition_index` counts the
+// entry's own repetitions so far (Google Benchmark's is 0 in every round).
 
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -57,6 +65,19 @@ class report_collector final : public benchmark::BenchmarkReporter {
   bool ReportContext(const Context& context) override;
   void ReportRuns(const std::vector<Run>& runs) override;
   void Finalize() override;
+
+  // The round whose rows come next (from 0); from the first call on, Finalize() ends a round
+  // and finish() ends the run.
+  void set_round(int round) { round_ = round; }
+  // The end of a run of rounds: what Finalize() does for a single run.
+  void finish();
+  // Called for each iteration row as it arrives (the row as Google Benchmark's JSON has it,
+  // with the collector's repetition_index and round).
+  void set_repetition_reported(std::function<void(const entry_metadata& entry, const nlohmann::json& row)> reported) {
+    repetition_reported_ = std::move(reported);
+  }
+  // Sets top-level context keys of the report being collected (once ReportContext has run).
+  void update_context(const nlohmann::json& keys);
 
   const std::filesystem::path& report_path() const { return report_path_; }
   // Where the rows are while the run goes on (r.partial.json), and whether it has been written.
@@ -108,6 +129,9 @@ class report_collector final : public benchmark::BenchmarkReporter {
   std::string write_error_;
   std::function<std::string()> interrupted_by_;
   std::function<nlohmann::json()> end_context_;
+  std::optional<int> round_;
+  std::map<std::string, long long> repetitions_reported_;  // iteration rows per entry, for repetition_index
+  std::function<void(const entry_metadata&, const nlohmann::json&)> repetition_reported_;
 };
 
 // Google Benchmark's JSON fields of one run, as its own JSON reporter writes them.

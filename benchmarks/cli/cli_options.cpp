@@ -191,6 +191,21 @@ cli_options parse_cli(const std::vector<std::string>& args) {
       } else {
         set_interleaving(flag, parse_switch(flag, value));
       }
+    } else if (flag == "--precision") {
+      options.precision_pct = parse_percentage(flag, require_value(flag, value), max_precision_pct);
+    } else if (flag == "--budget") {
+      options.budget_seconds = parse_duration(flag, require_value(flag, value), max_run_seconds);
+    } else if (flag == "--seed") {
+      const auto text = require_value(flag, value);
+      if (text.find_first_not_of("0123456789") != std::string::npos) {
+        throw cli_error(flag + ": '" + text + "' is not a whole number from 0 to " + std::to_string(max_seed));
+      }
+      const auto seed = parse_whole(flag, text);
+      if (seed < 0 || static_cast<std::uint64_t>(seed) > max_seed) {
+        throw cli_error(flag + ": " + text + " is above " + std::to_string(max_seed) +
+                        " (a larger seed would not survive a JSON reader exactly)");
+      }
+      options.seed = static_cast<std::uint64_t>(seed);
     } else if (flag == "--list") {
       if (value) throw cli_error("--list takes no value");
       options.list = true;
@@ -200,6 +215,11 @@ cli_options parse_cli(const std::vector<std::string>& args) {
     } else if (!apply_benchmark_flag(flag, value, options, set_interleaving)) {
       throw cli_error("unknown flag '" + flag + "' (see --help)");
     }
+  }
+  if (options.precision_pct && options.repetitions_given) {
+    throw cli_error(
+        "--precision contradicts --benchmark_repetitions: a fixed count runs exactly that many rounds, "
+        "with no precision stop; give one of them");
   }
   return options;
 }
@@ -217,7 +237,7 @@ Usage: concbench [flags] [Google Benchmark flags]
   --suite=quick|default|full|scale
                           quick: small batches, about a minute; default (the default): the
                           tutorial batch at cpu scale 1 and 100, sleep, http, empty, every
-                          model, about 5 minutes; full: the default suite with 10 repetitions
+                          model, about 5 minutes; full: the default suite at 1 % in 15 min
                           and http also with a new connection per request; scale: one wave of
                           N sleeps of 100 ms (x --time-scale) for N = 10, 100, 1000, 10000,
                           100000 under coroutines (awaitable, K:all), thread-per-task and
@@ -275,15 +295,23 @@ Usage: concbench [flags] [Google Benchmark flags]
                           the entry's whole sequential batch, at least 60 s). Every concbench
                           task honours the stop within about a millisecond; a thread that
                           ignored it could not be killed, and concbench would say so and wait
-  --interleaving=on|off   on (the default): the repetitions of all entries run in one random
-                          order (Google Benchmark's random interleaving), so a slow phase of
-                          the machine spreads over every entry instead of hitting one entry's
-                          repetitions; progress then counts repetitions, and an entry's line
-                          appears when its last repetition is done. off: each entry's
-                          repetitions back to back, entry after entry. The order cannot be
-                          seeded (Google Benchmark 1.7.1 seeds it from std::random_device);
-                          the report records the position of every repetition instead.
-                          Same as --benchmark_enable_random_interleaving=true|false
+  --interleaving=on|off   on (the default): concbench runs rounds, each every entry still
+                          measuring once, in an order shuffled anew every round, so a slow
+                          phase of the machine spreads over every entry instead of hitting
+                          one entry's repetitions; off: the same order (the suite's) every
+                          round. Same as --benchmark_enable_random_interleaving=true|false
+  --seed=N                the seed of the rounds' order (0 ... 2^53-1); default: a random
+                          one, printed and recorded in the report, so a run's order replays
+  --precision=P%          an entry stops once the 95 % interval of its lead estimate (p25 of
+                          its repetition times) is within P % of the estimate, e.g. 2% or 2
+                          (default: the suite's, 2 % for default and full, 5 % for quick);
+                          it needs at least 11 repetitions to have an interval at all
+  --budget=DURATION       90s, 5m, 1h or seconds: the rounds stop when the next would not fit
+                          (calibration excluded). If even the minimum repetitions of every
+                          entry do not fit, the lowest-priority entries are not run (the
+                          tutorials' cpu and sleep entries come first), and the run and the
+                          report say which (default: the suite's, 5 min for default, 1 min
+                          for quick); --list shows what the budget covers
   --warm-up=on|off        on (the default): one untimed batch before an entry's first timed
                           repetition (every model; a warm pool's own untimed batch counts as
                           it), so caches, allocator, page faults and the CPU clock are
@@ -299,13 +327,16 @@ Usage: concbench [flags] [Google Benchmark flags]
                           directory, a device or a fifo), in a directory that exists and has
                           room; an existing file that is not a concbench report is refused
   --force                 replace an existing --out file that is not a concbench report
-  --list                  print the entries the run would execute, and its estimated time
+  --list                  print the entries the run would execute, each with its estimate for
+                          the minimum repetitions and whether the budget covers it
   --help                  this text
 
 Google Benchmark's own flags, each checked before anything runs:
   --benchmark_filter=REGEX                only the entries it matches (--list shows them; one
                                           that matches none is refused)
-  --benchmark_repetitions=N               default 5 per entry, 10 in full
+  --benchmark_repetitions=N               exactly N rounds, no precision stop (N below 11
+                                          gives no 95 % interval for the lead estimate,
+                                          and the report's rows say so)
   --benchmark_enable_random_interleaving=true|false   as --interleaving=on|off
   --benchmark_context=KEY=VALUE[,...]     recorded in the report's context (benchmark_context)
   --v=N                                   Google Benchmark's own log level, on stderr
@@ -329,9 +360,9 @@ Examples:
   concbench --suite=quick --interleaving=off --warm-up=off   (as concbench ran before both)
   /usr/bin/python3 plot/plot.py r.json --out charts
 
-Ctrl-C (SIGINT) or SIGTERM stops the running entry, marks the repetitions left as interrupted
-(interleaved, most entries are then partly measured: they keep their measured repetitions and
-say so) and keeps the report valid with "complete": false; a second one quits at once.
+Ctrl-C (SIGINT) or SIGTERM stops the running repetition; the entries left in that round are
+marked interrupted, every entry keeps its measured repetitions (and says so), and the report
+stays valid with "complete": false; a second one quits at once.
 
 Exit status: 0 all entries ran and verified; 1 some entry failed (its error is in the
 report); 2 bad command line or output path, or a run estimated above a day;

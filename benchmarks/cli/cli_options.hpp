@@ -3,6 +3,7 @@
 // anything (its Initialize() exits 0 on --help and on some bad flags: docs/pitfalls.md
 // "Google Benchmark 1.7.1").
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -57,6 +58,13 @@ struct cli_options {
   bool interleaving = true;
   // One untimed batch before an entry's first timed repetition (--warm-up). On unless turned off.
   bool warm_up = true;
+  // --precision=P%: an entry stops once its lead interval's half-width is within P % of its
+  // lead estimate; --budget: the rounds stop when the next would not fit. Absent: the suite's
+  // (suite.hpp); refused beside --benchmark_repetitions, which runs exactly N rounds.
+  std::optional<double> precision_pct;
+  std::optional<double> budget_seconds;
+  // --seed: the seed of the rounds' order; absent: a random one, printed and recorded.
+  std::optional<std::uint64_t> seed;
 };
 
 // Throws cli_error with a one-line message naming the flag and what is wrong: a bad value, an
@@ -78,6 +86,11 @@ inline constexpr double max_http_delay_option_ms = 60'000;  // --http-delay-ms: 
 // while its report (about 1 KB a row) and Ctrl-C's time to skip what is left keep growing.
 inline constexpr int max_repetitions = 10'000;
 inline constexpr long long max_task_timeout_ms = 24LL * 3600 * 1000;
+// --precision: above 0 and at most 100 % (an interval twice its estimate's size says nothing).
+inline constexpr double max_precision_pct = 100;
+// --budget: at most a day, as a run (max_run_seconds).
+// --seed: at most 2^53 - 1, so that every JSON reader keeps the recorded seed exact.
+inline constexpr std::uint64_t max_seed = (std::uint64_t{1} << 53) - 1;
 // A run whose --list estimate is longer than this is refused as a mistake (a scale, a count).
 inline constexpr double max_run_seconds = 24.0 * 3600;
 

@@ -50,4 +50,51 @@ double parse_positive(const std::string& flag, const std::string& text, double m
   return value;
 }
 
+double parse_duration(const std::string& flag, const std::string& text, double maximum_seconds) {
+  const auto refuse = [&](const std::string& why) -> double {
+    throw cli_error(flag + ": '" + text + "' " + why + " (a duration: 90s, 5m, 1h, or seconds: 300)");
+  };
+  if (text.empty()) return refuse("is empty");
+  double unit = 1;
+  std::string number = text;
+  switch (text.back()) {
+    case 's':
+      number.pop_back();
+      break;
+    case 'm':
+      unit = 60;
+      number.pop_back();
+      break;
+    case 'h':
+      unit = 3600;
+      number.pop_back();
+      break;
+    default:
+      break;
+  }
+  // Digits and a point only: strtod would also take signs, exponents, hex and "inf".
+  if (number.empty() || number.find_first_not_of("0123456789.") != std::string::npos) {
+    return refuse("is not a duration");
+  }
+  char* end = nullptr;
+  const double value = std::strtod(number.c_str(), &end);
+  if (end != number.c_str() + number.size() || !std::isfinite(value)) return refuse("is not a duration");
+  const double seconds = value * unit;
+  if (seconds <= 0) return refuse("must be longer than 0");
+  if (seconds > maximum_seconds) return refuse("is longer than " + format_number(maximum_seconds) + " s");
+  return seconds;
+}
+
+double parse_percentage(const std::string& flag, const std::string& text, double maximum) {
+  std::string number = text;
+  if (!number.empty() && number.back() == '%') number.pop_back();
+  if (number.empty() || number.find_first_not_of("0123456789.") != std::string::npos) {
+    throw cli_error(flag + ": '" + text + "' is not a percentage (e.g. 2% or 2)");
+  }
+  const double value = parse_number(flag, number);
+  if (value <= 0) throw cli_error(flag + ": '" + text + "' must be above 0 %");
+  if (value > maximum) throw cli_error(flag + ": '" + text + "' is above " + format_number(maximum) + " %");
+  return value;
+}
+
 }  // namespace concbench

@@ -24,4 +24,11 @@ double parse_number(const std::string& flag, const std::string& text);
 // A number above 0 and at most `maximum`; `why` says what the maximum protects against.
 double parse_positive(const std::string& flag, const std::string& text, double maximum, const std::string& why);
 
+// A duration in seconds: a number followed by s, m or h (90s, 5m, 1.5h), or a bare number of
+// seconds (300). Above 0 and at most `maximum_seconds`.
+double parse_duration(const std::string& flag, const std::string& text, double maximum_seconds);
+
+// A percentage, with or without its sign (2%, 2, 0.5%): above 0 and at most `maximum`.
+double parse_percentage(const std::string& flag, const std::string& text, double maximum);
+
 }  // namespace concbench

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "benchmarks/cli/lead_statistics.hpp"
 #include "reports/report_document.hpp"
 
 namespace concbench {
@@ -23,6 +24,34 @@ std::string format_duration_ns(double ns) {
   }
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3g %s", value, unit);
+  return buffer;
+}
+
+namespace {
+
+struct time_unit_choice {
+  double ns;
+  const char* name;
+};
+
+time_unit_choice unit_for(double ns) {
+  if (ns >= 1e9) return {1e9, "s"};
+  if (ns >= 1e6) return {1e6, "ms"};
+  if (ns >= 1e3) return {1e3, "us"};
+  return {1, "ns"};
+}
+
+}  // namespace
+
+std::string format_estimate_ns(double estimate_ns, std::optional<std::pair<double, double>> interval_ns) {
+  const auto unit = unit_for(estimate_ns);
+  char buffer[96];
+  if (interval_ns) {
+    std::snprintf(buffer, sizeof buffer, "%.3g %s [%.3g, %.3g]", estimate_ns / unit.ns, unit.name,
+                  interval_ns->first / unit.ns, interval_ns->second / unit.ns);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.3g %s", estimate_ns / unit.ns, unit.name);
+  }
   return buffer;
 }
 
@@ -49,9 +78,29 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
     if (!shown && row.value("run_type", "") == "iteration" && !row.value("error_occurred", false)) shown = &row;
   }
   if (!shown) return "no measurement";
-  const double ns = shown->at("real_time").get<double>() * nanoseconds_per(shown->at("time_unit"));
-  std::string line = format_duration_ns(ns);
   char buffer[96];
+  // The lead estimator's row (the report's own aggregate): its estimate and 95 % interval, or
+  // why it has none.
+  std::string line;
+  for (const auto& row : rows) {
+    if (row.value("aggregate_name", "") != lead_name() || !row.contains("time_unit")) continue;
+    if (!row.at("real_time").is_number()) continue;
+    const double unit_ns = nanoseconds_per(row.at("time_unit"));
+    std::optional<std::pair<double, double>> interval;
+    if (row.contains("interval_low") && row.contains("interval_high") && row.at("interval_low").is_number() &&
+        row.at("interval_high").is_number()) {
+      interval = {row.at("interval_low").get<double>() * unit_ns, row.at("interval_high").get<double>() * unit_ns};
+    }
+    line = std::string(lead_name()) + " " + format_estimate_ns(row.at("real_time").get<double>() * unit_ns, interval);
+    if (!interval) line += " (no 95 % interval yet)";
+    if (row.value("imprecise", false) && row.contains("half_width_pct") && row.at("half_width_pct").is_number()) {
+      std::snprintf(buffer, sizeof buffer, " imprecise: ±%.1f %%", row.at("half_width_pct").get<double>());
+      line += buffer;
+    }
+    line += "  median ";
+  }
+  const double ns = shown->at("real_time").get<double>() * nanoseconds_per(shown->at("time_unit"));
+  line += format_duration_ns(ns);
   if (cv && cv->at("real_time").is_number()) {
     std::snprintf(buffer, sizeof buffer, " ± %.1f %%", cv->at("real_time").get<double>() * 100);
     line += buffer;
@@ -134,7 +183,7 @@ std::map<std::string, std::vector<std::string>> line_dependencies(const std::vec
 
 progress_display::progress_display(std::ostream& out, std::vector<planned_entry> entries, settings how)
     : out_(out), settings_(how) {
-  settings_.repetitions = std::max(settings_.repetitions, 1);
+  settings_.repetitions = std::max(settings_.repetitions, 0);
   for (auto& entry : entries) {
     estimated_total_ += entry.estimated_seconds;
     order_.push_back(entry.name);
@@ -146,21 +195,41 @@ progress_display::progress_display(std::ostream& out, std::vector<planned_entry>
 
 double progress_display::seconds_left() const {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (settings_.repetitions == 0) return std::max(settings_.budget_seconds - elapsed, 0.0);  // at most
   const double left = std::max(estimated_total_ - estimated_done_, 0.0);
   // Trust the observed pace only once it rests on a few seconds of estimates.
   const double pace = estimated_done_ > 2 ? std::clamp(elapsed / estimated_done_, 0.25, 4.0) : 1.0;
   return left * pace;
 }
 
-std::string progress_display::status_text(const entry_state& last) const {
+std::string progress_display::status_text(const entry_state& last, const std::string& lead) const {
+  const std::string entries_done =
+      std::to_string(entries_done_) + "/" + std::to_string(entries_.size()) + " entries done";
+  std::string what = last.plan.name;
+  what += ' ';
+  what += std::to_string(last.repetitions_done);
+  if (settings_.repetitions > 0) {
+    what += '/';
+    what += std::to_string(settings_.repetitions);
+  }
+  if (!lead.empty()) {
+    what += ' ';
+    what += lead;
+  }
+  if (settings_.repetitions == 0) {
+    // As many rounds as the precision asks: no total to count down, a budget to spend.
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    return "round " + std::to_string(round_ + 1) + " · rep " + std::to_string(repetitions_done_) + " · " + what +
+           " · " + entries_done + " · " + format_time_left(elapsed) + " of the " +
+           format_time_left(settings_.budget_seconds) + " budget";
+  }
   char share[32];
   std::snprintf(share, sizeof share, " (%d %%)",
                 static_cast<int>(100.0 * static_cast<double>(repetitions_done_) /
                                  static_cast<double>(std::max(repetitions_total_, 1LL))));
-  std::string text = "rep " + std::to_string(repetitions_done_) + "/" + std::to_string(repetitions_total_) + share +
-                     " · " + last.plan.name + " " + std::to_string(last.repetitions_done) + "/" +
-                     std::to_string(settings_.repetitions) + " · " + std::to_string(entries_done_) + "/" +
-                     std::to_string(entries_.size()) + " entries done";
+  std::string text =
+      "rep " + std::to_string(repetitions_done_) + "/" + std::to_string(repetitions_total_) + share + " · " + what;
+  text += " · " + entries_done;
   if (repetitions_done_ < repetitions_total_ && estimated_total_ > 0) {
     text += " · about " + format_time_left(seconds_left()) + " left";
   }
@@ -182,21 +251,22 @@ void progress_display::clear_status() {
   status_shown_ = false;
 }
 
-void progress_display::repetition_done(const std::string& entry_name) {
+void progress_display::repetition_done(const std::string& entry_name, const std::string& lead) {
   const auto found = entries_.find(entry_name);
   if (found == entries_.end()) return;
   auto& entry = found->second;
   ++entry.repetitions_done;
   ++repetitions_done_;
-  estimated_done_ += entry.plan.estimated_seconds / settings_.repetitions;
-  const auto text = status_text(entry);
+  if (settings_.repetitions > 0) estimated_done_ += entry.plan.estimated_seconds / settings_.repetitions;
+  const auto text = status_text(entry, lead);
   if (settings_.terminal_width > 0) {
     last_status_ = text;
     show_status(text);
     return;
   }
   const auto now = std::chrono::steady_clock::now();
-  const bool first = repetitions_done_ == 1, last = repetitions_done_ >= repetitions_total_;
+  const bool first = repetitions_done_ == 1;
+  const bool last = settings_.repetitions > 0 && repetitions_done_ >= repetitions_total_;
   if (first || last || now - last_logged_ >= std::chrono::duration<double>(settings_.log_every_seconds)) {
     out_ << "  " << text << std::endl;
     last_logged_ = now;
@@ -246,12 +316,13 @@ void progress_display::print_entry_line(entry_state& entry) {
   const auto rows = rows_ ? rows_(entry.plan.name) : entry.rows;
   clear_status();
   out_ << "[" << counter << "/" << total << "] " << entry.plan.name << "  " << describe_entry_result(rows);
-  if (repetitions_done_ < repetitions_total_ && estimated_total_ > 0) {
+  if (settings_.repetitions > 0 && repetitions_done_ < repetitions_total_ && estimated_total_ > 0) {
     out_ << "  · about " << format_time_left(seconds_left()) << " left";
   }
   out_ << "\n";
   // The status line again, below the line that took its place.
-  if (settings_.terminal_width > 0 && !last_status_.empty() && repetitions_done_ < repetitions_total_) {
+  const bool more = settings_.repetitions == 0 || repetitions_done_ < repetitions_total_;
+  if (settings_.terminal_width > 0 && !last_status_.empty() && more) {
     show_status(last_status_);
   }
   out_ << std::flush;

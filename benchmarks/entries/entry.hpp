@@ -84,9 +84,8 @@ class entry {
   // watchdog, an untimed warm-up batch. Throws with the error that fails the repetition.
   virtual std::unique_ptr<repetition> start_repetition(std::stop_token stop) = 0;
 
-  // How many repetitions Google Benchmark runs of this entry (0: unknown), and, as they run,
-  // which one this is (from 1) and whether one failed.
-  int repetitions = 0;
+  // As its repetitions run (one per round: the rounds decide how many), which one this is
+  // (from 1) and whether one failed.
   int repetitions_run = 0;
   bool failed = false;
 
@@ -110,11 +109,13 @@ void measure_repetition(benchmark::State& state, entry& measured, std::stop_toke
 // failed") when an entry with two measured repetitions also has one with another count, and a
 // repetition skipped before its loop counts 0. With random interleaving an interrupted run has
 // many such entries (measured repetitions, then ones the stop reached before they started).
+// (Run one repetition per Google Benchmark run, as the rounds do, the check cannot trip; the
+// iterations are kept for any other use.)
 void skip_repetition(benchmark::State& state, const std::string& message);
 
 // The error of an entry that the run's stop (Ctrl-C) reached before it started (`repetition`
 // 1), and of one repetition that it reached before it started when others of the entry ran
-// (with random interleaving every entry may be partly measured when the stop comes). It names
+// (in a round every entry may be partly measured when the stop comes). It names
 // the workload and the model ("interrupted: the run was stopped before cpu under threads
 // started") and starts with "interrupted" (the progress line looks for it).
 std::string interrupted_before(std::string_view workload, std::string_view model, int repetition);

@@ -62,7 +62,7 @@ std::vector<bool> entries_selected_by(const std::string& filter, const std::vect
 
 std::string run_name_hint() {
   return "Google Benchmark matches it against its run names, e.g. "
-         "cpu/threads/W:2/pool:cold/scale:1/iterations:3/repeats:5/process_time/manual_time";
+         "cpu/threads/W:2/pool:cold/scale:1/iterations:3/process_time/manual_time";
 }
 
 }  // namespace concbench

@@ -1,7 +1,7 @@
 #pragma once
 // Which entries --benchmark_filter selects. Google Benchmark matches the filter against the names
-// it gives its runs ("cpu/threads/W:2/pool:cold/scale:1/iterations:3/repeats:5/process_time/
-// manual_time"), with its own regular expression engine, which accepts less than std::regex does
+// it gives its runs ("cpu/threads/W:2/pool:cold/scale:1/iterations:3/process_time/manual_time"), with its own regular
+// expression engine, which accepts less than std::regex does
 // (`\d`, `\/` are refused). concbench asks Google Benchmark itself, entry by entry, so that what
 // --list shows, what the run measures and what the report holds can never differ: a filter that
 // concbench and Google Benchmark read differently would run nothing, exit 0 and leave an older

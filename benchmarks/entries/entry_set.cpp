@@ -1,5 +1,7 @@
 #include "benchmarks/entries/entry_set.hpp"
 
+#include <chrono>
+
 #include "benchmarks/entries/scenario_entry.hpp"
 #include "benchmarks/entries/startup_entry.hpp"
 #include "benchmarks/entries/task_entry.hpp"
@@ -61,17 +63,19 @@ double estimated_seconds(const entry_list& entries, int repetitions) {
   return total;
 }
 
-void register_entries(entry_list& entries, std::stop_token stop, std::optional<int> registered_repetitions,
-                      int repetitions, std::function<void(entry_metadata&)> done) {
-  for (auto& measured : entries) {
-    measured->repetitions = repetitions;  // a task entry's untimed probe batch follows the last one
-    entry* const registered_entry = measured.get();
-    auto* registered =
-        benchmark::RegisterBenchmark(measured->name().c_str(), [registered_entry, done, stop](benchmark::State& state) {
+void register_round(entry_list& entries, const std::vector<std::size_t>& order, std::stop_token stop,
+                    std::function<void(std::size_t index, double wall_seconds)> done) {
+  benchmark::ClearRegisteredBenchmarks();
+  for (const auto index : order) {
+    entry* const registered_entry = entries.at(index).get();
+    auto* registered = benchmark::RegisterBenchmark(
+        registered_entry->name().c_str(), [registered_entry, index, done, stop](benchmark::State& state) {
+          const auto began = std::chrono::steady_clock::now();
           measure_repetition(state, *registered_entry, stop);
-          done(registered_entry->metadata());
+          done(index, std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
         });
-    configure_registration(registered, {measured->name(), measured->iterations(), registered_repetitions});
+    // No Repetitions(): the run names stay those --benchmark_filter was matched against.
+    configure_registration(registered, {registered_entry->name(), registered_entry->iterations(), std::nullopt});
   }
 }
 

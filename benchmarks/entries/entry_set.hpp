@@ -50,10 +50,13 @@ entry_list build_entries(const run_plans& plans, const std::set<std::string>& se
 // The --list estimate of the whole run.
 double estimated_seconds(const entry_list& entries, int repetitions);
 
-// Registers every entry with Google Benchmark, to be measured repetition by repetition under
-// `stop`; `done` is called at the end of each repetition, measured or not. The entries and
-// `done` must outlive the run.
-void register_entries(entry_list& entries, std::stop_token stop, std::optional<int> registered_repetitions,
-                      int repetitions, std::function<void(entry_metadata&)> done);
+// Registers the entries `order` names (indices into `entries`) with Google Benchmark for one
+// round, in that order: one repetition each (Google Benchmark's own repetitions and random
+// interleaving stay off; the rounds do both), measured under `stop`. `done` is called at the
+// end of each repetition, measured or not, with the entry's index and the wall time its
+// repetition took (untimed work included). Clears what an earlier round registered. `entries`
+// and `done` must outlive the round.
+void register_round(entry_list& entries, const std::vector<std::size_t>& order, std::stop_token stop,
+                    std::function<void(std::size_t index, double wall_seconds)> done);
 
 }  // namespace concbench

@@ -86,7 +86,7 @@ constexpr double harness_seconds_per_task = 0.12e-6;
 double task_entry::estimated_run_seconds(int repetitions) const {
   const double batch_ns = std::max(metadata().ideal_ns, 1e5);
   // Untimed batches take wall time too: the warm-up, a warm pool's batch before every
-  // repetition, and the probe batch after the last one.
+  // repetition, and the probe batch after the first one.
   const double untimed_batches =
       (warms_up() ? 1 : 0) + (warm_pool() ? repetitions : 0) + (metadata().ideal_ns < max_untimed_batch_ns ? 1 : 0);
   // concbench's own work around each repetition (a runner made, the batch verified, its
@@ -154,15 +154,15 @@ class task_repetition final : public repetition {
     metadata.timeline["recorded_repetitions"] = recorded.recorded();
   }
 
-  // The probe batch: once, after the last timed repetition (the timed loop has ended, so
-  // nothing here is timed), and never for an entry that failed. Batches of half a second or
-  // more are left unprobed: one more of them costs the suite's time budget more than their
-  // figures tell (cpu at scale 100 holds nothing in memory; the long sleep and http batches are
-  // probed at their parallel, shorter entries).
+  // The probe batch: once, after the first measured repetition's timed loop (task_entry.hpp;
+  // the loop has ended, so nothing here is timed), and never for an entry that failed. Batches
+  // of half a second or more are left unprobed: one more of them costs the suite's time budget
+  // more than their figures tell (cpu at scale 100 holds nothing in memory; the long sleep and
+  // http batches are probed at their parallel, shorter entries).
   std::optional<std::string> probe(std::stop_token stop) {
-    const bool last_repetition = entry_.repetitions <= 0 || entry_.repetitions_run >= entry_.repetitions;
     const bool affordable = entry_.metadata().ideal_ns < max_untimed_batch_ns;
-    if (!last_repetition || !affordable || entry_.failed || stop.stop_requested()) return std::nullopt;
+    if (entry_.probed || !affordable || entry_.failed || stop.stop_requested()) return std::nullopt;
+    entry_.probed = true;
     std::string probe_error;
     if (const auto probe =
             probe_resources(*runner_, *entry_.plan().work, entry_.batch(), stop, &probe_error, model())) {
@@ -172,7 +172,7 @@ class task_repetition final : public repetition {
     // A failure never vanishes: the probe's batch is the entry's too (after Ctrl-C the
     // measured repetitions stand; the probe only loses its figures).
     if (stop.stop_requested()) return std::nullopt;
-    return "probe batch (untimed, after the last repetition) failed: " + probe_error;
+    return "probe batch (untimed, after the first repetition) failed: " + probe_error;
   }
 
   task_entry& entry_;

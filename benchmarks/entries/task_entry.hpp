@@ -7,9 +7,12 @@
 //   latency percentiles and the overhead split, as counters of that repetition's row; the
 //   timeline file shows, of those batches, the one closest to their median
 //   (representative_batch.hpp);
-// - from ONE extra untimed "probe" batch after the entry's last timed repetition
-//   (resource_probe.hpp): memory and the CPU time and context switches of every process
-//   involved, on the entry's iteration, mean and median rows.
+// - from ONE extra untimed "probe" batch after the timed loop of the entry's first measured
+//   repetition (resource_probe.hpp): memory and the CPU time and context switches of every
+//   process involved, on the entry's iteration, mean and median rows. Not after its last: the
+//   rounds only know an entry's last repetition once it has ended (its interval became precise
+//   enough, or the budget ran out); after the first, as after the last, the probe lies outside
+//   every timed sample, between other entries' repetitions.
 //
 // And before the timed samples, a warm-up (--warm-up, on by default): ONE untimed batch before
 // the entry's first timed repetition, so the first sample does not pay for what only the first
@@ -57,6 +60,7 @@ class task_entry final : public entry {
   // median, the repetition whose batch metadata().timeline holds.
   representative_batches recorded_batches{};
   int shown_repetition = 0;
+  bool probed = false;  // the probe batch ran (or failed)
 
  protected:
   double estimated_run_seconds(int repetitions) const override;

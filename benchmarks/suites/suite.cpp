@@ -38,6 +38,10 @@ struct suite_definition {
   // the same wait; the quick suite leaves them out (cpu keeps its W = 1 pools: cheap, and
   // where a pool's own cost shows).
   bool pools_of_one_for_waits = true;
+  // The precision and the budget a run aims for unless --precision and --budget say otherwise
+  // (round_plan.hpp). First choices, to be justified by measurements (BENCHMARKS.md): the
+  // quick suite's minute cannot buy every entry the 11 repetitions a p25 interval needs.
+  run_targets targets = {2, 300};
 };
 
 // `empty` (dispatch cost per task): N tasks for the in-process models, fewer for the models
@@ -65,7 +69,9 @@ suite_definition definition_of(const std::string& suite) {
   const worker_count py_default{python_default_workers(), "py-default"};
   if (suite == "scale") {
     // Only sleep (plan_scale); no start-up entries.
-    return {{std::string(names::sleep)}, {}, 0, scale_sleep_ms, {}, false, {}, 0, 0, 0, {}};
+    suite_definition scale{{std::string(names::sleep)}, {}, 0, scale_sleep_ms, {}, false, {}, 0, 0, 0, {}};
+    scale.targets = {5, 120};
+    return scale;
   }
   if (suite == "quick") {
     suite_definition quick{default_workloads(),
@@ -82,6 +88,7 @@ suite_definition definition_of(const std::string& suite) {
                            false,
                            {{2, "2"}}};
     quick.pools_of_one_for_waits = false;
+    quick.targets = {5, 60};
     return quick;
   }
   // http: K sweeps where threads and coroutines part ways (K = W, then more in flight).
@@ -98,7 +105,10 @@ suite_definition definition_of(const std::string& suite) {
                             {8, 32, 0},
                             false,
                             {{8, "8"}}};
-  if (suite == "full") standard.http_new_connection_case = true;
+  if (suite == "full") {
+    standard.http_new_connection_case = true;
+    standard.targets = {1, 900};
+  }
   return standard;
 }
 
@@ -329,6 +339,13 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
                                  : "the selected workloads, models and workers leave no entry to run");
   }
   return plans;
+}
+
+run_targets suite_targets(const std::string& suite) { return definition_of(suite).targets; }
+
+int run_priority(std::string_view workload) {
+  const bool tutorial = workload == names::cpu || workload == names::sleep || workload == names::sleep_shapes;
+  return tutorial ? 0 : 1;
 }
 
 bool uses_http(const std::vector<entry_plan>& plans) {

@@ -33,6 +33,18 @@ struct startup_plan {
 // The URL http entries carry until main knows the server's (listing needs no server).
 inline constexpr const char* http_placeholder_url = "http://127.0.0.1:1/";
 
+// What a run of a suite aims for and may spend when the command line does not say
+// (--precision, --budget): set per suite in suite.cpp's definitions.
+struct run_targets {
+  double precision_pct = 0;
+  double budget_seconds = 0;
+};
+run_targets suite_targets(const std::string& suite);
+
+// The order in which a budget keeps entries when it cannot cover all of them, 0 first: the
+// tutorials' experiments (cpu, sleep and the tutorials' sleep shapes), then the rest.
+int run_priority(std::string_view workload);
+
 // Whether any planned entry fetches over http (then a server must be running).
 bool uses_http(const std::vector<entry_plan>& plans);
 

@@ -332,7 +332,7 @@ TEST(skip_repetition, an_entry_with_measured_and_skipped_repetitions_keeps_both_
 
 TEST(probe_batch, a_failed_probe_batch_is_the_entrys_error_never_dropped) {
   // The faulty task throws from its second run on: the timed batch passes, the untimed probe
-  // batch after the last repetition fails, and that failure must be the entry's error.
+  // batch after the first repetition fails, and that failure must be the entry's error.
   machine_constants constants;
   constants.ns_per_increment = {0.3};
   run_settings settings;
@@ -342,7 +342,6 @@ TEST(probe_batch, a_failed_probe_batch_is_the_entrys_error_never_dropped) {
   auto batch = plan.work->make_batch();
   task_entry entry(plan, batch, std::make_shared<entry_metadata>(describe_entry(plan, batch, constants)), constants,
                    {std::nullopt, false});
-  entry.repetitions = 1;
   benchmark::RegisterBenchmark("probe_failure_test",
                                [&entry](benchmark::State& state) { measure_repetition(state, entry, {}); })
       ->Iterations(1)
@@ -355,7 +354,7 @@ TEST(probe_batch, a_failed_probe_batch_is_the_entrys_error_never_dropped) {
   ASSERT_EQ(reporter.rows.size(), 1u);
   EXPECT_TRUE(reporter.rows[0].error_occurred);
   EXPECT_EQ(reporter.rows[0].error_message,
-            "probe batch (untimed, after the last repetition) failed: task 1 of fault under threads: injected failure "
+            "probe batch (untimed, after the first repetition) failed: task 1 of fault under threads: injected failure "
             "in task 1");
   EXPECT_TRUE(entry.failed);
 }

@@ -71,3 +71,28 @@ def test_compare_py_reads_the_report_unchanged(small_run, scipy_folder):
     for name in names:
         assert name in completed.stdout, name
     assert "OVERALL_GEOMEAN" in completed.stdout
+
+
+@pytest.fixture(scope="session")
+def precision_run(concbench_binary, tmp_path_factory):
+    """A tiny precision-driven run: rounds until each entry's p25 interval is within 60 % (the
+    fewest repetitions that give one), rows arriving round by round."""
+    report_path = tmp_path_factory.mktemp("precision-run") / "r.json"
+    completed = subprocess.run(
+        [concbench_binary, "--workloads=cpu", "--models=sequential,threads", "--workers=2", "--cpu-scale=0.01",
+         "--benchmark_filter=-pool:warm", "--precision=60%", "--budget=2m", f"--out={report_path}"],
+        capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    return report_path
+
+
+def test_compare_py_reads_a_precision_driven_report(precision_run, scipy_folder):
+    if not COMPARE.exists():
+        pytest.skip("libbenchmark-tools is not installed (ci/install-deps.sh installs it)")
+    report = str(precision_run)
+    completed = subprocess.run(["/usr/bin/python3", str(COMPARE), "benchmarks", report, report],
+                               capture_output=True, text=True, timeout=120, env=compare_env(scipy_folder))
+    assert completed.returncode == 0, completed.stderr
+    for name in ("cpu/sequential/scale:0.01", "cpu/threads/W:2/pool:cold/scale:0.01"):
+        assert name in completed.stdout, completed.stdout
+    assert "OVERALL_GEOMEAN" in completed.stdout

@@ -52,6 +52,7 @@ def test_every_row_has_the_structured_fields(small_run):
     report = small_run["report"]
     # Speedup exists only where a sequential entry ran the same batch (not for start-up).
     with_sequential = {batch_key(b) for b in report["benchmarks"] if b["model"] == "sequential"}
+    lead = report["context"]["lead_estimator"]["name"]  # its row is a time row too
     for row in report["benchmarks"]:
         assert "error_occurred" not in row, row.get("error_message")
         assert GRAMMAR.match(row["run_name"]), row["run_name"]
@@ -61,7 +62,7 @@ def test_every_row_has_the_structured_fields(small_run):
         if row["workload"] == "empty":
             # Doing nothing costs nothing: no ideal to state (0 at most), so no efficiency.
             assert row.get("ideal", 0) == 0 and row.get("bound", 0) == 0 and "efficiency" not in row
-        elif row["run_type"] == "iteration" or row.get("aggregate_name") in ("mean", "median"):
+        elif row["run_type"] == "iteration" or row.get("aggregate_name") in ("mean", "median", lead):
             assert row["ideal"] > 0 and row["bound"] > 0
             assert row["ideal"] >= row["bound"] * (1 - 1e-9)
             assert row["efficiency"] > 0
@@ -77,7 +78,7 @@ def test_every_row_has_the_structured_fields(small_run):
 
 def test_context_names_the_machine_the_build_and_the_constants(small_run):
     context = small_run["report"]["context"]
-    assert context["concbench_schema_version"] == 2
+    assert context["concbench_schema_version"] == 3
     assert context["report_writer"]["rows"] == len(small_run["report"]["benchmarks"])
     assert context["usable_cpus"] >= 1
     for key in ("cpu_model", "physical_cores", "memory_bytes", "kernel", "num_cpus", "date", "command_line"):

@@ -147,8 +147,9 @@ def test_repetitions_above_the_cap_are_refused(concbench_binary, tmp_path):
 
 
 def test_one_ctrl_c_at_the_cap_stops_the_run_and_keeps_every_finished_row(concbench_binary, tmp_path):
-    """With 10,000 repetitions of two entries, one SIGINT ends the run within a generous bound
-    (BENCHMARKS.md gives the time measured), and every repetition measured is in the report."""
+    """With 10,000 rounds of two entries, one SIGINT ends the run within a generous bound
+    (BENCHMARKS.md gives the time measured), every repetition measured is in the report, and
+    no round starts after it."""
     report = tmp_path / "r.json"
     with started(concbench_binary, ["--workloads=empty", "--models=sequential", "--benchmark_repetitions=10000",
                                     f"--out={report}"],
@@ -165,8 +166,13 @@ def test_one_ctrl_c_at_the_cap_stops_the_run_and_keeps_every_finished_row(concbe
     assert saved["complete"] is False and saved["context"]["interrupted_by"] == "SIGINT"
     measured = [r for r in saved["benchmarks"] if r["run_type"] == "iteration" and not r.get("error_occurred")]
     assert measured, "the repetitions measured before Ctrl-C are kept"
-    indices = [(r["run_name"], r["repetition_index"]) for r in saved["benchmarks"] if r["run_type"] == "iteration"]
-    assert len(indices) == len(set(indices)) == 20000
+    iterations = [r for r in saved["benchmarks"] if r["run_type"] == "iteration"]
+    indices = [(r["run_name"], r["repetition_index"]) for r in iterations]
+    assert len(indices) == len(set(indices))
+    rounds = max(r["round"] for r in iterations) + 1
+    assert rounds < 10000 and saved["context"]["precision"]["rounds"] == rounds
+    for name in {r["run_name"] for r in iterations}:
+        assert sorted(r["repetition_index"] for r in iterations if r["run_name"] == name) == list(range(rounds)), name
 
 
 # -- a full disk ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Random interleaving and the warm-up, as a user sees them: both on by default and recorded in
-the report, every entry still with all its repetitions, progress that counts repetitions, the
-opt-outs, bad values refused, and Ctrl-C in the middle of an interleaved run. Never speed."""
+the report (each round in its own order), every entry still with all its repetitions, progress
+that counts repetitions, the opt-outs, bad values refused, and Ctrl-C in the middle of an
+interleaved run. Never speed."""
 
 import json
 import os
@@ -35,23 +36,30 @@ def iteration_rows_by_entry(report):
     return rows
 
 
-def positions_are_consecutive(rows):
-    positions = sorted(row["run_position"] for row in rows)
-    return positions == list(range(positions[0], positions[0] + len(positions)))
+def same_order_every_round(report):
+    """Whether every round ran its entries in the same order (--interleaving=off)."""
+    rows = sorted((row for rows in iteration_rows_by_entry(report).values() for row in rows),
+                  key=lambda row: row["run_position"])
+    orders = defaultdict(list)
+    for row in rows:
+        orders[row["round"]].append(row["run_name"])
+    return len({tuple(order) for order in orders.values()}) == 1
 
 
 def test_interleaving_and_warm_up_are_on_by_default_and_recorded(small_run):
     report = small_run["report"]
     assert small_run["completed"].returncode == 0, small_run["completed"].stderr
-    assert report["context"]["interleaving"] == {"enabled": True, "seed": None}
+    interleaving = report["context"]["interleaving"]
+    assert interleaving["enabled"] is True and isinstance(interleaving["seed"], int), interleaving
+    assert report["context"]["precision"]["seed"] == interleaving["seed"]
     assert report["context"]["warm_up"]["enabled"] is True
     by_entry = iteration_rows_by_entry(report)
     # Every repetition has its own place in the run, and the places are 0 .. all - 1.
     positions = [row["run_position"] for rows in by_entry.values() for row in rows]
     assert sorted(positions) == list(range(len(positions)))
-    # Interleaved: some entry's repetitions did not run back to back (a shuffle of ~170
-    # repetitions that keeps every pair together does not happen).
-    assert not all(positions_are_consecutive(rows) for rows in by_entry.values())
+    # Interleaved: the rounds ran their entries in different orders (two shuffles of ~85
+    # entries that agree do not happen).
+    assert not same_order_every_round(report)
     warm_ups = {row["run_name"]: row["warm_up"] for row in report["benchmarks"]}
     # The quick suite's batches are all under 0.5 s: every entry warmed up one way or the other.
     assert "none" not in warm_ups.values(), [name for name, warm_up in warm_ups.items() if warm_up == "none"]
@@ -76,10 +84,9 @@ def test_interleaving_keeps_every_entry_with_all_its_repetitions(small_run, plai
 
 def test_the_opt_outs_run_each_entry_back_to_back_without_a_warm_up(plain_run):
     report = plain_run["report"]
-    assert report["context"]["interleaving"] == {"enabled": False, "seed": None}
+    assert report["context"]["interleaving"]["enabled"] is False
     assert report["context"]["warm_up"]["enabled"] is False
-    for name, rows in iteration_rows_by_entry(report).items():
-        assert positions_are_consecutive(rows), name
+    assert same_order_every_round(report)
     for row in report["benchmarks"]:
         # A warm pool keeps its untimed batch and a start-up its untimed start: that is what they are.
         every = "/pool:warm" in row["run_name"] or row["run_name"].startswith("startup/")
@@ -88,13 +95,13 @@ def test_the_opt_outs_run_each_entry_back_to_back_without_a_warm_up(plain_run):
 
 def test_progress_counts_repetitions_and_reaches_the_end(small_run):
     stdout = small_run["completed"].stdout
-    assert "repetitions in a random order" in stdout
+    assert "in a new random order each round" in stdout
     repetition_lines = [line.strip() for line in stdout.splitlines() if line.startswith("  rep ")]
     assert repetition_lines, stdout
     total = sum(len(rows) for rows in iteration_rows_by_entry(small_run["report"]).values())
     # The first repetition names what ran: the entry and its repetition k/n.
     assert repetition_lines[0].startswith(f"rep 1/{total} "), repetition_lines[0]
-    assert f" 1/{REPETITIONS} · " in repetition_lines[0], repetition_lines[0]
+    assert f" 1/{REPETITIONS} " in repetition_lines[0], repetition_lines[0]
     assert repetition_lines[-1].startswith(f"rep {total}/{total} (100 %)"), repetition_lines[-1]
     # A log is not a wall: far fewer repetition lines than repetitions.
     assert len(repetition_lines) < total / 4, len(repetition_lines)
@@ -140,23 +147,32 @@ def test_google_benchmarks_own_opt_out_works(concbench_binary, tmp_path):
     assert completed.returncode == 0, completed.stderr
     report = json.loads(report_path.read_text())
     assert report["context"]["interleaving"]["enabled"] is False
-    for name, rows in iteration_rows_by_entry(report).items():
-        assert positions_are_consecutive(rows), name
+    assert same_order_every_round(report)
+
+
+def in_second_round(partial):
+    """Whether the partial report has a row of the second round (round 1)."""
+    if not has_rows(partial):
+        return False
+    try:
+        return any(row.get("round", 0) >= 1 for row in json.loads(partial.read_text())["benchmarks"])
+    except (OSError, ValueError, KeyError):
+        return False
 
 
 def test_ctrl_c_in_an_interleaved_run_keeps_what_was_measured_and_says_it_is_incomplete(concbench_binary, tmp_path):
-    """With interleaving, when the first entry is done many others are partly measured: each keeps
-    its measured repetitions, its other repetitions say they were interrupted, and every entry
-    is in the report."""
+    """Stopped in a round after the first, every entry keeps the repetitions of the rounds before;
+    those of the round in progress that had not run say they were interrupted, no later round
+    starts, and every entry is in the report."""
     report_path = tmp_path / "r.json"
     flags = ["--suite=quick", "--workloads=sleep", "--models=sequential,threads,coroutines", "--time-scale=0.5",
-             "--benchmark_repetitions=3"]
+             "--benchmark_repetitions=6"]
     listed = subprocess.run([concbench_binary, *flags, "--list"], capture_output=True, text=True, timeout=60)
     planned = {line for line in listed.stdout.splitlines() if line.startswith("sleep/")}
     run = subprocess.Popen([concbench_binary, *flags, f"--out={report_path}"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        assert wait_for(lambda: has_rows(tmp_path / "r.partial.json"), 120), "no entry finished within two minutes"
+        assert wait_for(lambda: in_second_round(tmp_path / "r.partial.json"), 120), "no second round within two minutes"
         os.killpg(run.pid, signal.SIGINT)
         stdout, stderr = run.communicate(timeout=60)
     finally:
@@ -170,18 +186,20 @@ def test_ctrl_c_in_an_interleaved_run_keeps_what_was_measured_and_says_it_is_inc
     by_entry = iteration_rows_by_entry(report)
     assert set(by_entry) == planned
     partial = []
+    rounds_run = max(row["round"] for rows in by_entry.values() for row in rows) + 1
     for name, rows in by_entry.items():
-        assert len(rows) == 3, name
+        # One row per round it was in: the stop ends the round in progress, and no other starts.
+        assert sorted(row["round"] for row in rows) == list(range(rounds_run)), name
         measured = [row for row in rows if not row.get("error_occurred")]
         assert all(row["measured_repetitions"] == len(measured) for row in rows), name
         for row in rows:
             if row.get("error_occurred"):
                 assert "interrupted" in row["error_message"], row["error_message"]
-        if 0 < len(measured) < 3:
+        errors = [row for row in rows if row.get("error_occurred")]
+        # Only the round in progress can hold a repetition the stop reached.
+        assert all(row["round"] == rounds_run - 1 for row in errors), name
+        if measured and errors:
             partial.append(name)
-            # Its unmeasured repetitions say why: never started ("interrupted before its
-            # repetition") or stopped mid-batch (the batch's own "stopped ... interrupted").
-            assert any(row.get("error_occurred") for row in rows), rows
-    assert partial, "an interleaved run stopped after its first entry leaves entries partly measured"
+    assert partial, "a run stopped after its first round leaves entries partly measured"
     # Their console lines say so instead of FAILED.
     assert any("incomplete:" in line for line in stdout.splitlines() if line.startswith("[")), stdout

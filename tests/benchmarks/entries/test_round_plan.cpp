@@ -1,0 +1,210 @@
+// The rounds' planner without Google Benchmark: the seeded order, the stopping rule on
+// synthetic samples, the budget's stop and its cut by priority (benchmarks/entries/round_plan.hpp).
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "benchmarks/cli/cli_options.hpp"
+#include "benchmarks/cli/cli_values.hpp"
+#include "benchmarks/entries/round_plan.hpp"
+#include "benchmarks/suites/suite.hpp"
+
+namespace concbench {
+namespace {
+
+std::vector<std::size_t> first(std::size_t n) {
+  std::vector<std::size_t> indices(n);
+  std::iota(indices.begin(), indices.end(), 0);
+  return indices;
+}
+
+// Runs a planner to its end: each repetition of entry i measures sample(i, repetition) (nullopt:
+// it failed) and takes `seconds` of wall time; returns the rounds' orders.
+template <typename Sample>
+std::vector<std::vector<std::size_t>> drive(round_planner& planner, Sample sample, double seconds = 0.01) {
+  std::vector<std::vector<std::size_t>> orders;
+  std::vector<int> repetitions(planner.size(), 0);
+  double elapsed = 0;
+  while (const auto order = planner.next_round(elapsed)) {
+    orders.push_back(*order);
+    for (const auto index : *order) planner.repetition_done(index, sample(index, repetitions[index]++), seconds);
+    elapsed += seconds * static_cast<double>(order->size());
+    planner.round_done(seconds * static_cast<double>(order->size()));
+  }
+  return orders;
+}
+
+std::vector<round_planner::planned_entry> planned(std::size_t n) {
+  return std::vector<round_planner::planned_entry>(n, {0, 0.01, 0.01, 0.11});
+}
+
+TEST(round_order, a_seed_gives_the_same_orders_and_another_seed_others) {
+  round_order a(42, true), b(42, true), c(43, true);
+  bool differs = false;
+  for (int round = 0; round < 20; ++round) {
+    const auto order = a.next(first(10));
+    EXPECT_EQ(order, b.next(first(10))) << "round " << round;
+    differs = differs || order != c.next(first(10));
+    auto sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(sorted, first(10)) << "every active entry once";
+  }
+  EXPECT_TRUE(differs);
+}
+
+TEST(round_order, the_first_orders_of_a_seed_are_fixed_by_the_standard) {
+  // mt19937_64's sequence is the standard's, and so is this use of it: the same on every
+  // standard library, so a seed written in a report replays anywhere.
+  round_order order(7, true);
+  EXPECT_EQ(order.next(first(5)), (std::vector<std::size_t>{1, 3, 4, 2, 0}));
+}
+
+TEST(round_order, without_interleaving_every_round_keeps_registration_order) {
+  round_order order(42, false);
+  for (int round = 0; round < 5; ++round) EXPECT_EQ(order.next({0, 2, 5}), (std::vector<std::size_t>{0, 2, 5}));
+}
+
+TEST(round_planner, an_entry_stops_once_its_lead_interval_is_within_the_precision) {
+  round_settings settings;
+  settings.precision_pct = 2;
+  settings.budget_seconds = 1000;
+  settings.seed = 1;
+  round_planner planner(planned(2), settings);
+  // Entry 0: within ±0.5 %, precise at the first round its count allows an interval. Entry 1:
+  // spread over a factor of two, never within 2 %: it runs until the cap.
+  const auto orders = drive(planner, [](std::size_t entry, int repetition) -> std::optional<double> {
+    if (entry == 0) return 100.0 + (repetition % 3) * 0.5;
+    return 100.0 + (repetition * 37 % 100);
+  });
+  const int minimum = minimum_repetitions(settings);
+  EXPECT_EQ(minimum, 11);
+  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(minimum));
+  EXPECT_EQ(planner.state(0), round_planner::entry_state::precise);
+  EXPECT_EQ(planner.state(1), round_planner::entry_state::active);
+  EXPECT_EQ(planner.rounds(), default_max_rounds);
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::max_rounds);
+  EXPECT_EQ(planner.reached(), 1);
+  EXPECT_EQ(orders.back(), (std::vector<std::size_t>{1}));
+}
+
+TEST(round_planner, fewer_samples_than_an_interval_needs_are_never_precise) {
+  std::vector<double> ten(10, 5.0);
+  EXPECT_FALSE(reaches_precision(ten, 50));
+  ten.push_back(5.0);
+  EXPECT_TRUE(reaches_precision(ten, 0.001));
+  const auto figure = lead_of(ten);
+  ASSERT_TRUE(figure && figure->interval);
+  EXPECT_EQ(figure->half_width_pct().value(), 0);
+}
+
+TEST(round_planner, every_entry_precise_ends_the_rounds) {
+  round_settings settings;
+  settings.precision_pct = 5;
+  settings.budget_seconds = 1000;
+  round_planner planner(planned(3), settings);
+  drive(planner, [](std::size_t, int) -> std::optional<double> { return 10.0; });
+  EXPECT_EQ(planner.rounds(), 11);
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::every_entry_done);
+  EXPECT_EQ(planner.reached(), 3);
+}
+
+TEST(round_planner, the_rounds_stop_when_the_next_would_not_fit_in_the_budget) {
+  round_settings settings;
+  settings.precision_pct = 0.001;  // never reached: only the budget ends the rounds
+  settings.budget_seconds = 1.0;
+  // Two entries of 0.1 s a repetition: 0.2 s a round, so 5 rounds fit in 1 s and a sixth not.
+  round_planner planner({{0, 0.1, 0.1, 0.5}, {0, 0.1, 0.1, 0.5}}, settings);
+  drive(
+      planner, [](std::size_t, int repetition) -> std::optional<double> { return 1.0 + repetition; }, 0.1);
+  EXPECT_EQ(planner.rounds(), 5);
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
+  EXPECT_NEAR(planner.next_round_seconds(), 0.2, 1e-9);
+}
+
+TEST(round_planner, a_fixed_count_runs_exactly_that_many_rounds_without_a_precision_stop) {
+  round_settings settings;
+  settings.fixed_rounds = 3;
+  settings.max_rounds = 3;
+  round_planner planner(planned(2), settings);
+  drive(planner, [](std::size_t, int) -> std::optional<double> { return 10.0; });
+  EXPECT_EQ(planner.rounds(), 3);
+  EXPECT_EQ(minimum_repetitions(settings), 3);
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::fixed_rounds);
+  EXPECT_EQ(planner.state(0), round_planner::entry_state::active);
+  EXPECT_EQ(planner.reached(), 0);
+}
+
+TEST(round_planner, a_failed_entry_is_not_repeated_in_later_rounds) {
+  round_settings settings;
+  settings.fixed_rounds = 4;
+  round_planner planner(planned(2), settings);
+  const auto orders = drive(planner, [](std::size_t entry, int repetition) -> std::optional<double> {
+    if (entry == 1 && repetition == 1) return std::nullopt;
+    return 10.0;
+  });
+  ASSERT_EQ(orders.size(), 4u);
+  EXPECT_EQ(orders[1].size(), 2u);
+  EXPECT_EQ(orders[2], (std::vector<std::size_t>{0}));
+  EXPECT_EQ(planner.state(1), round_planner::entry_state::failed);
+  EXPECT_EQ(planner.samples(1).size(), 1u);
+}
+
+TEST(budget_cut, the_lowest_priority_entries_go_first_until_the_minimum_fits) {
+  // Registration order: an http entry, two cpu entries, an empty entry; cpu first by priority.
+  const std::vector<int> priorities{1, 0, 0, 1};
+  const std::vector<double> seconds{10, 20, 20, 5};
+  EXPECT_EQ(entries_within_budget(priorities, seconds, 100), (std::vector<bool>{true, true, true, true}));
+  EXPECT_EQ(entries_within_budget(priorities, seconds, 50), (std::vector<bool>{true, true, true, false}));
+  EXPECT_EQ(entries_within_budget(priorities, seconds, 45), (std::vector<bool>{false, true, true, false}));
+  EXPECT_EQ(entries_within_budget(priorities, seconds, 10), (std::vector<bool>{false, false, false, false}));
+  EXPECT_EQ(entries_within_budget(priorities, seconds, std::nullopt), (std::vector<bool>{true, true, true, true}));
+  round_settings settings;
+  settings.precision_pct = 2;
+  settings.budget_seconds = 45;
+  round_planner planner({{1, 1, 1, 10}, {0, 1, 1, 20}, {0, 1, 1, 20}, {1, 1, 1, 5}}, settings);
+  EXPECT_EQ(planner.not_run(), (std::vector<std::size_t>{0, 3}));
+  EXPECT_EQ(planner.entries_run(), 2u);
+  EXPECT_EQ(planner.next_round(0).value().size(), 2u);
+}
+
+TEST(suites, the_tutorials_cpu_and_sleep_entries_come_first_and_each_suite_has_its_targets) {
+  EXPECT_EQ(run_priority("cpu"), 0);
+  EXPECT_EQ(run_priority("sleep"), 0);
+  EXPECT_EQ(run_priority("http"), 1);
+  EXPECT_EQ(run_priority("startup"), 1);
+  EXPECT_EQ(run_priority("messaging"), 1);
+  EXPECT_EQ(suite_targets("default").precision_pct, 2);
+  EXPECT_EQ(suite_targets("default").budget_seconds, 300);
+  EXPECT_EQ(suite_targets("quick").precision_pct, 5);
+  EXPECT_EQ(suite_targets("quick").budget_seconds, 60);
+}
+
+TEST(cli, precision_budget_and_seed_are_read_and_bad_values_named) {
+  EXPECT_EQ(parse_duration("--budget", "90s", 86400), 90);
+  EXPECT_EQ(parse_duration("--budget", "5m", 86400), 300);
+  EXPECT_EQ(parse_duration("--budget", "1h", 86400), 3600);
+  EXPECT_EQ(parse_duration("--budget", "300", 86400), 300);
+  EXPECT_EQ(parse_duration("--budget", "1.5m", 86400), 90);
+  for (const char* bad : {"", "5x", "-5m", "0s", "m", "1e3", "inf", "2d", "25h"}) {
+    EXPECT_THROW(parse_duration("--budget", bad, 86400), cli_error) << bad;
+  }
+  EXPECT_EQ(parse_percentage("--precision", "2%", 100), 2);
+  EXPECT_EQ(parse_percentage("--precision", "0.5", 100), 0.5);
+  for (const char* bad : {"", "%", "0%", "-1", "101", "two", "2%%"}) {
+    EXPECT_THROW(parse_percentage("--precision", bad, 100), cli_error) << bad;
+  }
+  const auto options = parse_cli({"--precision=2%", "--budget=5m", "--seed=12"});
+  EXPECT_EQ(options.precision_pct, 2);
+  EXPECT_EQ(options.budget_seconds, 300);
+  EXPECT_EQ(options.seed, 12u);
+  EXPECT_THROW(parse_cli({"--seed=-1"}), cli_error);
+  EXPECT_THROW(parse_cli({"--seed=9007199254740992"}), cli_error);
+  EXPECT_THROW(parse_cli({"--seed=x"}), cli_error);
+  EXPECT_THROW(parse_cli({"--precision=2", "--benchmark_repetitions=5"}), cli_error);
+  EXPECT_NO_THROW(parse_cli({"--budget=1m", "--benchmark_repetitions=5"}));
+}
+
+}  // namespace
+}  // namespace concbench
