@@ -122,8 +122,11 @@ std::vector<round_planner::planned_entry> planned_entries(const entry_list& entr
   std::vector<round_planner::planned_entry> planned;
   for (const auto& measured : entries) {
     const double first = measured->estimated_seconds(1);
-    planned.push_back({run_priority(measured->metadata().fields.value("workload", std::string())), first,
-                       std::max(measured->estimated_seconds(2) - first, 0.0), measured->estimated_seconds(minimum)});
+    const double each = std::max(measured->estimated_seconds(2) - first, 0.0);
+    const auto& fields = measured->metadata().fields;
+    planned.push_back(
+        {run_priority(fields.value("workload", std::string()), fields.value("model", std::string()), each), first, each,
+         measured->estimated_seconds(minimum)});
   }
   return planned;
 }
@@ -277,7 +280,8 @@ int list_command(const cli_options& options) {
   const std::size_t listed = run->nominal_entries.size();
   std::cout << listed << (listed == 1 ? " entry" : " entries") << "; about "
             << static_cast<int>(run->estimated_seconds + 1) << " s for " << minimum
-            << (run->rounds.fixed_rounds ? " repetitions (exactly)" : " repetitions (the fewest that give an interval)")
+            << (run->rounds.fixed_rounds ? " repetitions (exactly)"
+                                         : " repetitions (the floor before the budget may end an entry)")
             << " of each";
   if (run->rounds.budget_seconds) {
     const auto left_out = planner.not_run().size();
@@ -359,7 +363,7 @@ int run_command(cli_options options, const std::vector<std::string>& command_lin
     std::cout << " x " << *settings.fixed_rounds << (*settings.fixed_rounds == 1 ? " round" : " rounds");
   } else {
     std::cout << ", rounds until each is within " << *settings.precision_pct << " % (" << lead_name()
-              << ", 95 % interval; at least " << minimum << " repetitions) or the "
+              << ", 95 % interval; at least " << minimum << " repetitions each) or the "
               << budget_text(settings.budget_seconds) << " budget is spent";
   }
   std::cout << (options.interleaving ? ", in a new random order each round" : ", in the same order each round")

@@ -10,7 +10,7 @@ namespace concbench {
 
 int minimum_repetitions(const round_settings& settings) {
   if (settings.fixed_rounds) return *settings.fixed_rounds;
-  return min_samples_for_interval(lead_quantile(), driver_interval_level);
+  return floor_repetitions;
 }
 
 std::optional<double> lead_figure::half_width_pct() const {
@@ -85,7 +85,11 @@ round_planner::round_planner(std::vector<planned_entry> entries, round_settings 
     track.plan = entry;
     entries_.push_back(std::move(track));
   }
-  const auto kept = entries_within_budget(priorities, seconds, settings_.budget_seconds);
+  // With a precision target, the minimum repetitions may take only part of the budget: the rest
+  // is for the rounds that chase the precision, which is what the budget is for.
+  auto minimum_budget = settings_.budget_seconds;
+  if (minimum_budget && settings_.precision_pct) *minimum_budget *= minimum_budget_share;
+  const auto kept = entries_within_budget(priorities, seconds, minimum_budget);
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (!kept[i]) entries_[i].state = entry_state::not_run;
   }
@@ -121,10 +125,20 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
     if (rounds_ >= *settings_.fixed_rounds) stop_ = stop_reason::fixed_rounds;
   } else if (rounds_ >= settings_.max_rounds) {
     stop_ = stop_reason::max_rounds;
-  } else if (rounds_ > 0 && settings_.budget_seconds &&
-             elapsed_seconds + next_round_seconds() > *settings_.budget_seconds) {
+  } else if (rounds_ > 0 && settings_.budget_seconds) {
     // The first round always runs: the cut before it already fitted the minimum to the budget.
-    stop_ = stop_reason::budget;
+    // After it, when the whole round would not fit what is left, the dearest entries leave the
+    // rounds with the repetitions they have (their rows say how precise they got), so the
+    // cheap ones, where a repetition buys the most precision, keep going.
+    const double left = *settings_.budget_seconds - elapsed_seconds;
+    while (!active.empty() && next_round_seconds() > left) {
+      const auto dearest = std::max_element(active.begin(), active.end(), [&](std::size_t a, std::size_t b) {
+        return entry_seconds(entries_[a]) < entry_seconds(entries_[b]);
+      });
+      entries_[*dearest].state = entry_state::out_of_budget;
+      active.erase(dearest);
+    }
+    if (active.empty()) stop_ = stop_reason::budget;
   }
   if (stop_ != stop_reason::none) return std::nullopt;
   walls_this_round_ = 0;

@@ -39,6 +39,12 @@ struct round_settings {
 // count, else the fewest samples that can give the lead estimator a 95 % interval.
 int minimum_repetitions(const round_settings& settings);
 
+// The repetitions every entry a budget keeps gets before the budget may end it (five, as many
+// as the fixed count concbench used to run): the budget's cut and --list plan for this many.
+// The lead interval needs more (min_samples_for_interval: 11 for p25); an entry that ends below
+// that says so in its rows.
+inline constexpr int floor_repetitions = 5;
+
 // The lead estimate of an entry's samples and its 95 % interval when their count can give one.
 struct lead_figure {
   double estimate = 0;
@@ -70,9 +76,15 @@ class round_order {
 // What the budget buys before anything runs: for each entry (in registration order) its
 // priority (0 first) and the estimated seconds of its minimum repetitions. The entries kept
 // are the longest run of the priority order (priority, then registration order) whose total
-// fits; true for an entry kept. Without a budget every entry is kept.
+// fits: a cheaper entry after one that does not fit is cut too, since keeping it could run an
+// entry without the sequential baseline its speedup divides by. True for an entry kept.
+// Without a budget every entry is kept.
 std::vector<bool> entries_within_budget(std::span<const int> priorities, std::span<const double> seconds,
                                         std::optional<double> budget_seconds);
+
+// The share of a budget that the entries' minimum repetitions may take when there is a
+// precision target; the rest is left for the rounds that narrow the intervals.
+inline constexpr double minimum_budget_share = 0.75;
 
 // Draws up the rounds from what each repetition measured.
 class round_planner {
@@ -83,7 +95,8 @@ class round_planner {
     double repetition_seconds = 0;        // each later one
     double minimum_seconds = 0;           // its minimum repetitions (the budget's cut)
   };
-  enum class entry_state { active, precise, failed, not_run };
+  // out_of_budget: it ran, then left the rounds when they no longer fitted the budget.
+  enum class entry_state { active, precise, failed, not_run, out_of_budget };
   enum class stop_reason { none, every_entry_done, budget, max_rounds, fixed_rounds };
 
   round_planner(std::vector<planned_entry> entries, round_settings settings);

@@ -343,9 +343,10 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
 
 run_targets suite_targets(const std::string& suite) { return definition_of(suite).targets; }
 
-int run_priority(std::string_view workload) {
+int run_priority(std::string_view workload, std::string_view model, double repetition_seconds) {
   const bool tutorial = workload == names::cpu || workload == names::sleep || workload == names::sleep_shapes;
-  return tutorial ? 0 : 1;
+  const int group = repetition_seconds > expensive_repetition_seconds ? 2 : tutorial ? 0 : 1;
+  return 2 * group + (model == "sequential" ? 0 : 1);
 }
 
 bool uses_http(const std::vector<entry_plan>& plans) {

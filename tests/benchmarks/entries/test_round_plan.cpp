@@ -78,9 +78,9 @@ TEST(round_planner, an_entry_stops_once_its_lead_interval_is_within_the_precisio
     if (entry == 0) return 100.0 + (repetition % 3) * 0.5;
     return 100.0 + (repetition * 37 % 100);
   });
-  const int minimum = minimum_repetitions(settings);
-  EXPECT_EQ(minimum, 11);
-  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(minimum));
+  // Every entry gets floor_repetitions before the budget may end it; the p25 interval needs 11.
+  EXPECT_EQ(minimum_repetitions(settings), floor_repetitions);
+  EXPECT_EQ(planner.samples(0).size(), 11u);
   EXPECT_EQ(planner.state(0), round_planner::entry_state::precise);
   EXPECT_EQ(planner.state(1), round_planner::entry_state::active);
   EXPECT_EQ(planner.rounds(), default_max_rounds);
@@ -114,13 +114,40 @@ TEST(round_planner, the_rounds_stop_when_the_next_would_not_fit_in_the_budget) {
   round_settings settings;
   settings.precision_pct = 0.001;  // never reached: only the budget ends the rounds
   settings.budget_seconds = 1.0;
-  // Two entries of 0.1 s a repetition: 0.2 s a round, so 5 rounds fit in 1 s and a sixth not.
-  round_planner planner({{0, 0.1, 0.1, 0.5}, {0, 0.1, 0.1, 0.5}}, settings);
+  // Two entries of 0.1 s a repetition: 0.2 s a round, so 5 rounds fit in 1 s and a sixth not
+  // (their minimum, 0.3 s each, fits the three quarters of the budget it may take).
+  round_planner planner({{0, 0.1, 0.1, 0.3}, {0, 0.1, 0.1, 0.3}}, settings);
   drive(
       planner, [](std::size_t, int repetition) -> std::optional<double> { return 1.0 + repetition; }, 0.1);
   EXPECT_EQ(planner.rounds(), 5);
   EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
-  EXPECT_NEAR(planner.next_round_seconds(), 0.2, 1e-9);
+  EXPECT_EQ(planner.state(0), round_planner::entry_state::out_of_budget);
+  EXPECT_EQ(planner.state(1), round_planner::entry_state::out_of_budget);
+}
+
+TEST(round_planner, the_dearest_entries_leave_first_when_a_round_no_longer_fits) {
+  round_settings settings;
+  settings.precision_pct = 0.001;
+  settings.budget_seconds = 3.0;
+  // A 0.5 s entry and a 0.05 s one: five rounds of both take 2.75 s; then the dear one no
+  // longer fits the 0.25 s left, and the cheap one runs five more rounds alone.
+  round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
+  double elapsed = 0;
+  while (const auto round = planner.next_round(elapsed)) {
+    double spent = 0;
+    for (const auto entry : *round) {
+      const double wall = entry == 0 ? 0.5 : 0.05;
+      planner.repetition_done(entry, 1.0 + 0.1 * static_cast<double>(planner.samples(entry).size()), wall);
+      spent += wall;
+    }
+    planner.round_done(spent);
+    elapsed += spent;
+  }
+  EXPECT_EQ(planner.samples(0).size(), 5u);
+  EXPECT_EQ(planner.samples(1).size(), 10u);
+  EXPECT_EQ(planner.state(0), round_planner::entry_state::out_of_budget);
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
+  EXPECT_LE(elapsed, 3.0);
 }
 
 TEST(round_planner, a_fixed_count_runs_exactly_that_many_rounds_without_a_precision_stop) {
@@ -157,12 +184,15 @@ TEST(budget_cut, the_lowest_priority_entries_go_first_until_the_minimum_fits) {
   const std::vector<double> seconds{10, 20, 20, 5};
   EXPECT_EQ(entries_within_budget(priorities, seconds, 100), (std::vector<bool>{true, true, true, true}));
   EXPECT_EQ(entries_within_budget(priorities, seconds, 50), (std::vector<bool>{true, true, true, false}));
+  // The http entry (10 s) no longer fits after the cpu entries: it and everything after it go.
   EXPECT_EQ(entries_within_budget(priorities, seconds, 45), (std::vector<bool>{false, true, true, false}));
   EXPECT_EQ(entries_within_budget(priorities, seconds, 10), (std::vector<bool>{false, false, false, false}));
   EXPECT_EQ(entries_within_budget(priorities, seconds, std::nullopt), (std::vector<bool>{true, true, true, true}));
   round_settings settings;
   settings.precision_pct = 2;
-  settings.budget_seconds = 45;
+  // A precision target leaves a quarter of the budget to the rounds after the minimum: the
+  // minimum may take 45 s of 60 s.
+  settings.budget_seconds = 60;
   round_planner planner({{1, 1, 1, 10}, {0, 1, 1, 20}, {0, 1, 1, 20}, {1, 1, 1, 5}}, settings);
   EXPECT_EQ(planner.not_run(), (std::vector<std::size_t>{0, 3}));
   EXPECT_EQ(planner.entries_run(), 2u);
@@ -170,11 +200,16 @@ TEST(budget_cut, the_lowest_priority_entries_go_first_until_the_minimum_fits) {
 }
 
 TEST(suites, the_tutorials_cpu_and_sleep_entries_come_first_and_each_suite_has_its_targets) {
-  EXPECT_EQ(run_priority("cpu"), 0);
-  EXPECT_EQ(run_priority("sleep"), 0);
-  EXPECT_EQ(run_priority("http"), 1);
-  EXPECT_EQ(run_priority("startup"), 1);
-  EXPECT_EQ(run_priority("messaging"), 1);
+  // Within each group the sequential entry (every speedup's baseline) goes first.
+  EXPECT_EQ(run_priority("cpu", "sequential", 0.04), 0);
+  EXPECT_EQ(run_priority("cpu", "threads", 0.02), 1);
+  EXPECT_EQ(run_priority("sleep", "sequential", 1.1), 0);
+  EXPECT_EQ(run_priority("http", "threads", 0.1), 3);
+  EXPECT_EQ(run_priority("startup", "processes-fork", 0.01), 3);
+  EXPECT_EQ(run_priority("messaging", "sequential", 0.2), 2);
+  // cpu at scale 100: seconds a repetition, after everything else, its baseline first.
+  EXPECT_EQ(run_priority("cpu", "sequential", 3.7), 4);
+  EXPECT_EQ(run_priority("cpu", "processes-fork", 2.9), 5);
   EXPECT_EQ(suite_targets("default").precision_pct, 2);
   EXPECT_EQ(suite_targets("default").budget_seconds, 300);
   EXPECT_EQ(suite_targets("quick").precision_pct, 5);
