@@ -304,14 +304,16 @@ Usage: concbench [flags] [Google Benchmark flags]
                           one, printed and recorded in the report, so a run's order replays
   --precision=P%          an entry stops once the 95 % interval of its lead estimate (p25 of
                           its repetition times) is within P % of the estimate, e.g. 2% or 2
-                          (default: the suite's, 2 % for default and full, 5 % for quick);
+                          (default: the suite's: 2 % default, 1 % full, 5 % quick and scale);
                           it needs at least 11 repetitions to have an interval at all
   --budget=DURATION       90s, 5m, 1h or seconds: the rounds stop when the next would not fit
                           (calibration excluded). If even the minimum repetitions of every
                           entry do not fit, the lowest-priority entries are not run (the
                           tutorials' cpu and sleep entries come first), and the run and the
-                          report say which (default: the suite's, 5 min for default, 1 min
-                          for quick); --list shows what the budget covers
+                          report say which (default: the suite's: 5 min default, 1 min
+                          quick, 2 min scale, 15 min full). Every entry run gets 5
+                          repetitions; after that, when a round no longer fits, the
+                          dearest entries stop first; --list shows what the budget covers
   --warm-up=on|off        on (the default): one untimed batch before an entry's first timed
                           repetition (every model; a warm pool's own untimed batch counts as
                           it), so caches, allocator, page faults and the CPU clock are

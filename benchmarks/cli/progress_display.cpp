@@ -82,6 +82,7 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
   // The lead estimator's row (the report's own aggregate): its estimate and 95 % interval, or
   // why it has none.
   std::string line;
+  bool lead_shown = false;
   for (const auto& row : rows) {
     if (row.value("aggregate_name", "") != lead_name() || !row.contains("time_unit")) continue;
     if (!row.at("real_time").is_number()) continue;
@@ -97,7 +98,22 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
       std::snprintf(buffer, sizeof buffer, " imprecise: ±%.1f %%", row.at("half_width_pct").get<double>());
       line += buffer;
     }
+    // The speedup and efficiency of the lead estimate, with their intervals: what the tools show.
+    const auto ratio = [&](const char* key, const char* interval_key, const char* format) {
+      if (!row.contains(key) || !row.at(key).is_number()) return;
+      std::snprintf(buffer, sizeof buffer, format, row.at(key).get<double>());
+      line += buffer;
+      const auto found = row.find(interval_key);
+      if (found != row.end() && found->is_array() && found->size() == 2 && (*found)[0].is_number()) {
+        std::snprintf(buffer, sizeof buffer, " [%.2f, %.2f]", (*found)[0].get<double>(), (*found)[1].get<double>());
+        line += buffer;
+      }
+    };
+    ratio("speedup", "speedup_interval", "  speedup %.2fx");
+    ratio("efficiency", "efficiency_interval", "  efficiency %.2f");
+    if (row.contains("measurement_error")) line += "  " + row.value("measurement_error", "");
     line += "  median ";
+    lead_shown = true;
   }
   const double ns = shown->at("real_time").get<double>() * nanoseconds_per(shown->at("time_unit"));
   line += format_duration_ns(ns);
@@ -105,11 +121,12 @@ std::string describe_entry_result(const std::vector<nlohmann::json>& rows) {
     std::snprintf(buffer, sizeof buffer, " ± %.1f %%", cv->at("real_time").get<double>() * 100);
     line += buffer;
   }
-  if (shown->contains("speedup")) {
+  // Without a lead row (one repetition), the median's (the iteration row's) ratios.
+  if (!lead_shown && shown->contains("speedup")) {
     std::snprintf(buffer, sizeof buffer, "  speedup %.2fx", shown->at("speedup").get<double>());
     line += buffer;
   }
-  if (shown->contains("efficiency")) {
+  if (!lead_shown && shown->contains("efficiency")) {
     std::snprintf(buffer, sizeof buffer, "  efficiency %.2f", shown->at("efficiency").get<double>());
     line += buffer;
   }

@@ -130,15 +130,26 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
     // After it, when the whole round would not fit what is left, the dearest entries leave the
     // rounds with the repetitions they have (their rows say how precise they got), so the
     // cheap ones, where a repetition buys the most precision, keep going.
+    // An entry below floor_repetitions is never one of them: the cut before the first round
+    // planned the floor for every entry it kept, so a machine slower than the nominal estimates
+    // overruns the budget by the floor's rounds rather than leave entries with one or two.
     const double left = *settings_.budget_seconds - elapsed_seconds;
-    while (!active.empty() && next_round_seconds() > left) {
-      const auto dearest = std::max_element(active.begin(), active.end(), [&](std::size_t a, std::size_t b) {
-        return entry_seconds(entries_[a]) < entry_seconds(entries_[b]);
-      });
-      entries_[*dearest].state = entry_state::out_of_budget;
-      active.erase(dearest);
+    const auto below_floor = [&](std::size_t i) {
+      return entries_[i].samples.size() < static_cast<std::size_t>(floor_repetitions);
+    };
+    while (next_round_seconds() > left) {
+      std::optional<std::size_t> dearest;
+      for (std::size_t k = 0; k < active.size(); ++k) {
+        if (below_floor(active[k])) continue;
+        if (!dearest || entry_seconds(entries_[active[k]]) > entry_seconds(entries_[active[*dearest]])) dearest = k;
+      }
+      if (!dearest) break;
+      entries_[active[*dearest]].state = entry_state::out_of_budget;
+      active.erase(active.begin() + static_cast<std::ptrdiff_t>(*dearest));
     }
     if (active.empty()) stop_ = stop_reason::budget;
+    // What is left and still does not fit is below the floor: it runs this round anyway, and
+    // leaves like the others once it has its floor.
   }
   if (stop_ != stop_reason::none) return std::nullopt;
   walls_this_round_ = 0;

@@ -150,6 +150,24 @@ TEST(round_planner, the_dearest_entries_leave_first_when_a_round_no_longer_fits)
   EXPECT_LE(elapsed, 3.0);
 }
 
+TEST(round_planner, every_entry_kept_gets_its_floor_even_when_the_machine_is_slower_than_planned) {
+  round_settings settings;
+  settings.precision_pct = 0.001;
+  settings.budget_seconds = 1.0;
+  // Planned at 0.1 s a repetition (the minimum fits), each repetition takes 0.3 s: the budget
+  // is spent after the second round, yet both entries get floor_repetitions, then stop.
+  round_planner planner({{0, 0.1, 0.1, 0.5 * 0.75}, {0, 0.1, 0.1, 0.5 * 0.75}}, settings);
+  double elapsed = 0;
+  while (const auto round = planner.next_round(elapsed)) {
+    for (const auto entry : *round) planner.repetition_done(entry, 1.0 + planner.samples(entry).size(), 0.3);
+    planner.round_done(0.3 * static_cast<double>(round->size()));
+    elapsed += 0.3 * static_cast<double>(round->size());
+  }
+  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
+}
+
 TEST(round_planner, a_fixed_count_runs_exactly_that_many_rounds_without_a_precision_stop) {
   round_settings settings;
   settings.fixed_rounds = 3;
