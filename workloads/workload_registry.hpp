@@ -1,19 +1,15 @@
 #pragma once
 // The one list of workload names: every name --workloads takes, and every name a worker process
-// is asked to rebuild, with its kind and, for a task workload, the factory that rebuilds it from
-// its params. The command line validates --workloads against it, the suites (benchmarks/suites)
-// plan each name of it, and make_workload (workload_factory.hpp) builds from it. A scenario's
+// is asked to rebuild, with its kind. The command line validates --workloads against it, the
+// suites (benchmarks/suites) plan each name of it, and make_workload (workload_factory.hpp)
+// builds its task workloads. Names and kinds only: what validates a name links no workload. A scenario's
 // class lives above this layer (runners/scenarios), so its row names it and the scenario suite
 // makes it.
 
-#include <memory>
-#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "workloads/workload.hpp"
 
 namespace concbench {
 
@@ -38,14 +34,10 @@ enum class workload_kind {
   startup,   // no workload: the start of worker processes is what is timed
 };
 
-// Rebuilds a task workload from its params; throws nlohmann::json::exception on a bad field.
-using workload_builder = std::unique_ptr<workload> (*)(const nlohmann::json& params);
-
 struct registered_workload {
   std::string_view name;
   workload_kind kind;
-  workload_builder build = nullptr;  // task workloads only
-  bool selectable = true;            // false: for concbench's own tests, not --workloads
+  bool selectable = true;  // false: for concbench's own tests, not --workloads
 };
 
 // Every registered name, in the order --workloads lists them.

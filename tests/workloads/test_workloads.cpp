@@ -18,6 +18,7 @@
 #include "workloads/sleep_shape_workload.hpp"
 #include "workloads/sleep_workload.hpp"
 #include "workloads/workload_factory.hpp"
+#include "workloads/workload_registry.hpp"
 
 namespace concbench {
 namespace {
@@ -207,6 +208,15 @@ TEST(workload_factory, rebuilds_each_workload_from_its_params) {
     EXPECT_EQ(rebuilt->params(), original->params());
     EXPECT_EQ(rebuilt->make_batch().size(), original->make_batch().size());
   }
+}
+
+TEST(workload_factory, every_task_workload_of_the_registry_has_a_factory_and_nothing_else_does) {
+  for (const auto& row : registered_workloads()) {
+    EXPECT_EQ(has_workload_factory(row.name), row.kind == workload_kind::task) << row.name;
+  }
+  EXPECT_FALSE(has_workload_factory("gpu"));
+  // A scenario is registered, but a worker process never rebuilds one as a task workload.
+  EXPECT_THROW(make_workload("pipeline", {}), std::invalid_argument);
 }
 
 TEST(workload_factory, names_what_is_wrong) {
