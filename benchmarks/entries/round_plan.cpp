@@ -127,29 +127,39 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
     stop_ = stop_reason::max_rounds;
   } else if (rounds_ > 0 && settings_.budget_seconds) {
     // The first round always runs: the cut before it already fitted the minimum to the budget.
-    // After it, when the whole round would not fit what is left, the dearest entries leave the
-    // rounds with the repetitions they have (their rows say how precise they got), so the
-    // cheap ones, where a repetition buys the most precision, keep going.
-    // An entry below floor_repetitions is never one of them: the cut before the first round
+    // After it, the budget left goes where a repetition buys the most: cheapest entries first,
+    // each kept if what it still needs fits what the cheaper ones left, where "needs" is the
+    // repetitions to its first lead interval (or one more round, once it has one). An entry that
+    // cannot be carried that far leaves now, with the repetitions it has (its rows say how
+    // precise they are), instead of spending the budget on rounds that would end with no
+    // interval anywhere. Only with a precision target: without one, the dearest simply leave
+    // when the next round does not fit.
+    // An entry below floor_repetitions never leaves this way: the cut before the first round
     // planned the floor for every entry it kept, so a machine slower than the nominal estimates
     // overruns the budget by the floor's rounds rather than leave entries with one or two.
     const double left = *settings_.budget_seconds - elapsed_seconds;
-    const auto below_floor = [&](std::size_t i) {
-      return entries_[i].samples.size() < static_cast<std::size_t>(floor_repetitions);
-    };
-    while (next_round_seconds() > left) {
-      std::optional<std::size_t> dearest;
-      for (std::size_t k = 0; k < active.size(); ++k) {
-        if (below_floor(active[k])) continue;
-        if (!dearest || entry_seconds(entries_[active[k]]) > entry_seconds(entries_[active[*dearest]])) dearest = k;
+    const int interval_samples = min_samples_for_interval(lead_quantile(), driver_interval_level);
+    std::vector<std::size_t> by_cost = active;
+    std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) {
+      return entry_seconds(entries_[a]) < entry_seconds(entries_[b]);
+    });
+    double committed = round_overhead_seconds_;
+    std::vector<std::size_t> kept;
+    for (const auto i : by_cost) {
+      const auto have = static_cast<int>(entries_[i].samples.size());
+      const int rounds_needed = settings_.precision_pct ? std::max(interval_samples - have, 1) : 1;
+      const double need = rounds_needed * entry_seconds(entries_[i]);
+      if (have < floor_repetitions || committed + need <= left) {
+        kept.push_back(i);
+        committed += settings_.precision_pct ? need : entry_seconds(entries_[i]);
+      } else {
+        entries_[i].state = entry_state::out_of_budget;
       }
-      if (!dearest) break;
-      entries_[active[*dearest]].state = entry_state::out_of_budget;
-      active.erase(active.begin() + static_cast<std::ptrdiff_t>(*dearest));
     }
+    // Back to registration order: the round's own order comes from the seeded shuffle.
+    std::sort(kept.begin(), kept.end());
+    active = std::move(kept);
     if (active.empty()) stop_ = stop_reason::budget;
-    // What is left and still does not fit is below the floor: it runs this round anyway, and
-    // leaves like the others once it has its floor.
   }
   if (stop_ != stop_reason::none) return std::nullopt;
   walls_this_round_ = 0;

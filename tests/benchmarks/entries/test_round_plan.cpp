@@ -125,12 +125,13 @@ TEST(round_planner, the_rounds_stop_when_the_next_would_not_fit_in_the_budget) {
   EXPECT_EQ(planner.state(1), round_planner::entry_state::out_of_budget);
 }
 
-TEST(round_planner, the_dearest_entries_leave_first_when_a_round_no_longer_fits) {
+TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_to_an_interval) {
   round_settings settings;
   settings.precision_pct = 0.001;
-  settings.budget_seconds = 3.0;
-  // A 0.5 s entry and a 0.05 s one: five rounds of both take 2.75 s; then the dear one no
-  // longer fits the 0.25 s left, and the cheap one runs five more rounds alone.
+  settings.budget_seconds = 3.2;
+  // A 0.5 s entry and a 0.05 s one: five rounds of both (the floor) take 2.75 s. The 0.45 s left
+  // cannot carry the dear one to the 11 repetitions of a p25 interval (3 s more) but can carry
+  // the cheap one (0.3 s more): the dear one leaves with its five, the cheap one runs on.
   round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
   double elapsed = 0;
   while (const auto round = planner.next_round(elapsed)) {
@@ -143,11 +144,32 @@ TEST(round_planner, the_dearest_entries_leave_first_when_a_round_no_longer_fits)
     planner.round_done(spent);
     elapsed += spent;
   }
-  EXPECT_EQ(planner.samples(0).size(), 5u);
-  EXPECT_EQ(planner.samples(1).size(), 10u);
+  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
   EXPECT_EQ(planner.state(0), round_planner::entry_state::out_of_budget);
+  EXPECT_GE(planner.samples(1).size(), 11u);
   EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
-  EXPECT_LE(elapsed, 3.0);
+  EXPECT_LE(elapsed, 3.2 + 1e-9);
+}
+
+TEST(round_planner, an_entry_the_budget_cannot_carry_to_an_interval_leaves_at_its_floor) {
+  round_settings settings;
+  settings.precision_pct = 0.001;
+  settings.budget_seconds = 2.9;
+  // As above, with 0.15 s left after the floor: not enough for either to reach 11.
+  round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
+  double elapsed = 0;
+  while (const auto round = planner.next_round(elapsed)) {
+    double spent = 0;
+    for (const auto entry : *round) {
+      const double wall = entry == 0 ? 0.5 : 0.05;
+      planner.repetition_done(entry, 1.0, wall);
+      spent += wall;
+    }
+    planner.round_done(spent);
+    elapsed += spent;
+  }
+  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
 }
 
 TEST(round_planner, every_entry_kept_gets_its_floor_even_when_the_machine_is_slower_than_planned) {
