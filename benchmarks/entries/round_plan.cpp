@@ -1,6 +1,7 @@
 #include "benchmarks/entries/round_plan.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 
@@ -127,31 +128,46 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
     stop_ = stop_reason::max_rounds;
   } else if (rounds_ > 0 && settings_.budget_seconds) {
     // The first round always runs: the cut before it already fitted the minimum to the budget.
-    // After it, the budget left goes where a repetition buys the most: cheapest entries first,
-    // each kept if what it still needs fits what the cheaper ones left, where "needs" is the
-    // repetitions to its first lead interval (or one more round, once it has one). An entry that
-    // cannot be carried that far leaves now, with the repetitions it has (its rows say how
-    // precise they are), instead of spending the budget on rounds that would end with no
-    // interval anywhere. Only with a precision target: without one, the dearest simply leave
-    // when the next round does not fit.
-    // An entry below floor_repetitions never leaves this way: the cut before the first round
-    // planned the floor for every entry it kept, so a machine slower than the nominal estimates
-    // overruns the budget by the floor's rounds rather than leave entries with one or two.
+    // After it, the budget left goes where it makes the most entries precise: each active entry
+    // past its floor is costed by what it still needs (its repetitions to a first lead
+    // interval, then, from its interval's half-width h against the target T, the n·(h/T)² that
+    // a 1/√n narrowing asks for), the cheapest to finish are kept while their costs fit what
+    // is left, and the others leave now with the repetitions they have (their rows say how
+    // precise those are): spending the last minutes on a few more repetitions of everything
+    // would leave every entry short of the target. Without a precision target, each entry
+    // needs just one more round.
+    // An entry below floor_repetitions always stays: the cut before the first round planned
+    // the floor for every entry it kept, so a machine slower than the nominal estimates
+    // overruns the budget by the floor's rounds rather than leave entries with fewer.
     const double left = *settings_.budget_seconds - elapsed_seconds;
     const int interval_samples = min_samples_for_interval(lead_quantile(), driver_interval_level);
-    std::vector<std::size_t> by_cost = active;
-    std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) {
-      return entry_seconds(entries_[a]) < entry_seconds(entries_[b]);
-    });
     double committed = round_overhead_seconds_;
+    std::vector<std::pair<double, std::size_t>> candidates;  // (seconds to finish, entry)
     std::vector<std::size_t> kept;
-    for (const auto i : by_cost) {
-      const auto have = static_cast<int>(entries_[i].samples.size());
-      const int rounds_needed = settings_.precision_pct ? std::max(interval_samples - have, 1) : 1;
-      const double need = rounds_needed * entry_seconds(entries_[i]);
-      if (have < floor_repetitions || committed + need <= left) {
+    for (const auto i : active) {
+      const auto& entry = entries_[i];
+      const auto have = static_cast<int>(entry.samples.size());
+      if (have < floor_repetitions) {
         kept.push_back(i);
-        committed += settings_.precision_pct ? need : entry_seconds(entries_[i]);
+        committed += entry_seconds(entry);
+        continue;
+      }
+      double rounds_needed = 1;
+      if (settings_.precision_pct) {
+        if (have < interval_samples) {
+          rounds_needed = interval_samples - have;
+        } else if (const auto figure = lead_of(entry.samples); figure && figure->half_width_pct()) {
+          const double ratio = *figure->half_width_pct() / *settings_.precision_pct;
+          rounds_needed = std::max(1.0, std::ceil(have * ratio * ratio) - have);
+        }
+      }
+      candidates.emplace_back(rounds_needed * entry_seconds(entry), i);
+    }
+    std::stable_sort(candidates.begin(), candidates.end());
+    for (const auto& [to_finish, i] : candidates) {
+      if (committed + to_finish <= left) {
+        kept.push_back(i);
+        committed += to_finish;
       } else {
         entries_[i].state = entry_state::out_of_budget;
       }

@@ -39,11 +39,11 @@ struct round_settings {
 // count, else the fewest samples that can give the lead estimator a 95 % interval.
 int minimum_repetitions(const round_settings& settings);
 
-// The repetitions every entry a budget keeps gets before the budget may end it (five, as many
-// as the fixed count concbench used to run): the budget's cut and --list plan for this many.
-// The lead interval needs more (min_samples_for_interval: 11 for p25); an entry that ends below
-// that says so in its rows.
-inline constexpr int floor_repetitions = 5;
+// The repetitions every entry a budget keeps gets before the budget may end it: six, the fewest
+// that give a median its 95 % interval, so every median row of a budgeted run has one. The
+// budget's cut and --list plan for this many. The lead (p25) interval needs 11
+// (min_samples_for_interval); an entry that ends below that says so in its rows.
+inline constexpr int floor_repetitions = 6;
 
 // The lead estimate of an entry's samples and its 95 % interval when their count can give one.
 struct lead_figure {

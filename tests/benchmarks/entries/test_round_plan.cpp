@@ -110,16 +110,17 @@ TEST(round_planner, every_entry_precise_ends_the_rounds) {
   EXPECT_EQ(planner.reached(), 3);
 }
 
-TEST(round_planner, the_rounds_stop_when_the_next_would_not_fit_in_the_budget) {
+TEST(round_planner, the_rounds_stop_when_the_budget_cannot_carry_any_entry_further) {
   round_settings settings;
   settings.precision_pct = 0.001;  // never reached: only the budget ends the rounds
-  settings.budget_seconds = 1.0;
-  // Two entries of 0.1 s a repetition: 0.2 s a round, so 5 rounds fit in 1 s and a sixth not
-  // (their minimum, 0.3 s each, fits the three quarters of the budget it may take).
-  round_planner planner({{0, 0.1, 0.1, 0.3}, {0, 0.1, 0.1, 0.3}}, settings);
+  settings.budget_seconds = 1.4;
+  // Two entries of 0.1 s a repetition: the floor's six rounds take 1.2 s (their minimum, 0.5 s
+  // each as planned, fits the three quarters of the budget it may take); the 0.2 s left cannot
+  // take either to the 11 repetitions of a p25 interval, so both leave and the rounds end.
+  round_planner planner({{0, 0.1, 0.1, 0.5}, {0, 0.1, 0.1, 0.5}}, settings);
   drive(
       planner, [](std::size_t, int repetition) -> std::optional<double> { return 1.0 + repetition; }, 0.1);
-  EXPECT_EQ(planner.rounds(), 5);
+  EXPECT_EQ(planner.rounds(), floor_repetitions);
   EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
   EXPECT_EQ(planner.state(0), round_planner::entry_state::out_of_budget);
   EXPECT_EQ(planner.state(1), round_planner::entry_state::out_of_budget);
@@ -128,10 +129,10 @@ TEST(round_planner, the_rounds_stop_when_the_next_would_not_fit_in_the_budget) {
 TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_to_an_interval) {
   round_settings settings;
   settings.precision_pct = 0.001;
-  settings.budget_seconds = 3.2;
-  // A 0.5 s entry and a 0.05 s one: five rounds of both (the floor) take 2.75 s. The 0.45 s left
-  // cannot carry the dear one to the 11 repetitions of a p25 interval (3 s more) but can carry
-  // the cheap one (0.3 s more): the dear one leaves with its five, the cheap one runs on.
+  settings.budget_seconds = 3.6;
+  // A 0.5 s entry and a 0.05 s one: six rounds of both (the floor) take 3.3 s. The 0.3 s left
+  // cannot carry the dear one to the 11 repetitions of a p25 interval (2.5 s more) but can carry
+  // the cheap one (0.25 s more): the dear one leaves with its six, the cheap one runs on.
   round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
   double elapsed = 0;
   while (const auto round = planner.next_round(elapsed)) {
@@ -148,14 +149,14 @@ TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_
   EXPECT_EQ(planner.state(0), round_planner::entry_state::out_of_budget);
   EXPECT_GE(planner.samples(1).size(), 11u);
   EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
-  EXPECT_LE(elapsed, 3.2 + 1e-9);
+  EXPECT_LE(elapsed, 3.6 + 1e-9);
 }
 
 TEST(round_planner, an_entry_the_budget_cannot_carry_to_an_interval_leaves_at_its_floor) {
   round_settings settings;
   settings.precision_pct = 0.001;
-  settings.budget_seconds = 2.9;
-  // As above, with 0.15 s left after the floor: not enough for either to reach 11.
+  settings.budget_seconds = 3.5;
+  // As above, with 0.2 s left after the floor: not enough for either to reach 11.
   round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
   double elapsed = 0;
   while (const auto round = planner.next_round(elapsed)) {
