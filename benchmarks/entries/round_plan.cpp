@@ -129,9 +129,10 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
   } else if (rounds_ > 0 && settings_.budget_seconds) {
     // The first round always runs: the cut before it already fitted the minimum to the budget.
     // After it, the budget left goes where it makes the most entries precise: each active entry
-    // past its floor is costed by what it still needs (its repetitions to a first lead
-    // interval, then, from its interval's half-width h against the target T, the n·(h/T)² that
-    // a 1/√n narrowing asks for), the cheapest to finish are kept while their costs fit what
+    // past its floor is costed by what it still needs to reach the target T: from its
+    // half-width h so far (its lead interval's, or before it has one its median's), the
+    // n·(h/T)² repetitions that a 1/√n narrowing asks for, and at least the 11 of a first lead
+    // interval, the cheapest to finish are kept while their costs fit what
     // is left, and the others leave now with the repetitions they have (their rows say how
     // precise those are): spending the last minutes on a few more repetitions of everything
     // would leave every entry short of the target. Without a precision target, each entry
@@ -154,12 +155,21 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
       }
       double rounds_needed = 1;
       if (settings_.precision_pct) {
-        if (have < interval_samples) {
-          rounds_needed = interval_samples - have;
-        } else if (const auto figure = lead_of(entry.samples); figure && figure->half_width_pct()) {
-          const double ratio = *figure->half_width_pct() / *settings_.precision_pct;
-          rounds_needed = std::max(1.0, std::ceil(have * ratio * ratio) - have);
+        // The half-width so far: the lead's once it has an interval, before that the median's
+        // (the floor gives every entry one), a proxy for how noisy the entry is.
+        std::optional<double> half_width;
+        if (const auto figure = lead_of(entry.samples); figure && figure->half_width_pct()) {
+          half_width = figure->half_width_pct();
+        } else if (const auto middle = quantile_interval(entry.samples, 0.5, driver_interval_level)) {
+          const double estimate = quantile_estimate(entry.samples, 0.5);
+          if (estimate > 0) half_width = 100 * relative_half_width(*middle, estimate);
         }
+        double total = interval_samples;
+        if (half_width) {
+          const double ratio = *half_width / *settings_.precision_pct;
+          total = std::max(total, std::ceil(have * ratio * ratio));
+        }
+        rounds_needed = std::max(1.0, total - have);
       }
       candidates.emplace_back(rounds_needed * entry_seconds(entry), i);
     }
