@@ -311,10 +311,10 @@ Usage: concbench [flags] [Google Benchmark flags]
                           entry do not fit, the lowest-priority entries are not run (the
                           tutorials' cpu and sleep entries come first), and the run and the
                           report say which (default: the suite's: 5 min default, 1 min
-                          quick, 2 min scale, 15 min full). Every entry run gets 5
-                          repetitions; after that the budget goes to the cheapest entries
-                          it can carry to a p25 interval, the others stop with what they
-                          have; --list shows what the budget covers
+                          quick, 2 min scale, 15 min full). Every entry run gets 6
+                          repetitions; after that the budget goes to the entries cheapest
+                          to bring to the precision, the others stop with what they have;
+                          --list shows what the budget covers
   --warm-up=on|off        on (the default): one untimed batch before an entry's first timed
                           repetition (every model; a warm pool's own untimed batch counts as
                           it), so caches, allocator, page faults and the CPU clock are
