@@ -21,19 +21,32 @@ std::vector<std::size_t> first(std::size_t n) {
 }
 
 // Runs a planner to its end: each repetition of entry i measures sample(i, repetition) (nullopt:
-// it failed) and takes `seconds` of wall time; returns the rounds' orders.
+// it failed) and takes walls[i] of wall time; returns the rounds' orders, and their total time
+// in *elapsed_out when given.
 template <typename Sample>
-std::vector<std::vector<std::size_t>> drive(round_planner& planner, Sample sample, double seconds = 0.01) {
+std::vector<std::vector<std::size_t>> drive(round_planner& planner, Sample sample, const std::vector<double>& walls,
+                                            double* elapsed_out = nullptr) {
   std::vector<std::vector<std::size_t>> orders;
   std::vector<int> repetitions(planner.size(), 0);
   double elapsed = 0;
   while (const auto order = planner.next_round(elapsed)) {
     orders.push_back(*order);
-    for (const auto index : *order) planner.repetition_done(index, sample(index, repetitions[index]++), seconds);
-    elapsed += seconds * static_cast<double>(order->size());
-    planner.round_done(seconds * static_cast<double>(order->size()));
+    double spent = 0;
+    for (const auto index : *order) {
+      planner.repetition_done(index, sample(index, repetitions[index]++), walls[index]);
+      spent += walls[index];
+    }
+    planner.round_done(spent);
+    elapsed += spent;
   }
+  if (elapsed_out) *elapsed_out = elapsed;
   return orders;
+}
+
+// The same with every repetition taking `seconds`.
+template <typename Sample>
+std::vector<std::vector<std::size_t>> drive(round_planner& planner, Sample sample, double seconds = 0.01) {
+  return drive(planner, sample, std::vector<double>(planner.size(), seconds));
 }
 
 std::vector<round_planner::planned_entry> planned(std::size_t n) {
@@ -135,16 +148,8 @@ TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_
   // the cheap one (0.25 s more): the dear one leaves with its six, the cheap one runs on.
   round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
   double elapsed = 0;
-  while (const auto round = planner.next_round(elapsed)) {
-    double spent = 0;
-    for (const auto entry : *round) {
-      const double wall = entry == 0 ? 0.5 : 0.05;
-      planner.repetition_done(entry, 1.0, wall);
-      spent += wall;
-    }
-    planner.round_done(spent);
-    elapsed += spent;
-  }
+  drive(
+      planner, [](std::size_t, int) -> std::optional<double> { return 1.0; }, std::vector<double>{0.5, 0.05}, &elapsed);
   EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
   EXPECT_EQ(planner.state(0), round_planner::entry_state::out_of_budget);
   // Steady samples: its first interval is within the target, so it stops there, precise.
@@ -161,16 +166,8 @@ TEST(round_planner, an_entry_the_budget_cannot_carry_to_an_interval_leaves_at_it
   // As above, with 0.2 s left after the floor: not enough for either to reach 11.
   round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
   double elapsed = 0;
-  while (const auto round = planner.next_round(elapsed)) {
-    double spent = 0;
-    for (const auto entry : *round) {
-      const double wall = entry == 0 ? 0.5 : 0.05;
-      planner.repetition_done(entry, 1.0, wall);
-      spent += wall;
-    }
-    planner.round_done(spent);
-    elapsed += spent;
-  }
+  drive(
+      planner, [](std::size_t, int) -> std::optional<double> { return 1.0; }, std::vector<double>{0.5, 0.05}, &elapsed);
   EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
   EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
 }
@@ -182,12 +179,8 @@ TEST(round_planner, every_entry_kept_gets_its_floor_even_when_the_machine_is_slo
   // Planned at 0.1 s a repetition (the minimum fits), each repetition takes 0.3 s: the budget
   // is spent after the second round, yet both entries get floor_repetitions, then stop.
   round_planner planner({{0, 0.1, 0.1, 0.5 * 0.75}, {0, 0.1, 0.1, 0.5 * 0.75}}, settings);
-  double elapsed = 0;
-  while (const auto round = planner.next_round(elapsed)) {
-    for (const auto entry : *round) planner.repetition_done(entry, 1.0 + planner.samples(entry).size(), 0.3);
-    planner.round_done(0.3 * static_cast<double>(round->size()));
-    elapsed += 0.3 * static_cast<double>(round->size());
-  }
+  drive(
+      planner, [](std::size_t, int repetition) -> std::optional<double> { return 1.0 + repetition; }, 0.3);
   EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
   EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
   EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
