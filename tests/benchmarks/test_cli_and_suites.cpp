@@ -16,6 +16,7 @@
 #include "benchmarks/entries/task_entry.hpp"
 #include "benchmarks/suites/suite.hpp"
 #include "reports/machine_info.hpp"
+#include "tests/benchmarks/one_repetition.hpp"
 #include "workloads/fault_workload.hpp"
 
 namespace concbench {
@@ -286,14 +287,6 @@ TEST(progress, an_entry_partly_measured_when_the_run_stopped_says_so) {
   EXPECT_EQ(describe_entry_result({interrupted}).rfind("FAILED: task 3", 0), 0u);
 }
 
-// Collects what Google Benchmark reports, as concbench's collector does.
-class collecting_reporter : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override { rows.insert(rows.end(), runs.begin(), runs.end()); }
-  std::vector<Run> rows;
-};
-
 TEST(skip_repetition, an_entry_with_measured_and_skipped_repetitions_keeps_both_and_the_run_goes_on) {
   // Two measured repetitions, then one the stop reached before it started (as an interleaved
   // run leaves many entries): Google Benchmark 1.7.1 aborts the process here when the skipped
@@ -342,18 +335,10 @@ TEST(probe_batch, a_failed_probe_batch_is_the_entrys_error_never_dropped) {
   auto batch = plan.work->make_batch();
   task_entry entry(plan, batch, std::make_shared<entry_metadata>(describe_entry(plan, batch, constants)), constants,
                    {std::nullopt, false});
-  benchmark::RegisterBenchmark("probe_failure_test",
-                               [&entry](benchmark::State& state) { measure_repetition(state, entry, {}); })
-      ->Iterations(1)
-      ->Repetitions(1)
-      ->UseManualTime()
-      ->ReportAggregatesOnly(false);
-  collecting_reporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter, "probe_failure_test");
-  benchmark::ClearRegisteredBenchmarks();
-  ASSERT_EQ(reporter.rows.size(), 1u);
-  EXPECT_TRUE(reporter.rows[0].error_occurred);
-  EXPECT_EQ(reporter.rows[0].error_message,
+  const auto rows = run_one_repetition("probe_failure_test", entry);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].error_occurred);
+  EXPECT_EQ(rows[0].error_message,
             "probe batch (untimed, after the first repetition) failed: task 1 of fault under threads: injected failure "
             "in task 1");
   EXPECT_TRUE(entry.failed);

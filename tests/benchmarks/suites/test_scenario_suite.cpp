@@ -19,6 +19,7 @@
 #include "benchmarks/entries/scenario_entry.hpp"
 #include "benchmarks/suites/scenario_suite.hpp"
 #include "runners/scenarios/fork_cost_scenario.hpp"
+#include "tests/benchmarks/one_repetition.hpp"
 
 namespace concbench {
 namespace {
@@ -41,30 +42,15 @@ class hanging_scenario final : public scenario {
   }
 };
 
-class collecting_reporter : public benchmark::BenchmarkReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& runs) override { rows.insert(rows.end(), runs.begin(), runs.end()); }
-  std::vector<Run> rows;
-};
-
 TEST(scenario_timeout, a_batch_over_the_time_out_is_stopped_and_the_entry_says_so) {
   run_settings settings;
   settings.model = model_kind::threads;
   const scenario_plan plan{std::make_shared<hanging_scenario>(), settings, "1"};
   scenario_entry entry(plan, std::make_shared<entry_metadata>(describe_entry(plan)), {50, false});
-  benchmark::RegisterBenchmark("scenario_timeout_test",
-                               [&entry](benchmark::State& state) { measure_repetition(state, entry, {}); })
-      ->Iterations(1)
-      ->Repetitions(1)
-      ->UseManualTime()
-      ->ReportAggregatesOnly(false);
-  collecting_reporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter, "scenario_timeout_test");
-  benchmark::ClearRegisteredBenchmarks();
-  ASSERT_EQ(reporter.rows.size(), 1u);
-  EXPECT_TRUE(reporter.rows[0].error_occurred);
-  EXPECT_EQ(reporter.rows[0].error_message,
+  const auto rows = run_one_repetition("scenario_timeout_test", entry);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].error_occurred);
+  EXPECT_EQ(rows[0].error_message,
             "hang under threads: the batch did not finish within the time-out (50 ms, --task-timeout-ms); it was "
             "stopped");
 }
