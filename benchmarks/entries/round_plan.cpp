@@ -14,6 +14,12 @@ int minimum_repetitions(const round_settings& settings) {
   return floor_repetitions;
 }
 
+int precise_minimum() {
+  static const int minimum = std::max(min_samples_for_interval(lead_quantile(), driver_interval_level),
+                                      min_samples_for_interval(lead_quantile(), per_side_level(driver_interval_level)));
+  return minimum;
+}
+
 std::optional<double> lead_figure::half_width_pct() const {
   if (!interval || !(estimate > 0)) return std::nullopt;
   return 100 * relative_half_width(*interval, estimate);
@@ -29,6 +35,7 @@ std::optional<lead_figure> lead_of(std::span<const double> samples) {
 }
 
 bool reaches_precision(std::span<const double> samples, double precision_pct) {
+  if (static_cast<int>(samples.size()) < precise_minimum()) return false;
   const auto figure = lead_of(samples);
   if (!figure) return false;
   const auto half_width = figure->half_width_pct();
@@ -54,6 +61,31 @@ std::vector<std::size_t> round_order::next(std::vector<std::size_t> active) {
   return active;
 }
 
+precision_forecast::precision_forecast(int max_repetitions) {
+  ranks_.resize(static_cast<std::size_t>(std::max(max_repetitions, 0)) + 1);
+  for (int n = 2; n <= max_repetitions; ++n) {
+    ranks_[static_cast<std::size_t>(n)] = quantile_interval_ranks(n, lead_quantile(), driver_interval_level);
+  }
+}
+
+std::optional<int> precision_forecast::repetitions_needed(std::span<const double> samples, double precision_pct) const {
+  if (samples.empty()) return std::nullopt;
+  std::vector<double> sorted(samples.begin(), samples.end());
+  std::sort(sorted.begin(), sorted.end());
+  const double estimate = quantile_estimate_sorted(sorted, lead_quantile());
+  if (!(estimate > 0)) return std::nullopt;
+  const int first = std::max(static_cast<int>(sorted.size()) + 1, precise_minimum());
+  for (int n = first; n < static_cast<int>(ranks_.size()); ++n) {
+    const auto& ranks = ranks_[static_cast<std::size_t>(n)];
+    if (!ranks) continue;
+    const estimate_interval forecast{quantile_estimate_sorted(sorted, (ranks->low - 1.0) / (n - 1)),
+                                     quantile_estimate_sorted(sorted, (ranks->high - 1.0) / (n - 1)),
+                                     driver_interval_level};
+    if (100 * relative_half_width(forecast, estimate) <= precision_pct) return n;
+  }
+  return std::nullopt;
+}
+
 std::vector<bool> entries_within_budget(std::span<const int> priorities, std::span<const double> seconds,
                                         std::optional<double> budget_seconds) {
   std::vector<bool> kept(priorities.size(), true);
@@ -76,7 +108,10 @@ std::vector<bool> entries_within_budget(std::span<const int> priorities, std::sp
 }
 
 round_planner::round_planner(std::vector<planned_entry> entries, round_settings settings)
-    : settings_(settings), order_(settings.seed, settings.shuffle) {
+    : settings_(settings),
+      order_(settings.seed, settings.shuffle),
+      // Only a precision target asks for forecasts; a fixed count may be any size.
+      forecast_(settings.precision_pct ? settings.max_rounds : 0) {
   std::vector<int> priorities;
   std::vector<double> seconds;
   for (auto& entry : entries) {
@@ -106,6 +141,16 @@ double round_planner::entry_seconds(const entry_track& entry) const {
   return median({entry.wall_seconds.begin() + 1, entry.wall_seconds.end()});
 }
 
+std::pair<int, bool> round_planner::repetitions_wanted(const entry_track& entry) const {
+  if (!settings_.precision_pct) return {1, false};
+  const auto have = static_cast<int>(entry.samples.size());
+  if (const auto needed = forecast_.repetitions_needed(entry.samples, *settings_.precision_pct)) {
+    return {*needed - have, true};
+  }
+  if (have < precise_minimum()) return {precise_minimum() - have, false};
+  return {1, false};
+}
+
 double round_planner::next_round_seconds() const {
   double total = round_overhead_seconds_;
   for (const auto& entry : entries_) {
@@ -128,64 +173,53 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
     stop_ = stop_reason::max_rounds;
   } else if (rounds_ > 0 && settings_.budget_seconds) {
     // The first round always runs: the cut before it already fitted the minimum to the budget.
-    // After it, the budget left goes where it makes the most entries precise: each active entry
-    // past its floor is costed by what it still needs to reach the target T: from its
-    // half-width h so far (its lead interval's, or before it has one its median's), the
-    // n·(h/T)² repetitions that a 1/√n narrowing asks for, and at least the 11 of a first lead
-    // interval, the cheapest to finish are kept while their costs fit what
-    // is left, and the others leave now with the repetitions they have (their rows say how
-    // precise those are): spending the last minutes on a few more repetitions of everything
-    // would leave every entry short of the target. Without a precision target, each entry
-    // needs just one more round.
-    // An entry below floor_repetitions always stays: the cut before the first round planned
-    // the floor for every entry it kept, so a machine slower than the nominal estimates
-    // overruns the budget by the floor's rounds rather than leave entries with fewer.
+    // After it, every round the budget left goes where it makes the most entries precise. An
+    // entry below floor_repetitions always stays: the cut planned the floor for every entry it
+    // kept, so a machine slower than the nominal estimates overruns the budget by the floor's
+    // rounds rather than leave entries with fewer. Every other entry is costed by the
+    // repetitions it still asks for (repetitions_wanted) times its repetition's wall time, and
+    // they are kept in this order while their whole cost fits what is left: first those that
+    // the forecast says reach the precision, cheapest first; then those still short of a lead
+    // interval and its speedup's; then the rest, a round at a time, with what nothing else needs. Spending the
+    // last minutes on a few more repetitions of everything would leave every entry short of
+    // the target. An entry not kept sits this round out; it runs again if an entry kept
+    // reaches the precision sooner than forecast and frees the time.
     const double left = *settings_.budget_seconds - elapsed_seconds;
-    const int interval_samples = min_samples_for_interval(lead_quantile(), driver_interval_level);
     double committed = round_overhead_seconds_;
-    std::vector<std::pair<double, std::size_t>> candidates;  // (seconds to finish, entry)
+    struct candidate {
+      bool reaches;
+      double seconds;
+      std::size_t entry;
+    };
+    std::vector<candidate> candidates;
     std::vector<std::size_t> kept;
     for (const auto i : active) {
       const auto& entry = entries_[i];
-      const auto have = static_cast<int>(entry.samples.size());
-      if (have < floor_repetitions) {
+      if (static_cast<int>(entry.samples.size()) < floor_repetitions) {
         kept.push_back(i);
         committed += entry_seconds(entry);
         continue;
       }
-      double rounds_needed = 1;
-      if (settings_.precision_pct) {
-        // The half-width so far: the lead's once it has an interval, before that the median's
-        // (the floor gives every entry one), a proxy for how noisy the entry is.
-        std::optional<double> half_width;
-        if (const auto figure = lead_of(entry.samples); figure && figure->half_width_pct()) {
-          half_width = figure->half_width_pct();
-        } else if (const auto middle = quantile_interval(entry.samples, 0.5, driver_interval_level)) {
-          const double estimate = quantile_estimate(entry.samples, 0.5);
-          if (estimate > 0) half_width = 100 * relative_half_width(*middle, estimate);
-        }
-        double total = interval_samples;
-        if (half_width) {
-          const double ratio = *half_width / *settings_.precision_pct;
-          total = std::max(total, std::ceil(have * ratio * ratio));
-        }
-        rounds_needed = std::max(1.0, total - have);
-      }
-      candidates.emplace_back(rounds_needed * entry_seconds(entry), i);
+      const auto [repetitions, reaches] = repetitions_wanted(entry);
+      candidates.push_back({reaches, repetitions * entry_seconds(entry), i});
     }
-    std::stable_sort(candidates.begin(), candidates.end());
-    for (const auto& [to_finish, i] : candidates) {
-      if (committed + to_finish <= left) {
-        kept.push_back(i);
-        committed += to_finish;
-      } else {
-        entries_[i].state = entry_state::out_of_budget;
+    std::stable_sort(candidates.begin(), candidates.end(), [](const candidate& a, const candidate& b) {
+      if (a.reaches != b.reaches) return a.reaches;
+      return a.seconds < b.seconds;
+    });
+    for (const auto& c : candidates) {
+      if (committed + c.seconds <= left) {
+        kept.push_back(c.entry);
+        committed += c.seconds;
       }
+    }
+    if (kept.empty()) {
+      stop_ = stop_reason::budget;
+      for (const auto i : active) entries_[i].state = entry_state::out_of_budget;
     }
     // Back to registration order: the round's own order comes from the seeded shuffle.
     std::sort(kept.begin(), kept.end());
     active = std::move(kept);
-    if (active.empty()) stop_ = stop_reason::budget;
   }
   if (stop_ != stop_reason::none) return std::nullopt;
   walls_this_round_ = 0;

@@ -6,8 +6,10 @@
 //   --seed (the same seed gives the same order, row by row);
 // - after each round an entry with enough repetitions for a 95 % interval of the lead
 //   estimator stops once that interval's half-width is within --precision of its estimate;
-// - rounds stop when every entry has stopped, when the next round's estimate would not fit in
-//   what is left of --budget, or at a cap; --benchmark_repetitions=N runs exactly N rounds;
+// - past its floor, a round carries an entry only if what it still needs (forecast from its
+//   spread, precision_forecast) fits what is left of --budget beside the entries cheaper to
+//   finish; rounds stop when every entry has stopped, when none fits, or at a cap;
+//   --benchmark_repetitions=N runs exactly N rounds;
 // - before the first round, if even the minimum repetitions of every entry do not fit the
 //   budget, the lowest-priority entries (the suites declare the order) are not run.
 
@@ -16,6 +18,7 @@
 #include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "benchmarks/cli/lead_statistics.hpp"
@@ -45,6 +48,12 @@ int minimum_repetitions(const round_settings& settings);
 // (min_samples_for_interval); an entry that ends below that says so in its rows.
 inline constexpr int floor_repetitions = 6;
 
+// The fewest repetitions at which an entry may stop as precise: enough for its lead interval
+// and for its speedup's, a ratio of two lead figures whose intervals each need 97.5 % (13
+// samples for p25, where the lead interval alone needs 11), so that a precise entry's speedup
+// over a precise baseline has its interval.
+int precise_minimum();
+
 // The lead estimate of an entry's samples and its 95 % interval when their count can give one.
 struct lead_figure {
   double estimate = 0;
@@ -54,8 +63,29 @@ struct lead_figure {
   std::optional<double> half_width_pct() const;
 };
 std::optional<lead_figure> lead_of(std::span<const double> samples);
-// Whether `samples` give a lead interval within `precision_pct` % of the estimate.
+// Whether `samples` are at least precise_minimum() and give a lead interval within
+// `precision_pct` % of the estimate.
 bool reaches_precision(std::span<const double> samples, double precision_pct);
+
+// How many repetitions an entry needs before its lead interval is within a precision,
+// forecast from the samples it has. The interval of n samples is the pair of order statistics
+// [x(j), x(k)] whose ranks depend on n alone; read at the same fractions of the present
+// samples' distribution (their quantiles (j-1)/(n-1) and (k-1)/(n-1)) it is the interval this
+// entry's spread would give at n. This reads the spread near the lead quantile: extrapolating
+// today's half-width by 1/sqrt(n) instead reads, at a few samples, the interval's ends, which
+// are then the fastest and slowest repetitions, and asks hundreds of repetitions of an entry
+// that needs thirty.
+class precision_forecast {
+ public:
+  explicit precision_forecast(int max_repetitions);
+  // The fewest repetitions, more than `samples` has and at least precise_minimum(),
+  // whose forecast half-width is within `precision_pct` % of the lead estimate; nullopt when
+  // none up to max_repetitions is, or there are no samples.
+  std::optional<int> repetitions_needed(std::span<const double> samples, double precision_pct) const;
+
+ private:
+  std::vector<std::optional<order_statistic_ranks>> ranks_;  // of the lead interval, by sample count
+};
 
 // The order of each round. Fisher-Yates over draws taken by rejection from std::mt19937_64's
 // raw output: both the generator's sequence and this use of it are fixed by the standard
@@ -134,10 +164,14 @@ class round_planner {
     bool failed_now = false;
   };
   double entry_seconds(const entry_track& entry) const;
+  // The repetitions `entry` still asks for, and whether they take it to the precision (else
+  // they only narrow its figures).
+  std::pair<int, bool> repetitions_wanted(const entry_track& entry) const;
 
   std::vector<entry_track> entries_;
   round_settings settings_;
   round_order order_;
+  precision_forecast forecast_;
   int rounds_ = 0;
   double round_overhead_seconds_ = 0;
   double walls_this_round_ = 0;

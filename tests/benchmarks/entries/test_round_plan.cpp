@@ -91,9 +91,11 @@ TEST(round_planner, an_entry_stops_once_its_lead_interval_is_within_the_precisio
     if (entry == 0) return 100.0 + (repetition % 3) * 0.5;
     return 100.0 + (repetition * 37 % 100);
   });
-  // Every entry gets floor_repetitions before the budget may end it; the p25 interval needs 11.
+  // Every entry gets floor_repetitions before the budget may end it; the p25 interval needs 11,
+  // the interval of a speedup over it 13.
   EXPECT_EQ(minimum_repetitions(settings), floor_repetitions);
-  EXPECT_EQ(planner.samples(0).size(), 11u);
+  EXPECT_EQ(precise_minimum(), 13);
+  EXPECT_EQ(planner.samples(0).size(), 13u);
   EXPECT_EQ(planner.state(0), round_planner::entry_state::precise);
   EXPECT_EQ(planner.state(1), round_planner::entry_state::active);
   EXPECT_EQ(planner.rounds(), default_max_rounds);
@@ -102,12 +104,14 @@ TEST(round_planner, an_entry_stops_once_its_lead_interval_is_within_the_precisio
   EXPECT_EQ(orders.back(), (std::vector<std::size_t>{1}));
 }
 
-TEST(round_planner, fewer_samples_than_an_interval_needs_are_never_precise) {
-  std::vector<double> ten(10, 5.0);
-  EXPECT_FALSE(reaches_precision(ten, 50));
-  ten.push_back(5.0);
-  EXPECT_TRUE(reaches_precision(ten, 0.001));
-  const auto figure = lead_of(ten);
+TEST(round_planner, fewer_samples_than_a_speedup_interval_needs_are_never_precise) {
+  std::vector<double> twelve(12, 5.0);
+  // Twelve give the lead its interval, but not a speedup over it.
+  ASSERT_TRUE(lead_of(twelve)->interval);
+  EXPECT_FALSE(reaches_precision(twelve, 50));
+  twelve.push_back(5.0);
+  EXPECT_TRUE(reaches_precision(twelve, 0.001));
+  const auto figure = lead_of(twelve);
   ASSERT_TRUE(figure && figure->interval);
   EXPECT_EQ(figure->half_width_pct().value(), 0);
 }
@@ -118,7 +122,7 @@ TEST(round_planner, every_entry_precise_ends_the_rounds) {
   settings.budget_seconds = 1000;
   round_planner planner(planned(3), settings);
   drive(planner, [](std::size_t, int) -> std::optional<double> { return 10.0; });
-  EXPECT_EQ(planner.rounds(), 11);
+  EXPECT_EQ(planner.rounds(), 13);
   EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::every_entry_done);
   EXPECT_EQ(planner.reached(), 3);
 }
@@ -129,7 +133,7 @@ TEST(round_planner, the_rounds_stop_when_the_budget_cannot_carry_any_entry_furth
   settings.budget_seconds = 1.4;
   // Two entries of 0.1 s a repetition: the floor's six rounds take 1.2 s (their minimum, 0.5 s
   // each as planned, fits the three quarters of the budget it may take); the 0.2 s left cannot
-  // take either to the 11 repetitions of a p25 interval, so both leave and the rounds end.
+  // take either to the 13 repetitions a precise entry needs, so both leave and the rounds end.
   round_planner planner({{0, 0.1, 0.1, 0.5}, {0, 0.1, 0.1, 0.5}}, settings);
   drive(
       planner, [](std::size_t, int repetition) -> std::optional<double> { return 1.0 + repetition; }, 0.1);
@@ -142,10 +146,11 @@ TEST(round_planner, the_rounds_stop_when_the_budget_cannot_carry_any_entry_furth
 TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_to_an_interval) {
   round_settings settings;
   settings.precision_pct = 0.001;
-  settings.budget_seconds = 3.6;
-  // A 0.5 s entry and a 0.05 s one: six rounds of both (the floor) take 3.3 s. The 0.3 s left
-  // cannot carry the dear one to the 11 repetitions of a p25 interval (2.5 s more) but can carry
-  // the cheap one (0.25 s more): the dear one leaves with its six, the cheap one runs on.
+  settings.budget_seconds = 3.7;
+  // A 0.5 s entry and a 0.05 s one: six rounds of both (the floor) take 3.3 s. The 0.4 s left
+  // cannot carry the dear one to the 13 repetitions a precise entry needs (3.5 s more) but can
+  // carry the cheap one (0.35 s more): the dear one sits out, the cheap one runs on; once it is
+  // precise the dear one still does not fit, and leaves with its six.
   round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
   double elapsed = 0;
   drive(
@@ -153,17 +158,70 @@ TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_
   EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
   EXPECT_EQ(planner.state(0), round_planner::entry_state::out_of_budget);
   // Steady samples: its first interval is within the target, so it stops there, precise.
-  EXPECT_EQ(planner.samples(1).size(), 11u);
+  EXPECT_EQ(planner.samples(1).size(), 13u);
   EXPECT_EQ(planner.state(1), round_planner::entry_state::precise);
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
+  EXPECT_LE(elapsed, 3.7 + 1e-9);
+}
+
+TEST(round_planner, an_entry_that_sits_out_a_round_runs_again_when_an_entry_finishes_sooner_than_forecast) {
+  round_settings settings;
+  settings.precision_pct = 5;
+  settings.budget_seconds = 7.3;
+  // Entry 0 (0.05 s a repetition) spreads at its floor, so the forecast asks 28 repetitions
+  // (1.1 s more); entry 1 (0.5 s, steady) asks 13 (3.5 s more). The 4 s left after the floor
+  // carry entry 0 but not both, so entry 1 sits out. Entry 0's later repetitions all land on
+  // its floor: it is precise sooner than forecast, and the time it did not use carries entry 1
+  // to 13 too.
+  const std::vector<double> spread{1.3, 1.0, 1.5, 1.04, 1.2, 1.1};
+  round_planner planner({{0, 0.05, 0.05, 0.3}, {0, 0.5, 0.5, 3.0}}, settings);
+  double elapsed = 0;
+  const auto orders = drive(
+      planner,
+      [&](std::size_t entry, int repetition) -> std::optional<double> {
+        if (entry == 0 && repetition < floor_repetitions) return spread[static_cast<std::size_t>(repetition)];
+        return 1.0;
+      },
+      std::vector<double>{0.05, 0.5}, &elapsed);
+  ASSERT_GT(orders.size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(orders[floor_repetitions], (std::vector<std::size_t>{0}));
+  EXPECT_EQ(planner.state(0), round_planner::entry_state::precise);
+  EXPECT_EQ(planner.state(1), round_planner::entry_state::precise);
+  EXPECT_EQ(planner.samples(1).size(), 13u);
   EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::every_entry_done);
-  EXPECT_LE(elapsed, 3.6 + 1e-9);
+  EXPECT_LE(elapsed, 7.3 + 1e-9);
+}
+
+TEST(precision_forecast, reads_the_spread_near_the_lead_quantile) {
+  const precision_forecast forecast(200);
+  // Steady samples: the first count a precise entry may stop at is within any target.
+  EXPECT_EQ(forecast.repetitions_needed(std::vector<double>(6, 1.0), 1), 13);
+  EXPECT_EQ(forecast.repetitions_needed(std::vector<double>(30, 1.0), 1), 31);
+  // A floor near 1.0 and slow repetitions above it: the tighter the target, the more
+  // repetitions, and beyond some target none up to the cap.
+  const std::vector<double> floor_then_slow{1.3, 1.0, 1.5, 1.04, 1.2, 1.1};
+  EXPECT_EQ(forecast.repetitions_needed(floor_then_slow, 8), 16);
+  EXPECT_EQ(forecast.repetitions_needed(floor_then_slow, 5), 28);
+  EXPECT_EQ(forecast.repetitions_needed(floor_then_slow, 3), 66);
+  EXPECT_EQ(forecast.repetitions_needed(floor_then_slow, 2), 139);
+  EXPECT_EQ(forecast.repetitions_needed(floor_then_slow, 1), std::nullopt);
+  // The slowest repetition does not move the forecast (the 1/sqrt(n) rule read it: the
+  // median's interval of six samples is their fastest and slowest).
+  std::vector<double> one_far_slower = floor_then_slow;
+  one_far_slower[2] = 10.0;
+  EXPECT_EQ(forecast.repetitions_needed(one_far_slower, 5), 28);
+  // Evenly spread samples need many; the cap bounds the answer.
+  const std::vector<double> even{1.0, 1.2, 1.4, 1.6, 1.8, 2.0};
+  EXPECT_EQ(forecast.repetitions_needed(even, 5), 193);
+  EXPECT_EQ(precision_forecast(150).repetitions_needed(even, 5), std::nullopt);
+  EXPECT_EQ(forecast.repetitions_needed({}, 5), std::nullopt);
 }
 
 TEST(round_planner, an_entry_the_budget_cannot_carry_to_an_interval_leaves_at_its_floor) {
   round_settings settings;
   settings.precision_pct = 0.001;
   settings.budget_seconds = 3.5;
-  // As above, with 0.2 s left after the floor: not enough for either to reach 11.
+  // As above, with 0.2 s left after the floor: not enough for either to reach 13.
   round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
   double elapsed = 0;
   drive(
