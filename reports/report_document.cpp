@@ -99,6 +99,17 @@ std::string interval_note(std::size_t measured, double q) {
          std::to_string(min_samples_for_interval(q, interval_level)) + " are needed";
 }
 
+// "6 repetitions of this entry and 13 of cpu/sequential/scale:1 cannot give a 95 % interval
+// for the speedup of p25: each side needs 13"
+std::string speedup_interval_note(std::size_t own, std::size_t sequential, const std::string& sequential_name,
+                                  double q) {
+  const std::string what = q == 0.5 ? "the median" : the_lead_estimator.name;
+  return std::to_string(own) + (own == 1 ? " repetition" : " repetitions") + " of this entry and " +
+         std::to_string(sequential) + " of " + sequential_name + " cannot give a " + figure(100 * interval_level) +
+         " % interval for the speedup of " + what + ": each side needs " +
+         std::to_string(min_samples_for_interval(q, per_side_level(interval_level)));
+}
+
 // The statistic a row shows: "iteration" for a measured batch, else the aggregate's name.
 std::string statistic_of(const nlohmann::json& row) {
   if (row.value("run_type", "iteration") == "iteration") return "iteration";
@@ -210,6 +221,7 @@ const report_document::entry_rows& report_document::summarised(const entry_rows&
     std::sort(sorted.begin(), sorted.end());
     const auto summary_of = [&sorted](double q) {
       quantile_summary summary;
+      summary.samples = sorted.size();
       summary.estimate_ns = quantile_estimate_sorted(sorted, q);
       summary.interval_ns = quantile_interval_sorted(sorted, q, interval_level);
       summary.ratio_side_ns = quantile_interval_sorted(sorted, q, per_side_level(interval_level));
@@ -329,6 +341,10 @@ void report_document::add_interval_fields(nlohmann::json& out, const std::string
       sequential_entry != sequential_by_key_.end()) {
     const auto* sequential = entry_quantile(sequential_entry->second, statistic);
     const auto* own = entry_quantile(entry.name, statistic);
+    if (sequential && own && (!sequential->ratio_side_ns || !own->ratio_side_ns) && out.contains("speedup")) {
+      out["speedup_interval_note"] = speedup_interval_note(own->samples, sequential->samples, sequential_entry->second,
+                                                           statistic == "median" ? 0.5 : the_lead_estimator.q);
+    }
     if (sequential && own && sequential->ratio_side_ns && own->ratio_side_ns) {
       if (const auto speedup = ratio_of_intervals(*sequential->ratio_side_ns, *own->ratio_side_ns, interval_level)) {
         out["speedup_interval"] = {speedup->low, speedup->high};

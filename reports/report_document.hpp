@@ -20,7 +20,7 @@ namespace concbench {
 // 2: the context's report_writer and fork_server_lost. 3: concbench makes the aggregate rows
 // itself, adds the lead estimator's row (p25), intervals on the median and lead rows, and the
 // context's lead_estimator and interval_level (reports/report.schema.json).
-inline constexpr int concbench_schema_version = 3;
+inline constexpr int concbench_schema_version = 4;
 
 // How steady an entry's repetitions were (the `stability` field of its rows): the coefficient
 // of variation (sample standard deviation / mean, as Google Benchmark's cv), and the outliers
@@ -71,6 +71,7 @@ class report_document {
   // A quantile of an entry's measured times, in ns: the estimate, its interval at
   // interval_level, and its interval at the level each side of a ratio needs.
   struct quantile_summary {
+    std::size_t samples = 0;
     double estimate_ns = 0;
     std::optional<estimate_interval> interval_ns, ratio_side_ns;
   };

@@ -78,7 +78,7 @@ def test_every_row_has_the_structured_fields(small_run):
 
 def test_context_names_the_machine_the_build_and_the_constants(small_run):
     context = small_run["report"]["context"]
-    assert context["concbench_schema_version"] == 3
+    assert context["concbench_schema_version"] == 4
     assert context["report_writer"]["rows"] == len(small_run["report"]["benchmarks"])
     assert context["usable_cpus"] >= 1
     for key in ("cpu_model", "physical_cores", "memory_bytes", "kernel", "num_cpus", "date", "command_line"):

@@ -22,6 +22,10 @@ REPORT = FIXTURES / "report_small.json"
 # tests/fixtures/make_schema3_report.py writes them and the other *_schema3 fixtures.
 REPORT_V2 = FIXTURES / "report_schema2.json"
 REPORT_V3 = FIXTURES / "report_schema3.json"
+# A real schema-4 report (concbench --workloads=cpu --models=sequential,threads --workers=2
+# --cpu-scale=0.1 --benchmark_repetitions=6 --seed=4): six repetitions each, too few for any
+# speedup interval, so every speedup carries its speedup_interval_note.
+REPORT_V4 = FIXTURES / "report_schema4.json"
 EMPTY_V3 = FIXTURES / "plot" / "empty_report_schema3.json"
 SWEEP_V3 = FIXTURES / "plot" / "sweep_report_schema3.json"
 PYTHON_V3 = FIXTURES / "plot" / "python_schema3.json"

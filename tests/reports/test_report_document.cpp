@@ -589,7 +589,15 @@ TEST(aggregate_rows, speedup_and_efficiency_intervals_come_from_the_ratio_interv
   const auto lead = aggregate_of(fewer.rows_of(threads->name), "p25");
   EXPECT_TRUE(lead.contains("speedup"));
   EXPECT_FALSE(lead.contains("speedup_interval"));
+  EXPECT_EQ(lead["speedup_interval_note"],
+            "13 repetitions of this entry and 12 of sleep/sequential cannot give a 95 % interval for the speedup "
+            "of p25: each side needs 13");
   EXPECT_TRUE(lead.contains("efficiency_interval"));
+  // The median's ratio needs 7 a side: twelve give it, and no note.
+  const auto middle = aggregate_of(fewer.rows_of(threads->name), "median");
+  EXPECT_TRUE(middle.contains("speedup_interval"));
+  EXPECT_FALSE(middle.contains("speedup_interval_note"));
+  for (const auto& row : rows) EXPECT_FALSE(row.contains("speedup_interval_note")) << row["name"];
   // Intervals only on the median and lead rows.
   for (const char* other : {"mean", "stddev", "cv"}) {
     EXPECT_FALSE(aggregate_of(rows, other).contains("speedup_interval")) << other;

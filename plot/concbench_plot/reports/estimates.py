@@ -81,6 +81,13 @@ def ratio_interval(numerator, denominator, q: float, level: float):
     return top[0] / bottom[1], top[1] / bottom[0]
 
 
+def speedup_interval_note(own: int, base: int, base_name: str, lead_name: str, q: float, level: float) -> str:
+    """Why a speedup has no interval, in the words concbench's report uses (schema 4)."""
+    each = min_samples_for_interval(q, 1 - (1 - level) / 2)
+    return (f"{own} repetition{'s' if own != 1 else ''} of this entry and {base} of {base_name} cannot give a "
+            f"{100 * level:g} % interval for the speedup of {lead_name}: each side needs {each}")
+
+
 def relative_half_width(interval, estimate: float) -> float:
     """max(estimate - low, high - estimate) / estimate."""
     return max(estimate - interval[0], interval[1] - estimate) / estimate

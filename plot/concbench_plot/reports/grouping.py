@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from concbench_plot.reports.estimates import ratio_interval
+from concbench_plot.reports.estimates import ratio_interval, speedup_interval_note
 from concbench_plot.reports.model_names import is_sequential, model_rank, sequential_model_for
 from concbench_plot.reports.naming import assign_slugs, canonical_params
 from concbench_plot.reports.report_data import Entry, Group
@@ -33,6 +33,9 @@ def compute_speedups(entries: list) -> None:
             e.speedup = base.time_s / e.time_s
             if e.interval_level is not None and e.speedup_interval is None:
                 e.speedup_interval = ratio_interval(base.times_s, e.times_s, e.lead_quantile, e.interval_level)
+                if e.speedup_interval is None:
+                    e.speedup_interval_note = speedup_interval_note(len(e.times_s), len(base.times_s), base.run_name,
+                                                                    e.lead_name, e.lead_quantile, e.interval_level)
 
 
 def sort_key(e: Entry) -> tuple:

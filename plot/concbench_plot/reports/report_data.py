@@ -45,6 +45,7 @@ class Entry:
     interval_level: float | None = None
     interval_note: str = ""  # why the report gives no interval (too few repetitions)
     speedup_interval: tuple | None = None
+    speedup_interval_note: str = ""  # why a speedup has no interval (too few repetitions on a side)
     efficiency_interval: tuple | None = None
     measurement_error: str = ""  # a figure no measurement can reach: read it as an error
     half_width_pct: float | None = None

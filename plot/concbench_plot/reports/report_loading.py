@@ -25,7 +25,8 @@ from concbench_plot.reports.report_data import Entry, Report, is_number
 # the median and lead rows (interval_low/high/level or interval_note, speedup_interval,
 # efficiency_interval, measurement_error, half_width_pct, imprecise), context.precision and
 # each iteration row's `round`. Older reports are read, without intervals: LACKS says so.
-SCHEMA_VERSION = 3
+# 4 added speedup_interval_note (why a speedup has no interval); a 3 gets a general one here.
+SCHEMA_VERSION = 4
 LACKS = {
     1: "schema 1: no intervals and no lead estimator; figures shown as medians, without intervals",
     2: "schema 2: no intervals and no lead estimator; figures shown as medians, without intervals",
@@ -69,6 +70,7 @@ OPTIONAL_FIELDS = {
     "interval_level": (int, float),
     "interval_note": str,
     "speedup_interval": list,
+    "speedup_interval_note": str,  # schema 4
     "efficiency_interval": list,
     "measurement_error": str,
     "half_width_pct": (int, float),
@@ -502,6 +504,10 @@ def read_intervals(entry: Entry, row: dict | None) -> None:
     for key in ("speedup_interval", "efficiency_interval"):
         if key in row:
             setattr(entry, key, (float(row[key][0]), float(row[key][1])))
+    entry.speedup_interval_note = row.get("speedup_interval_note", "")
+    if "speedup" in row and "speedup_interval" not in row and not entry.speedup_interval_note:
+        entry.speedup_interval_note = ("the report gives no interval for this speedup: too few repetitions of "
+                                       "this entry or of its sequential baseline")
     entry.measurement_error = row.get("measurement_error", "")
     entry.imprecise = bool(row.get("imprecise", False))
     if is_number(row.get("half_width_pct")):

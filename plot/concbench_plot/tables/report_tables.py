@@ -70,7 +70,7 @@ def marks(entry) -> str:
     if entry.failed:
         return ""
     return "".join(m for m, on in ((ERROR_MARK, entry.measurement_error), (IMPRECISE_MARK, entry.imprecise),
-                                   (NO_INTERVAL_MARK, entry.interval_note)) if on)
+                                   (NO_INTERVAL_MARK, entry.interval_note or entry.speedup_interval_note)) if on)
 
 
 def group_notes(group, context: dict) -> list:
@@ -82,9 +82,15 @@ def group_notes(group, context: dict) -> list:
         times = ", ".join(format_time_interval(e.time_s, e.interval) for e in standing.leaders)
         if standing.tied:
             lines.append(f"Fastest: {names([e.label for e in standing.leaders])} {TIED}: {times}.")
+        elif standing.has_intervals:
+            lines.append(f"Fastest: {standing.best.label} ({times}), its interval clear of every other's.")
+        elif context.get("interval_level") is not None:
+            # The report states intervals, but none of these entries has one: too few repetitions
+            # to tell a win from noise.
+            lines.append(f"Lowest {standing.best.lead_name}: {standing.best.label} ({times}); no entry here has an "
+                         "interval, so none is shown to be fastest.")
         else:
-            lines.append(f"Fastest: {standing.best.label} ({times})"
-                         + (", its interval clear of every other's." if standing.has_intervals else "."))
+            lines.append(f"Fastest: {standing.best.label} ({times}).")
     target = (context.get("precision") or {}).get("target_pct") if isinstance(context.get("precision"), dict) else None
     for e in group.entries:
         if e.failed:
@@ -98,6 +104,8 @@ def group_notes(group, context: dict) -> list:
                          f"{IMPRECISE_MARK} {e.label}: {half}: the precision target was not reached.")
         if e.interval_note:
             lines.append(f"{NO_INTERVAL_MARK} {e.label}: {e.interval_note}.")
+        if e.speedup_interval_note and e.speedup is not None:
+            lines.append(f"{NO_INTERVAL_MARK} {e.label}: {e.speedup_interval_note}.")
     return [line + "  " if i < len(lines) - 1 else line for i, line in enumerate(lines)] + ([""] if lines else [])
 
 

@@ -771,9 +771,9 @@ def test_suite_difference_warns(tmp_path):
 
 
 def test_schema_difference_warns_when_two_versions_are_compared(tmp_path, capsys):
-    # The reader accepts versions 1 to 3 (2 added optional context fields); comparing one of
+    # The reader accepts versions 1 to 4 (2 added optional context fields); comparing one of
     # each says so.
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
     v2 = _schema(2)(tmp_path)
     assert compare_command.main([str(BASE), str(v2)]) == 0
     err = capsys.readouterr().err
@@ -876,7 +876,7 @@ BAD_INPUTS = {
     "not-json": (lambda p: write(p / "bad.json", "hello, world"), "bad.json: not JSON"),
     "truncated": (_truncated, "cut.json: not JSON"),
     "plain-google-benchmark": (_plain_google_benchmark, "gb.json: not a concbench report"),
-    "schema-too-new": (_schema(4), "v4.json: schema version 4 is newer"),
+    "schema-too-new": (_schema(5), "v5.json: schema version 5 is newer"),
     "schema-unknown": (_schema(0), "v0.json: unknown concbench_schema_version 0"),
     "no-entry-in-common": (_disjoint, "disjoint.json: no entry in common"),
 }

@@ -1,5 +1,6 @@
 """Reports of every schema read alike: 1 and 2 without intervals (and say so in one line), 3
-with the lead estimator's figures and their intervals; a newer schema is refused."""
+with the lead estimator's figures and their intervals, 4 also with a note on each speedup
+that has no interval; a newer schema is refused."""
 
 import json
 
@@ -8,15 +9,15 @@ import pytest
 from concbench_plot.reports.estimates import (min_samples_for_interval, overlap, quantile_estimate,
                                               quantile_interval, ratio_interval)
 from concbench_plot.reports.report_loading import SCHEMA_VERSION, ReportError, load_report
-from plot_support import REPORT, REPORT_V2, REPORT_V3, entry, load_data
+from plot_support import REPORT, REPORT_V2, REPORT_V3, REPORT_V4, entry, load_data
 
 SEQ = "cpu/sequential/scale:1"
 W2 = "cpu/threads/W:2/pool:cold/scale:1"
 PER_TASK = "cpu/thread-per-task/scale:1"
 
 
-def test_the_loader_reads_up_to_schema_3():
-    assert SCHEMA_VERSION == 3
+def test_the_loader_reads_up_to_schema_4():
+    assert SCHEMA_VERSION == 4
 
 
 @pytest.mark.parametrize("path, version", [(REPORT, 1), (REPORT_V2, 2)])
@@ -61,6 +62,36 @@ def test_schema_3_notes_and_errors_are_kept():
     assert single.interval is None and "1 repetition" in single.interval_note
 
 
+def test_schema_4_says_why_a_speedup_has_no_interval():
+    report = load_report(str(REPORT_V4))
+    assert report.schema_version == 4 and report.lead_name == "p25" and report.lacks == ""
+    e = entry(report, "cpu/threads/W:2/pool:warm/scale:0.1")
+    assert e.speedup is not None and e.speedup_interval is None
+    assert e.speedup_interval_note == ("6 repetitions of this entry and 6 of cpu/sequential/scale:0.1 cannot give a "
+                                       "95 % interval for the speedup of p25: each side needs 13")
+
+
+def test_a_schema_3_speedup_without_interval_or_note_gets_a_general_note(tmp_path):
+    data = json.loads(REPORT_V4.read_text())
+    data["context"]["concbench_schema_version"] = 3
+    for row in data["benchmarks"]:
+        row.pop("speedup_interval_note", None)
+    e = entry(load_data(tmp_path, data), "cpu/threads/W:2/pool:warm/scale:0.1")
+    assert e.speedup_interval is None
+    assert e.speedup_interval_note.startswith("the report gives no interval for this speedup")
+
+
+def test_a_speedup_computed_here_without_an_interval_says_why(tmp_path):
+    data = json.loads(REPORT_V4.read_text())
+    for row in data["benchmarks"]:
+        for key in ("speedup", "speedup_interval", "speedup_interval_note"):
+            row.pop(key, None)
+    e = entry(load_data(tmp_path, data), "cpu/threads/W:2/pool:warm/scale:0.1")
+    assert e.speedup is not None and e.speedup_interval is None
+    assert e.speedup_interval_note == ("6 repetitions of this entry and 6 of cpu/sequential/scale:0.1 cannot give a "
+                                       "95 % interval for the speedup of p25: each side needs 13")
+
+
 def test_a_measurement_error_the_rows_do_not_state_is_flagged(tmp_path):
     data = json.loads(REPORT_V3.read_text())
     for row in data["benchmarks"]:
@@ -83,8 +114,8 @@ def test_a_speedup_without_the_reports_interval_gets_one_from_the_repetitions(tm
 
 def test_a_newer_schema_is_still_refused(tmp_path):
     data = json.loads(REPORT_V3.read_text())
-    data["context"]["concbench_schema_version"] = 4
-    with pytest.raises(ReportError, match="schema version 4 is newer"):
+    data["context"]["concbench_schema_version"] = 5
+    with pytest.raises(ReportError, match="schema version 5 is newer"):
         load_data(tmp_path, data)
 
 

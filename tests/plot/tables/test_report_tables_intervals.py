@@ -8,7 +8,7 @@ import json
 from concbench_plot.reports.formatting import format_ratio_interval, format_speedup_interval, format_time_interval
 from concbench_plot.reports.report_loading import load_report
 from concbench_plot.tables.report_tables import tables
-from plot_support import REPORT, REPORT_V2, REPORT_V3, load_data, run_table
+from plot_support import REPORT, REPORT_V2, REPORT_V3, REPORT_V4, load_data, run_table
 
 
 def test_interval_formatting():
@@ -40,6 +40,18 @@ def test_measurement_error_imprecise_and_no_interval_are_marked_with_footnotes()
     assert "≈ threads W=2 (cold pool): ±1.8 % of its p25, wider than the 1 % target." in out
     assert "| coroutines (blocking) † | 34.3 ms | 0.99× | 0.96 |" in out  # no interval, no bracket
     assert "† coroutines (blocking): 7 repetitions cannot give a 95 % interval for p25: 11 are needed." in out
+
+
+def test_a_speedup_without_interval_is_marked_and_its_note_shown():
+    out = tables(load_report(str(REPORT_V4)))
+    row = next(line for line in out.splitlines() if line.startswith("| threads W=2 (warm pool)"))
+    assert "†" in row.split("|")[1]
+    assert ("† threads W=2 (warm pool): 6 repetitions of this entry and 6 of cpu/sequential/scale:0.1 cannot give "
+            "a 95 % interval for the speedup of p25: each side needs 13.") in out
+    # No entry has an interval: the lowest is named, not called fastest.
+    assert "Fastest" not in out
+    assert ("Lowest p25: threads W=2 (warm pool) (894 µs); no entry here has an interval, so none is shown to be "
+            "fastest.") in out
 
 
 def test_fastest_is_named_only_when_its_interval_is_clear():
