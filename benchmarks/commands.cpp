@@ -295,6 +295,8 @@ int list_command(const cli_options& options) {
 }
 
 int run_command(cli_options options, const std::vector<std::string>& command_line) {
+  // The budget is the run's wall time: what calibration and the servers take comes out of it.
+  const auto run_began = std::chrono::steady_clock::now();
   auto run = select_run(options);
   if (!run) return 2;
   const auto destination = report_destination(options);
@@ -332,6 +334,7 @@ int run_command(cli_options options, const std::vector<std::string>& command_lin
   auto entries = build_entries(run->plans, selected, constants, registry, {options.task_timeout_ms, options.warm_up});
   auto settings = run->rounds;
   settings.seed = seed_of(options);
+  settings.spent_before_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_began).count();
   const int minimum = run->minimum_repetitions;
   round_planner planner(planned_entries(entries, minimum), settings);
   std::vector<const entry_metadata*> planned_metadata;
@@ -348,6 +351,7 @@ int run_command(cli_options options, const std::vector<std::string>& command_lin
   progress_display progress(std::cout, std::move(planned),
                             {.repetitions = settings.fixed_rounds.value_or(0),
                              .budget_seconds = settings.budget_seconds.value_or(0),
+                             .spent_before_seconds = settings.spent_before_seconds,
                              .terminal_width = terminal_width()});
 
   const std::size_t entry_count = planner.entries_run();

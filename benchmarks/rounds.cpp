@@ -26,6 +26,7 @@ nlohmann::json precision_context(const round_planner& planner, const entry_list&
   const bool adaptive = settings.precision_pct.has_value();
   return {{"target_pct", adaptive ? nlohmann::json(*settings.precision_pct) : nlohmann::json(nullptr)},
           {"budget_s", settings.budget_seconds ? nlohmann::json(*settings.budget_seconds) : nlohmann::json(nullptr)},
+          {"before_rounds_s", settings.spent_before_seconds},
           {"seed", settings.seed},
           {"rounds", planner.rounds()},
           // Without a target nothing can be reached: null, not a count of 0 that reads as a failure.
@@ -47,7 +48,8 @@ std::string closing_line(const round_planner& planner, double seconds) {
     line += std::to_string(planner.entries_run()) + " entries, no precision target";
   }
   line += " in " + std::to_string(rounds) + (rounds == 1 ? " round" : " rounds");
-  line += "; " + format_time_left(seconds);
+  // The run's time, as the budget counts it: calibration and servers' start included.
+  line += "; " + format_time_left(settings.spent_before_seconds + seconds);
   if (settings.budget_seconds) line += " of the " + format_time_left(*settings.budget_seconds) + " budget";
   if (planner.why_stopped() != round_planner::stop_reason::none)
     line += " (stopped: " + describe(planner.why_stopped()) + ")";

@@ -305,16 +305,19 @@ Usage: concbench [flags] [Google Benchmark flags]
   --precision=P%          an entry stops once the 95 % interval of its lead estimate (p25 of
                           its repetition times) is within P % of the estimate, e.g. 2% or 2
                           (default: the suite's: 2 % default, 1 % full, 5 % quick and scale);
-                          it needs at least 11 repetitions to have an interval at all
-  --budget=DURATION       90s, 5m, 1h or seconds: the rounds stop when the next would not fit
-                          (calibration excluded). If even the minimum repetitions of every
+                          no entry stops on it before 13 repetitions, the fewest that give
+                          its speedup an interval (its own p25 interval needs 11)
+  --budget=DURATION       90s, 5m, 1h or seconds: the run's wall time, calibration and
+                          servers' start included: the rounds stop when the next would not
+                          fit what is left. If even the minimum repetitions of every
                           entry do not fit, the lowest-priority entries are not run (the
                           tutorials' cpu and sleep entries come first), and the run and the
                           report say which (default: the suite's: 5 min default, 1 min
                           quick, 2 min scale, 15 min full). Every entry run gets 6
-                          repetitions; after that the budget goes to the entries cheapest
-                          to bring to the precision, the others stop with what they have;
-                          --list shows what the budget covers
+                          repetitions; after that each round the budget goes first to the
+                          entries cheapest to bring to the precision (their repetitions
+                          forecast from their spread so far), then to those short of 13,
+                          then to the rest; --list shows what the budget covers
   --warm-up=on|off        on (the default): one untimed batch before an entry's first timed
                           repetition (every model; a warm pool's own untimed batch counts as
                           it), so caches, allocator, page faults and the CPU clock are

@@ -212,7 +212,9 @@ progress_display::progress_display(std::ostream& out, std::vector<planned_entry>
 
 double progress_display::seconds_left() const {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  if (settings_.repetitions == 0) return std::max(settings_.budget_seconds - elapsed, 0.0);  // at most
+  if (settings_.repetitions == 0) {
+    return std::max(settings_.budget_seconds - settings_.spent_before_seconds - elapsed, 0.0);  // at most
+  }
   const double left = std::max(estimated_total_ - estimated_done_, 0.0);
   // Trust the observed pace only once it rests on a few seconds of estimates.
   const double pace = estimated_done_ > 2 ? std::clamp(elapsed / estimated_done_, 0.25, 4.0) : 1.0;
@@ -235,7 +237,8 @@ std::string progress_display::status_text(const entry_state& last, const std::st
   }
   if (settings_.repetitions == 0) {
     // As many rounds as the precision asks: no total to count down, a budget to spend.
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double elapsed = settings_.spent_before_seconds +
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     return "round " + std::to_string(round_ + 1) + " · rep " + std::to_string(repetitions_done_) + " · " + what +
            " · " + entries_done + " · " + format_time_left(elapsed) + " of the " +
            format_time_left(settings_.budget_seconds) + " budget";

@@ -39,10 +39,11 @@ class progress_display {
     std::vector<std::string> waits_for;  // entries its line compares with (see above)
   };
   struct settings {
-    int repetitions = 1;            // of every entry; 0: as many as the precision asks (within the budget)
-    double budget_seconds = 0;      // with repetitions 0: the rounds' budget
-    int terminal_width = 0;         // > 0: a terminal of that width, one status line in place
-    double log_every_seconds = 10;  // not a terminal: the most frequent repetition line
+    int repetitions = 1;              // of every entry; 0: as many as the precision asks (within the budget)
+    double budget_seconds = 0;        // with repetitions 0: the run's budget
+    double spent_before_seconds = 0;  // of it, what the run took before the rounds began
+    int terminal_width = 0;           // > 0: a terminal of that width, one status line in place
+    double log_every_seconds = 10;    // not a terminal: the most frequent repetition line
   };
   // An entry's report rows as they are now (with derived fields such as speedup).
   using rows_source = std::function<std::vector<nlohmann::json>(const std::string& entry_name)>;

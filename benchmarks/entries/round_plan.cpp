@@ -124,6 +124,7 @@ round_planner::round_planner(std::vector<planned_entry> entries, round_settings 
   // With a precision target, the minimum repetitions may take only part of the budget: the rest
   // is for the rounds that chase the precision, which is what the budget is for.
   auto minimum_budget = settings_.budget_seconds;
+  if (minimum_budget) *minimum_budget = std::max(*minimum_budget - settings_.spent_before_seconds, 0.0);
   if (minimum_budget && settings_.precision_pct) *minimum_budget *= minimum_budget_share;
   const auto kept = entries_within_budget(priorities, seconds, minimum_budget);
   for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -184,7 +185,7 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
     // last minutes on a few more repetitions of everything would leave every entry short of
     // the target. An entry not kept sits this round out; it runs again if an entry kept
     // reaches the precision sooner than forecast and frees the time.
-    const double left = *settings_.budget_seconds - elapsed_seconds;
+    const double left = *settings_.budget_seconds - settings_.spent_before_seconds - elapsed_seconds;
     double committed = round_overhead_seconds_;
     struct candidate {
       bool reaches;

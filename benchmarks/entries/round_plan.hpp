@@ -31,7 +31,8 @@ inline constexpr int default_max_rounds = 200;
 
 struct round_settings {
   std::optional<double> precision_pct;   // adaptive: the lead interval's half-width, % of the estimate
-  std::optional<double> budget_seconds;  // the rounds' time (calibration excluded)
+  std::optional<double> budget_seconds;  // the run's wall time
+  double spent_before_seconds = 0;       // of it, what the run took before the rounds (calibration, servers)
   std::optional<int> fixed_rounds;       // --benchmark_repetitions: exactly this many, no precision stop
   int max_rounds = default_max_rounds;
   std::uint64_t seed = 0;
