@@ -176,6 +176,14 @@ int serve_main(const serve_options& options) {
     std::printf("%s\n", server.url().c_str());
     std::fflush(stdout);
     server.run();
+    // Stopped, yet a stop signal may still come: a server stopped by the SIGTERM sent to its
+    // whole process group then gets concbench's own (http_server_process::stop()). Once
+    // `signals` is destroyed, SIGTERM's default action is back and would kill the process
+    // halfway through its exit: "killed by SIGTERM" instead of exit status 0, and under
+    // LeakSanitizer, whose leak check at exit runs in a cloned tracer process, that tracer left
+    // a zombie for the parent to inherit. run() has joined the loop's other threads: blocking
+    // the signals in this thread blocks them for the whole process.
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "concbench serve: %s\n", e.what());
