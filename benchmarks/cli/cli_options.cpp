@@ -319,11 +319,11 @@ Usage: concbench [flags] [Google Benchmark flags]
                           forecast from their spread so far), then to those short of 13,
                           then to the rest; --list shows what the budget covers
   --warm-up=on|off        on (the default): one untimed batch before an entry's first timed
-                          repetition (every model; a warm pool's own untimed batch counts as
-                          it), so caches, allocator, page faults and the CPU clock are
+                          repetition (every model; a warm pool's own untimed first 2 x W
+                          tasks before every repetition count as it), so caches, allocator, page faults and the CPU clock are
                           settled; only for batches under 0.5 s (a longer batch warms itself
                           within its own length). Start-up entries always start once untimed
-                          before each sample. off: none (warm pools keep their batch)
+                          before each sample. off: none (warm pools keep their 2 x W tasks)
   --out=PATH              the report (default: results/concbench-<date>-<time>.json); the
                           timeline file is written beside it as <name>.timelines.json. While
                           the run goes on, the rows are in <name>.partial.json (rewritten at

@@ -180,15 +180,17 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
     // rounds rather than leave entries with fewer. Every other entry is costed by the
     // repetitions it still asks for (repetitions_wanted) times its repetition's wall time, and
     // they are kept in this order while their whole cost fits what is left: first those that
-    // the forecast says reach the precision, cheapest first; then those still short of a lead
-    // interval and its speedup's; then the rest, a round at a time, with what nothing else needs. Spending the
-    // last minutes on a few more repetitions of everything would leave every entry short of
-    // the target. An entry not kept sits this round out; it runs again if an entry kept
-    // reaches the precision sooner than forecast and frees the time.
+    // the forecast says reach the precision, in the suite's priority order (the tutorials'
+    // experiments first) and cheapest first within a priority; then those still short of the
+    // repetitions a speedup interval needs; then the rest, a round at a time, with what nothing
+    // else needs. Spending the last minutes on a few more repetitions of everything would leave
+    // every entry short of the target. An entry not kept sits this round out; it runs again if
+    // an entry kept reaches the precision sooner than forecast and frees the time.
     const double left = *settings_.budget_seconds - settings_.spent_before_seconds - elapsed_seconds;
     double committed = round_overhead_seconds_;
     struct candidate {
       bool reaches;
+      int priority;
       double seconds;
       std::size_t entry;
     };
@@ -202,10 +204,11 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
         continue;
       }
       const auto [repetitions, reaches] = repetitions_wanted(entry);
-      candidates.push_back({reaches, repetitions * entry_seconds(entry), i});
+      candidates.push_back({reaches, entry.plan.priority, repetitions * entry_seconds(entry), i});
     }
     std::stable_sort(candidates.begin(), candidates.end(), [](const candidate& a, const candidate& b) {
       if (a.reaches != b.reaches) return a.reaches;
+      if (a.reaches && a.priority != b.priority) return a.priority < b.priority;
       return a.seconds < b.seconds;
     });
     for (const auto& c : candidates) {

@@ -72,6 +72,11 @@ int task_entry::iterations() const { return iterations_per_sample(*plan_.work); 
 
 bool task_entry::warm_pool() const { return plan_.settings.pool == pool_mode::warm && uses_pool(plan_.settings.model); }
 
+std::span<const task_spec> task_entry::warming_tasks() const {
+  const auto workers = static_cast<std::size_t>(std::max(plan_.settings.workers, 1));
+  return std::span<const task_spec>(batch_).first(std::min(batch_.size(), 2 * workers));
+}
+
 bool task_entry::warms_up() const {
   return warm_up_asked() && !warm_pool() && metadata().ideal_ns < max_untimed_batch_ns;
 }
@@ -85,10 +90,13 @@ constexpr double harness_seconds_per_task = 0.12e-6;
 
 double task_entry::estimated_run_seconds(int repetitions) const {
   const double batch_ns = std::max(metadata().ideal_ns, 1e5);
-  // Untimed batches take wall time too: the warm-up, a warm pool's batch before every
-  // repetition, and the probe batch after the first one.
-  const double untimed_batches =
-      (warms_up() ? 1 : 0) + (warm_pool() ? repetitions : 0) + (metadata().ideal_ns < max_untimed_batch_ns ? 1 : 0);
+  // Untimed batches take wall time too: the warm-up, a warm pool's warming tasks before every
+  // repetition (as a share of the batch, a nominal one: the tasks may differ in size), and the
+  // probe batch after the first one.
+  const double warming_share =
+      batch_.empty() ? 0.0 : static_cast<double>(warming_tasks().size()) / static_cast<double>(batch_.size());
+  const double untimed_batches = (warms_up() ? 1 : 0) + (warm_pool() ? repetitions * warming_share : 0) +
+                                 (metadata().ideal_ns < max_untimed_batch_ns ? 1 : 0);
   // concbench's own work around each repetition (a runner made, the batch verified, its
   // timeline summarised: BENCHMARKS.md "Report writer"), which a batch of microseconds does
   // not hide: 10,000 repetitions of 10,000 empty tasks spend more time there than in batches.
@@ -194,11 +202,13 @@ std::unique_ptr<repetition> task_entry::start_repetition(std::stop_token stop) {
   } catch (const std::exception& e) {
     throw std::runtime_error(who + ": could not start: " + e.what());
   }
-  // The warm-up (task_entry.hpp): a warm pool's untimed batch before every repetition
-  // (threads, caches and allocator are warm before each sample), else one before the first.
+  // The warm-up (task_entry.hpp): a warm pool's warming tasks before every repetition (its
+  // workers started and each having run tasks of the workload before each sample), else the
+  // whole batch once, before the first.
   if (warm_pool() || (warms_up() && repetitions_run == 1)) {
-    const auto warm_up = batch_runner->run(work, batch_, stop);
-    if (auto error = first_batch_error(work, batch_, warm_up, model)) {
+    const auto untimed = warm_pool() ? warming_tasks() : std::span<const task_spec>(batch_);
+    const auto warm_up = batch_runner->run(work, untimed, stop);
+    if (auto error = first_batch_error(work, untimed, warm_up, model)) {
       throw std::runtime_error("warm-up batch failed: " + *error);
     }
     metadata().fields["warm_up"] = warm_pool() ? warm_up_every_repetition : warm_up_first_repetition;

@@ -18,8 +18,12 @@
 // the entry's first timed repetition, so the first sample does not pay for what only the first
 // batch of an entry pays — page faults of fresh memory, the allocator growing its arenas, lazy
 // symbol binding, thread stacks the C library has not cached yet, a CPU clock still ramping up
-// after a quieter entry. A warm pool already runs one untimed batch before every repetition
-// (that is what "warm" means): it gets no second one. Only batches under max_untimed_batch_ns
+// after a quieter entry. A warm pool already runs untimed work before every repetition (that
+// is what "warm" means): the batch's first 2·W tasks (warming_tasks), enough for every worker to
+// have started and run the workload's tasks, not the whole batch, whose length would double
+// the cost of every warm entry's repetition (a seventh of the default suite's five minutes on
+// sleep, http and cpu at scale 100) for what its first tasks already did. It gets no second
+// warm-up. Only batches under max_untimed_batch_ns
 // are warmed up: a longer batch settles all of that within its own first milliseconds, so an
 // extra batch would cost the suite's time budget (a whole batch per entry) for a difference
 // lost in its own length. With random interleaving, an entry's repetitions are separated by
@@ -54,6 +58,9 @@ class task_entry final : public entry {
 
   const entry_plan& plan() const { return plan_; }
   const std::vector<task_spec>& batch() const { return batch_; }
+  // The tasks a warm pool runs untimed before every repetition: the batch's first 2·W (all of
+  // it when it is smaller).
+  std::span<const task_spec> warming_tasks() const;
   const machine_constants& constants() const { return constants_; }
 
   // Each measured repetition's last batch; the timeline file shows the one closest to their

@@ -344,6 +344,37 @@ TEST(probe_batch, a_failed_probe_batch_is_the_entrys_error_never_dropped) {
   EXPECT_TRUE(entry.failed);
 }
 
+TEST(warm_pool, runs_the_batchs_first_two_w_tasks_untimed_before_every_repetition) {
+  machine_constants constants;
+  constants.ns_per_increment = {0.3};
+  const auto entry_with = [&](int workers, pool_mode pool, int tasks) {
+    run_settings settings;
+    settings.model = model_kind::threads;
+    settings.workers = workers;
+    settings.pool = pool;
+    // No task fails (the faulty index is beyond the batch).
+    const entry_plan plan{std::make_shared<fault_workload>(tasks, tasks, fault_mode::throws), settings, "w"};
+    auto batch = plan.work->make_batch();
+    return std::make_unique<task_entry>(plan, batch,
+                                        std::make_shared<entry_metadata>(describe_entry(plan, batch, constants)),
+                                        constants, entry_options{std::nullopt, true});
+  };
+  const auto two = entry_with(2, pool_mode::warm, 17);
+  ASSERT_EQ(two->warming_tasks().size(), 4u);
+  EXPECT_EQ(two->warming_tasks().front().index, 0u);
+  EXPECT_EQ(two->warming_tasks().back().index, 3u);
+  // More workers than half the batch: all of it.
+  EXPECT_EQ(entry_with(16, pool_mode::warm, 17)->warming_tasks().size(), 17u);
+  // The warm entry's rows say it ran before every repetition; a cold one warms up once.
+  const auto rows = run_one_repetition("warm_pool_test", *two);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].error_occurred) << rows[0].error_message;
+  EXPECT_EQ(two->metadata().fields["warm_up"], warm_up_every_repetition);
+  const auto cold = entry_with(2, pool_mode::cold, 17);
+  run_one_repetition("cold_pool_test", *cold);
+  EXPECT_EQ(cold->metadata().fields["warm_up"], warm_up_first_repetition);
+}
+
 TEST(cli, good_input_is_kept) {
   const auto options = parse_cli({"--suite=quick", "--workers=1,py-default", "--cpu-scale=0.5,100", "--time-scale=0.1",
                                   "--out=r.json", "--benchmark_repetitions=3", "--benchmark_filter=cpu"});
