@@ -344,8 +344,8 @@ std::vector<entry_plan> plan_suite(const cli_options& options) {
 run_targets suite_targets(const std::string& suite) { return definition_of(suite).targets; }
 
 int run_priority(std::string_view workload, std::string_view model, double repetition_seconds) {
-  const bool tutorial = workload == names::cpu || workload == names::sleep || workload == names::sleep_shapes;
-  const int group = repetition_seconds > expensive_repetition_seconds ? 2 : tutorial ? 0 : 1;
+  const bool sleeps = workload == names::sleep || workload == names::sleep_shapes;
+  const int group = repetition_seconds > expensive_repetition_seconds ? 3 : workload == names::cpu ? 0 : sleeps ? 1 : 2;
   return 2 * group + (model == "sequential" ? 0 : 1);
 }
 
@@ -434,7 +434,14 @@ int iterations_per_sample(const workload& work) {
   // between models (a sequential call against a pipe round trip), so no count from its size
   // fits every model: one batch per sample.
   if (work.name() == names::empty) return 1;
-  constexpr double sample_ns = 100e6;
+  // A sample is as many batches as fill 10 ms: one batch at cpu scale 1 and above. On a shared
+  // machine, whose noise comes as slowdowns of a few milliseconds, a short sample is more often
+  // untouched, so a low quantile of single batches sits on the floor: with one batch per sample
+  // the default suite's scale-1 cpu entries reached a ±2 % p25 interval in about 0.4 of the time
+  // that samples of three batches (100 ms) took (BENCHMARKS.md "How sure each figure is"). Below
+  // 10 ms a sample averages batches, so the clock and concbench's own work around a repetition
+  // stay a small part of it.
+  constexpr double sample_ns = 10e6;
   const double batch_ns = work.nominal_sequential_ns();
   if (batch_ns >= sample_ns || batch_ns <= 0) return 1;
   return static_cast<int>(std::min(1000.0, std::ceil(sample_ns / batch_ns)));

@@ -41,11 +41,14 @@ struct run_targets {
 };
 run_targets suite_targets(const std::string& suite);
 
-// The order in which a budget keeps entries when it cannot cover all of them, 0 first: the
-// tutorials' experiments (cpu, sleep and the tutorials' sleep shapes), then the rest, and last
-// the entries whose one repetition takes more than expensive_repetition_seconds (cpu at scale
-// 100): each costs the budget as much as dozens of others, and --suite=scale measures them.
-// Within each of these groups the sequential entries come first: every speedup divides by one.
+// The order in which a budget keeps entries when it cannot cover all of them, and in which the
+// rounds after the floor carry them to the precision, 0 first: the tutorials' experiments, cpu
+// first (its batches swing by tens of per cent on a shared machine, so its intervals need the
+// most repetitions; a sleep batch is within a per cent at its floor), then sleep and the
+// tutorials' sleep shapes; then the rest; and last the entries whose one repetition takes more
+// than expensive_repetition_seconds (cpu at scale 100): each costs the budget as much as dozens
+// of others, and --suite=scale measures them. Within each of these groups the sequential entries
+// come first: every speedup divides by one.
 inline constexpr double expensive_repetition_seconds = 2.0;
 int run_priority(std::string_view workload, std::string_view model, double repetition_seconds);
 

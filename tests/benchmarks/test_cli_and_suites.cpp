@@ -609,7 +609,10 @@ TEST(suites, the_users_lists_replace_the_suites) {
 
 TEST(suites, iterations_are_fixed_by_the_nominal_batch_size) {
   EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=100"})).front().work), 1);
-  EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=1"})).front().work), 3);
+  // A sample fills 10 ms: one batch at scale 1 (about 38 ms nominal), three at 0.1, 28 at 0.01.
+  EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=1"})).front().work), 1);
+  EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=0.1"})).front().work), 3);
+  EXPECT_EQ(iterations_per_sample(*plan_suite(parse_cli({"--workloads=cpu", "--cpu-scale=0.01"})).front().work), 28);
 }
 
 std::vector<std::string> startup_names(const std::vector<std::string>& args) {

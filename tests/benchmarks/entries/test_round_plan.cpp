@@ -297,13 +297,14 @@ TEST(suites, the_tutorials_cpu_and_sleep_entries_come_first_and_each_suite_has_i
   // Within each group the sequential entry (every speedup's baseline) goes first.
   EXPECT_EQ(run_priority("cpu", "sequential", 0.04), 0);
   EXPECT_EQ(run_priority("cpu", "threads", 0.02), 1);
-  EXPECT_EQ(run_priority("sleep", "sequential", 1.1), 0);
-  EXPECT_EQ(run_priority("http", "threads", 0.1), 3);
-  EXPECT_EQ(run_priority("startup", "processes-fork", 0.01), 3);
-  EXPECT_EQ(run_priority("messaging", "sequential", 0.2), 2);
+  EXPECT_EQ(run_priority("sleep", "sequential", 1.1), 2);
+  EXPECT_EQ(run_priority("sleep-shapes", "threads", 0.4), 3);
+  EXPECT_EQ(run_priority("http", "threads", 0.1), 5);
+  EXPECT_EQ(run_priority("startup", "processes-fork", 0.01), 5);
+  EXPECT_EQ(run_priority("messaging", "sequential", 0.2), 4);
   // cpu at scale 100: seconds a repetition, after everything else, its baseline first.
-  EXPECT_EQ(run_priority("cpu", "sequential", 3.7), 4);
-  EXPECT_EQ(run_priority("cpu", "processes-fork", 2.9), 5);
+  EXPECT_EQ(run_priority("cpu", "sequential", 3.7), 6);
+  EXPECT_EQ(run_priority("cpu", "processes-fork", 2.9), 7);
   EXPECT_EQ(suite_targets("default").precision_pct, 2);
   EXPECT_EQ(suite_targets("default").budget_seconds, 300);
   EXPECT_EQ(suite_targets("quick").precision_pct, 5);
