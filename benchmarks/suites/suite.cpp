@@ -39,8 +39,11 @@ struct suite_definition {
   // where a pool's own cost shows).
   bool pools_of_one_for_waits = true;
   // The precision and the budget a run aims for unless --precision and --budget say otherwise
-  // (round_plan.hpp). First choices, to be justified by measurements (BENCHMARKS.md): the
-  // quick suite's minute cannot buy every entry the 11 repetitions a p25 interval needs.
+  // (round_plan.hpp). 2 %: a speedup's interval is about the sum of its two sides' half-widths,
+  // and at ±2 % a side the tutorial's pools (1.7x to 1.9x on two CPUs) are told apart only where
+  // they differ by a tenth; five minutes carry 43-66 % of the scale-1 cpu entries there on a
+  // noisy 2-vCPU VM (BENCHMARKS.md "How sure each figure is"). The quick suite's minute cannot
+  // buy every entry even the 13 repetitions a precise entry needs: 5 % is what it can report.
   run_targets targets = {2, 300};
 };
 
