@@ -123,8 +123,9 @@ round_planner::round_planner(std::vector<planned_entry> entries, round_settings 
   }
   // With a precision target, the minimum repetitions may take only part of the budget: the rest
   // is for the rounds that chase the precision, which is what the budget is for.
+  // The cut plans on nominal estimates, as --list does (which calibrates nothing), so both keep
+  // the same entries; what calibration took comes out of the rounds that follow the floor.
   auto minimum_budget = settings_.budget_seconds;
-  if (minimum_budget) *minimum_budget = std::max(*minimum_budget - settings_.spent_before_seconds, 0.0);
   if (minimum_budget && settings_.precision_pct) *minimum_budget *= minimum_budget_share;
   const auto kept = entries_within_budget(priorities, seconds, minimum_budget);
   for (std::size_t i = 0; i < entries_.size(); ++i) {

@@ -161,7 +161,7 @@ def test_a_second_sigint_quits_at_once_and_the_partial_report_stays_valid(concbe
     out."""
     report = tmp_path / "r.json"
     run = subprocess.Popen([concbench_binary, "--suite=quick", "--workloads=sleep", "--models=sequential,threads",
-                            "--time-scale=0.2", "--benchmark_repetitions=3", f"--out={report}"],
+                            "--time-scale=0.2", "--benchmark_repetitions=30", f"--out={report}"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     partial = tmp_path / "r.partial.json"
     try:

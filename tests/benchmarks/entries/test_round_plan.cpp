@@ -217,6 +217,23 @@ TEST(precision_forecast, reads_the_spread_near_the_lead_quantile) {
   EXPECT_EQ(forecast.repetitions_needed({}, 5), std::nullopt);
 }
 
+TEST(round_planner, what_the_run_took_before_the_rounds_comes_out_of_the_budget) {
+  round_settings settings;
+  settings.precision_pct = 0.001;
+  settings.budget_seconds = 3.7;
+  // As above, but calibration took 0.1 s of the budget: the 0.3 s left after the floor cannot
+  // carry the cheap entry to 13 (0.35 s), so both stay at their floor. The cut before the first
+  // round is the same (it plans on nominal costs, as --list does).
+  settings.spent_before_seconds = 0.1;
+  round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
+  EXPECT_TRUE(planner.not_run().empty());
+  drive(
+      planner, [](std::size_t, int) -> std::optional<double> { return 1.0; }, std::vector<double>{0.5, 0.05});
+  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
+}
+
 TEST(round_planner, an_entry_the_budget_cannot_carry_to_an_interval_leaves_at_its_floor) {
   round_settings settings;
   settings.precision_pct = 0.001;
