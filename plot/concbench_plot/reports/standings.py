@@ -32,9 +32,9 @@ class Standing:
 
 def standing(items: list, value: Callable, interval: Callable, higher_is_better: bool = False,
              error: Callable = lambda item: "") -> Standing:
-    """The best item by `value`, with every item whose `interval` overlaps the best's. An item
-    without an interval (too few repetitions) stands as its point estimate: the footnotes say
-    it has none."""
+    """The best item by `value`, with every item whose `interval` overlaps the best's. Where
+    the others have intervals, an item without one (too few repetitions) cannot be told apart
+    from any of them: it is tied with the best, or, being the best, ties every other."""
     errors = [i for i in items if error(i)]
     contenders = [i for i in items if not error(i) and value(i) is not None]
     if not contenders:
@@ -43,11 +43,8 @@ def standing(items: list, value: Callable, interval: Callable, higher_is_better:
     has_intervals = any(interval(i) is not None for i in contenders)
     if not has_intervals:
         return Standing(ordered[:1], errors, False)
-    def bounds(item):
-        return interval(item) or (value(item), value(item))
-
     best = ordered[0]
-    tied = [i for i in ordered[1:] if overlap(bounds(best), bounds(i))]
+    tied = [i for i in ordered[1:] if overlap(interval(best), interval(i))]
     return Standing([best] + tied, errors, True)
 
 
@@ -56,7 +53,7 @@ def names(labels: list) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" and {labels[-1]}"
 
 
-TIED = "are tied (intervals overlap)"
+TIED = "are tied (intervals overlap, or one has none)"
 
 
 def entry_time_standing(entries: list) -> Standing:

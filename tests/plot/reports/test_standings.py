@@ -24,7 +24,7 @@ def test_intervals_that_overlap_name_the_tied_entries():
                          ("sequential", 34.0, (33.9, 34.2), "")))
     assert s.tied and [i["name"] for i in s.leaders] == ["threads W=2", "coroutines K=all"]
     assert f"{names([i['name'] for i in s.leaders])} {TIED}" == \
-        "threads W=2 and coroutines K=all are tied (intervals overlap)"
+        "threads W=2 and coroutines K=all are tied (intervals overlap, or one has none)"
 
 
 def test_a_third_entry_overlapping_the_best_ties_even_when_the_runner_up_does_not():
@@ -44,9 +44,13 @@ def test_without_any_interval_the_best_is_named_as_before():
     assert [i["name"] for i in s.leaders] == ["a"] and not s.has_intervals
 
 
-def test_an_entry_without_an_interval_stands_as_its_point():
-    s = _standing(_items(("a", 10.0, (9.9, 10.1), ""), ("b", 10.05, None, ""), ("c", 12.0, None, "")))
-    assert [i["name"] for i in s.leaders] == ["a", "b"]
+def test_an_entry_without_an_interval_cannot_be_told_apart_from_any():
+    s = _standing(_items(("a", 10.0, (9.9, 10.1), ""), ("b", 10.05, None, ""), ("c", 12.0, None, ""),
+                         ("d", 13.0, (12.9, 13.1), "")))
+    assert [i["name"] for i in s.leaders] == ["a", "b", "c"]
+    # The lowest point without an interval is not a winner either: it ties every other.
+    s = _standing(_items(("a", 9.0, None, ""), ("b", 10.0, (9.9, 10.1), ""), ("c", 12.0, (11.9, 12.1), "")))
+    assert [i["name"] for i in s.leaders] == ["a", "b", "c"]
 
 
 def test_names():
