@@ -311,13 +311,13 @@ Usage: concbench [flags] [Google Benchmark flags]
                           servers' start included: the rounds stop when the next would not
                           fit what is left. If even the minimum repetitions of every
                           entry do not fit, the lowest-priority entries are not run (the
-                          tutorials' cpu and sleep entries come first), and the run and the
+                          tutorials' cpu entries come first, then sleep), and the run and the
                           report say which (default: the suite's: 5 min default, 1 min
                           quick, 2 min scale, 15 min full). Every entry run gets 6
                           repetitions; after that each round the budget goes first to the
                           entries cheapest to bring to the precision (their repetitions
-                          forecast from their spread so far), then to those short of 13,
-                          then to the rest; --list shows what the budget covers
+                          forecast from their spread so far), then to the others,
+                          cheapest first; --list shows what the budget covers
   --warm-up=on|off        on (the default): one untimed batch before an entry's first timed
                           repetition (every model; a warm pool's own untimed first 2 x W
                           tasks before every repetition count as it), so caches, allocator, page faults and the CPU clock are

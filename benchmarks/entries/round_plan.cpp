@@ -182,9 +182,9 @@ std::optional<std::vector<std::size_t>> round_planner::next_round(double elapsed
     // repetitions it still asks for (repetitions_wanted) times its repetition's wall time, and
     // they are kept in this order while their whole cost fits what is left: first those that
     // the forecast says reach the precision, in the suite's priority order (the tutorials'
-    // experiments first) and cheapest first within a priority; then those still short of the
-    // repetitions a speedup interval needs; then the rest, a round at a time, with what nothing
-    // else needs. Spending the last minutes on a few more repetitions of everything would leave
+    // experiments first) and cheapest first within a priority; then the others, cheapest first,
+    // with what those need not: one short of the repetitions a speedup interval needs costed to
+    // them, any other a round at a time. Spending the last minutes on a few more repetitions of everything would leave
     // every entry short of the target. An entry not kept sits this round out; it runs again if
     // an entry kept reaches the precision sooner than forecast and frees the time.
     const double left = *settings_.budget_seconds - settings_.spent_before_seconds - elapsed_seconds;
