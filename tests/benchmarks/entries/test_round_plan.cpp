@@ -143,18 +143,30 @@ TEST(round_planner, the_rounds_stop_when_the_budget_cannot_carry_any_entry_furth
   EXPECT_EQ(planner.state(1), round_planner::entry_state::out_of_budget);
 }
 
-TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_to_an_interval) {
+// A 0.5 s entry (0) and a 0.05 s one (1), every repetition 1.0 and a target that any interval
+// meets: each is precise at 13 repetitions. Six rounds of both (the floor) take 3.3 s; the
+// planner is driven to its end within `budget_seconds`, of which the run spent
+// `spent_before_seconds` before the rounds. Its rounds' time goes to *elapsed.
+round_planner dear_and_cheap(double budget_seconds, double spent_before_seconds, double* elapsed) {
   round_settings settings;
   settings.precision_pct = 0.001;
-  settings.budget_seconds = 3.7;
-  // A 0.5 s entry and a 0.05 s one: six rounds of both (the floor) take 3.3 s. The 0.4 s left
-  // cannot carry the dear one to the 13 repetitions a precise entry needs (3.5 s more) but can
-  // carry the cheap one (0.35 s more): the dear one sits out, the cheap one runs on; once it is
-  // precise the dear one still does not fit, and leaves with its six.
+  settings.budget_seconds = budget_seconds;
+  settings.spent_before_seconds = spent_before_seconds;
   round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
-  double elapsed = 0;
+  // The cut before the first round plans on nominal costs alone, as --list does.
+  EXPECT_TRUE(planner.not_run().empty());
   drive(
-      planner, [](std::size_t, int) -> std::optional<double> { return 1.0; }, std::vector<double>{0.5, 0.05}, &elapsed);
+      planner, [](std::size_t, int) -> std::optional<double> { return 1.0; }, std::vector<double>{0.5, 0.05}, elapsed);
+  return planner;
+}
+
+TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_to_an_interval) {
+  // The 0.4 s left after the floor cannot carry the dear entry to the 13 repetitions a precise
+  // entry needs (3.5 s more) but can carry the cheap one (0.35 s more): the dear one sits out,
+  // the cheap one runs on; once it is precise the dear one still does not fit, and leaves with
+  // its six.
+  double elapsed = 0;
+  const auto planner = dear_and_cheap(3.7, 0, &elapsed);
   EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
   EXPECT_EQ(planner.state(0), round_planner::entry_state::out_of_budget);
   // Steady samples: its first interval is within the target, so it stops there, precise.
@@ -162,6 +174,25 @@ TEST(round_planner, after_the_floor_the_budget_goes_to_the_entries_it_can_carry_
   EXPECT_EQ(planner.state(1), round_planner::entry_state::precise);
   EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
   EXPECT_LE(elapsed, 3.7 + 1e-9);
+}
+
+TEST(round_planner, an_entry_the_budget_cannot_carry_to_an_interval_leaves_at_its_floor) {
+  // 0.2 s left after the floor: not enough for either to reach 13.
+  double elapsed = 0;
+  const auto planner = dear_and_cheap(3.5, 0, &elapsed);
+  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
+}
+
+TEST(round_planner, what_the_run_took_before_the_rounds_comes_out_of_the_budget) {
+  // The budget that carries the cheap entry to 13 above, but calibration took 0.1 s of it: the
+  // 0.3 s left after the floor cannot (0.35 s), so both stay at their floor.
+  double elapsed = 0;
+  const auto planner = dear_and_cheap(3.7, 0.1, &elapsed);
+  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
+  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
 }
 
 TEST(round_planner, an_entry_that_sits_out_a_round_runs_again_when_an_entry_finishes_sooner_than_forecast) {
@@ -215,36 +246,6 @@ TEST(precision_forecast, reads_the_spread_near_the_lead_quantile) {
   EXPECT_EQ(forecast.repetitions_needed(even, 5), 193);
   EXPECT_EQ(precision_forecast(150).repetitions_needed(even, 5), std::nullopt);
   EXPECT_EQ(forecast.repetitions_needed({}, 5), std::nullopt);
-}
-
-TEST(round_planner, what_the_run_took_before_the_rounds_comes_out_of_the_budget) {
-  round_settings settings;
-  settings.precision_pct = 0.001;
-  settings.budget_seconds = 3.7;
-  // As above, but calibration took 0.1 s of the budget: the 0.3 s left after the floor cannot
-  // carry the cheap entry to 13 (0.35 s), so both stay at their floor. The cut before the first
-  // round is the same (it plans on nominal costs, as --list does).
-  settings.spent_before_seconds = 0.1;
-  round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
-  EXPECT_TRUE(planner.not_run().empty());
-  drive(
-      planner, [](std::size_t, int) -> std::optional<double> { return 1.0; }, std::vector<double>{0.5, 0.05});
-  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
-  EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
-  EXPECT_EQ(planner.why_stopped(), round_planner::stop_reason::budget);
-}
-
-TEST(round_planner, an_entry_the_budget_cannot_carry_to_an_interval_leaves_at_its_floor) {
-  round_settings settings;
-  settings.precision_pct = 0.001;
-  settings.budget_seconds = 3.5;
-  // As above, with 0.2 s left after the floor: not enough for either to reach 13.
-  round_planner planner({{0, 0.5, 0.5, 1.0}, {0, 0.05, 0.05, 0.1}}, settings);
-  double elapsed = 0;
-  drive(
-      planner, [](std::size_t, int) -> std::optional<double> { return 1.0; }, std::vector<double>{0.5, 0.05}, &elapsed);
-  EXPECT_EQ(planner.samples(0).size(), static_cast<std::size_t>(floor_repetitions));
-  EXPECT_EQ(planner.samples(1).size(), static_cast<std::size_t>(floor_repetitions));
 }
 
 TEST(round_planner, every_entry_kept_gets_its_floor_even_when_the_machine_is_slower_than_planned) {
